@@ -1,0 +1,100 @@
+package dev.tapgrad.runtime;
+
+import java.util.Arrays;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * NumPy broadcasting for the elementwise ops in {@link Ops}: the result shape of two shapes, the
+ * elementwise application, and the reduction of a gradient back to an argument's shape.
+ */
+final class Broadcast {
+    private Broadcast() {}
+
+    /** The broadcast shape of {@code a} and {@code b}, aligned at the trailing dimensions. */
+    static int[] shape(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                        + " do not broadcast: dimension " + i + " is " + da + " and " + db);
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /** {@code f(a, b)} elementwise with broadcasting. */
+    static Tensor apply(Tensor a, Tensor b, DoubleBinaryOperator f) {
+        int[] shape = shape(a.shape(), b.shape());
+        Tensor out = Tensor.zeros(shape);
+        float[] o = out.buffer();
+        float[] x = a.buffer();
+        float[] y = b.buffer();
+        if (a.sameShape(b)) {
+            for (int i = 0; i < o.length; i++) {
+                o[i] = (float) f.applyAsDouble(x[i], y[i]);
+            }
+            return out;
+        }
+        int[] sa = strides(a.shape(), shape);
+        int[] sb = strides(b.shape(), shape);
+        int[] idx = new int[shape.length];
+        for (int i = 0; i < o.length; i++) {
+            int ia = 0;
+            int ib = 0;
+            for (int d = 0; d < shape.length; d++) {
+                ia += idx[d] * sa[d];
+                ib += idx[d] * sb[d];
+            }
+            o[i] = (float) f.applyAsDouble(x[ia], y[ib]);
+            increment(idx, shape);
+        }
+        return out;
+    }
+
+    /** Sums {@code g} (shaped like the broadcast result) over the dimensions {@code shape} was broadcast along. */
+    static Tensor reduceTo(Tensor g, int[] shape) {
+        if (Arrays.equals(g.shape(), shape)) {
+            return g;
+        }
+        int[] full = g.shape();
+        Tensor out = Tensor.zeros(shape);
+        float[] o = out.buffer();
+        float[] src = g.buffer();
+        int[] s = strides(shape, full);
+        int[] idx = new int[full.length];
+        for (int i = 0; i < src.length; i++) {
+            int j = 0;
+            for (int d = 0; d < full.length; d++) {
+                j += idx[d] * s[d];
+            }
+            o[j] += src[i];
+            increment(idx, full);
+        }
+        return out;
+    }
+
+    /** Strides of {@code shape} seen as broadcast to {@code target}: 0 along broadcast dimensions. */
+    private static int[] strides(int[] shape, int[] target) {
+        int[] st = new int[target.length];
+        int offset = target.length - shape.length;
+        int stride = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            st[d + offset] = shape[d] == 1 ? 0 : stride;
+            stride *= shape[d];
+        }
+        return st;
+    }
+
+    private static void increment(int[] idx, int[] shape) {
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (++idx[d] < shape[d]) {
+                return;
+            }
+            idx[d] = 0;
+        }
+    }
+}

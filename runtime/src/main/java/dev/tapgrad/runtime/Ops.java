@@ -1,0 +1,156 @@
+package dev.tapgrad.runtime;
+
+import dev.tapgrad.Differentiable;
+import dev.tapgrad.ShapeRule;
+
+/**
+ * The differentiable operations that loss bodies are written in ({@code import static
+ * dev.tapgrad.runtime.Ops.*}). Each op names its derivative rule with {@link Differentiable}; the
+ * rule sits right below the op. The processor finds the rules here, so there is no op table in the
+ * compiler. Ops run eagerly too, which is how the user's loss methods evaluate outside training.
+ *
+ * <p>Derivatives match PyTorch at kinks: {@code abs'(0) = 0}.
+ */
+public final class Ops {
+    private Ops() {}
+
+    // ---- unary ------------------------------------------------------------------------------
+
+    /** Elementwise absolute value. */
+    @Differentiable(adjoint = "absAdjoint", shape = ShapeRule.SAME)
+    public static Tensor abs(Tensor x) {
+        return map(x, v -> Math.abs(v));
+    }
+
+    /** Adjoint of {@link #abs}: {@code g · sign(x)}, with {@code sign(0) = 0}. */
+    public static Tensor absAdjoint(Tensor x, Tensor out, Tensor g) {
+        return Broadcast.apply(g, x, (gv, xv) -> gv * Math.signum(xv));
+    }
+
+    /** Elementwise square. */
+    @Differentiable(adjoint = "squareAdjoint", shape = ShapeRule.SAME)
+    public static Tensor square(Tensor x) {
+        return map(x, v -> v * v);
+    }
+
+    /** Adjoint of {@link #square}: {@code 2 · x · g}. */
+    public static Tensor squareAdjoint(Tensor x, Tensor out, Tensor g) {
+        return Broadcast.apply(g, x, (gv, xv) -> 2 * xv * gv);
+    }
+
+    /** Elementwise negation. */
+    @Differentiable(adjoint = "negAdjoint", shape = ShapeRule.SAME)
+    public static Tensor neg(Tensor x) {
+        return map(x, v -> -v);
+    }
+
+    /** Adjoint of {@link #neg}: {@code -g}. */
+    public static Tensor negAdjoint(Tensor x, Tensor out, Tensor g) {
+        return map(g, v -> -v);
+    }
+
+    /** {@code factor · x}, with a constant factor. */
+    @Differentiable(adjoint = {"scaleAdjoint"}, shape = ShapeRule.SAME)
+    public static Tensor scale(double factor, Tensor x) {
+        return map(x, v -> factor * v);
+    }
+
+    /** Adjoint of {@link #scale} with respect to {@code x}: {@code factor · g}. */
+    public static Tensor scaleAdjoint(double factor, Tensor x, Tensor out, Tensor g) {
+        return map(g, v -> factor * v);
+    }
+
+    // ---- binary, with broadcasting ----------------------------------------------------------
+
+    /** Elementwise {@code a + b} with NumPy broadcasting. */
+    @Differentiable(adjoint = {"addAdjointA", "addAdjointB"}, shape = ShapeRule.BROADCAST)
+    public static Tensor add(Tensor a, Tensor b) {
+        return Broadcast.apply(a, b, Double::sum);
+    }
+
+    /** Adjoint of {@link #add} with respect to {@code a}. */
+    public static Tensor addAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
+        return Broadcast.reduceTo(g, a.shape());
+    }
+
+    /** Adjoint of {@link #add} with respect to {@code b}. */
+    public static Tensor addAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
+        return Broadcast.reduceTo(g, b.shape());
+    }
+
+    /** Elementwise {@code a - b} with NumPy broadcasting. */
+    @Differentiable(adjoint = {"subAdjointA", "subAdjointB"}, shape = ShapeRule.BROADCAST)
+    public static Tensor sub(Tensor a, Tensor b) {
+        return Broadcast.apply(a, b, (x, y) -> x - y);
+    }
+
+    /** Adjoint of {@link #sub} with respect to {@code a}. */
+    public static Tensor subAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
+        return Broadcast.reduceTo(g, a.shape());
+    }
+
+    /** Adjoint of {@link #sub} with respect to {@code b}. */
+    public static Tensor subAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
+        return Broadcast.reduceTo(map(g, v -> -v), b.shape());
+    }
+
+    /** Elementwise {@code a · b} with NumPy broadcasting. */
+    @Differentiable(adjoint = {"mulAdjointA", "mulAdjointB"}, shape = ShapeRule.BROADCAST)
+    public static Tensor mul(Tensor a, Tensor b) {
+        return Broadcast.apply(a, b, (x, y) -> x * y);
+    }
+
+    /** Adjoint of {@link #mul} with respect to {@code a}: {@code g · b}, reduced to a's shape. */
+    public static Tensor mulAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
+        return Broadcast.reduceTo(Broadcast.apply(g, b, (x, y) -> x * y), a.shape());
+    }
+
+    /** Adjoint of {@link #mul} with respect to {@code b}: {@code g · a}, reduced to b's shape. */
+    public static Tensor mulAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
+        return Broadcast.reduceTo(Broadcast.apply(g, a, (x, y) -> x * y), b.shape());
+    }
+
+    // ---- full reductions --------------------------------------------------------------------
+
+    /** Sum of every value, as a scalar (accumulated in double). */
+    @Differentiable(adjoint = "sumAdjoint", shape = ShapeRule.SCALAR)
+    public static Tensor sum(Tensor x) {
+        double s = 0;
+        for (float v : x.buffer()) {
+            s += v;
+        }
+        return Tensor.scalar(s);
+    }
+
+    /** Adjoint of {@link #sum}: {@code g} copied to every position of x. */
+    public static Tensor sumAdjoint(Tensor x, Tensor out, Tensor g) {
+        Tensor d = Tensor.zeros(x.shape());
+        d.fill(g.item());
+        return d;
+    }
+
+    /** Mean of every value, as a scalar (accumulated in double). */
+    @Differentiable(adjoint = "meanAdjoint", shape = ShapeRule.SCALAR)
+    public static Tensor mean(Tensor x) {
+        return Tensor.scalar(sum(x).item() / (double) Math.max(1, x.size()));
+    }
+
+    /** Adjoint of {@link #mean}: {@code g / n} at every position of x. */
+    public static Tensor meanAdjoint(Tensor x, Tensor out, Tensor g) {
+        Tensor d = Tensor.zeros(x.shape());
+        d.fill((float) (g.item() / (double) Math.max(1, x.size())));
+        return d;
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private static Tensor map(Tensor x, java.util.function.DoubleUnaryOperator f) {
+        Tensor out = Tensor.zeros(x.shape());
+        float[] o = out.buffer();
+        float[] in = x.buffer();
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (float) f.applyAsDouble(in[i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tapgrad.runtime.train;
+
+import dev.tapgrad.LossKind;
+import dev.tapgrad.Metric;
+import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.Tensor;
+import java.util.List;
+
+/**
+ * What a generated {@code <Model>Graph} gives the runtime's training loop: shapes, loss terms,
+ * parameters, and the three compiled steps. Implemented by generated code only; users call the
+ * graph's {@code fit}, {@code evaluate}, {@code predict} and {@code gradients} instead.
+ */
+public interface CompiledGraph {
+    /** Simple name of the user's model class, for error messages. */
+    String modelName();
+
+    /** Shape of one input example, without the batch dimension. */
+    int[] inputShape();
+
+    /** Shape of one label (equal to one prediction), without the batch dimension. */
+    int[] outputShape();
+
+    /** The built-in main loss, or {@link LossKind#NONE} for a {@code @Loss} method. */
+    LossKind lossKind();
+
+    /** Metrics to report. */
+    List<Metric> metrics();
+
+    /** Names of the loss terms: the main loss first, then each auxiliary loss in declaration order. */
+    List<String> termNames();
+
+    /** Weight of each term in the total, parallel to {@link #termNames()}; the main loss has 1. */
+    double[] termWeights();
+
+    /** Every trainable parameter, in layer declaration order. */
+    List<Parameter> parameters();
+
+    /**
+     * Forward pass, every loss term (unweighted) into {@code terms}, and the backward pass: each
+     * parameter's gradient is overwritten with the gradient of the weighted total.
+     *
+     * @return the predictions for this batch (a buffer reused by the next call)
+     */
+    Tensor trainStep(Tensor x, Tensor y, double[] terms);
+
+    /** Forward pass and every loss term, without gradients; returns the predictions buffer. */
+    Tensor evaluateStep(Tensor x, Tensor y, double[] terms);
+
+    /** Forward pass only; no loss is computed. Returns the predictions buffer. */
+    Tensor predictStep(Tensor x);
+}
