@@ -1,0 +1,129 @@
+package dev.tapgrad.samples;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options every sample shares, mixed into each subcommand so that a new case declares none of
+ * them. Defaults that differ per case ({@code --epochs}, {@code --save}) are passed in by
+ * {@link SampleCommand}.
+ */
+public final class CommonOptions {
+    /** The subcommand this mixin is part of, for error messages that name it. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Examples per training step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed for the initial weights and the shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Folder with the four full Fashion-MNIST IDX files, plain or .gz: "
+                    + "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
+                    + "t10k-labels-idx1-ubyte (default: the bundled subset, 10,000 training and 2,000 test images).")
+    Path data;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Train on the first N training examples only, for quick runs (default: all).")
+    Integer limit;
+
+    @Option(names = "--save", paramLabel = "FILE",
+            description = "Where to write the trained weights (safetensors) (default: ${DEFAULT-VALUE}).")
+    Path save;
+
+    @Option(names = {"-q", "--quiet"},
+            description = "No progress or summary lines; standard output carries only the JSON line.")
+    boolean quiet;
+
+    /**
+     * Options with this case's defaults; the field values become picocli's initial values, which
+     * {@code --help} shows and every parse starts from.
+     */
+    CommonOptions(int defaultEpochs, Path defaultSave) {
+        this.epochs = defaultEpochs;
+        this.save = defaultSave;
+    }
+
+    /** Number of epochs to train. */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** Examples per training step. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Seed for weights and shuffling. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Adam learning rate. */
+    public double lr() {
+        return lr;
+    }
+
+    /** The --data folder, or null for the bundled subset. */
+    public Path data() {
+        return data;
+    }
+
+    /** The --limit, or null for the whole training set. */
+    public Integer limit() {
+        return limit;
+    }
+
+    /** The checkpoint file to write. */
+    public Path save() {
+        return save;
+    }
+
+    /** Whether to suppress progress and summary lines. */
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /**
+     * Rejects values picocli's type conversion lets through. Runs before any data is read, so a
+     * typo costs nothing.
+     *
+     * @throws ParameterException (exit code 2) naming the option, the value and what is allowed
+     */
+    public void validate() {
+        require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        require(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
+        require(lr > 0 && Double.isFinite(lr), "--lr must be a positive finite number, got " + lr);
+        require(limit == null || limit >= 1, "--limit must be at least 1, got " + limit);
+        if (data != null) {
+            require(Files.exists(data), "--data folder " + data.toAbsolutePath() + " does not exist");
+            require(Files.isDirectory(data), "--data must be a folder, but " + data.toAbsolutePath() + " is a file");
+        }
+        Path parent = save.toAbsolutePath().getParent();
+        require(parent == null || Files.isDirectory(parent),
+                "--save: folder " + parent + " does not exist; create it or choose another FILE");
+        require(!Files.isDirectory(save), "--save must name a file, but " + save + " is a folder");
+    }
+
+    private void require(boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(mixee.commandLine(), message);
+        }
+    }
+}
