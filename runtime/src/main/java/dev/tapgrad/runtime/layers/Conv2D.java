@@ -1,0 +1,310 @@
+package dev.tapgrad.runtime.layers;
+
+import dev.tapgrad.Activation;
+import dev.tapgrad.Padding;
+import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.Activations;
+import dev.tapgrad.runtime.kernel.Gemm;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A 2-D convolution over channels-last images, {@code out = act(conv(x, kernel) + bias)}, as
+ * Keras's {@code Conv2D} (cross-correlation, TensorFlow's SAME padding).
+ *
+ * <p>Shapes: x (B, height, width, channels); out (B, OH, OW, filters) with OH, OW from {@link
+ * #outputSize}; kernel (kh, kw, channels, filters); bias (filters). Computed as im2col + GEMM:
+ * each output pixel's patch is a row ordered (kh, kw, channels), so the kernel is already the
+ * (kh·kw·channels, filters) matrix. Patches are built a few images at a time to bound the memory.
+ */
+public final class Conv2D extends Layer {
+    /** About this many patch rows per GEMM: large enough for a fast product, small enough to cache. */
+    private static final int CHUNK_ROWS = 4096;
+
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final int filters;
+    private final int kernelH;
+    private final int kernelW;
+    private final int strideH;
+    private final int strideW;
+    private final Activation activation;
+    private final int outH;
+    private final int outW;
+    private final int padTop;
+    private final int padLeft;
+    private final int patch;
+    private final Parameter kernel;
+    private final Parameter bias;
+    private final double[] biasSums;
+
+    // Scratch, reallocated only when the batch size changes.
+    private int batch = -1;
+    private int chunkImages;
+    /** Pre-activation of the latest forward call, (B·OH·OW, filters). */
+    private float[] z;
+    /** Patches of one chunk, (chunkImages·OH·OW, patch); in backward also their gradient. */
+    private float[] cols;
+    /** One chunk's GEMM output or gradient, (chunkImages·OH·OW, filters). */
+    private float[] chunkOut;
+    private float[] lastInput;
+
+    /** A convolution layer; parameters start at zero until {@link #initialize}. */
+    public Conv2D(String name, int height, int width, int channels, int filters, int kernelH, int kernelW,
+            int strideH, int strideW, Padding padding, Activation activation) {
+        super(name);
+        if (height <= 0 || width <= 0 || channels <= 0 || filters <= 0 || kernelH <= 0 || kernelW <= 0
+                || strideH <= 0 || strideW <= 0) {
+            throw new IllegalArgumentException("Conv2D " + name + ": sizes must be positive, got input (" + height
+                    + ", " + width + ", " + channels + "), filters " + filters + ", kernel (" + kernelH + ", "
+                    + kernelW + "), strides (" + strideH + ", " + strideW + ")");
+        }
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.filters = filters;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.activation = activation;
+        this.outH = outputSize(height, kernelH, strideH, padding);
+        this.outW = outputSize(width, kernelW, strideW, padding);
+        // TensorFlow puts the odd padding pixel at the bottom/right.
+        this.padTop = padding == Padding.SAME ? Math.max((outH - 1) * strideH + kernelH - height, 0) / 2 : 0;
+        this.padLeft = padding == Padding.SAME ? Math.max((outW - 1) * strideW + kernelW - width, 0) / 2 : 0;
+        this.patch = kernelH * kernelW * channels;
+        this.kernel = new Parameter(name + ".kernel", Tensor.zeros(kernelH, kernelW, channels, filters));
+        this.bias = new Parameter(name + ".bias", Tensor.zeros(filters));
+        this.biasSums = new double[filters];
+    }
+
+    /**
+     * Output size along one axis: VALID {@code (in − kernel) / stride + 1}, SAME
+     * {@code ceil(in / stride)}.
+     *
+     * @throws IllegalArgumentException if a size is not positive or a VALID kernel is larger than
+     *     the input
+     */
+    public static int outputSize(int in, int kernel, int stride, Padding padding) {
+        if (in <= 0 || kernel <= 0 || stride <= 0) {
+            throw new IllegalArgumentException("Conv2D.outputSize: input " + in + ", kernel " + kernel + " and stride "
+                    + stride + " must be positive");
+        }
+        if (padding == Padding.SAME) {
+            return (in + stride - 1) / stride;
+        }
+        if (kernel > in) {
+            throw new IllegalArgumentException("Conv2D.outputSize: VALID kernel " + kernel + " is larger than input "
+                    + in + "; use Padding.SAME or a smaller kernel");
+        }
+        return (in - kernel) / stride + 1;
+    }
+
+    /** Output height OH. */
+    public int outputHeight() {
+        return outH;
+    }
+
+    /** Output width OW. */
+    public int outputWidth() {
+        return outW;
+    }
+
+    /** The live kernel, (kh, kw, channels, filters). */
+    public Tensor kernel() {
+        return kernel.value();
+    }
+
+    /** The live bias, (filters). */
+    public Tensor bias() {
+        return bias.value();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(kernel, bias);
+    }
+
+    /** Glorot-uniform kernel with fan_in = kh·kw·channels, fan_out = kh·kw·filters; zero bias (Keras). */
+    @Override
+    public void initialize(Random random) {
+        double limit = Math.sqrt(6.0 / (kernelH * kernelW * (channels + filters)));
+        float[] k = kernel.value().buffer();
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (float) ((2 * random.nextDouble() - 1) * limit);
+        }
+        bias.value().fill(0f);
+    }
+
+    /**
+     * {@code out = act(conv(x, kernel) + bias)}.
+     *
+     * @param x (B, height, width, channels)
+     * @param out (B, OH, OW, filters); overwritten
+     */
+    public void forward(Tensor x, Tensor out) {
+        int b = checkShapes("forward", x, out);
+        ensureBatch(b);
+        float[] in = x.buffer();
+        float[] bv = bias.value().buffer();
+        int pixels = outH * outW;
+        for (int b0 = 0; b0 < b; b0 += chunkImages) {
+            int rows = Math.min(chunkImages, b - b0) * pixels;
+            im2col(in, b0, rows / pixels);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(bv, 0, chunkOut, r * filters, filters);
+            }
+            Gemm.gemm(false, false, rows, filters, patch, cols, kernel.value().buffer(), chunkOut, true);
+            System.arraycopy(chunkOut, 0, z, b0 * pixels * filters, rows * filters);
+        }
+        Activations.forward(activation, z, out.buffer(), b * pixels, filters);
+        lastInput = in;
+    }
+
+    /**
+     * Back-propagates through the latest {@link #forward} call, which must have been on this
+     * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients and, if {@code gx} is
+     * not null, overwrites it with dL/dx.
+     *
+     * @param x (B, height, width, channels), the input of the forward call
+     * @param out (B, OH, OW, filters), its output
+     * @param gOut (B, OH, OW, filters), dL/dout; overwritten (it holds dL/dz afterwards)
+     * @param gx (B, height, width, channels) or null when the input needs no gradient
+     */
+    public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx) {
+        int b = checkShapes("backward", x, out);
+        if (!gOut.sameShape(out)) {
+            throw new IllegalArgumentException("Conv2D " + name() + " backward: gOut " + Arrays.toString(gOut.shape())
+                    + " must have the shape of out " + Arrays.toString(out.shape()));
+        }
+        if (gx != null && !gx.sameShape(x)) {
+            throw new IllegalArgumentException("Conv2D " + name() + " backward: gx " + Arrays.toString(gx.shape())
+                    + " must have the shape of x " + Arrays.toString(x.shape()));
+        }
+        if (lastInput != x.buffer() || batch != b) {
+            // z belongs to the latest forward; a different input would silently give wrong gradients.
+            throw new IllegalStateException("Conv2D " + name() + " backward: call forward on this x "
+                    + Arrays.toString(x.shape()) + " first");
+        }
+        int pixels = outH * outW;
+        float[] g = gOut.buffer();
+        Activations.backward(activation, z, out.buffer(), g, b * pixels, filters);
+        addBiasGradient(g, b * pixels);
+        float[] in = x.buffer();
+        for (int b0 = 0; b0 < b; b0 += chunkImages) {
+            int images = Math.min(chunkImages, b - b0);
+            int rows = images * pixels;
+            im2col(in, b0, images);
+            System.arraycopy(g, b0 * pixels * filters, chunkOut, 0, rows * filters);
+            Gemm.gemm(true, false, patch, filters, rows, cols, chunkOut, kernel.grad().buffer(), true);
+            if (gx != null) {
+                // The patches are no longer needed, so their buffer takes the patch gradients.
+                Gemm.gemm(false, true, rows, patch, filters, chunkOut, kernel.value().buffer(), cols, false);
+                col2im(gx.buffer(), b0, images);
+            }
+        }
+    }
+
+    private void addBiasGradient(float[] g, int rows) {
+        Arrays.fill(biasSums, 0);
+        for (int r = 0; r < rows; r++) {
+            int off = r * filters;
+            for (int f = 0; f < filters; f++) {
+                biasSums[f] += g[off + f];
+            }
+        }
+        float[] gb = bias.grad().buffer();
+        for (int f = 0; f < filters; f++) {
+            gb[f] += (float) biasSums[f];
+        }
+    }
+
+    private void ensureBatch(int b) {
+        if (b == batch) {
+            return;
+        }
+        int pixels = outH * outW;
+        chunkImages = Math.max(1, Math.min(b, CHUNK_ROWS / pixels));
+        z = new float[b * pixels * filters];
+        cols = new float[chunkImages * pixels * patch];
+        chunkOut = new float[chunkImages * pixels * filters];
+        batch = b;
+    }
+
+    /** Writes the patches of images [b0, b0 + images) of x into {@link #cols}, zeros where padded. */
+    private void im2col(float[] x, int b0, int images) {
+        int row = 0;
+        for (int b = b0; b < b0 + images; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++, row++) {
+                    int dst = row * patch;
+                    int ix0 = ox * strideW - padLeft;
+                    boolean inside = ix0 >= 0 && ix0 + kernelW <= width;
+                    for (int ky = 0; ky < kernelH; ky++, dst += kernelW * channels) {
+                        int iy = oy * strideH - padTop + ky;
+                        if (iy < 0 || iy >= height) {
+                            Arrays.fill(cols, dst, dst + kernelW * channels, 0f);
+                        } else if (inside) {
+                            // One kernel row is contiguous in NHWC when no column is padded.
+                            System.arraycopy(x, ((b * height + iy) * width + ix0) * channels, cols, dst, kernelW * channels);
+                        } else {
+                            for (int kx = 0; kx < kernelW; kx++) {
+                                int ix = ix0 + kx;
+                                int d = dst + kx * channels;
+                                if (ix < 0 || ix >= width) {
+                                    Arrays.fill(cols, d, d + channels, 0f);
+                                } else {
+                                    System.arraycopy(x, ((b * height + iy) * width + ix) * channels, cols, d, channels);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Overwrites images [b0, b0 + images) of gx with the sum of the patch gradients in {@link #cols}. */
+    private void col2im(float[] gx, int b0, int images) {
+        int imageSize = height * width * channels;
+        Arrays.fill(gx, b0 * imageSize, (b0 + images) * imageSize, 0f);
+        int row = 0;
+        for (int b = b0; b < b0 + images; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++, row++) {
+                    int src = row * patch;
+                    for (int ky = 0; ky < kernelH; ky++) {
+                        int iy = oy * strideH - padTop + ky;
+                        for (int kx = 0; kx < kernelW; kx++, src += channels) {
+                            int ix = ox * strideW - padLeft + kx;
+                            if (iy < 0 || iy >= height || ix < 0 || ix >= width) {
+                                continue;
+                            }
+                            int d = ((b * height + iy) * width + ix) * channels;
+                            for (int c = 0; c < channels; c++) {
+                                gx[d + c] += cols[src + c];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Checks x (B, height, width, channels) against out (B, OH, OW, filters); returns B; allocates nothing. */
+    private int checkShapes(String op, Tensor x, Tensor out) {
+        boolean ok = x.rank() == 4 && out.rank() == 4 && x.dim(1) == height && x.dim(2) == width
+                && x.dim(3) == channels && out.dim(0) == x.dim(0) && out.dim(1) == outH && out.dim(2) == outW
+                && out.dim(3) == filters;
+        if (!ok) {
+            throw new IllegalArgumentException("Conv2D " + name() + " " + op + ": expected x (B, " + height + ", "
+                    + width + ", " + channels + ") and out (B, " + outH + ", " + outW + ", " + filters + "), got x "
+                    + Arrays.toString(x.shape()) + " and out " + Arrays.toString(out.shape()));
+        }
+        return x.dim(0);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.tapgrad.runtime.layers;
+
+import dev.tapgrad.Activation;
+import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.Activations;
+import dev.tapgrad.runtime.kernel.Gemm;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A fully connected layer, {@code out = act(x · kernel + bias)}, applied to the last axis (as
+ * Keras's {@code Dense}), so a (B, T, inputs) input gives a (B, T, units) output.
+ *
+ * <p>Shapes: x (..., inputs), out (..., units) with the same leading dimensions; kernel (inputs,
+ * units); bias (units). The N = x.size() / inputs rows are one GEMM.
+ */
+public final class Dense extends Layer {
+    private final int inputs;
+    private final int units;
+    private final Activation activation;
+    private final Parameter kernel;
+    private final Parameter bias;
+    /** Column sums of the bias gradient, in double so that large batches do not lose low bits. */
+    private final double[] biasSums;
+    /** The pre-activation x · kernel + bias of the latest forward call, (N, units). */
+    private float[] z = new float[0];
+    private int rows = -1;
+    private float[] lastInput;
+
+    /**
+     * A layer mapping {@code inputs} features to {@code units}; parameters start at zero until
+     * {@link #initialize}.
+     */
+    public Dense(String name, int inputs, int units, Activation activation) {
+        super(name);
+        if (inputs <= 0 || units <= 0) {
+            throw new IllegalArgumentException("Dense " + name + ": inputs and units must be positive, got inputs="
+                    + inputs + ", units=" + units);
+        }
+        this.inputs = inputs;
+        this.units = units;
+        this.activation = activation;
+        this.kernel = new Parameter(name + ".kernel", Tensor.zeros(inputs, units));
+        this.bias = new Parameter(name + ".bias", Tensor.zeros(units));
+        this.biasSums = new double[units];
+    }
+
+    /** Size of the last axis of the input. */
+    public int inputs() {
+        return inputs;
+    }
+
+    /** Size of the last axis of the output. */
+    public int units() {
+        return units;
+    }
+
+    /** The activation applied after the affine map. */
+    public Activation activation() {
+        return activation;
+    }
+
+    /** The live kernel, (inputs, units). */
+    public Tensor kernel() {
+        return kernel.value();
+    }
+
+    /** The live bias, (units). */
+    public Tensor bias() {
+        return bias.value();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(kernel, bias);
+    }
+
+    /** Glorot-uniform kernel with limit √(6 / (inputs + units)), zero bias (Keras defaults). */
+    @Override
+    public void initialize(Random random) {
+        double limit = Math.sqrt(6.0 / (inputs + units));
+        float[] k = kernel.value().buffer();
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (float) ((2 * random.nextDouble() - 1) * limit);
+        }
+        bias.value().fill(0f);
+    }
+
+    /**
+     * {@code out = act(x · kernel + bias)} row by row.
+     *
+     * @param x (..., inputs)
+     * @param out (..., units), same leading dimensions as x; overwritten
+     */
+    public void forward(Tensor x, Tensor out) {
+        int n = checkShapes("forward", x, out);
+        if (n != rows) {
+            // Reallocated only when the row count changes, so steady-state steps allocate nothing.
+            z = new float[n * units];
+            rows = n;
+        }
+        float[] b = bias.value().buffer();
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(b, 0, z, r * units, units);
+        }
+        Gemm.gemm(false, false, n, units, inputs, x.buffer(), kernel.value().buffer(), z, true);
+        Activations.forward(activation, z, out.buffer(), n, units);
+        lastInput = x.buffer();
+    }
+
+    /**
+     * Back-propagates through the latest {@link #forward} call, which must have been on this
+     * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients and, if {@code gx} is
+     * not null, overwrites it with dL/dx.
+     *
+     * @param x (..., inputs), the input of the forward call
+     * @param out (..., units), its output
+     * @param gOut (..., units), dL/dout; overwritten (it holds dL/dz afterwards)
+     * @param gx (..., inputs) or null when the input needs no gradient
+     */
+    public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx) {
+        int n = checkShapes("backward", x, out);
+        if (!gOut.sameShape(out)) {
+            throw new IllegalArgumentException("Dense " + name() + " backward: gOut " + Arrays.toString(gOut.shape())
+                    + " must have the shape of out " + Arrays.toString(out.shape()));
+        }
+        if (gx != null && !gx.sameShape(x)) {
+            throw new IllegalArgumentException("Dense " + name() + " backward: gx " + Arrays.toString(gx.shape())
+                    + " must have the shape of x " + Arrays.toString(x.shape()));
+        }
+        if (lastInput != x.buffer() || rows != n) {
+            // z belongs to the latest forward; a different input would silently give wrong gradients.
+            throw new IllegalStateException("Dense " + name() + " backward: call forward on this x "
+                    + Arrays.toString(x.shape()) + " first");
+        }
+        float[] g = gOut.buffer();
+        Activations.backward(activation, z, out.buffer(), g, n, units);
+        Gemm.gemm(true, false, inputs, units, n, x.buffer(), g, kernel.grad().buffer(), true);
+        Arrays.fill(biasSums, 0);
+        for (int r = 0; r < n; r++) {
+            int off = r * units;
+            for (int j = 0; j < units; j++) {
+                biasSums[j] += g[off + j];
+            }
+        }
+        float[] gb = bias.grad().buffer();
+        for (int j = 0; j < units; j++) {
+            gb[j] += (float) biasSums[j];
+        }
+        if (gx != null) {
+            Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), false);
+        }
+    }
+
+    /** Checks x (..., inputs) against out (..., units) and returns the row count; allocates nothing. */
+    private int checkShapes(String op, Tensor x, Tensor out) {
+        boolean ok = x.rank() >= 1 && out.rank() == x.rank() && x.dim(-1) == inputs && out.dim(-1) == units;
+        for (int d = 0; ok && d < x.rank() - 1; d++) {
+            ok = x.dim(d) == out.dim(d);
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("Dense " + name() + " " + op + ": expected x (..., " + inputs
+                    + ") and out (..., " + units + ") with the same leading dimensions, got x "
+                    + Arrays.toString(x.shape()) + " and out " + Arrays.toString(out.shape()));
+        }
+        return x.size() / inputs;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tapgrad.runtime.layers;
+
+import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Reshapes (B, d1, d2, ...) to (B, d1·d2·...) in row-major order, which for NHWC images is the
+ * order Keras's channels-last {@code Flatten} uses, so a following Dense kernel loads unchanged.
+ */
+public final class Flatten extends Layer {
+
+    /** A flatten layer; it has no parameters. */
+    public Flatten(String name) {
+        super(name);
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of();
+    }
+
+    @Override
+    public void initialize(Random random) {
+        // Nothing to draw.
+    }
+
+    /**
+     * Copies x into out.
+     *
+     * @param x (B, d1, d2, ...)
+     * @param out (B, d1·d2·...); overwritten
+     */
+    public void forward(Tensor x, Tensor out) {
+        check("forward", x, out, "x", "out");
+        System.arraycopy(x.buffer(), 0, out.buffer(), 0, x.size());
+    }
+
+    /**
+     * Copies the gradient back into the input's shape.
+     *
+     * @param gOut (B, d1·d2·...), dL/dout
+     * @param gx (B, d1, d2, ...); overwritten with dL/dx
+     */
+    public void backward(Tensor gOut, Tensor gx) {
+        check("backward", gx, gOut, "gx", "gOut");
+        System.arraycopy(gOut.buffer(), 0, gx.buffer(), 0, gOut.size());
+    }
+
+    private void check(String op, Tensor in, Tensor flat, String inName, String flatName) {
+        if (in.rank() < 1 || flat.rank() != 2 || flat.dim(0) != in.dim(0) || flat.size() != in.size()) {
+            throw new IllegalArgumentException("Flatten " + name() + " " + op + ": " + flatName + " "
+                    + Arrays.toString(flat.shape()) + " must be (B, rest) for " + inName + " "
+                    + Arrays.toString(in.shape()));
+        }
+    }
+}
