@@ -176,6 +176,16 @@ public final class Tensor {
         }
     }
 
+    /**
+     * A new tensor holding {@code this + other} (same shapes); generated reverse passes use it to
+     * accumulate gradient contributions without mutating tensors that may be shared.
+     */
+    public Tensor plus(Tensor other) {
+        Tensor out = copy();
+        out.addInPlace(other);
+        return out;
+    }
+
     /** A copy with the same values and a new shape of the same size. */
     public Tensor reshape(int... newShape) {
         return of(data, newShape);

@@ -1,0 +1,89 @@
+package dev.tapgrad.processor;
+
+import com.google.auto.service.AutoService;
+import com.sun.source.util.Trees;
+import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.Report;
+import dev.tapgrad.processor.diag.Tag;
+import dev.tapgrad.processor.read.DiagnosticPrinter;
+import dev.tapgrad.processor.read.TreesAccess;
+import java.io.IOException;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Tapgrad's javac plugin: for every {@code @Model} class, checks it and generates its
+ * {@code <Model>Graph}. Every finding is a diagnostic on the offending element, annotation value
+ * or expression; a failure inside the processor becomes one error on the model class instead of a
+ * javac crash.
+ */
+@AutoService(Processor.class)
+public final class TapgradProcessor extends AbstractProcessor {
+    private Trees trees;
+    private boolean treesReported;
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        return Set.of("dev.tapgrad.Model");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        TypeElement model = processingEnv.getElementUtils().getTypeElement("dev.tapgrad.Model");
+        if (model == null) {
+            return false;
+        }
+        for (Element e : round.getElementsAnnotatedWith(model)) {
+            if (e instanceof TypeElement type) {
+                processSafely(type);
+            }
+        }
+        return false;
+    }
+
+    private void processSafely(TypeElement type) {
+        try {
+            if (trees == null) {
+                trees = TreesAccess.find(processingEnv);
+            }
+            if (trees == null) {
+                if (!treesReported) {
+                    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "[Tapgrad/" + Tag.UNSUPPORTED_COMPILER.id()
+                            + "] " + Messages.noTrees(processingEnv.getClass().getName()), type);
+                    treesReported = true;
+                }
+                return;
+            }
+            ModelStep.Result result = new ModelStep(processingEnv.getElementUtils(), trees).run(type);
+            new DiagnosticPrinter(processingEnv.getMessager(), trees, type).print(result.report());
+            if (result.file() != null) {
+                write(result, type);
+            }
+        } catch (Throwable t) {
+            Report r = new Report();
+            r.error(Tag.INTERNAL, null, Messages.internal(type.getSimpleName().toString(), t));
+            new DiagnosticPrinter(processingEnv.getMessager(), null, type).print(r);
+        }
+    }
+
+    private void write(ModelStep.Result result, TypeElement type) throws IOException {
+        // JavaFile.writeTo(Filer) names the originating element, so incremental builds know the source.
+        com.palantir.javapoet.JavaFile file = result.file().toBuilder().build();
+        var source = processingEnv.getFiler().createSourceFile(
+                (file.packageName().isEmpty() ? "" : file.packageName() + ".") + file.typeSpec().name(), type);
+        try (var writer = source.openWriter()) {
+            file.writeTo(writer);
+        }
+    }
+}

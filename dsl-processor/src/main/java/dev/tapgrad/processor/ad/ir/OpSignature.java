@@ -1,0 +1,44 @@
+package dev.tapgrad.processor.ad.ir;
+
+import dev.tapgrad.ShapeRule;
+import java.util.List;
+
+/**
+ * A differentiable op as the processor found it: the class and method to call, the kind of each
+ * parameter, the adjoint method for each tensor parameter (null for a double parameter, empty for a
+ * tensor that takes no gradient), and its shape rule. Read from the op's {@code @Differentiable}
+ * annotation; nothing about particular ops is hard-coded in the processor.
+ */
+public record OpSignature(
+        String ownerClass, String method, List<ArgKind> params, List<String> adjoints, ShapeRule shape) {
+
+    public OpSignature {
+        params = List.copyOf(params);
+        adjoints = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(adjoints));
+    }
+
+    /** The kind of an op parameter. */
+    public enum ArgKind {
+        /** A {@code Tensor}: may carry a gradient. */
+        TENSOR,
+        /** A {@code double} (or int, float): always a constant. */
+        DOUBLE
+    }
+
+    /** Simple name of the owner class, e.g. {@code Ops}. */
+    public String ownerSimpleName() {
+        return ownerClass.substring(ownerClass.lastIndexOf('.') + 1);
+    }
+
+    /** Package of the owner class. */
+    public String ownerPackage() {
+        int dot = ownerClass.lastIndexOf('.');
+        return dot < 0 ? "" : ownerClass.substring(0, dot);
+    }
+
+    /** The adjoint for parameter {@code i}, or null when it takes no gradient. */
+    public String adjointOf(int i) {
+        String a = adjoints.get(i);
+        return a == null || a.isEmpty() ? null : a;
+    }
+}

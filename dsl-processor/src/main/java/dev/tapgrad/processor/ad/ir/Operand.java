@@ -1,0 +1,23 @@
+package dev.tapgrad.processor.ad.ir;
+
+/** An argument of an op: a tensor value of the body, or a constant that takes no gradient. */
+public sealed interface Operand {
+    /** A tensor value computed in the body or passed in as a tap. */
+    record Var(Value value) implements Operand {
+        @Override
+        public String toString() {
+            return value.name();
+        }
+    }
+
+    /**
+     * A double constant as Java source that is valid inside the generated subclass (literals,
+     * arithmetic, and non-private fields of the model class).
+     */
+    record DoubleConst(String javaSource) implements Operand {
+        @Override
+        public String toString() {
+            return javaSource;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.tapgrad.processor.check;
+
+import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.Report;
+import dev.tapgrad.processor.diag.Tag;
+import dev.tapgrad.processor.model.AuxLossSpec;
+import dev.tapgrad.processor.model.LossParameter;
+import dev.tapgrad.processor.model.ModelSpec;
+import dev.tapgrad.processor.model.TapRef;
+
+/** DESIGN §2 row 2: an aux loss method takes one Tensor per tap and returns a Tensor. */
+public final class AuxSignatureCheck {
+    private AuxSignatureCheck() {}
+
+    /** Reports parameter count and types, the return type, missing bodies and private methods. */
+    public static Report run(ModelSpec spec) {
+        Report r = new Report();
+        for (AuxLossSpec aux : spec.auxLosses()) {
+            if (aux.parameters().size() != aux.taps().size() && !aux.taps().isEmpty()) {
+                r.error(Tag.LOSS_SIGNATURE, aux.origin(), Messages.tapCountMismatch(aux.method(), aux.taps().size(),
+                        aux.parameters().size(), aux.taps().stream().map(TapRef::text).toList()));
+            }
+            for (LossParameter p : aux.parameters()) {
+                if (!p.isTensor()) {
+                    r.error(Tag.LOSS_SIGNATURE, p.origin(), Messages.parameterNotTensor(aux.method(), p.name(), p.typeName()));
+                }
+            }
+            if (!aux.returnsTensor()) {
+                r.error(Tag.LOSS_SIGNATURE, aux.origin(), Messages.returnNotTensor(aux.method(), aux.returnTypeName()));
+            }
+            if (aux.isPrivate()) {
+                r.error(Tag.LOSS_SIGNATURE, aux.origin(), Messages.privateLoss(aux.method()));
+            }
+        }
+        return r;
+    }
+}

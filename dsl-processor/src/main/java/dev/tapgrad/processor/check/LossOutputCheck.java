@@ -1,0 +1,31 @@
+package dev.tapgrad.processor.check;
+
+import dev.tapgrad.Activation;
+import dev.tapgrad.LossKind;
+import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.Report;
+import dev.tapgrad.processor.diag.Tag;
+import dev.tapgrad.processor.model.LayerSpec;
+import dev.tapgrad.processor.model.ModelSpec;
+
+/** DESIGN §2 row 9: the main loss must exist and fit the output layer. */
+public final class LossOutputCheck {
+    private LossOutputCheck() {}
+
+    /** Reports a missing main loss and crossentropy on an output that is not a distribution. */
+    public static Report run(ModelSpec spec) {
+        Report r = new Report();
+        if (spec.loss() == LossKind.NONE) {
+            r.error(Tag.LOSS_OUTPUT, spec.origin(), Messages.noMainLoss(spec.simpleName()));
+        }
+        if (spec.loss() == LossKind.CATEGORICAL_CROSSENTROPY && !spec.layers().isEmpty()) {
+            LayerSpec last = spec.layers().get(spec.layers().size() - 1);
+            Activation act = last.attributes().activation();
+            if (act != Activation.SOFTMAX) {
+                r.error(Tag.LOSS_OUTPUT, spec.lossOrigin(),
+                        Messages.crossentropyNeedsProbabilities(last.name(), act.name()));
+            }
+        }
+        return r;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tapgrad.processor.codegen;
+
+import java.util.Locale;
+
+/** Fixed names in generated code, so the same model always yields the same source. */
+final class Names {
+    private Names() {}
+
+    /** Buffer holding a layer's output, e.g. {@code conv1Out}. */
+    static String output(String layer) {
+        return layer + "Out";
+    }
+
+    /** Buffer holding the gradient of the total loss with respect to a layer's output. */
+    static String gradient(String layer) {
+        return layer + "Grad";
+    }
+
+    /** Field holding a parameter, e.g. {@code conv1Kernel} for {@code conv1.kernel}. */
+    static String parameter(String layer, String param) {
+        return layer + capitalize(param);
+    }
+
+    /** The generated method that runs an aux loss with its reverse pass. */
+    static String auxWithGradient(String method) {
+        return method + "WithGradient";
+    }
+
+    /** Name of the gradient of a body value, e.g. {@code dConv1}. */
+    static String adjoint(String value) {
+        return "d" + capitalize(value);
+    }
+
+    static String capitalize(String s) {
+        StringBuilder sb = new StringBuilder();
+        boolean up = true;
+        for (char c : s.toCharArray()) {
+            if (c == '_' || c == '.') {
+                up = true;
+                continue;
+            }
+            sb.append(up ? Character.toUpperCase(c) : c);
+            up = false;
+        }
+        return sb.toString();
+    }
+
+    /** The Java constant name of an enum value as written in generated code. */
+    static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}

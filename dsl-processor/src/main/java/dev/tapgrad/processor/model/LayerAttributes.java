@@ -1,0 +1,52 @@
+package dev.tapgrad.processor.model;
+
+import dev.tapgrad.Activation;
+import dev.tapgrad.Padding;
+import dev.tapgrad.processor.diag.Origin;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code @Layer} attribute values of one layer, with the set of attributes the user wrote
+ * explicitly (so checks can tell "not set" from "set to the default") and where each one is.
+ */
+public record LayerAttributes(
+        int units,
+        int filters,
+        List<Integer> kernel,
+        List<Integer> strides,
+        Padding padding,
+        Activation activation,
+        Map<String, Origin> explicit) {
+
+    public LayerAttributes {
+        kernel = List.copyOf(kernel);
+        strides = List.copyOf(strides);
+        explicit = Map.copyOf(explicit);
+    }
+
+    /** Where attribute {@code name} is written, or {@code fallback} if it is not written. */
+    public Origin originOf(String name, Origin fallback) {
+        return explicit.getOrDefault(name, fallback);
+    }
+
+    /** Kernel height: the first value, or the only one. */
+    public int kernelH() {
+        return kernel.isEmpty() ? 0 : kernel.get(0);
+    }
+
+    /** Kernel width: the second value, or the only one. */
+    public int kernelW() {
+        return kernel.isEmpty() ? 0 : kernel.get(kernel.size() > 1 ? 1 : 0);
+    }
+
+    /** Vertical stride, default 1. */
+    public int strideH() {
+        return strides.isEmpty() ? 1 : strides.get(0);
+    }
+
+    /** Horizontal stride, default 1. */
+    public int strideW() {
+        return strides.isEmpty() ? 1 : strides.get(strides.size() > 1 ? 1 : 0);
+    }
+}

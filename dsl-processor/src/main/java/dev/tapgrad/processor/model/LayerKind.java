@@ -1,0 +1,52 @@
+package dev.tapgrad.processor.model;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The layer types the processor can build, each with the {@code @Layer} attributes it accepts, the
+ * runtime class it becomes and its parameters' Keras names.
+ */
+public enum LayerKind {
+    /** Fully connected layer on the last axis. */
+    DENSE("Dense", Set.of("units", "activation"), List.of("kernel", "bias")),
+    /** 2-D convolution over NHWC images. */
+    CONV2D("Conv2D", Set.of("filters", "kernel", "strides", "padding", "activation"), List.of("kernel", "bias")),
+    /** Flattens each example to one axis. */
+    FLATTEN("Flatten", Set.of(), List.of());
+
+    private final String simpleName;
+    private final Set<String> attributes;
+    private final List<String> parameterNames;
+
+    LayerKind(String simpleName, Set<String> attributes, List<String> parameterNames) {
+        this.simpleName = simpleName;
+        this.attributes = attributes;
+        this.parameterNames = parameterNames;
+    }
+
+    /** Simple name of the runtime class in {@code dev.tapgrad.runtime.layers}. */
+    public String simpleName() {
+        return simpleName;
+    }
+
+    /** Names of the {@code @Layer} attributes this layer accepts. */
+    public Set<String> attributes() {
+        return attributes;
+    }
+
+    /** Keras names of the parameters, in order. */
+    public List<String> parameterNames() {
+        return parameterNames;
+    }
+
+    /** The kind whose runtime class has this simple name, or null. */
+    public static LayerKind bySimpleName(String name) {
+        for (LayerKind k : values()) {
+            if (k.simpleName.equals(name)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

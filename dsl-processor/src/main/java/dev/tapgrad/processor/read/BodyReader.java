@@ -1,0 +1,297 @@
+package dev.tapgrad.processor.read;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import dev.tapgrad.processor.ad.ir.Instr;
+import dev.tapgrad.processor.ad.ir.OpSignature.ArgKind;
+import dev.tapgrad.processor.ad.ir.Operand;
+import dev.tapgrad.processor.ad.ir.Program;
+import dev.tapgrad.processor.ad.ir.Value;
+import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.Report;
+import dev.tapgrad.processor.diag.Tag;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * Lowers a loss method's body from javac's tree to the straight-line IR: Tensor locals, calls of
+ * differentiable ops, double constants, one final {@code return}. Anything else (loops,
+ * {@code if}, calls without a derivative rule, field writes) is reported on the exact statement or
+ * expression, and the body is rejected.
+ */
+final class BodyReader {
+    private final Elements elements;
+    private final TypeElement model;
+    private final CompilationUnitTree unit;
+    private final OpResolver ops;
+    private final Report report;
+
+    private final List<Instr> instrs = new ArrayList<>();
+    private final Map<String, Value> scope = new HashMap<>();
+    private int nextId;
+    private boolean failed;
+
+    BodyReader(Elements elements, TypeElement model, CompilationUnitTree unit, Report report) {
+        this.elements = elements;
+        this.model = model;
+        this.unit = unit;
+        this.ops = new OpResolver(elements, model, unit);
+        this.report = report;
+    }
+
+    /** The body as IR, or null if it cannot be differentiated (the reasons are in the report). */
+    Program read(ExecutableElement method, MethodTree tree) {
+        List<Value> inputs = new ArrayList<>();
+        for (VariableElement p : method.getParameters()) {
+            Value v = fresh(p.getSimpleName().toString());
+            scope.put(v.name(), v);
+            inputs.add(v);
+        }
+        BlockTree body = tree.getBody();
+        if (body == null) {
+            return null; // abstract: the signature check reports it
+        }
+        List<? extends StatementTree> statements = body.getStatements();
+        Value result = null;
+        Tree resultTree = null;
+        for (int i = 0; i < statements.size() && !failed; i++) {
+            StatementTree s = statements.get(i);
+            if (s instanceof ReturnTree r) {
+                if (i != statements.size() - 1) {
+                    fail(statements.get(i + 1), Messages.unreachableAfterReturn());
+                    break;
+                }
+                if (r.getExpression() == null) {
+                    fail(r, Messages.returnsNothing(method.getSimpleName().toString()));
+                    break;
+                }
+                result = tensor(r.getExpression(), null);
+                resultTree = r.getExpression();
+            } else {
+                statement(s);
+            }
+        }
+        if (failed) {
+            return null;
+        }
+        if (result == null) {
+            fail(tree, Messages.missingReturn(method.getSimpleName().toString()));
+            return null;
+        }
+        return new Program(method.getSimpleName().toString(), inputs, instrs, result, origin(resultTree));
+    }
+
+    private void statement(StatementTree s) {
+        if (s instanceof VariableTree v) {
+            String type = v.getType().toString();
+            if (!type.equals("Tensor") && !type.equals("var") && !type.equals(OpResolver.TENSOR)) {
+                fail(v, Messages.localNotTensor(v.getName().toString(), type));
+                return;
+            }
+            if (v.getInitializer() == null) {
+                fail(v, Messages.localWithoutValue(v.getName().toString()));
+                return;
+            }
+            Value value = tensor(v.getInitializer(), v.getName().toString());
+            if (value != null) {
+                scope.put(v.getName().toString(), value);
+            }
+        } else if (s instanceof ExpressionStatementTree es && es.getExpression() instanceof AssignmentTree a) {
+            if (!(a.getVariable() instanceof IdentifierTree id) || !scope.containsKey(id.getName().toString())) {
+                fail(a, Messages.fieldWrite(a.getVariable().toString()));
+                return;
+            }
+            Value value = tensor(a.getExpression(), id.getName().toString());
+            if (value != null) {
+                scope.put(id.getName().toString(), value);
+            }
+        } else {
+            fail(s, Messages.unsupportedStatement(describe(s)));
+        }
+    }
+
+    /** Lowers an expression that must be a tensor; {@code name} is the local it is assigned to, if any. */
+    private Value tensor(ExpressionTree e, String name) {
+        Operand o = operand(e, name);
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof Operand.Var v) {
+            return v.value();
+        }
+        fail(e, Messages.constantWhereTensorNeeded(e.toString()));
+        return null;
+    }
+
+    private Operand operand(ExpressionTree e, String name) {
+        if (failed) {
+            return null;
+        }
+        if (e instanceof ParenthesizedTree p) {
+            return operand(p.getExpression(), name);
+        }
+        if (e instanceof IdentifierTree id) {
+            return identifier(id);
+        }
+        if (e instanceof LiteralTree lit && lit.getValue() instanceof Number) {
+            return new Operand.DoubleConst(lit.toString());
+        }
+        if (e instanceof UnaryTree u && (u.getKind() == Tree.Kind.UNARY_MINUS || u.getKind() == Tree.Kind.UNARY_PLUS)) {
+            Operand inner = operand(u.getExpression(), null);
+            if (inner instanceof Operand.DoubleConst c) {
+                return new Operand.DoubleConst((u.getKind() == Tree.Kind.UNARY_MINUS ? "-" : "") + c.javaSource());
+            }
+            return inner == null ? null : failed(u, Messages.tensorOperator("-", "neg(x)"));
+        }
+        if (e instanceof BinaryTree b) {
+            return binary(b);
+        }
+        if (e instanceof MethodInvocationTree call) {
+            return call(call, name);
+        }
+        return failed(e, Messages.unsupportedExpression(e.toString(), describe(e)));
+    }
+
+    private Operand identifier(IdentifierTree id) {
+        String n = id.getName().toString();
+        Value v = scope.get(n);
+        if (v != null) {
+            return new Operand.Var(v);
+        }
+        for (VariableElement f : ElementFilter.fieldsIn(elements.getAllMembers(model))) {
+            if (f.getSimpleName().contentEquals(n) && !f.getModifiers().contains(Modifier.PRIVATE)) {
+                if (OpResolver.kindOf(f.asType()) == ArgKind.DOUBLE) {
+                    return new Operand.DoubleConst(n);
+                }
+                return failed(id, Messages.unsupportedField(n, f.asType().toString()));
+            }
+        }
+        return failed(id, Messages.unknownName(n, scope.keySet()));
+    }
+
+    private Operand binary(BinaryTree b) {
+        Operand l = operand(b.getLeftOperand(), null);
+        Operand r = operand(b.getRightOperand(), null);
+        if (l == null || r == null) {
+            return null;
+        }
+        String op = switch (b.getKind()) {
+            case PLUS -> "+";
+            case MINUS -> "-";
+            case MULTIPLY -> "*";
+            case DIVIDE -> "/";
+            default -> null;
+        };
+        if (l instanceof Operand.DoubleConst a && r instanceof Operand.DoubleConst c && op != null) {
+            return new Operand.DoubleConst("(" + a.javaSource() + " " + op + " " + c.javaSource() + ")");
+        }
+        String hint = switch (b.getKind()) {
+            case PLUS -> "add(a, b)";
+            case MINUS -> "sub(a, b)";
+            case MULTIPLY -> "mul(a, b) or scale(c, x)";
+            default -> "an op from dev.tapgrad.runtime.Ops";
+        };
+        return failed(b, Messages.tensorOperator(b.getKind() == Tree.Kind.PLUS ? "+" : op == null ? b.getKind().toString() : op, hint));
+    }
+
+    private Operand call(MethodInvocationTree call, String name) {
+        List<Operand> args = new ArrayList<>();
+        List<ArgKind> kinds = new ArrayList<>();
+        for (ExpressionTree a : call.getArguments()) {
+            Operand o = operand(a, null);
+            if (o == null) {
+                return null;
+            }
+            args.add(o);
+            kinds.add(o instanceof Operand.Var ? ArgKind.TENSOR : ArgKind.DOUBLE);
+        }
+        String callee = call.getMethodSelect().toString();
+        OpResolver.Resolution r = ops.resolve(call.getMethodSelect(), kinds);
+        if (r == null) {
+            List<ExecutableElement> named = ops.candidates(call.getMethodSelect());
+            return failed(call, named.isEmpty()
+                    ? Messages.unknownCall(callee)
+                    : Messages.noMatchingOverload(callee, kinds, named.get(0).toString()));
+        }
+        if (r.signature() == null) {
+            return failed(call, Messages.noDerivativeRule(callee, ownerOf(r.method())));
+        }
+        List<String> missing = OpResolver.missingAdjoints(r.method(), r.signature());
+        if (!missing.isEmpty()) {
+            return failed(call, Messages.missingAdjoint(callee, missing, ownerOf(r.method())));
+        }
+        Value result = fresh(name);
+        instrs.add(new Instr(result, r.signature(), args, origin(call)));
+        return new Operand.Var(result);
+    }
+
+    private static String ownerOf(ExecutableElement m) {
+        Element owner = m.getEnclosingElement();
+        return owner.getKind() == ElementKind.CLASS || owner.getKind() == ElementKind.INTERFACE
+                ? ((TypeElement) owner).getQualifiedName().toString()
+                : owner.toString();
+    }
+
+    private Value fresh(String name) {
+        int id = nextId++;
+        return new Value(id, name != null ? name : "t" + id);
+    }
+
+    private TreeOrigin origin(Tree t) {
+        return new TreeOrigin(t, unit);
+    }
+
+    private void fail(Tree at, String message) {
+        if (!failed) {
+            report.error(Tag.NOT_DIFFERENTIABLE, origin(at), message);
+        }
+        failed = true;
+    }
+
+    private Operand failed(Tree at, String message) {
+        fail(at, message);
+        return null;
+    }
+
+    private static String describe(Tree t) {
+        return switch (t.getKind()) {
+            case FOR_LOOP, ENHANCED_FOR_LOOP, WHILE_LOOP, DO_WHILE_LOOP -> "a loop";
+            case IF -> "an if statement";
+            case CONDITIONAL_EXPRESSION -> "a conditional expression";
+            case SWITCH, SWITCH_EXPRESSION -> "a switch";
+            case TRY -> "a try statement";
+            case THROW -> "a throw statement";
+            case NEW_CLASS -> "object creation";
+            case LAMBDA_EXPRESSION -> "a lambda";
+            case MEMBER_SELECT -> "a field access";
+            case ARRAY_ACCESS -> "array access";
+            case TYPE_CAST -> "a cast";
+            case BLOCK -> "a nested block";
+            default -> "this kind of " + (t instanceof StatementTree ? "statement" : "expression");
+        };
+    }
+}

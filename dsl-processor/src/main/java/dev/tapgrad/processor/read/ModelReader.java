@@ -1,0 +1,215 @@
+package dev.tapgrad.processor.read;
+
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.tapgrad.Activation;
+import dev.tapgrad.LossKind;
+import dev.tapgrad.Metric;
+import dev.tapgrad.Padding;
+import dev.tapgrad.processor.ad.ir.Program;
+import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.Origin;
+import dev.tapgrad.processor.diag.Report;
+import dev.tapgrad.processor.diag.Tag;
+import dev.tapgrad.processor.model.AuxLossSpec;
+import dev.tapgrad.processor.model.ClassForm;
+import dev.tapgrad.processor.model.LayerAttributes;
+import dev.tapgrad.processor.model.LayerKind;
+import dev.tapgrad.processor.model.LayerSpec;
+import dev.tapgrad.processor.model.LossParameter;
+import dev.tapgrad.processor.model.ModelSpec;
+import dev.tapgrad.processor.model.TapRef;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * Turns a {@code @Model} class into a {@link ModelSpec}. Reading problems that only the reader can
+ * see (a field type that is no layer, a body that cannot be lowered) go into the report; everything
+ * that can be judged from the spec is left to the checks.
+ */
+public final class ModelReader {
+    private static final String LAYERS_PACKAGE = "dev.tapgrad.runtime.layers";
+
+    private final Elements elements;
+    private final Trees trees;
+    private final Report report;
+
+    /** @param trees javac's Trees; method bodies are not read when it is null */
+    public ModelReader(Elements elements, Trees trees, Report report) {
+        this.elements = elements;
+        this.trees = trees;
+        this.report = report;
+    }
+
+    /** Reads the model class. */
+    public ModelSpec read(TypeElement type) {
+        AnnotationMirror model = Annotations.find(type, "dev.tapgrad.Model");
+        Map<String, AnnotationValue> values = Annotations.explicit(model);
+        AnnotationValue input = values.get("input");
+        AnnotationValue loss = values.get("loss");
+        String lossName = Annotations.enumName(loss);
+        List<Metric> metrics = new ArrayList<>();
+        for (AnnotationValue m : Annotations.items(values.get("metrics"))) {
+            String name = Annotations.enumName(m);
+            if (name != null) {
+                metrics.add(Metric.valueOf(name));
+            }
+        }
+        PackageElement pkg = elements.getPackageOf(type);
+        return new ModelSpec(
+                pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
+                type.getSimpleName().toString(),
+                Annotations.ints(input),
+                new ElementOrigin(type, model, input),
+                lossName == null ? LossKind.NONE : LossKind.valueOf(lossName),
+                new ElementOrigin(type, model, loss),
+                metrics,
+                layers(type),
+                auxLosses(type),
+                form(type),
+                ElementOrigin.of(type));
+    }
+
+    private List<LayerSpec> layers(TypeElement type) {
+        List<LayerSpec> out = new ArrayList<>();
+        for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+            AnnotationMirror m = Annotations.find(f, "dev.tapgrad.Layer");
+            if (m == null) {
+                continue;
+            }
+            String name = f.getSimpleName().toString();
+            if (f.asType().getKind() == TypeKind.ERROR) {
+                continue; // javac reports the unknown type itself
+            }
+            String typeName = f.asType().toString();
+            LayerKind kind = null;
+            if (f.asType() instanceof DeclaredType dt && dt.asElement() instanceof TypeElement te
+                    && elements.getPackageOf(te).getQualifiedName().contentEquals(LAYERS_PACKAGE)) {
+                kind = LayerKind.bySimpleName(te.getSimpleName().toString());
+                typeName = te.getSimpleName().toString();
+            }
+            if (kind == null) {
+                report.error(Tag.UNKNOWN_LAYER, ElementOrigin.of(f), Messages.unknownLayerType(name, typeName,
+                        Arrays.stream(LayerKind.values()).map(LayerKind::simpleName).toList()));
+                continue;
+            }
+            out.add(new LayerSpec(name, kind, attributes(f, m), ElementOrigin.of(f)));
+        }
+        return out;
+    }
+
+    private static LayerAttributes attributes(VariableElement field, AnnotationMirror m) {
+        Map<String, AnnotationValue> v = Annotations.explicit(m);
+        Map<String, Origin> origins = new LinkedHashMap<>();
+        v.forEach((k, val) -> origins.put(k, new ElementOrigin(field, m, val)));
+        String padding = Annotations.enumName(v.get("padding"));
+        String activation = Annotations.enumName(v.get("activation"));
+        return new LayerAttributes(
+                v.get("units") != null ? (Integer) v.get("units").getValue() : 0,
+                v.get("filters") != null ? (Integer) v.get("filters").getValue() : 0,
+                Annotations.ints(v.get("kernel")),
+                Annotations.ints(v.get("strides")),
+                padding == null ? Padding.VALID : Padding.valueOf(padding),
+                activation == null ? Activation.LINEAR : Activation.valueOf(activation),
+                origins);
+    }
+
+    private List<AuxLossSpec> auxLosses(TypeElement type) {
+        List<AuxLossSpec> out = new ArrayList<>();
+        for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+            AnnotationMirror lossMethod = Annotations.find(method, "dev.tapgrad.Loss");
+            if (lossMethod != null) {
+                report.error(Tag.LOSS_SIGNATURE, new ElementOrigin(method, lossMethod, null),
+                        Messages.lossMethodNotSupportedYet(method.getSimpleName().toString()));
+            }
+            AnnotationMirror m = Annotations.find(method, "dev.tapgrad.AuxLoss");
+            if (m != null) {
+                out.add(auxLoss(type, method, m));
+            }
+        }
+        return out;
+    }
+
+    private AuxLossSpec auxLoss(TypeElement type, ExecutableElement method, AnnotationMirror m) {
+        Map<String, AnnotationValue> v = Annotations.explicit(m);
+        List<TapRef> taps = new ArrayList<>();
+        for (AnnotationValue t : Annotations.items(v.get("tap"))) {
+            if (t.getValue() instanceof String s) {
+                taps.add(TapRef.parse(s, new ElementOrigin(method, m, t)));
+            }
+        }
+        AnnotationValue weight = v.get("weight");
+        List<LossParameter> params = new ArrayList<>();
+        for (VariableElement p : method.getParameters()) {
+            params.add(new LossParameter(p.getSimpleName().toString(),
+                    p.asType().toString().equals(OpResolver.TENSOR), p.asType().toString(), ElementOrigin.of(p)));
+        }
+        boolean returnsTensor = method.getReturnType().toString().equals(OpResolver.TENSOR);
+        return new AuxLossSpec(
+                method.getSimpleName().toString(),
+                taps,
+                weight != null && weight.getValue() instanceof Number n ? n.doubleValue() : 1.0,
+                new ElementOrigin(method, m, weight),
+                new ElementOrigin(method, m, v.get("tap")),
+                params,
+                returnsTensor,
+                method.getReturnType().toString(),
+                method.getModifiers().contains(Modifier.STATIC),
+                method.getModifiers().contains(Modifier.PRIVATE),
+                body(type, method),
+                ElementOrigin.of(method));
+    }
+
+    private Program body(TypeElement type, ExecutableElement method) {
+        if (trees == null || method.getModifiers().contains(Modifier.ABSTRACT)) {
+            return null;
+        }
+        TreePath path = trees.getPath(method);
+        if (path == null || !(path.getLeaf() instanceof MethodTree tree)) {
+            return null;
+        }
+        return new BodyReader(elements, type, path.getCompilationUnit(), report).read(method, tree);
+    }
+
+    private static ClassForm form(TypeElement type) {
+        boolean hasNoArg = false;
+        for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+            if (c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE)) {
+                hasNoArg = true;
+            }
+        }
+        List<String> badFields = new ArrayList<>();
+        for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+            if (Annotations.find(f, "dev.tapgrad.Layer") != null
+                    && (f.getModifiers().contains(Modifier.PRIVATE) || f.getModifiers().contains(Modifier.FINAL))) {
+                badFields.add(f.getSimpleName().toString());
+            }
+        }
+        return new ClassForm(
+                type.getModifiers().contains(Modifier.PRIVATE),
+                type.getModifiers().contains(Modifier.FINAL),
+                type.getNestingKind() == NestingKind.MEMBER && !type.getModifiers().contains(Modifier.STATIC)
+                        || type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS,
+                type.getKind() != ElementKind.CLASS,
+                hasNoArg,
+                badFields,
+                ElementOrigin.of(type));
+    }
+}
