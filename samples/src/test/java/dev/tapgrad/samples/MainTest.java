@@ -61,6 +61,15 @@ class MainTest {
     }
 
     @Test
+    void quietPrintsOnlyTheJsonLine(@TempDir Path dir) {
+        Run r = run("sparse-cnn", "--quiet", "--epochs", "1", "--limit", "64", "--batch-size", "64",
+                "--save", dir.resolve("q.safetensors").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.out().lines().count(), r.out());
+        assertEquals(64, JsonParser.parseString(r.lastOutLine()).getAsJsonObject().get("train_examples").getAsInt());
+    }
+
+    @Test
     void helpListsTheOptions() {
         Run r = run("sparse-cnn", "--help");
         assertEquals(0, r.code());
