@@ -1,0 +1,251 @@
+package dev.tapgrad.runtime;
+
+import static dev.tapgrad.runtime.Ops.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every op in {@link Ops}: forward values against hand formulas, and each adjoint against central
+ * differences in double (one input value at a time, and the VJP inner product along random
+ * directions). The ops compute in float; only the difference quotients are double.
+ */
+class OpsTest {
+    private static final float STEP = 1e-2f;
+
+    /** One adjoint of an op: the gradient for one argument given the arguments, output and cotangent. */
+    interface Adjoint {
+        Tensor apply(Tensor[] args, Tensor out, Tensor g);
+    }
+
+    /** One row of the table: an op applied to arguments of the given shapes, with an adjoint per argument. */
+    record OpCase(String name, int[][] shapes, Function<Tensor[], Tensor> op, Adjoint... adjoints) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<OpCase> cases() {
+        return Stream.of(
+                new OpCase("abs (2,3)", new int[][] {{2, 3}}, a -> abs(a[0]),
+                        (a, o, g) -> absAdjoint(a[0], o, g)),
+                new OpCase("square (2,3)", new int[][] {{2, 3}}, a -> square(a[0]),
+                        (a, o, g) -> squareAdjoint(a[0], o, g)),
+                new OpCase("neg (2,3)", new int[][] {{2, 3}}, a -> neg(a[0]),
+                        (a, o, g) -> negAdjoint(a[0], o, g)),
+                new OpCase("scale 2.5 (4,)", new int[][] {{4}}, a -> scale(2.5, a[0]),
+                        (a, o, g) -> scaleAdjoint(2.5, a[0], o, g)),
+                new OpCase("scale -0.3 (2,2,2)", new int[][] {{2, 2, 2}}, a -> scale(-0.3, a[0]),
+                        (a, o, g) -> scaleAdjoint(-0.3, a[0], o, g)),
+                new OpCase("add (2,3)+(2,3)", new int[][] {{2, 3}, {2, 3}}, a -> add(a[0], a[1]),
+                        (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
+                new OpCase("add (2,3)+(3,)", new int[][] {{2, 3}, {3}}, a -> add(a[0], a[1]),
+                        (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
+                new OpCase("add (2,1)+(1,3)", new int[][] {{2, 1}, {1, 3}}, a -> add(a[0], a[1]),
+                        (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
+                new OpCase("add ()+(2,3)", new int[][] {{}, {2, 3}}, a -> add(a[0], a[1]),
+                        (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
+                new OpCase("sub (2,3)-(2,1)", new int[][] {{2, 3}, {2, 1}}, a -> sub(a[0], a[1]),
+                        (a, o, g) -> subAdjointA(a[0], a[1], o, g), (a, o, g) -> subAdjointB(a[0], a[1], o, g)),
+                new OpCase("sub (3,)-(2,3)", new int[][] {{3}, {2, 3}}, a -> sub(a[0], a[1]),
+                        (a, o, g) -> subAdjointA(a[0], a[1], o, g), (a, o, g) -> subAdjointB(a[0], a[1], o, g)),
+                new OpCase("mul (2,3)*(2,3)", new int[][] {{2, 3}, {2, 3}}, a -> mul(a[0], a[1]),
+                        (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
+                new OpCase("mul (2,1)*(1,3)", new int[][] {{2, 1}, {1, 3}}, a -> mul(a[0], a[1]),
+                        (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
+                new OpCase("mul (2,3)*(3,)", new int[][] {{2, 3}, {3}}, a -> mul(a[0], a[1]),
+                        (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
+                new OpCase("mul (2,3,1)*(4,)", new int[][] {{2, 3, 1}, {4}}, a -> mul(a[0], a[1]),
+                        (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
+                new OpCase("sum (2,3)", new int[][] {{2, 3}}, a -> sum(a[0]),
+                        (a, o, g) -> sumAdjoint(a[0], o, g)),
+                new OpCase("mean (2,3)", new int[][] {{2, 3}}, a -> mean(a[0]),
+                        (a, o, g) -> meanAdjoint(a[0], o, g)));
+    }
+
+    // ---- forward values against hand formulas --------------------------------------------
+
+    @Test
+    void unaryOpsMatchHandValues() {
+        Tensor x = Tensor.of(new float[] {-1.5f, 0f, 2.25f, -4f}, 2, 2);
+        assertValues(abs(x), new int[] {2, 2}, 1.5f, 0f, 2.25f, 4f);
+        assertValues(square(x), new int[] {2, 2}, 2.25f, 0f, 5.0625f, 16f);
+        assertValues(neg(x), new int[] {2, 2}, 1.5f, -0f, -2.25f, 4f);
+        assertValues(scale(2.5, x), new int[] {2, 2}, -3.75f, 0f, 5.625f, -10f);
+    }
+
+    @Test
+    void binaryOpsBroadcastLikeNumPy() {
+        Tensor m = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertValues(add(m, Tensor.of(new float[] {10, 20, 30}, 3)), new int[] {2, 3}, 11, 22, 33, 14, 25, 36);
+        assertValues(add(Tensor.of(new float[] {1, 2}, 2, 1), Tensor.of(new float[] {10, 20, 30}, 1, 3)),
+                new int[] {2, 3}, 11, 21, 31, 12, 22, 32);
+        assertValues(add(Tensor.scalar(0.5), m), new int[] {2, 3}, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f, 6.5f);
+        assertValues(sub(m, Tensor.of(new float[] {1, 2}, 2, 1)), new int[] {2, 3}, 0, 1, 2, 2, 3, 4);
+        assertValues(sub(Tensor.of(new float[] {1, 1, 1}, 3), m), new int[] {2, 3}, 0, -1, -2, -3, -4, -5);
+        assertValues(mul(Tensor.of(new float[] {2, 3}, 2, 1), Tensor.of(new float[] {1, 10, 100}, 1, 3)),
+                new int[] {2, 3}, 2, 20, 200, 3, 30, 300);
+        assertValues(mul(m, Tensor.of(new float[] {2, 0, -1}, 3)), new int[] {2, 3}, 2, 0, -3, 8, 0, -6);
+    }
+
+    @Test
+    void reductionsGiveScalars() {
+        Tensor m = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertValues(sum(m), new int[0], 21f);
+        assertValues(mean(m), new int[0], 3.5f);
+    }
+
+    @Test
+    void incompatibleShapesAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> add(Tensor.zeros(2, 3), Tensor.zeros(2)));
+        assertTrue(e.getMessage().contains("[2, 3] and [2]"), e.getMessage());
+    }
+
+    // ---- adjoints: hand values and kinks --------------------------------------------------
+
+    @Test
+    void absDerivativeAtZeroIsZero() {
+        Tensor x = Tensor.of(new float[] {0f, -0f, 3f, -2f}, 4);
+        assertValues(absAdjoint(x, abs(x), Tensor.of(new float[] {1, 1, 1, 1}, 4)), new int[] {4}, 0, 0, 1, -1);
+    }
+
+    @Test
+    void broadcastAdjointsSumOverTheBroadcastAxes() {
+        Tensor a = Tensor.of(new float[] {2, 3}, 2, 1);
+        Tensor b = Tensor.of(new float[] {1, 10, 100}, 1, 3);
+        Tensor ones = Tensor.of(new float[] {1, 1, 1, 1, 1, 1}, 2, 3);
+        assertValues(mulAdjointA(a, b, mul(a, b), ones), new int[] {2, 1}, 111, 111);
+        assertValues(mulAdjointB(a, b, mul(a, b), ones), new int[] {1, 3}, 5, 5, 5);
+        Tensor v = Tensor.of(new float[] {7, 8, 9}, 3);
+        assertValues(subAdjointB(ones, v, sub(ones, v), ones), new int[] {3}, -2, -2, -2);
+        assertValues(sumAdjoint(ones, sum(ones), Tensor.scalar(2)), new int[] {2, 3}, 2, 2, 2, 2, 2, 2);
+        assertValues(meanAdjoint(ones, mean(ones), Tensor.scalar(3)), new int[] {2, 3}, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f);
+    }
+
+    // ---- adjoints against central differences in double ---------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void adjointsMatchCentralDifferencesValueByValue(OpCase c) {
+        Random random = new Random(c.name().hashCode());
+        Tensor[] args = randomArgs(c, random);
+        Tensor out = c.op().apply(args);
+        double[] r = gaussian(random, out.size());
+        for (int k = 0; k < args.length; k++) {
+            Tensor grad = c.adjoints()[k].apply(args, out, asTensor(r, out.shape()));
+            assertArrayEquals(args[k].shape(), grad.shape(), c + ": adjoint " + k + " must have its argument's shape");
+            float[] values = args[k].buffer();
+            for (int i = 0; i < values.length; i++) {
+                float saved = values[i];
+                float plus = saved + STEP;
+                float minus = saved - STEP;
+                values[i] = plus;
+                double lPlus = weighted(c.op().apply(args), r);
+                values[i] = minus;
+                double lMinus = weighted(c.op().apply(args), r);
+                values[i] = saved;
+                double numeric = (lPlus - lMinus) / ((double) plus - (double) minus);
+                assertEquals(numeric, grad.buffer()[i], 2e-3 * Math.abs(numeric) + 1e-4,
+                        c + ": d/d arg" + k + "[" + i + "]");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void vjpInnerProductMatchesFiniteDifferenceJvp(OpCase c) {
+        Random random = new Random(~c.name().hashCode());
+        for (int trial = 0; trial < 3; trial++) {
+            Tensor[] args = randomArgs(c, random);
+            Tensor out = c.op().apply(args);
+            double[] u = gaussian(random, out.size());
+            // <u, J·δ> by central differences, with δ the perturbation actually representable in float.
+            Tensor[] plus = new Tensor[args.length];
+            Tensor[] minus = new Tensor[args.length];
+            double[][] delta = new double[args.length][];
+            for (int k = 0; k < args.length; k++) {
+                plus[k] = args[k].copy();
+                minus[k] = args[k].copy();
+                delta[k] = new double[args[k].size()];
+                for (int i = 0; i < delta[k].length; i++) {
+                    double v = STEP * random.nextGaussian();
+                    plus[k].buffer()[i] = (float) (args[k].buffer()[i] + v);
+                    minus[k].buffer()[i] = (float) (args[k].buffer()[i] - v);
+                    delta[k][i] = (double) plus[k].buffer()[i] - (double) minus[k].buffer()[i];
+                }
+            }
+            float[] fp = c.op().apply(plus).buffer();
+            float[] fm = c.op().apply(minus).buffer();
+            double jvp = 0;
+            for (int i = 0; i < u.length; i++) {
+                jvp += u[i] * ((double) fp[i] - (double) fm[i]);
+            }
+            // <Jᵀ·u, δ> from the adjoints.
+            double vjp = 0;
+            for (int k = 0; k < args.length; k++) {
+                float[] gk = c.adjoints()[k].apply(args, out, asTensor(u, out.shape())).buffer();
+                for (int i = 0; i < gk.length; i++) {
+                    vjp += gk[i] * delta[k][i];
+                }
+            }
+            assertEquals(jvp, vjp, 2e-3 * Math.abs(jvp) + 1e-5, c + " trial " + trial);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /** Values of magnitude in [0.2, 2] with random signs: away from abs's kink at 0. */
+    private static Tensor[] randomArgs(OpCase c, Random random) {
+        Tensor[] args = new Tensor[c.shapes().length];
+        for (int k = 0; k < args.length; k++) {
+            args[k] = Tensor.zeros(c.shapes()[k]);
+            float[] v = args[k].buffer();
+            for (int i = 0; i < v.length; i++) {
+                double mag = 0.2 + 1.8 * random.nextDouble();
+                v[i] = (float) (random.nextBoolean() ? mag : -mag);
+            }
+        }
+        return args;
+    }
+
+    private static double[] gaussian(Random random, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian(); // float-representable, so the cotangent tensor is exact
+        }
+        return v;
+    }
+
+    private static Tensor asTensor(double[] v, int[] shape) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return Tensor.wrap(f, shape);
+    }
+
+    private static double weighted(Tensor out, double[] r) {
+        double l = 0;
+        float[] o = out.buffer();
+        for (int i = 0; i < o.length; i++) {
+            l += o[i] * r[i];
+        }
+        return l;
+    }
+
+    private static void assertValues(Tensor t, int[] shape, float... expected) {
+        assertArrayEquals(shape, t.shape(), "shape " + Arrays.toString(t.shape()));
+        assertArrayEquals(expected, t.toArray(), 1e-6f, Arrays.toString(t.toArray()));
+    }
+}
