@@ -1,0 +1,89 @@
+package dev.tapgrad.runtime.train;
+
+import dev.tapgrad.Metric;
+import dev.tapgrad.runtime.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Running sums over the batches of an epoch or an evaluation: loss terms weighted by batch size
+ * (as Keras averages per-batch losses) and metric counts over rows, turned into averages keyed
+ * {@code loss}, each term, each metric.
+ */
+final class Totals {
+    private final List<String> names;
+    private final double[] weights;
+    private final List<Metric> metrics;
+    private final double[] termSums;
+    private final long[] metricCounts;
+    private long examples;
+    private long rows;
+
+    Totals(CompiledGraph g) {
+        this.names = g.termNames();
+        this.weights = g.termWeights();
+        this.metrics = g.metrics();
+        if (weights.length != names.size()) {
+            throw new IllegalStateException(g.modelName() + " declares " + names.size() + " loss terms " + names
+                    + " but " + weights.length + " weights; the generated graph is inconsistent");
+        }
+        this.termSums = new double[weights.length];
+        this.metricCounts = new long[metrics.size()];
+    }
+
+    /** Adds one batch of {@code batch} examples with its unweighted terms and predictions. */
+    void add(int batch, double[] terms, Tensor yTrue, Tensor yPred) {
+        for (int i = 0; i < terms.length; i++) {
+            termSums[i] += batch * terms[i];
+        }
+        examples += batch;
+        if (!metrics.isEmpty()) {
+            rows += Metrics.rows(yPred);
+            for (int m = 0; m < metrics.size(); m++) {
+                metricCounts[m] += count(metrics.get(m), yTrue, yPred);
+            }
+        }
+    }
+
+    private static int count(Metric metric, Tensor yTrue, Tensor yPred) {
+        switch (metric) {
+            case ACCURACY:
+                return Metrics.correct(yTrue, yPred);
+            default:
+                throw new UnsupportedOperationException("metric " + metric + " is not implemented by the runtime");
+        }
+    }
+
+    /** The weighted total of one batch's unweighted terms. */
+    static double total(double[] terms, double[] weights) {
+        double sum = 0;
+        for (int i = 0; i < terms.length; i++) {
+            sum += weights[i] * terms[i];
+        }
+        return sum;
+    }
+
+    /** Averages so far: {@code loss}, each term, each metric by lower-case name. */
+    Map<String, Double> averages() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        double[] mean = new double[termSums.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = examples == 0 ? Double.NaN : termSums[i] / examples;
+        }
+        out.put("loss", total(mean, weights));
+        for (int i = 0; i < mean.length; i++) {
+            out.put(names.get(i), mean[i]);
+        }
+        for (int m = 0; m < metrics.size(); m++) {
+            out.put(key(metrics.get(m)), rows == 0 ? Double.NaN : (double) metricCounts[m] / rows);
+        }
+        return out;
+    }
+
+    /** The History and evaluate key of a metric, e.g. {@code accuracy}. */
+    static String key(Metric metric) {
+        return metric.name().toLowerCase(Locale.ROOT);
+    }
+}

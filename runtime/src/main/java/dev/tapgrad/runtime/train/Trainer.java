@@ -1,0 +1,197 @@
+package dev.tapgrad.runtime.train;
+
+import dev.tapgrad.runtime.Dataset;
+import dev.tapgrad.runtime.Fit;
+import dev.tapgrad.runtime.Gradients;
+import dev.tapgrad.runtime.History;
+import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainingDivergedException;
+import dev.tapgrad.runtime.optim.Updater;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * The training loop, evaluation and prediction that every generated graph delegates to. The data
+ * is checked before anything runs; training stops with {@link TrainingDivergedException} before
+ * a step with a non-finite loss or gradient reaches the weights.
+ */
+public final class Trainer {
+    /** Batch size of evaluate and predict: large enough to amortise the calls, small enough for memory. */
+    static final int EVAL_BATCH = 256;
+
+    private Trainer() {}
+
+    /**
+     * Trains {@code g} on {@code train}: per epoch a shuffle with {@code new Random(seed + epoch)}
+     * (epoch counted from 0), one optimizer step per batch, then the epoch's averages and, with
+     * validation data, {@link #evaluate} on it under {@code val_} keys.
+     *
+     * @throws dev.tapgrad.runtime.TapgradDataException if the data does not fit the model (nothing has changed)
+     * @throws TrainingDivergedException on a NaN or infinite loss term or gradient
+     */
+    public static History fit(CompiledGraph g, Dataset train, Fit fit) {
+        DataChecks.check(g, train.x(), train.y(), "training data");
+        fit.validation().ifPresent(v -> DataChecks.check(g, v.x(), v.y(), "validation data"));
+        List<String> names = g.termNames();
+        double[] weights = g.termWeights();
+        new Totals(g); // fails early on an inconsistent graph
+        List<Parameter> params = g.parameters();
+        Updater updater = fit.optimizer().start(params);
+        Batches batches = new Batches(train.x(), train.y(), fit.batchSize());
+        double[] terms = new double[names.size()];
+        List<Map<String, Double>> records = new ArrayList<>();
+        for (int epoch = 0; epoch < fit.epochs(); epoch++) {
+            long started = System.nanoTime();
+            batches.shuffle(new Random(fit.seed() + epoch));
+            Totals totals = new Totals(g);
+            Supplier<String> running = () -> Progress.describe(totals.averages(), "", names, weights);
+            try (Progress progress = Progress.epoch(fit.verbose(), epoch + 1, fit.epochs(), batches.count())) {
+                for (int k = 0; k < batches.count(); k++) {
+                    batches.gather(k);
+                    Tensor y = batches.y(k);
+                    Tensor pred = g.trainStep(batches.x(k), y, terms);
+                    checkFinite(g, fit, terms, params, epoch + 1, k + 1, batches.count());
+                    updater.step();
+                    totals.add(batches.size(k), terms, y, pred);
+                    progress.step(running, k == batches.count() - 1);
+                }
+            }
+            Map<String, Double> record = totals.averages();
+            String summary = "Epoch " + (epoch + 1) + "/" + fit.epochs() + ": " + Progress.describe(record, "", names, weights);
+            if (fit.validation().isPresent()) {
+                Map<String, Double> val = new LinkedHashMap<>();
+                evaluate(g, fit.validation().get()).forEach((key, v) -> val.put("val_" + key, v));
+                summary += " · " + Progress.describe(val, "val_", names, weights);
+                record.putAll(val);
+            }
+            records.add(record);
+            Progress.line(fit.verbose(), summary + String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - started) / 1e9));
+        }
+        return History.of(records);
+    }
+
+    private static void checkFinite(CompiledGraph g, Fit fit, double[] terms, List<Parameter> params,
+            int epoch, int batch, int batches) {
+        List<String> names = g.termNames();
+        for (int i = 0; i < terms.length; i++) {
+            if (!Double.isFinite(terms[i])) {
+                throw diverged(g, fit, "the loss term " + names.get(i) + " is " + terms[i] + " (terms " + termList(names, terms)
+                        + ")", names.get(i), epoch, batch, batches);
+            }
+        }
+        // A finite loss can still have a NaN gradient (e.g. 0·∞ inside a backward pass).
+        for (Parameter p : params) {
+            float[] grad = p.grad().buffer();
+            for (int i = 0; i < grad.length; i++) {
+                if (!Float.isFinite(grad[i])) {
+                    throw diverged(g, fit, "the gradient of " + p.name() + " has " + grad[i] + " at flat index " + i
+                            + " (terms " + termList(names, terms) + ")", p.name(), epoch, batch, batches);
+                }
+            }
+        }
+    }
+
+    private static TrainingDivergedException diverged(CompiledGraph g, Fit fit, String what, String term,
+            int epoch, int batch, int batches) {
+        return new TrainingDivergedException(g.modelName() + " diverged in epoch " + epoch + ", batch " + batch + " of "
+                + batches + ": " + what + ". The weights were not updated by this batch. Try a lower learning rate than "
+                + fit.optimizer() + ", or check the loss for log(0), division by zero or sqrt of 0.",
+                epoch, batch, term);
+    }
+
+    private static String termList(List<String> names, double[] terms) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < terms.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(names.get(i)).append(' ').append(terms[i]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Every loss term and metric on {@code data}, without changing the model: keys {@code loss}
+     * (the weighted total), each term unweighted, each metric by lower-case name; averaged over
+     * examples in batches of 256, in order.
+     */
+    public static Map<String, Double> evaluate(CompiledGraph g, Dataset data) {
+        DataChecks.check(g, data.x(), data.y(), "evaluation data");
+        Totals totals = new Totals(g);
+        Batches batches = new Batches(data.x(), data.y(), EVAL_BATCH);
+        double[] terms = new double[g.termNames().size()];
+        for (int k = 0; k < batches.count(); k++) {
+            batches.gather(k);
+            Tensor pred = g.evaluateStep(batches.x(k), batches.y(k), terms);
+            checkPredictions(g, pred, batches.size(k));
+            totals.add(batches.size(k), terms, batches.y(k), pred);
+        }
+        return totals.averages();
+    }
+
+    /** The model's outputs for {@code x}, a new (N, output...) tensor; no loss is computed. */
+    public static Tensor predict(CompiledGraph g, Tensor x) {
+        DataChecks.checkInputShape(g, x, "input to predict");
+        Tensor result = Tensor.zeros(withBatch(x.dim(0), g.outputShape()));
+        if (x.dim(0) == 0) {
+            return result;
+        }
+        int row = result.size() / x.dim(0);
+        Batches batches = new Batches(x, null, EVAL_BATCH);
+        for (int k = 0; k < batches.count(); k++) {
+            batches.gather(k);
+            Tensor pred = g.predictStep(batches.x(k));
+            checkPredictions(g, pred, batches.size(k));
+            System.arraycopy(pred.buffer(), 0, result.buffer(), batches.start(k) * row, batches.size(k) * row);
+        }
+        return result;
+    }
+
+    /**
+     * One training step's terms and gradients on the whole of {@code x} and {@code y}, as copies;
+     * the weights are not changed.
+     */
+    public static Gradients gradients(CompiledGraph g, Tensor x, Tensor y) {
+        DataChecks.check(g, x, y, "data for gradients");
+        List<String> names = g.termNames();
+        double[] terms = new double[names.size()];
+        g.trainStep(x, y, terms);
+        Map<String, Double> byName = new LinkedHashMap<>();
+        for (int i = 0; i < terms.length; i++) {
+            byName.put(names.get(i), terms[i]);
+        }
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        for (Parameter p : g.parameters()) {
+            grads.put(p.name(), p.grad().copy());
+        }
+        return new Gradients(Totals.total(terms, g.termWeights()), byName, grads);
+    }
+
+    /** A generated graph must return one output row per example; anything else is a processor bug. */
+    private static void checkPredictions(CompiledGraph g, Tensor pred, int batch) {
+        long expected = (long) batch * product(g.outputShape());
+        if (pred.size() != expected) {
+            throw new IllegalStateException(g.modelName() + " returned predictions of shape "
+                    + DataChecks.format(pred.shape()) + " for a batch of " + batch + " examples; expected "
+                    + DataChecks.format(withBatch(batch, g.outputShape())) + " (a bug in the generated graph)");
+        }
+    }
+
+    private static int[] withBatch(int batch, int[] shape) {
+        int[] s = new int[shape.length + 1];
+        s[0] = batch;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
+    }
+
+    private static long product(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+}
