@@ -9,10 +9,10 @@ import java.util.Random;
  * type has its own {@code forward}/{@code backward} methods, called by the generated graph with
  * buffers it preallocated; shapes are documented on each layer.
  */
-public abstract class Layer {
+public abstract class AbstractLayer {
     private final String name;
 
-    protected Layer(String name) {
+    protected AbstractLayer(String name) {
         this.name = name;
     }
 

@@ -19,7 +19,7 @@ import java.util.Random;
  * each output pixel's patch is a row ordered (kh, kw, channels), so the kernel is already the
  * (kh·kw·channels, filters) matrix. Patches are built a few images at a time to bound the memory.
  */
-public final class Conv2D extends Layer {
+public final class Conv2D extends AbstractLayer {
     /** About this many patch rows per GEMM: large enough for a fast product, small enough to cache. */
     private static final int CHUNK_ROWS = 4096;
 
@@ -168,12 +168,12 @@ public final class Conv2D extends Layer {
     /**
      * Back-propagates through the latest {@link #forward} call, which must have been on this
      * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients and, if {@code gx} is
-     * not null, overwrites it with dL/dx.
+     * not null, adds dL/dx to it (gradients from several consumers or taps accumulate).
      *
      * @param x (B, height, width, channels), the input of the forward call
      * @param out (B, OH, OW, filters), its output
      * @param gOut (B, OH, OW, filters), dL/dout; overwritten (it holds dL/dz afterwards)
-     * @param gx (B, height, width, channels) or null when the input needs no gradient
+     * @param gx (B, height, width, channels), dL/dx accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx) {
         int b = checkShapes("backward", x, out);
@@ -268,10 +268,9 @@ public final class Conv2D extends Layer {
         }
     }
 
-    /** Overwrites images [b0, b0 + images) of gx with the sum of the patch gradients in {@link #cols}. */
+    /** Adds the patch gradients in {@link #cols} to images [b0, b0 + images) of gx. */
     private void col2im(float[] gx, int b0, int images) {
         int imageSize = height * width * channels;
-        Arrays.fill(gx, b0 * imageSize, (b0 + images) * imageSize, 0f);
         int row = 0;
         for (int b = b0; b < b0 + images; b++) {
             for (int oy = 0; oy < outH; oy++) {

@@ -16,7 +16,7 @@ import java.util.Random;
  * <p>Shapes: x (..., inputs), out (..., units) with the same leading dimensions; kernel (inputs,
  * units); bias (units). The N = x.size() / inputs rows are one GEMM.
  */
-public final class Dense extends Layer {
+public final class Dense extends AbstractLayer {
     private final int inputs;
     private final int units;
     private final Activation activation;
@@ -113,12 +113,13 @@ public final class Dense extends Layer {
     /**
      * Back-propagates through the latest {@link #forward} call, which must have been on this
      * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients and, if {@code gx} is
-     * not null, overwrites it with dL/dx.
+     * not null, adds dL/dx to it (a layer output read by several consumers, or tapped by an aux loss,
+     * collects its gradient from all of them).
      *
      * @param x (..., inputs), the input of the forward call
      * @param out (..., units), its output
      * @param gOut (..., units), dL/dout; overwritten (it holds dL/dz afterwards)
-     * @param gx (..., inputs) or null when the input needs no gradient
+     * @param gx (..., inputs), dL/dx accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx) {
         int n = checkShapes("backward", x, out);
@@ -150,7 +151,7 @@ public final class Dense extends Layer {
             gb[j] += (float) biasSums[j];
         }
         if (gx != null) {
-            Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), false);
+            Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), true);
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Random;
  * Reshapes (B, d1, d2, ...) to (B, d1·d2·...) in row-major order, which for NHWC images is the
  * order Keras's channels-last {@code Flatten} uses, so a following Dense kernel loads unchanged.
  */
-public final class Flatten extends Layer {
+public final class Flatten extends AbstractLayer {
 
     /** A flatten layer; it has no parameters. */
     public Flatten(String name) {
@@ -39,14 +39,18 @@ public final class Flatten extends Layer {
     }
 
     /**
-     * Copies the gradient back into the input's shape.
+     * Adds the gradient, back in the input's shape, to gx.
      *
      * @param gOut (B, d1·d2·...), dL/dout
-     * @param gx (B, d1, d2, ...); overwritten with dL/dx
+     * @param gx (B, d1, d2, ...); dL/dx is accumulated into it
      */
     public void backward(Tensor gOut, Tensor gx) {
         check("backward", gx, gOut, "gx", "gOut");
-        System.arraycopy(gOut.buffer(), 0, gx.buffer(), 0, gOut.size());
+        float[] g = gOut.buffer();
+        float[] dst = gx.buffer();
+        for (int i = 0; i < g.length; i++) {
+            dst[i] += g[i];
+        }
     }
 
     private void check(String op, Tensor in, Tensor flat, String inName, String flatName) {
