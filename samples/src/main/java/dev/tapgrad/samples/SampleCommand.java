@@ -29,7 +29,11 @@ public abstract class SampleCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
-    /** @param defaultEpochs epochs when {@code --epochs} is not given; the checkpoint defaults to {@code <case>.safetensors} */
+    /**
+     * Sets this case's defaults; the checkpoint defaults to {@code <case>.safetensors}.
+     *
+     * @param defaultEpochs epochs when {@code --epochs} is not given
+     */
     protected SampleCommand(int defaultEpochs) {
         // Set before picocli reads the mixin, so these become the defaults that --help shows.
         this.options = new CommonOptions(defaultEpochs, Path.of(caseName() + ".safetensors"));
