@@ -1,9 +1,6 @@
 package dev.tapgrad.samples.sparsecnn;
 
 import dev.tapgrad.*;
-// Single-type import: dev.tapgrad.runtime.layers.* also has a class named Layer (the layers' base
-// class), and two on-demand imports with the same name make @Layer ambiguous.
-import dev.tapgrad.Layer;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.layers.*;
 import static dev.tapgrad.Activation.*;
