@@ -132,11 +132,7 @@ public final class Conv2D extends AbstractLayer {
     /** Glorot-uniform kernel with fan_in = kh·kw·channels, fan_out = kh·kw·filters; zero bias (Keras). */
     @Override
     public void initialize(Random random) {
-        double limit = Math.sqrt(6.0 / (kernelH * kernelW * (channels + filters)));
-        float[] k = kernel.value().buffer();
-        for (int i = 0; i < k.length; i++) {
-            k[i] = (float) ((2 * random.nextDouble() - 1) * limit);
-        }
+        Initializers.glorotUniform(kernel.value(), kernelH * kernelW * channels, kernelH * kernelW * filters, random);
         bias.value().fill(0f);
     }
 

@@ -80,11 +80,7 @@ public final class Dense extends AbstractLayer {
     /** Glorot-uniform kernel with limit √(6 / (inputs + units)), zero bias (Keras defaults). */
     @Override
     public void initialize(Random random) {
-        double limit = Math.sqrt(6.0 / (inputs + units));
-        float[] k = kernel.value().buffer();
-        for (int i = 0; i < k.length; i++) {
-            k[i] = (float) ((2 * random.nextDouble() - 1) * limit);
-        }
+        Initializers.glorotUniform(kernel.value(), inputs, units, random);
         bias.value().fill(0f);
     }
 
