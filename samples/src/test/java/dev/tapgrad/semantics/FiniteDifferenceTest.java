@@ -44,11 +44,27 @@ class FiniteDifferenceTest {
         check("StridedCnn", params, m::gradients);
     }
 
+    @Test
+    void multiTapAndParameterTaps() {
+        MultiTapNetGraph m = new MultiTapNetGraph(5);
+        List<Parameter> params = new ArrayList<>(m.conv1.parameters());
+        params.addAll(m.hidden.parameters());
+        params.addAll(m.out.parameters());
+        Random r = new Random(3);
+        Tensor x = Tensor.randn(r, 6, 6, 6, 2);
+        int[] labels = {0, 3, 1, 2, 3, 1};
+        Tensor y = dev.tapgrad.runtime.Dataset.oneHot(labels, 4);
+        check("MultiTapNet", params, x, y, m::gradients);
+    }
+
     private void check(String fixture, List<Parameter> params, BiFunction<Tensor, Tensor, Gradients> gradients)
             throws Exception {
         Map<String, Tensor> batch = Fixtures.batch(fixture, dir);
-        Tensor x = batch.get("x");
-        Tensor y = batch.get("y");
+        check(fixture, params, batch.get("x"), batch.get("y"), gradients);
+    }
+
+    private void check(String fixture, List<Parameter> params, Tensor x, Tensor y,
+            BiFunction<Tensor, Tensor, Gradients> gradients) {
         Gradients g = gradients.apply(x, y);
         double loss = g.loss();
         // The loss is float32: its rounding error, magnified by 1 / 2h, bounds what FD can resolve.

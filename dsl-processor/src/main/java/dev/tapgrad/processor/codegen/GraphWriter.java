@@ -238,13 +238,17 @@ public final class GraphWriter {
         m.addStatement("terms[$L] = $L($L)", index + 1, e.methodName(), String.join(", ", args));
     }
 
-    private static String tapValue(dev.tapgrad.processor.model.TapRef tap) {
-        return tap.isParameter() ? tap.layer() + "." + tap.param() + "()" : Names.output(tap.layer());
+    /** The tensor a tap reads: a layer's output buffer, or a parameter's live value. */
+    private String tapValue(dev.tapgrad.processor.model.TapRef tap) {
+        return tap.isParameter()
+                ? "parameters.get(" + parameterIndex(tap.text()) + ").value()"
+                : Names.output(tap.layer());
     }
 
+    /** Where a tap's gradient accumulates: the layer output's gradient buffer, or the parameter's. */
     private String tapGradient(dev.tapgrad.processor.model.TapRef tap) {
         return tap.isParameter()
-                ? "parameters.get(" + parameterIndex(tap.layer() + "." + tap.param()) + ").grad()"
+                ? "parameters.get(" + parameterIndex(tap.text()) + ").grad()"
                 : Names.gradient(tap.layer());
     }
 
@@ -276,7 +280,7 @@ public final class GraphWriter {
         m.addStatement("terms[0] = $T.$L(y, $L, null, 1.0)", Runtime.LOSSES, mainLossMethod(), lastOutput());
         for (int a = 0; a < aux.size(); a++) {
             AuxPlan p = aux.get(a);
-            String args = p.spec().taps().stream().map(GraphWriter::tapValue).collect(Collectors.joining(", "));
+            String args = p.spec().taps().stream().map(this::tapValue).collect(Collectors.joining(", "));
             m.addStatement("terms[$L] = $L($L).item()", a + 1, p.spec().method(), args);
         }
         return m.build();
