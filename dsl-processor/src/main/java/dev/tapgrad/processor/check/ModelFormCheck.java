@@ -28,6 +28,8 @@ public final class ModelFormCheck {
         }
         if (f.isInnerNonStatic()) {
             r.error(Tag.MODEL_FORM, f.origin(), Messages.classInner(name));
+        } else if (f.isNested()) {
+            r.error(Tag.MODEL_FORM, f.origin(), Messages.classNested(name));
         }
         if (!f.hasAccessibleNoArgConstructor()) {
             r.error(Tag.MODEL_FORM, f.origin(), Messages.noConstructor(name));

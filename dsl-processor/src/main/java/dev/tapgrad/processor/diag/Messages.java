@@ -26,9 +26,10 @@ public final class Messages {
 
     public static String unknownParamTap(String tap, String layer, List<String> params) {
         return "tap \"" + tap + "\" names no parameter of layer " + layer + "; its parameters: "
-                + params.stream().map(p -> layer + "." + p).collect(Collectors.joining(", "))
-                + (params.isEmpty() ? " (none: " + layer + " has no weights; tap its output \"" + layer + "\" instead)" : "")
-                + Suggest.didYouMean(tap.substring(tap.indexOf('.') + 1), params);
+                + (params.isEmpty() ? "none (" + layer + " has no weights; tap its output \"" + layer + "\" instead)"
+                        : list(params.stream().map(p -> layer + "." + p).toList())
+                                + Suggest.closest(tap.substring(tap.indexOf('.') + 1), params)
+                                        .map(p -> " (did you mean " + layer + "." + p + "?)").orElse(""));
     }
 
     public static String emptyTap() {
@@ -203,7 +204,13 @@ public final class Messages {
     }
 
     public static String classInner(String model) {
-        return model + " is an inner class: make it static or a top-level class so " + model + "Graph can extend it";
+        return model + " is an inner class, so " + model + "Graph cannot extend it: declare " + model
+                + " as a top-level class";
+    }
+
+    public static String classNested(String model) {
+        return model + " is a nested class; the generated " + model + "Graph extends top-level model classes only: declare "
+                + model + " as a top-level class";
     }
 
     public static String notAClass(String model) {

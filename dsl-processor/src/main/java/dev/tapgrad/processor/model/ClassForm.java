@@ -5,13 +5,16 @@ import java.util.List;
 
 /**
  * What the generated subclass needs from the model class itself: it must be subclassable from the
- * same package and constructible without arguments. {@code privateFields} lists layer fields the
- * subclass could not assign.
+ * same package and constructible without arguments. {@code finalOrPrivateLayerFields} lists layer
+ * fields the subclass could not assign.
+ *
+ * @param isNested whether the class is declared inside another one (static or not)
  */
 public record ClassForm(
         boolean isPrivate,
         boolean isFinal,
         boolean isInnerNonStatic,
+        boolean isNested,
         boolean isInterfaceOrEnum,
         boolean hasAccessibleNoArgConstructor,
         List<String> finalOrPrivateLayerFields,

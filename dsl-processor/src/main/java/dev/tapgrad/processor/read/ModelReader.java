@@ -173,12 +173,16 @@ public final class ModelReader {
                 method.getReturnType().toString(),
                 method.getModifiers().contains(Modifier.STATIC),
                 method.getModifiers().contains(Modifier.PRIVATE),
-                body(type, method),
+                returnsTensor ? body(type, method) : null, // not a loss body: the signature check says why
                 ElementOrigin.of(method));
     }
 
     private Program body(TypeElement type, ExecutableElement method) {
-        if (trees == null || method.getModifiers().contains(Modifier.ABSTRACT)) {
+        if (method.getModifiers().contains(Modifier.ABSTRACT)) {
+            report.error(Tag.LOSS_SIGNATURE, ElementOrigin.of(method), Messages.abstractLoss(method.getSimpleName().toString()));
+            return null;
+        }
+        if (trees == null) {
             return null;
         }
         TreePath path = trees.getPath(method);
@@ -188,10 +192,12 @@ public final class ModelReader {
         return new BodyReader(elements, type, path.getCompilationUnit(), report).read(method, tree);
     }
 
-    private static ClassForm form(TypeElement type) {
+    private ClassForm form(TypeElement type) {
         boolean hasNoArg = false;
         for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
-            if (c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE)) {
+            // The default constructor of a private class is private too, but stops being so with the class.
+            boolean implicit = elements.getOrigin(c) == Elements.Origin.MANDATED;
+            if (c.getParameters().isEmpty() && (implicit || !c.getModifiers().contains(Modifier.PRIVATE))) {
                 hasNoArg = true;
             }
         }
@@ -207,6 +213,7 @@ public final class ModelReader {
                 type.getModifiers().contains(Modifier.FINAL),
                 type.getNestingKind() == NestingKind.MEMBER && !type.getModifiers().contains(Modifier.STATIC)
                         || type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS,
+                type.getNestingKind() != NestingKind.TOP_LEVEL,
                 type.getKind() != ElementKind.CLASS,
                 hasNoArg,
                 badFields,
