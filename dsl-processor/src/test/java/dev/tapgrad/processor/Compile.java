@@ -3,6 +3,9 @@ package dev.tapgrad.processor;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
+import java.lang.reflect.Field;
+import java.util.List;
+import javax.annotation.processing.Processor;
 import javax.tools.JavaFileObject;
 
 /** Runs the real javac with Tapgrad's processor on test sources from the classpath. */
@@ -21,6 +24,29 @@ final class Compile {
 
     /** Compiles with the processor; the runtime and annotations are on the test classpath. */
     static Compilation compile(JavaFileObject... sources) {
-        return Compiler.javac().withProcessors(new TapgradProcessor()).compile(sources);
+        return compileWith(new TapgradProcessor(), sources);
+    }
+
+    /** Compiles with another processor, e.g. one that hands Tapgrad's a wrapped environment. */
+    static Compilation compileWith(Processor processor, JavaFileObject... sources) {
+        return Compiler.javac().withProcessors(processor).compile(sources);
+    }
+
+    /**
+     * The names of the source files the processor generated, also for a failed compilation.
+     * compile-testing only hands out generated files after a successful compile, but a negative
+     * test has to show that nothing was generated next to the errors, so this reads the list it
+     * keeps anyway. If compile-testing renames the field, this fails loudly instead of passing.
+     */
+    static List<String> generatedSources(Compilation c) {
+        try {
+            Field f = Compilation.class.getDeclaredField("generatedFiles");
+            f.setAccessible(true);
+            @SuppressWarnings("unchecked")
+            List<JavaFileObject> files = (List<JavaFileObject>) f.get(c);
+            return files.stream().filter(o -> o.getKind() == JavaFileObject.Kind.SOURCE).map(JavaFileObject::getName).toList();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot read compile-testing's generated files", e);
+        }
     }
 }

@@ -1,0 +1,68 @@
+package dev.tapgrad.processor;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * DESIGN §2 rows 3 and 5: loss bodies that cannot be differentiated, and shape errors inside them.
+ * Each error points at the statement or expression: javac places a call at its '(', an assignment
+ * or a binary operation at its operator, a statement at its first keyword.
+ */
+class BodyErrorsTest {
+    private static final String STRAIGHT_LINE = "a loss body is straight-line code of Tensor locals and ops";
+
+    @Test
+    void forLoopIsReportedOnTheLoop() {
+        Negative.compile("LoopInBody", 1)
+                .errorAt(22, 9, "[Tapgrad/NotDifferentiable] a loop cannot be differentiated at compile time")
+                .alsoSays(STRAIGHT_LINE)
+                .alsoSays("for a sum over items use sum or mean");
+    }
+
+    @Test
+    void ifIsReportedOnTheIf() {
+        Negative.compile("IfInBody", 1)
+                .errorAt(22, 9, "[Tapgrad/NotDifferentiable] an if statement cannot be differentiated at compile time")
+                .alsoSays("for a per-element choice use an op such as abs or clip");
+    }
+
+    @Test
+    void callWithoutDerivativeRuleIsReportedOnTheCall() {
+        // return mean(Clipping.clip(conv1)); -- column 62 is the '(' of Clipping.clip(...)
+        Negative.compile("NoDerivativeRule", 1)
+                .errorAt(20, 62, "[Tapgrad/NotDifferentiable] call to Clipping.clip (bad.Clipping) has no derivative rule")
+                .alsoSays("annotate a public static method with @Differentiable(adjoint = ..., shape = ...)");
+    }
+
+    @Test
+    void fieldWriteIsReportedOnTheAssignment() {
+        Negative.compile("FieldWrite", 1).errorAt(23, 14, "[Tapgrad/NotDifferentiable] assignment to last: a loss body may"
+                + " not change fields or parameters; compute into a new Tensor local");
+    }
+
+    @Test
+    void plusOnTensorsSuggestsAdd() {
+        Negative.compile("PlusOnTensors", 1)
+                .errorAt(20, 60, "[Tapgrad/NotDifferentiable] operator + does not apply to Tensor values: use add(a, b)");
+    }
+
+    @Test
+    void unknownIdentifierSuggestsTheParameter() {
+        Negative.compile("UnknownName", 1).errorAt(20, 53, "[Tapgrad/NotDifferentiable] conv is not a parameter, local or"
+                + " constant of this loss (did you mean conv1?); in scope: conv1");
+    }
+
+    @Test
+    void nonScalarResultGivesItsShapeAndTheReductions() {
+        Negative.compile("NotScalar", 1)
+                .errorAt(20, 47, "[Tapgrad/BodyShape] sparsity returns a (B, 26, 26, 32) tensor but a loss must be a scalar ()")
+                .alsoSays("reduce it, e.g. mean(...) or sum(...)");
+    }
+
+    @Test
+    void addingAKernelAndABiasThatDoNotBroadcast() {
+        // Two parameter taps: out.kernel is (21632, 10), conv1.bias is (32,).
+        Negative.compile("BroadcastMismatch", 1)
+                .errorAt(20, 64, "[Tapgrad/BodyShape] add((21632, 10), (32,)): the shapes do not broadcast"
+                        + " (trailing dimensions must be equal or 1)");
+    }
+}
