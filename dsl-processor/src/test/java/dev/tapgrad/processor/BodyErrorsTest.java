@@ -65,4 +65,12 @@ class BodyErrorsTest {
                 .errorAt(20, 64, "[Tapgrad/BodyShape] add((21632, 10), (32,)): the shapes do not broadcast"
                         + " (trailing dimensions must be equal or 1)");
     }
+
+    @Test
+    void recursiveHelpersAreReportedWithTheChainOfCalls() {
+        // Tensor shrinkAgain(Tensor t) { return shrink(t); } -- column 49 is the ( of shrink(t)
+        Negative.compile("RecursiveHelper", 1)
+                .errorAt(26, 49, "[Tapgrad/NotDifferentiable] recursive call sparsity → shrink → grow → shrinkAgain → shrink")
+                .alsoSays("write the recursion out");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tapgrad.semantics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,17 @@ class FiniteDifferenceTest {
         int[] labels = {0, 3, 1, 2, 3, 1};
         Tensor y = dev.tapgrad.runtime.Dataset.oneHot(labels, 4);
         check("MultiTapNet", params, x, y, m::gradients);
+    }
+
+    @Test
+    void helperMethodsAndConstantTensors() {
+        HelperNetGraph m = new HelperNetGraph(9);
+        List<Parameter> params = new ArrayList<>(m.hidden.parameters());
+        params.addAll(m.out.parameters());
+        Random r = new Random(4);
+        float[] target = HelperNet.TARGET.toArray();
+        check("HelperNet", params, Tensor.randn(r, 7, 4), Tensor.randn(r, 7, 2), m::gradients);
+        assertArrayEquals(target, HelperNet.TARGET.toArray(), "a constant never changes");
     }
 
     private void check(String fixture, List<Parameter> params, BiFunction<Tensor, Tensor, Gradients> gradients)

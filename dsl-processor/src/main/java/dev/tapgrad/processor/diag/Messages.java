@@ -141,6 +141,16 @@ public final class Messages {
                 + " has no such public static method with the op's parameters plus (Tensor out, Tensor g)";
     }
 
+    public static String recursiveHelper(List<String> chain) {
+        return "recursive call " + String.join(" → ", chain) + ": a loss body is differentiated by inlining the methods it calls, "
+                + "which needs a fixed depth; write the recursion out or use an op from dev.tapgrad.runtime.Ops";
+    }
+
+    public static String constantLoss(String method) {
+        return method + " returns a value that does not depend on any of its taps, so it has no gradient: "
+                + "compute the loss from the tapped tensors";
+    }
+
     public static String noGradientForArgument(String callee, int index) {
         return callee + " has no derivative with respect to argument " + (index + 1)
                 + ", but that argument depends on a tap: pass a constant there";

@@ -16,6 +16,7 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.util.Trees;
 import dev.tapgrad.processor.ad.ir.Instr;
 import dev.tapgrad.processor.ad.ir.OpSignature.ArgKind;
 import dev.tapgrad.processor.ad.ir.Operand;
@@ -44,6 +45,7 @@ import javax.lang.model.util.Elements;
  * expression, and the body is rejected.
  */
 final class BodyReader {
+    private final Trees trees;
     private final Elements elements;
     private final TypeElement model;
     private final CompilationUnitTree unit;
@@ -51,11 +53,14 @@ final class BodyReader {
     private final Report report;
 
     private final List<Instr> instrs = new ArrayList<>();
-    private final Map<String, Value> scope = new HashMap<>();
+    private Map<String, Operand> scope = new HashMap<>();
+    /** Helper methods being inlined, innermost last, to report recursion. */
+    private final java.util.Deque<String> inlining = new java.util.ArrayDeque<>();
     private int nextId;
     private boolean failed;
 
-    BodyReader(Elements elements, TypeElement model, CompilationUnitTree unit, Report report) {
+    BodyReader(Trees trees, Elements elements, TypeElement model, CompilationUnitTree unit, Report report) {
+        this.trees = trees;
         this.elements = elements;
         this.model = model;
         this.unit = unit;
@@ -68,41 +73,50 @@ final class BodyReader {
         List<Value> inputs = new ArrayList<>();
         for (VariableElement p : method.getParameters()) {
             Value v = fresh(p.getSimpleName().toString());
-            scope.put(v.name(), v);
+            scope.put(v.name(), new Operand.Var(v));
             inputs.add(v);
         }
-        BlockTree body = tree.getBody();
-        if (body == null) {
+        if (tree.getBody() == null) {
             return null; // abstract: the signature check reports it
         }
-        List<? extends StatementTree> statements = body.getStatements();
-        Value result = null;
-        Tree resultTree = null;
+        inlining.push(method.getSimpleName().toString());
+        Operand result = body(tree, method.getSimpleName().toString());
+        if (failed) {
+            return null;
+        }
+        if (!(result instanceof Operand.Var v)) {
+            fail(tree, Messages.constantLoss(method.getSimpleName().toString()));
+            return null;
+        }
+        return new Program(method.getSimpleName().toString(), inputs, instrs, v.value(), origin(resultOrigin));
+    }
+
+    private Tree resultOrigin;
+
+    /** Lowers a method body in the current scope; returns what its final {@code return} yields. */
+    private Operand body(MethodTree tree, String method) {
+        List<? extends StatementTree> statements = tree.getBody().getStatements();
         for (int i = 0; i < statements.size() && !failed; i++) {
             StatementTree s = statements.get(i);
             if (s instanceof ReturnTree r) {
                 if (i != statements.size() - 1) {
                     fail(statements.get(i + 1), Messages.unreachableAfterReturn());
-                    break;
+                    return null;
                 }
                 if (r.getExpression() == null) {
-                    fail(r, Messages.returnsNothing(method.getSimpleName().toString()));
-                    break;
+                    fail(r, Messages.returnsNothing(method));
+                    return null;
                 }
-                result = tensor(r.getExpression(), null);
-                resultTree = r.getExpression();
-            } else {
-                statement(s);
+                Operand result = operand(r.getExpression(), null);
+                resultOrigin = r.getExpression();
+                return result;
             }
+            statement(s);
         }
-        if (failed) {
-            return null;
+        if (!failed) {
+            fail(tree, Messages.missingReturn(method));
         }
-        if (result == null) {
-            fail(tree, Messages.missingReturn(method.getSimpleName().toString()));
-            return null;
-        }
-        return new Program(method.getSimpleName().toString(), inputs, instrs, result, origin(resultTree));
+        return null;
     }
 
     private void statement(StatementTree s) {
@@ -116,7 +130,7 @@ final class BodyReader {
                 fail(v, Messages.localWithoutValue(v.getName().toString()));
                 return;
             }
-            Value value = tensor(v.getInitializer(), v.getName().toString());
+            Operand value = tensorOperand(v.getInitializer(), v.getName().toString());
             if (value != null) {
                 scope.put(v.getName().toString(), value);
             }
@@ -125,7 +139,7 @@ final class BodyReader {
                 fail(a, Messages.fieldWrite(a.getVariable().toString()));
                 return;
             }
-            Value value = tensor(a.getExpression(), id.getName().toString());
+            Operand value = tensorOperand(a.getExpression(), id.getName().toString());
             if (value != null) {
                 scope.put(id.getName().toString(), value);
             }
@@ -135,13 +149,10 @@ final class BodyReader {
     }
 
     /** Lowers an expression that must be a tensor; {@code name} is the local it is assigned to, if any. */
-    private Value tensor(ExpressionTree e, String name) {
+    private Operand tensorOperand(ExpressionTree e, String name) {
         Operand o = operand(e, name);
-        if (o == null) {
-            return null;
-        }
-        if (o instanceof Operand.Var v) {
-            return v.value();
+        if (o == null || o instanceof Operand.Var || o instanceof Operand.TensorConst) {
+            return o;
         }
         fail(e, Messages.constantWhereTensorNeeded(e.toString()));
         return null;
@@ -178,14 +189,18 @@ final class BodyReader {
 
     private Operand identifier(IdentifierTree id) {
         String n = id.getName().toString();
-        Value v = scope.get(n);
-        if (v != null) {
-            return new Operand.Var(v);
+        Operand bound = scope.get(n);
+        if (bound != null) {
+            return bound;
         }
         for (VariableElement f : ElementFilter.fieldsIn(elements.getAllMembers(model))) {
             if (f.getSimpleName().contentEquals(n) && !f.getModifiers().contains(Modifier.PRIVATE)) {
-                if (OpResolver.kindOf(f.asType()) == ArgKind.DOUBLE) {
+                ArgKind kind = OpResolver.kindOf(f.asType());
+                if (kind == ArgKind.DOUBLE) {
                     return new Operand.DoubleConst(n);
+                }
+                if (kind == ArgKind.TENSOR) {
+                    return new Operand.TensorConst(n); // a constant: no gradient flows into it
                 }
                 return failed(id, Messages.unsupportedField(n, f.asType().toString()));
             }
@@ -227,7 +242,7 @@ final class BodyReader {
                 return null;
             }
             args.add(o);
-            kinds.add(o instanceof Operand.Var ? ArgKind.TENSOR : ArgKind.DOUBLE);
+            kinds.add(o instanceof Operand.DoubleConst ? ArgKind.DOUBLE : ArgKind.TENSOR);
         }
         String callee = call.getMethodSelect().toString();
         OpResolver.Resolution r = ops.resolve(call.getMethodSelect(), kinds);
@@ -238,6 +253,9 @@ final class BodyReader {
                     : Messages.noMatchingOverload(callee, kinds, named.get(0).toString()));
         }
         if (r.signature() == null) {
+            if (isHelper(r.method())) {
+                return inline(call, r.method(), args);
+            }
             return failed(call, Messages.noDerivativeRule(callee, ownerOf(r.method())));
         }
         List<String> missing = OpResolver.missingAdjoints(r.method(), r.signature());
@@ -247,6 +265,44 @@ final class BodyReader {
         Value result = fresh(name);
         instrs.add(new Instr(result, r.signature(), args, origin(call)));
         return new Operand.Var(result);
+    }
+
+    /** A method of the model class itself with a body: differentiated through by inlining it. */
+    private boolean isHelper(ExecutableElement m) {
+        return m.getEnclosingElement().equals(model) && !m.getModifiers().contains(Modifier.ABSTRACT)
+                && m.getReturnType().toString().equals(OpResolver.TENSOR);
+    }
+
+    /**
+     * Lowers a helper method's body with its parameters bound to the call's arguments, so its ops
+     * join this body's IR (and its gradient is generated with the rest). Recursion has no
+     * straight-line form and is reported with the chain of calls.
+     */
+    private Operand inline(MethodInvocationTree call, ExecutableElement helper, List<Operand> args) {
+        String name = helper.getSimpleName().toString();
+        if (inlining.contains(name)) {
+            List<String> chain = new ArrayList<>(inlining);
+            java.util.Collections.reverse(chain);
+            chain.add(name);
+            return failed(call, Messages.recursiveHelper(chain));
+        }
+        MethodTree tree = trees.getTree(helper);
+        if (tree == null || tree.getBody() == null) {
+            return failed(call, Messages.noDerivativeRule(call.getMethodSelect().toString(), ownerOf(helper)));
+        }
+        Map<String, Operand> saved = scope;
+        Tree savedOrigin = resultOrigin;
+        scope = new HashMap<>();
+        List<? extends VariableElement> params = helper.getParameters();
+        for (int i = 0; i < params.size(); i++) {
+            scope.put(params.get(i).getSimpleName().toString(), args.get(i));
+        }
+        inlining.push(name);
+        Operand result = body(tree, name);
+        inlining.pop();
+        scope = saved;
+        resultOrigin = savedOrigin;
+        return result;
     }
 
     private static String ownerOf(ExecutableElement m) {

@@ -189,7 +189,7 @@ public final class ModelReader {
         if (path == null || !(path.getLeaf() instanceof MethodTree tree)) {
             return null;
         }
-        return new BodyReader(elements, type, path.getCompilationUnit(), report).read(method, tree);
+        return new BodyReader(trees, elements, type, path.getCompilationUnit(), report).read(method, tree);
     }
 
     private ClassForm form(TypeElement type) {

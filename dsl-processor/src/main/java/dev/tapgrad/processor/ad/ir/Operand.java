@@ -11,6 +11,17 @@ public sealed interface Operand {
     }
 
     /**
+     * A tensor that takes no gradient: a field of the model class (a {@code static final} constant
+     * or an instance field set at construction), as Java source valid inside the generated subclass.
+     */
+    record TensorConst(String javaSource) implements Operand {
+        @Override
+        public String toString() {
+            return javaSource;
+        }
+    }
+
+    /**
      * A double constant as Java source that is valid inside the generated subclass (literals,
      * arithmetic, and non-private fields of the model class).
      */
