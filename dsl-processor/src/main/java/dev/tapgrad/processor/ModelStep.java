@@ -23,6 +23,8 @@ import dev.tapgrad.processor.model.Shape;
 import dev.tapgrad.processor.model.TapRef;
 import dev.tapgrad.processor.read.ModelReader;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.TypeElement;
@@ -62,27 +64,43 @@ final class ModelStep {
             return new Result(report, null);
         }
         List<AuxPlan> plans = new ArrayList<>();
-        for (AuxLossSpec aux : spec.auxLosses()) {
-            if (aux.body() == null) {
-                continue; // the reader reported why
-            }
-            List<Shape> tapShapes = aux.taps().stream().map(t -> tapShape(t, shapes)).toList();
-            Map<Value, Shape> valueShapes = BodyShapes.infer(aux.body(), tapShapes, report);
-            if (valueShapes == null) {
-                continue;
-            }
-            Adjoint adjoint = Reverse.of(aux.body(), report);
-            if (adjoint != null) {
-                plans.add(new AuxPlan(aux, aux.body(), adjoint, valueShapes));
+        for (AuxLossSpec loss : spec.lossMethods()) {
+            AuxPlan plan = plan(loss, shapes, report);
+            if (plan != null) {
+                plans.add(plan);
             }
         }
-        if (report.hasErrors() || plans.size() != spec.auxLosses().size()) {
+        if (report.hasErrors() || plans.size() != spec.lossMethods().size()) {
             return new Result(report, null);
         }
-        return new Result(report, new GraphWriter(spec, shapes, plans).write());
+        AuxPlan main = spec.lossMethod() == null ? null : plans.remove(0);
+        return new Result(report, new GraphWriter(spec, shapes, main, plans).write());
+    }
+
+    /** Shapes and reverse pass of one loss method, or null when its body is rejected (reported). */
+    private static AuxPlan plan(AuxLossSpec loss, GraphShapes shapes, Report report) {
+        if (loss.body() == null) {
+            return null; // the reader reported why
+        }
+        List<Shape> tapShapes = loss.taps().stream().map(t -> tapShape(t, shapes)).toList();
+        Map<Value, Shape> valueShapes = BodyShapes.infer(loss.body(), tapShapes, report);
+        if (valueShapes == null) {
+            return null;
+        }
+        Set<Value> labels = new HashSet<>();
+        for (int i = 0; i < loss.taps().size(); i++) {
+            if (loss.taps().get(i).isLabels()) {
+                labels.add(loss.body().inputs().get(i));
+            }
+        }
+        Adjoint adjoint = Reverse.of(loss.body(), labels, report);
+        return adjoint == null ? null : new AuxPlan(loss, loss.body(), adjoint, valueShapes);
     }
 
     private static Shape tapShape(TapRef tap, GraphShapes shapes) {
+        if (tap.isLabels()) {
+            return shapes.outputs().get(shapes.lastLayer()); // labels are shaped like the predictions
+        }
         return tap.isParameter() ? shapes.parameters().get(tap.text()) : shapes.outputs().get(tap.layer());
     }
 }

@@ -59,6 +59,16 @@ class FiniteDifferenceTest {
     }
 
     @Test
+    void lossMethodReadingLabelsPredictionsAndATap() {
+        CustomLossNetGraph m = new CustomLossNetGraph(2);
+        List<Parameter> params = new ArrayList<>(m.hidden.parameters());
+        params.addAll(m.intermediate.parameters());
+        params.addAll(m.out.parameters());
+        Random r = new Random(8);
+        check("CustomLossNet", params, Tensor.randn(r, 7, 6), Tensor.randn(r, 7, 3), m::gradients);
+    }
+
+    @Test
     void helperMethodsAndConstantTensors() {
         HelperNetGraph m = new HelperNetGraph(9);
         List<Parameter> params = new ArrayList<>(m.hidden.parameters());

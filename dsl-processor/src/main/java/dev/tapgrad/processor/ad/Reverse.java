@@ -24,7 +24,16 @@ public final class Reverse {
 
     /** The reverse pass of {@code p}, or null when an active argument has no derivative rule. */
     public static Adjoint of(Program p, Report r) {
+        return of(p, Set.of(), r);
+    }
+
+    /**
+     * The reverse pass of {@code p} where the inputs in {@code constants} (such as the labels of a
+     * {@code @Loss} method) take no gradient.
+     */
+    public static Adjoint of(Program p, Set<Value> constants, Report r) {
         Set<Value> active = new HashSet<>(p.inputs());
+        active.removeAll(constants);
         for (Instr in : p.instrs()) {
             for (Operand o : in.args()) {
                 if (o instanceof Operand.Var v && active.contains(v.value())) {

@@ -15,8 +15,8 @@ public final class AuxSignatureCheck {
     /** Reports parameter count and types, the return type, missing bodies and private methods. */
     public static Report run(ModelSpec spec) {
         Report r = new Report();
-        for (AuxLossSpec aux : spec.auxLosses()) {
-            if (aux.parameters().size() != aux.taps().size() && !aux.taps().isEmpty()) {
+        for (AuxLossSpec aux : spec.lossMethods()) {
+            if (aux != spec.lossMethod() && aux.parameters().size() != aux.taps().size() && !aux.taps().isEmpty()) {
                 r.error(Tag.LOSS_SIGNATURE, aux.origin(), Messages.tapCountMismatch(aux.method(), aux.taps().size(),
                         aux.parameters().size(), aux.taps().stream().map(TapRef::text).toList()));
             }

@@ -37,7 +37,7 @@ public final class LayerShapeCheck {
             current = out;
             from = layer.name();
         }
-        return new GraphShapes(inputs, outputs, params);
+        return new GraphShapes(inputs, outputs, params, from);
     }
 
     private static Shape outputOf(LayerSpec layer, Shape in, String from, Report r, Map<String, Shape> params) {

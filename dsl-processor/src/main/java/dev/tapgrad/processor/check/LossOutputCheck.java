@@ -15,8 +15,12 @@ public final class LossOutputCheck {
     /** Reports a missing main loss and crossentropy on an output that is not a distribution. */
     public static Report run(ModelSpec spec) {
         Report r = new Report();
-        if (spec.loss() == LossKind.NONE) {
+        if (spec.loss() == LossKind.NONE && spec.lossMethod() == null) {
             r.error(Tag.LOSS_OUTPUT, spec.origin(), Messages.noMainLoss(spec.simpleName()));
+        }
+        if (spec.loss() != LossKind.NONE && spec.lossMethod() != null) {
+            r.error(Tag.LOSS_OUTPUT, spec.lossOrigin(),
+                    Messages.bothLosses(spec.simpleName(), spec.lossMethod().method(), spec.loss().name()));
         }
         if (spec.loss() == LossKind.CATEGORICAL_CROSSENTROPY && !spec.layers().isEmpty()) {
             LayerSpec last = spec.layers().get(spec.layers().size() - 1);

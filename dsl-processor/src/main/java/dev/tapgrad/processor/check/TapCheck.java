@@ -16,11 +16,14 @@ public final class TapCheck {
     /** Reports each unknown tap at its annotation value. */
     public static Report run(ModelSpec spec) {
         Report r = new Report();
-        for (AuxLossSpec aux : spec.auxLosses()) {
+        for (AuxLossSpec aux : spec.lossMethods()) {
             if (aux.taps().isEmpty()) {
                 r.error(Tag.UNKNOWN_TAP, aux.tapOrigin(), Messages.emptyTap());
             }
             for (TapRef tap : aux.taps()) {
+                if (tap.isLabels()) {
+                    continue;
+                }
                 Optional<LayerSpec> layer = spec.layer(tap.layer());
                 if (layer.isEmpty()) {
                     r.error(Tag.UNKNOWN_TAP, tap.origin(),

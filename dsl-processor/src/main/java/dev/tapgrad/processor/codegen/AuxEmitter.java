@@ -71,7 +71,7 @@ final class AuxEmitter {
             Value in = program.inputs().get(i);
             TapRef tap = aux.taps().get(i);
             m.addParameter(Runtime.TENSOR, valueNames.get(in));
-            doc.append("@param ").append(valueNames.get(in)).append(" tap \"").append(tap.text()).append("\", ")
+            doc.append("@param ").append(valueNames.get(in)).append(tap.isLabels() ? " the labels, " : " tap \"" + tap.text() + "\", ")
                     .append(shapes.get(in)).append('\n');
             if (reaches(i)) {
                 String g = names.newName(valueNames.get(in) + "Grad");

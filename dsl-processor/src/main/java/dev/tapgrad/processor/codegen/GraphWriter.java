@@ -32,14 +32,20 @@ import javax.lang.model.element.Modifier;
 public final class GraphWriter {
     private final ModelSpec spec;
     private final GraphShapes shapes;
+    private final AuxPlan main;
     private final List<AuxPlan> aux;
     private final LayerEmitter layers;
     private final ClassName modelType;
     private final ClassName graphType;
 
-    public GraphWriter(ModelSpec spec, GraphShapes shapes, List<AuxPlan> aux) {
+    /**
+     * @param main the {@code @Loss} method's plan, or null for a built-in loss
+     * @param aux the aux losses' plans, in declaration order
+     */
+    public GraphWriter(ModelSpec spec, GraphShapes shapes, AuxPlan main, List<AuxPlan> aux) {
         this.spec = spec;
         this.shapes = shapes;
+        this.main = main;
         this.aux = aux;
         this.layers = new LayerEmitter(shapes);
         this.modelType = ClassName.get(spec.packageName(), spec.simpleName());
@@ -62,6 +68,9 @@ public final class GraphWriter {
         t.addMethod(forward());
         t.addMethod(backward());
         t.addMethod(losses());
+        if (main != null) {
+            t.addMethod(new AuxEmitter(spec, main.spec(), main.program(), main.adjoint(), main.shapes()).method());
+        }
         for (AuxPlan p : aux) {
             t.addMethod(new AuxEmitter(spec, p.spec(), p.program(), p.adjoint(), p.shapes()).method());
         }
@@ -191,14 +200,19 @@ public final class GraphWriter {
             m.addStatement("$L.fill(0f)", Names.gradient(l.name()));
         }
         String last = spec.layers().get(spec.layers().size() - 1).name();
-        m.addComment("main loss: $L", spec.mainTermName());
-        m.addStatement("terms[0] = $T.$L(y, $L, $L, 1.0)", Runtime.LOSSES, mainLossMethod(), lastOutput(), Names.gradient(last));
+        if (main == null) {
+            m.addComment("main loss: $L", spec.mainTermName());
+            m.addStatement("terms[0] = $T.$L(y, $L, $L, 1.0)", Runtime.LOSSES, mainLossMethod(), lastOutput(), Names.gradient(last));
+        }
         List<LayerSpec> ls = spec.layers();
         for (int i = ls.size() - 1; i >= 0; i--) {
             LayerSpec l = ls.get(i);
+            if (main != null && placement(main) == i) {
+                emitLoss(m, main, 0);
+            }
             for (int a = 0; a < aux.size(); a++) {
                 if (placement(aux.get(a)) == i) {
-                    emitAux(m, a);
+                    emitLoss(m, aux.get(a), a + 1);
                 }
             }
             String input = i == 0 ? "x" : Names.output(ls.get(i - 1).name());
@@ -216,13 +230,14 @@ public final class GraphWriter {
     private int placement(AuxPlan p) {
         int at = 0;
         for (var tap : p.spec().taps()) {
-            at = Math.max(at, spec.layerNames().indexOf(tap.layer()));
+            if (!tap.isLabels()) {
+                at = Math.max(at, spec.layerNames().indexOf(tap.layer()));
+            }
         }
         return at;
     }
 
-    private void emitAux(MethodSpec.Builder m, int index) {
-        AuxPlan p = aux.get(index);
+    private void emitLoss(MethodSpec.Builder m, AuxPlan p, int index) {
         AuxEmitter e = new AuxEmitter(spec, p.spec(), p.program(), p.adjoint(), p.shapes());
         List<String> args = new ArrayList<>();
         for (int i = 0; i < p.spec().taps().size(); i++) {
@@ -233,13 +248,21 @@ public final class GraphWriter {
             }
         }
         args.add(Double.toString(p.spec().weight()));
-        m.addComment("$L, tapped at $L: adds $L · its gradient", p.spec().method(),
-                p.spec().taps().stream().map(t -> t.text()).collect(Collectors.joining(", ")), p.spec().weight());
-        m.addStatement("terms[$L] = $L($L)", index + 1, e.methodName(), String.join(", ", args));
+        if (index == 0) {
+            m.addComment("main loss $L, reading $L: adds its gradient", p.spec().method(),
+                    p.spec().taps().stream().map(t -> t.text()).collect(Collectors.joining(", ")));
+        } else {
+            m.addComment("$L, tapped at $L: adds $L · its gradient", p.spec().method(),
+                    p.spec().taps().stream().map(t -> t.text()).collect(Collectors.joining(", ")), p.spec().weight());
+        }
+        m.addStatement("terms[$L] = $L($L)", index, e.methodName(), String.join(", ", args));
     }
 
     /** The tensor a tap reads: a layer's output buffer, or a parameter's live value. */
     private String tapValue(dev.tapgrad.processor.model.TapRef tap) {
+        if (tap.isLabels()) {
+            return "y";
+        }
         return tap.isParameter()
                 ? "parameters.get(" + parameterIndex(tap.text()) + ").value()"
                 : Names.output(tap.layer());
@@ -277,7 +300,12 @@ public final class GraphWriter {
         MethodSpec.Builder m = MethodSpec.methodBuilder("losses").addModifiers(Modifier.PRIVATE)
                 .addParameter(Runtime.TENSOR, "y").addParameter(ArrayTypeName.of(TypeName.DOUBLE), "terms")
                 .addJavadoc("Every loss term, without gradients: the auxiliary losses run as the user wrote them.\n");
-        m.addStatement("terms[0] = $T.$L(y, $L, null, 1.0)", Runtime.LOSSES, mainLossMethod(), lastOutput());
+        if (main == null) {
+            m.addStatement("terms[0] = $T.$L(y, $L, null, 1.0)", Runtime.LOSSES, mainLossMethod(), lastOutput());
+        } else {
+            String args = main.spec().taps().stream().map(this::tapValue).collect(Collectors.joining(", "));
+            m.addStatement("terms[0] = $L($L).item()", main.spec().method(), args);
+        }
         for (int a = 0; a < aux.size(); a++) {
             AuxPlan p = aux.get(a);
             String args = p.spec().taps().stream().map(this::tapValue).collect(Collectors.joining(", "));

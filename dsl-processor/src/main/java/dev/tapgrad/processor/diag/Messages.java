@@ -72,8 +72,30 @@ public final class Messages {
         return method + " must return the loss: return <scalar Tensor>;";
     }
 
-    public static String lossMethodNotSupportedYet(String method) {
-        return "@Loss methods (" + method + ") are not supported by this version yet; use @Model(loss = ...) with @AuxLoss terms";
+    public static String secondLossMethod(String method, String first) {
+        return method + " is a second @Loss method (the first is " + first + "): a model has one main loss; "
+                + "add further terms with @AuxLoss";
+    }
+
+    public static String tapOnLabelsOrPredictions(String method, String param) {
+        return "parameter " + param + " of " + method + " has @Tap, but the first two parameters of a @Loss method are "
+                + "the labels and the predictions: (Tensor yTrue, Tensor yPred, @Tap(\"layer\") Tensor act, ...)";
+    }
+
+    public static String lossParameterWithoutTap(String method, String param) {
+        return "parameter " + param + " of " + method + " has no @Tap: after (yTrue, yPred) every parameter of a "
+                + "@Loss method says what it reads, e.g. @Tap(\"hidden\") Tensor " + param;
+    }
+
+    public static String lossNeedsLabelsAndPredictions(String method, int count) {
+        return method + " has " + count + " parameter" + (count == 1 ? "" : "s")
+                + "; a @Loss method receives at least the labels and the predictions: Tensor " + method
+                + "(Tensor yTrue, Tensor yPred, ...)";
+    }
+
+    public static String bothLosses(String model, String method, String kind) {
+        return model + " declares both @Model(loss = " + kind + ") and the @Loss method " + method
+                + ": keep one main loss (remove loss = ... to use " + method + ")";
     }
 
     // ---- bodies (NotDifferentiable) -------------------------------------------------------
@@ -238,7 +260,8 @@ public final class Messages {
     // ---- loss kinds (LossOutput) ----------------------------------------------------------
 
     public static String noMainLoss(String model) {
-        return model + " has no main loss: set @Model(loss = CATEGORICAL_CROSSENTROPY or MSE)";
+        return model + " has no main loss: set @Model(loss = CATEGORICAL_CROSSENTROPY or MSE), or declare a @Loss method "
+                + "Tensor loss(Tensor yTrue, Tensor yPred, ...)";
     }
 
     public static String crossentropyNeedsProbabilities(String layer, String activation) {

@@ -5,7 +5,8 @@ import dev.tapgrad.processor.diag.Origin;
 import java.util.List;
 
 /**
- * One {@code @AuxLoss} method: its name, taps (bound to its parameters in order), weight, the
+ * One loss method — an {@code @AuxLoss}, or the {@code @Loss} method whose first two taps are the
+ * labels and the last layer's output and whose weight is 1 —: its name, taps (bound to its parameters in order), weight, the
  * declared signature, and its body lowered to the IR ({@code null} when the body could not be read,
  * in which case the reader has already reported why).
  *

@@ -7,7 +7,8 @@ import java.util.Map;
  * The shape of every layer's input and output and of every parameter, inferred at compile time
  * (batch dimension symbolic). Codegen sizes its buffers from this.
  */
-public record GraphShapes(Map<String, Shape> inputs, Map<String, Shape> outputs, Map<String, Shape> parameters) {
+public record GraphShapes(
+        Map<String, Shape> inputs, Map<String, Shape> outputs, Map<String, Shape> parameters, String lastLayer) {
     public GraphShapes {
         inputs = Map.copyOf(inputs);
         outputs = Map.copyOf(outputs);

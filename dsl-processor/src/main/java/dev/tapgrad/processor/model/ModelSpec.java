@@ -20,6 +20,7 @@ public record ModelSpec(
         List<Metric> metrics,
         List<LayerSpec> layers,
         List<AuxLossSpec> auxLosses,
+        AuxLossSpec lossMethod,
         ClassForm form,
         Origin origin) {
 
@@ -28,6 +29,16 @@ public record ModelSpec(
         metrics = List.copyOf(metrics);
         layers = List.copyOf(layers);
         auxLosses = List.copyOf(auxLosses);
+    }
+
+    /** The {@code @Loss} method (if any) followed by every {@code @AuxLoss} method. */
+    public List<AuxLossSpec> lossMethods() {
+        List<AuxLossSpec> all = new java.util.ArrayList<>();
+        if (lossMethod != null) {
+            all.add(lossMethod);
+        }
+        all.addAll(auxLosses);
+        return all;
     }
 
     /** The batched input shape {@code (B, input...)}. */
@@ -50,8 +61,11 @@ public record ModelSpec(
         return simpleName + "Graph";
     }
 
-    /** The main loss term's name as reported in {@code terms()}: the loss kind in lower case. */
+    /**
+     * The main loss term's name as reported in {@code terms()}: the {@code @Loss} method's name, or
+     * the built-in loss kind in lower case.
+     */
     public String mainTermName() {
-        return loss.name().toLowerCase(java.util.Locale.ROOT);
+        return lossMethod != null ? lossMethod.method() : loss.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -15,6 +15,16 @@ public record TapRef(String text, String layer, String param, Origin origin) {
                 : new TapRef(text, text.substring(0, dot), text.substring(dot + 1), origin);
     }
 
+    /** The labels ({@code yTrue}) that a {@code @Loss} method receives first: data, never a gradient. */
+    public static TapRef labels(Origin origin) {
+        return new TapRef("labels", null, null, origin);
+    }
+
+    /** Whether this binds the labels rather than a layer's output or parameter. */
+    public boolean isLabels() {
+        return layer == null;
+    }
+
     /** Whether the tap reads a parameter rather than an activation. */
     public boolean isParameter() {
         return param != null;

@@ -73,6 +73,7 @@ public final class ModelReader {
             }
         }
         PackageElement pkg = elements.getPackageOf(type);
+        List<LayerSpec> layers = layers(type);
         return new ModelSpec(
                 pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 type.getSimpleName().toString(),
@@ -81,8 +82,9 @@ public final class ModelReader {
                 lossName == null ? LossKind.NONE : LossKind.valueOf(lossName),
                 new ElementOrigin(type, model, loss),
                 metrics,
-                layers(type),
+                layers,
                 auxLosses(type),
+                lossMethod(type, layers),
                 form(type),
                 ElementOrigin.of(type));
     }
@@ -134,11 +136,6 @@ public final class ModelReader {
     private List<AuxLossSpec> auxLosses(TypeElement type) {
         List<AuxLossSpec> out = new ArrayList<>();
         for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-            AnnotationMirror lossMethod = Annotations.find(method, "dev.tapgrad.Loss");
-            if (lossMethod != null) {
-                report.error(Tag.LOSS_SIGNATURE, new ElementOrigin(method, lossMethod, null),
-                        Messages.lossMethodNotSupportedYet(method.getSimpleName().toString()));
-            }
             AnnotationMirror m = Annotations.find(method, "dev.tapgrad.AuxLoss");
             if (m != null) {
                 out.add(auxLoss(type, method, m));
@@ -156,6 +153,59 @@ public final class ModelReader {
             }
         }
         AnnotationValue weight = v.get("weight");
+        return lossSpec(type, method, taps, weight != null && weight.getValue() instanceof Number n ? n.doubleValue() : 1.0,
+                new ElementOrigin(method, m, weight), new ElementOrigin(method, m, v.get("tap")));
+    }
+
+    /**
+     * The {@code @Loss} method, if any: its first parameter is bound to the labels, its second to
+     * the last layer's output, every further one to its {@code @Tap}. A second {@code @Loss}
+     * method, or a parameter that cannot be bound, is reported here.
+     */
+    private AuxLossSpec lossMethod(TypeElement type, List<LayerSpec> layers) {
+        AuxLossSpec found = null;
+        for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+            AnnotationMirror m = Annotations.find(method, "dev.tapgrad.Loss");
+            if (m == null) {
+                continue;
+            }
+            String name = method.getSimpleName().toString();
+            ElementOrigin at = new ElementOrigin(method, m, null);
+            if (found != null) {
+                report.error(Tag.LOSS_SIGNATURE, at, Messages.secondLossMethod(name, found.method()));
+                continue;
+            }
+            List<TapRef> taps = new ArrayList<>();
+            List<? extends VariableElement> params = method.getParameters();
+            for (int i = 0; i < params.size(); i++) {
+                VariableElement p = params.get(i);
+                AnnotationMirror tap = Annotations.find(p, "dev.tapgrad.Tap");
+                AnnotationValue value = tap == null ? null : Annotations.explicit(tap).get("value");
+                if (i < 2 && tap != null) {
+                    report.error(Tag.LOSS_SIGNATURE, new ElementOrigin(p, tap, null), Messages.tapOnLabelsOrPredictions(name,
+                            p.getSimpleName().toString()));
+                } else if (i == 0) {
+                    taps.add(TapRef.labels(ElementOrigin.of(p)));
+                } else if (i == 1) {
+                    String last = layers.isEmpty() ? "" : layers.get(layers.size() - 1).name();
+                    taps.add(TapRef.parse(last, ElementOrigin.of(p)));
+                } else if (value == null || !(value.getValue() instanceof String text)) {
+                    report.error(Tag.LOSS_SIGNATURE, ElementOrigin.of(p), Messages.lossParameterWithoutTap(name,
+                            p.getSimpleName().toString()));
+                } else {
+                    taps.add(TapRef.parse(text, new ElementOrigin(p, tap, value)));
+                }
+            }
+            if (params.size() < 2) {
+                report.error(Tag.LOSS_SIGNATURE, at, Messages.lossNeedsLabelsAndPredictions(name, params.size()));
+            }
+            found = lossSpec(type, method, taps, 1.0, at, at);
+        }
+        return found;
+    }
+
+    private AuxLossSpec lossSpec(TypeElement type, ExecutableElement method, List<TapRef> taps, double weight,
+            ElementOrigin weightOrigin, ElementOrigin tapOrigin) {
         List<LossParameter> params = new ArrayList<>();
         for (VariableElement p : method.getParameters()) {
             params.add(new LossParameter(p.getSimpleName().toString(),
@@ -165,9 +215,9 @@ public final class ModelReader {
         return new AuxLossSpec(
                 method.getSimpleName().toString(),
                 taps,
-                weight != null && weight.getValue() instanceof Number n ? n.doubleValue() : 1.0,
-                new ElementOrigin(method, m, weight),
-                new ElementOrigin(method, m, v.get("tap")),
+                weight,
+                weightOrigin,
+                tapOrigin,
                 params,
                 returnsTensor,
                 method.getReturnType().toString(),

@@ -30,7 +30,7 @@ final class Specs {
     static ModelSpec model(List<Integer> input, List<LayerSpec> layers, List<AuxLossSpec> aux) {
         ClassForm form = new ClassForm(false, false, false, false, false, true, List.of(), Origin.NONE);
         return new ModelSpec("demo", "Net", input, Origin.NONE, LossKind.CATEGORICAL_CROSSENTROPY, Origin.NONE,
-                List.of(Metric.ACCURACY), layers, aux, form, Origin.NONE);
+                List.of(Metric.ACCURACY), layers, aux, null, form, Origin.NONE);
     }
 
     static LayerSpec dense(String name, int units) {
