@@ -1,0 +1,193 @@
+package dev.tapgrad.runtime.layers;
+
+import java.util.Arrays;
+
+/**
+ * The buffers of one {@link Lstm} and its per-step gate arithmetic: the state of the latest forward
+ * call, time-major so that each step's rows are contiguous, and the scratch of backward. The
+ * layer runs the GEMMs on these arrays; everything is reallocated only when the batch size changes.
+ */
+final class LstmState {
+    private final int steps;
+    private final int features;
+    private final int units;
+
+    int batch = -1;
+    /** x as (steps, B, features); in backward also dL/dx in that order. */
+    float[] xt;
+    /** z's input part x_t · kernel + bias, then the activated gates i, f, g, o, (steps, B, 4·units). */
+    float[] gates;
+    /** h_{t−1} for t = 0 … steps, ((steps + 1), B, units): block 0 is the zero initial state. */
+    float[] hs;
+    /** c_t and tanh(c_t), (steps, B, units). */
+    private float[] cs;
+    private float[] tanhCs;
+    /** dL/dz of every step, (steps, B, 4·units). */
+    float[] dz;
+    /** One step's h_{t−1} · recurrent_kernel in forward, its dL/dz in backward, (B, 4·units). */
+    float[] step;
+    /** h of the latest step, the next recurrent GEMM's input, (B, units). */
+    float[] hStep;
+    /** dL/dh_t flowing back from step t + 1 (then from out as well), (B, units). */
+    float[] dh;
+    /** dL/dc_t flowing back from step t + 1, (B, units). */
+    private float[] dc;
+
+    LstmState(int steps, int features, int units) {
+        this.steps = steps;
+        this.features = features;
+        this.units = units;
+    }
+
+    void ensureBatch(int b) {
+        if (b == batch) {
+            return;
+        }
+        int g4 = 4 * units;
+        xt = new float[steps * b * features];
+        gates = new float[steps * b * g4];
+        hs = new float[(steps + 1) * b * units];
+        cs = new float[steps * b * units];
+        tanhCs = new float[steps * b * units];
+        dz = new float[steps * b * g4];
+        step = new float[b * g4];
+        hStep = new float[b * units];
+        dh = new float[b * units];
+        dc = new float[b * units];
+        batch = b;
+    }
+
+    /** Copies x (B, steps, features) into {@link #xt} as (steps, B, features). */
+    void toTimeMajor(float[] x) {
+        for (int n = 0; n < batch; n++) {
+            for (int t = 0; t < steps; t++) {
+                System.arraycopy(x, (n * steps + t) * features, xt, (t * batch + n) * features, features);
+            }
+        }
+    }
+
+    /** Adds {@link #xt}, read as (steps, B, features), to g (B, steps, features). */
+    void addFromTimeMajor(float[] g) {
+        for (int t = 0; t < steps; t++) {
+            for (int n = 0; n < batch; n++) {
+                int src = (t * batch + n) * features;
+                int dst = (n * steps + t) * features;
+                for (int f = 0; f < features; f++) {
+                    g[dst + f] += xt[src + f];
+                }
+            }
+        }
+    }
+
+    /** Writes every h_t to out (B, steps, units), or only the last to out (B, units). */
+    void copyOut(float[] out, boolean sequences) {
+        int bu = batch * units;
+        if (!sequences) {
+            System.arraycopy(hs, steps * bu, out, 0, bu);
+            return;
+        }
+        for (int t = 0; t < steps; t++) {
+            for (int n = 0; n < batch; n++) {
+                System.arraycopy(hs, (t + 1) * bu + n * units, out, (n * steps + t) * units, units);
+            }
+        }
+    }
+
+    /**
+     * Step t: z = its input part in {@link #gates} plus, for t > 0, the recurrent part in {@link
+     * #step}; leaves the activated gates in {@link #gates}, c_t, tanh(c_t), and h_t in {@link #hs}
+     * and {@link #hStep}.
+     */
+    void cellForward(int t) {
+        int g4 = 4 * units;
+        int bu = batch * units;
+        for (int n = 0; n < batch; n++) {
+            int gOff = (t * batch + n) * g4;
+            int sOff = n * g4;
+            int cOff = t * bu + n * units;
+            for (int k = 0; k < units; k++) {
+                int gi = gOff + k;
+                double zi = gates[gi];
+                double zf = gates[gi + units];
+                double zc = gates[gi + 2 * units];
+                double zo = gates[gi + 3 * units];
+                if (t > 0) {
+                    zi += step[sOff + k];
+                    zf += step[sOff + units + k];
+                    zc += step[sOff + 2 * units + k];
+                    zo += step[sOff + 3 * units + k];
+                }
+                float i = (float) sigmoid(zi);
+                float f = (float) sigmoid(zf);
+                float g = (float) Math.tanh(zc);
+                float o = (float) sigmoid(zo);
+                gates[gi] = i;
+                gates[gi + units] = f;
+                gates[gi + 2 * units] = g;
+                gates[gi + 3 * units] = o;
+                double cPrev = t > 0 ? cs[cOff - bu + k] : 0;
+                float c = (float) (f * cPrev + (double) i * g);
+                float tc = (float) Math.tanh(c);
+                float h = (float) ((double) o * tc);
+                cs[cOff + k] = c;
+                tanhCs[cOff + k] = tc;
+                hs[cOff + bu + k] = h;
+                hStep[n * units + k] = h;
+            }
+        }
+    }
+
+    /** Zeroes the state gradients flowing in from after the last step; call before the first {@link #cellBackward}. */
+    void startBackward() {
+        Arrays.fill(dh, 0f);
+        Arrays.fill(dc, 0f);
+    }
+
+    /**
+     * dL/dz of step t into {@link #dz} and {@link #step}, from dL/dout at step t ({@code gOut} as
+     * (B, steps, units) when {@code sequences}, else (B, units) for the last step) plus {@link #dh}
+     * and dL/dc_t from step t + 1; leaves dL/dc_{t−1} for step t − 1.
+     */
+    void cellBackward(int t, float[] gOut, boolean sequences) {
+        int g4 = 4 * units;
+        int bu = batch * units;
+        for (int n = 0; n < batch; n++) {
+            int gOff = (t * batch + n) * g4;
+            int sOff = n * g4;
+            int cOff = t * bu + n * units;
+            for (int k = 0; k < units; k++) {
+                int s = n * units + k;
+                double dhk = dh[s];
+                if (sequences) {
+                    dhk += gOut[(n * steps + t) * units + k];
+                } else if (t == steps - 1) {
+                    dhk += gOut[s];
+                }
+                int gi = gOff + k;
+                double i = gates[gi];
+                double f = gates[gi + units];
+                double g = gates[gi + 2 * units];
+                double o = gates[gi + 3 * units];
+                double tc = tanhCs[cOff + k];
+                double cPrev = t > 0 ? cs[cOff - bu + k] : 0;
+                double dck = dc[s] + dhk * o * (1 - tc * tc);
+                dc[s] = (float) (dck * f);
+                int si = sOff + k;
+                step[si] = (float) (dck * g * i * (1 - i));
+                step[si + units] = (float) (dck * cPrev * f * (1 - f));
+                step[si + 2 * units] = (float) (dck * i * (1 - g * g));
+                step[si + 3 * units] = (float) (dhk * tc * o * (1 - o));
+            }
+        }
+        System.arraycopy(step, 0, dz, t * batch * g4, batch * g4);
+    }
+
+    /** The logistic function, written so that exp never overflows. */
+    private static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1 / (1 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1 + e);
+    }
+}
