@@ -150,7 +150,7 @@ public final class SparseCnnGraph extends SparseCnn {
   }
 
   /**
-   * Runs every layer in declaration order; each output stays in its buffer for the losses and backward.
+   * Runs every layer after its inputs; each output stays in its buffer for the losses and backward.
    */
   private void forward(Tensor x) {
     allocate(x.dim(0));

@@ -69,6 +69,16 @@ class FiniteDifferenceTest {
     }
 
     @Test
+    void dagWithAddConcatenateAndFanOut() {
+        ResidualNetGraph m = new ResidualNetGraph(12);
+        List<Parameter> params = new ArrayList<>(m.a.parameters());
+        params.addAll(m.b.parameters());
+        params.addAll(m.out.parameters());
+        Random r = new Random(10);
+        check("ResidualNet", params, Tensor.randn(r, 5, 6), Tensor.randn(r, 5, 3), m::gradients);
+    }
+
+    @Test
     void helperMethodsAndConstantTensors() {
         HelperNetGraph m = new HelperNetGraph(9);
         List<Parameter> params = new ArrayList<>(m.hidden.parameters());

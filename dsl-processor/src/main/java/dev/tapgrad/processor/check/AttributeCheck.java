@@ -43,7 +43,7 @@ public final class AttributeCheck {
         for (Map.Entry<String, Origin> e : a.explicit().entrySet()) {
             String attr = e.getKey();
             if (attr.equals("inputs")) {
-                r.error(Tag.WIRING, e.getValue(), Messages.inputsNotSupportedYet(layer.name()));
+                continue; // wiring is the WiringCheck's
             } else if (!kind.attributes().contains(attr)) {
                 r.error(Tag.LAYER_ATTRIBUTE, e.getValue(),
                         Messages.notApplicable(attr, kind.simpleName(), layer.name(), kind.attributes()));
@@ -51,6 +51,7 @@ public final class AttributeCheck {
         }
         switch (kind) {
             case DENSE -> positive(layer, "units", a.units(), "units = 64", r);
+            case LSTM -> positive(layer, "units", a.units(), "units = 64, returnSequences = true", r);
             case CONV2D -> {
                 positive(layer, "filters", a.filters(), "filters = 32, kernel = 3", r);
                 if (!a.explicit().containsKey("kernel")) {
@@ -63,7 +64,7 @@ public final class AttributeCheck {
                     pair(layer, "strides", a.strides(), r);
                 }
             }
-            case FLATTEN -> { }
+            case FLATTEN, ADD, CONCATENATE -> { }
         }
     }
 

@@ -6,6 +6,8 @@ import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.GraphShapes;
 import dev.tapgrad.processor.model.LayerAttributes;
+import dev.tapgrad.processor.model.LayerKind;
+import dev.tapgrad.processor.model.Wiring;
 import dev.tapgrad.processor.model.LayerSpec;
 import dev.tapgrad.processor.model.ModelSpec;
 import dev.tapgrad.processor.model.Shape;
@@ -20,24 +22,57 @@ import java.util.Map;
 public final class LayerShapeCheck {
     private LayerShapeCheck() {}
 
-    /** Inferred shapes, or null when a layer cannot take its input (then the report says why). */
+    /** Inferred shapes and wiring, or null when the wiring or a layer's shapes are wrong (reported). */
     public static GraphShapes run(ModelSpec spec, Report r) {
-        Map<String, Shape> inputs = new HashMap<>();
+        Wiring wiring = WiringCheck.run(spec, r);
+        if (wiring == null) {
+            return null;
+        }
+        Map<String, List<Shape>> inputs = new HashMap<>();
         Map<String, Shape> outputs = new HashMap<>();
         Map<String, Shape> params = new HashMap<>();
-        Shape current = spec.inputShape();
-        String from = "the input";
-        for (LayerSpec layer : spec.layers()) {
-            inputs.put(layer.name(), current);
-            Shape out = outputOf(layer, current, from, r, params);
+        outputs.put(LayerSpec.MODEL_INPUT, spec.inputShape());
+        for (String name : wiring.order()) {
+            LayerSpec layer = spec.layer(name).orElseThrow();
+            List<String> from = wiring.inputsOf().get(name);
+            List<Shape> in = from.stream().map(outputs::get).toList();
+            inputs.put(name, in);
+            Shape out = layer.kind().merges()
+                    ? merged(layer, in, from, r)
+                    : outputOf(layer, in.get(0), from.get(0).equals(LayerSpec.MODEL_INPUT) ? "the input" : from.get(0), r, params);
             if (out == null) {
                 return null;
             }
-            outputs.put(layer.name(), out);
-            current = out;
-            from = layer.name();
+            outputs.put(name, out);
         }
-        return new GraphShapes(inputs, outputs, params, from);
+        outputs.remove(LayerSpec.MODEL_INPUT);
+        return new GraphShapes(inputs, outputs, params, wiring);
+    }
+
+    /** Add needs equal shapes; Concatenate equal leading dimensions; both give their output shape. */
+    private static Shape merged(LayerSpec layer, List<Shape> in, List<String> from, Report r) {
+        Shape first = in.get(0);
+        int last = 0;
+        for (int k = 0; k < in.size(); k++) {
+            Shape s = in.get(k);
+            boolean fits = layer.kind() == LayerKind.ADD
+                    ? s.equals(first)
+                    : s.rank() == first.rank() && s.dims().subList(0, s.dims().size() - 1)
+                            .equals(first.dims().subList(0, first.dims().size() - 1));
+            if (!fits || s.dims().isEmpty()) {
+                r.error(Tag.LAYER_SHAPE, layer.origin(), Messages.mergeShapes(layer.kind().simpleName(), layer.name(),
+                        from, in.stream().map(Shape::toString).toList(), layer.kind() == LayerKind.ADD
+                                ? "Add needs inputs of one shape" : "Concatenate joins the last axis and needs the other axes equal"));
+                return null;
+            }
+            last += s.dims().get(s.dims().size() - 1);
+        }
+        if (layer.kind() == LayerKind.ADD) {
+            return first;
+        }
+        List<Integer> dims = new java.util.ArrayList<>(first.dims().subList(0, first.dims().size() - 1));
+        dims.add(last);
+        return new Shape(true, dims);
     }
 
     private static Shape outputOf(LayerSpec layer, Shape in, String from, Report r, Map<String, Shape> params) {
@@ -76,10 +111,24 @@ public final class LayerShapeCheck {
                 params.put(layer.parameterName("bias"), Shape.fixed(a.filters()));
                 return Shape.batch(oh, ow, a.filters());
             }
+            case LSTM -> {
+                if (d.size() != 2) {
+                    r.error(Tag.LAYER_SHAPE, layer.origin(), Messages.layerShape("Lstm", layer.name(),
+                            "sequences (batch, steps, features)", from, in.toString(),
+                            d.size() == 1 ? "declare @Model(input = {steps, features}), e.g. {100, 1}"
+                                    : "flatten each step's features first"));
+                    return null;
+                }
+                int u = a.units();
+                params.put(layer.parameterName("kernel"), Shape.fixed(d.get(1), 4 * u));
+                params.put(layer.parameterName("recurrent_kernel"), Shape.fixed(u, 4 * u));
+                params.put(layer.parameterName("bias"), Shape.fixed(4 * u));
+                return a.returnSequences() ? Shape.batch(d.get(0), u) : Shape.batch(u);
+            }
             case FLATTEN -> {
                 return Shape.batch((int) in.exampleSize());
             }
-            default -> throw new IllegalStateException("no shape rule for " + layer.kind());
+            default -> throw new IllegalStateException("no single-input shape rule for " + layer.kind());
         }
     }
 

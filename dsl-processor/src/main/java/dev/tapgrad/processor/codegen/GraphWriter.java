@@ -98,6 +98,17 @@ public final class GraphWriter {
             t.addField(FieldSpec.builder(Runtime.TENSOR, Names.gradient(l.name()), Modifier.PRIVATE)
                     .addJavadoc("Gradient of the total loss with respect to $L.\n", Names.output(l.name())).build());
         }
+        for (LayerSpec l : spec.layers()) {
+            if (l.kind().merges()) {
+                int n = shapes.wiring().inputsOf().get(l.name()).size();
+                t.addField(FieldSpec.builder(ArrayTypeName.of(Runtime.TENSOR), Names.inputs(l.name()), Modifier.PRIVATE,
+                        Modifier.FINAL).initializer("new $T[$L]", Runtime.TENSOR, n)
+                        .addJavadoc("Inputs of $L, filled before each call so a step allocates nothing.\n", l.name()).build());
+                t.addField(FieldSpec.builder(ArrayTypeName.of(Runtime.TENSOR), Names.inputGradients(l.name()),
+                        Modifier.PRIVATE, Modifier.FINAL).initializer("new $T[$L]", Runtime.TENSOR, n)
+                        .addJavadoc("Gradient buffers of $L's inputs.\n", l.name()).build());
+            }
+        }
     }
 
     private MethodSpec constructor() {
@@ -172,19 +183,20 @@ public final class GraphWriter {
     private MethodSpec forward() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE)
                 .addParameter(Runtime.TENSOR, "x")
-                .addJavadoc("Runs every layer in declaration order; each output stays in its buffer for the losses and backward.\n");
+                .addJavadoc("Runs every layer after its inputs; each output stays in its buffer for the losses and backward.\n");
         m.addStatement("allocate(x.dim(0))");
-        String input = "x";
-        for (LayerSpec l : spec.layers()) {
+        for (String name : shapes.wiring().order()) {
+            LayerSpec l = spec.layer(name).orElseThrow();
             m.addComment("$L", layers.describe(l));
-            m.addStatement(layers.forward(l, input));
-            input = Names.output(l.name());
+            CodeBlock.Builder b = CodeBlock.builder();
+            layers.forward(l, b);
+            m.addCode(b.build());
         }
         return m.build();
     }
 
     private String lastOutput() {
-        return Names.output(spec.layers().get(spec.layers().size() - 1).name());
+        return Names.output(shapes.lastLayer());
     }
 
     private MethodSpec backward() {
@@ -199,14 +211,14 @@ public final class GraphWriter {
         for (LayerSpec l : spec.layers()) {
             m.addStatement("$L.fill(0f)", Names.gradient(l.name()));
         }
-        String last = spec.layers().get(spec.layers().size() - 1).name();
+        String last = shapes.lastLayer();
         if (main == null) {
             m.addComment("main loss: $L", spec.mainTermName());
             m.addStatement("terms[0] = $T.$L(y, $L, $L, 1.0)", Runtime.LOSSES, mainLossMethod(), lastOutput(), Names.gradient(last));
         }
-        List<LayerSpec> ls = spec.layers();
-        for (int i = ls.size() - 1; i >= 0; i--) {
-            LayerSpec l = ls.get(i);
+        List<String> order = shapes.wiring().order();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            LayerSpec l = spec.layer(order.get(i)).orElseThrow();
             if (main != null && placement(main) == i) {
                 emitLoss(m, main, 0);
             }
@@ -215,12 +227,13 @@ public final class GraphWriter {
                     emitLoss(m, aux.get(a), a + 1);
                 }
             }
-            String input = i == 0 ? "x" : Names.output(ls.get(i - 1).name());
-            String inputGrad = i == 0 ? null : Names.gradient(ls.get(i - 1).name());
-            CodeBlock call = layers.backward(l, input, inputGrad);
+            if (!shapes.wiring().needsGradient().contains(l.name())) {
+                continue; // no loss reaches this layer: its gradient is exactly zero
+            }
+            CodeBlock call = layers.backward(l);
             if (call != null) {
                 m.addComment("$L", l.name());
-                m.addStatement(call);
+                m.addCode(call);
             }
         }
         return m.build();
@@ -231,7 +244,7 @@ public final class GraphWriter {
         int at = 0;
         for (var tap : p.spec().taps()) {
             if (!tap.isLabels()) {
-                at = Math.max(at, spec.layerNames().indexOf(tap.layer()));
+                at = Math.max(at, shapes.wiring().order().indexOf(tap.layer()));
             }
         }
         return at;
@@ -320,7 +333,7 @@ public final class GraphWriter {
                 .collect(Collectors.joining(", ", "\"" + spec.mainTermName() + "\"" + (aux.isEmpty() ? "" : ", "), ""));
         String weights = aux.stream().map(p -> Double.toString(p.spec().weight()))
                 .collect(Collectors.joining(", ", "1.0" + (aux.isEmpty() ? "" : ", "), ""));
-        Shape out = shapes.output(spec.layers());
+        Shape out = shapes.output();
         TypeSpec.Builder t = TypeSpec.classBuilder("Steps").addModifiers(Modifier.PRIVATE, Modifier.FINAL)
                 .addSuperinterface(Runtime.COMPILED_GRAPH)
                 .addJavadoc("The compiled steps that the runtime's training loop drives.\n");

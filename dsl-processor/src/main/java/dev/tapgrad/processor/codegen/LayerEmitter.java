@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import dev.tapgrad.processor.model.GraphShapes;
 import dev.tapgrad.processor.model.LayerAttributes;
 import dev.tapgrad.processor.model.LayerSpec;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The per-layer statements of the generated graph: construction, forward call, backward call. */
@@ -17,40 +18,95 @@ final class LayerEmitter {
     /** {@code conv1 = new Conv2D("conv1", ...)} with every dimension spelled out. */
     CodeBlock construct(LayerSpec l) {
         LayerAttributes a = l.attributes();
-        List<Integer> in = shapes.inputs().get(l.name()).dims();
         return switch (l.kind()) {
-            case DENSE -> CodeBlock.of("$L = new $T($S, $L, $L, $T.$L)", l.name(), Runtime.layer("Dense"), l.name(),
-                    in.get(in.size() - 1), a.units(), Runtime.ACTIVATION, a.activation().name());
-            case CONV2D -> CodeBlock.of("$L = new $T($S, $L, $L, $L, $L, $L, $L, $L, $L, $T.$L, $T.$L)", l.name(),
-                    Runtime.layer("Conv2D"), l.name(), in.get(0), in.get(1), in.get(2), a.filters(), a.kernelH(),
-                    a.kernelW(), a.strideH(), a.strideW(), Runtime.PADDING, a.padding().name(), Runtime.ACTIVATION,
-                    a.activation().name());
-            case FLATTEN -> CodeBlock.of("$L = new $T($S)", l.name(), Runtime.layer("Flatten"), l.name());
+            case DENSE -> {
+                List<Integer> in = shapes.input(l.name()).dims();
+                yield CodeBlock.of("$L = new $T($S, $L, $L, $T.$L)", l.name(), Runtime.layer("Dense"), l.name(),
+                        in.get(in.size() - 1), a.units(), Runtime.ACTIVATION, a.activation().name());
+            }
+            case CONV2D -> {
+                List<Integer> in = shapes.input(l.name()).dims();
+                yield CodeBlock.of("$L = new $T($S, $L, $L, $L, $L, $L, $L, $L, $L, $T.$L, $T.$L)", l.name(),
+                        Runtime.layer("Conv2D"), l.name(), in.get(0), in.get(1), in.get(2), a.filters(), a.kernelH(),
+                        a.kernelW(), a.strideH(), a.strideW(), Runtime.PADDING, a.padding().name(), Runtime.ACTIVATION,
+                        a.activation().name());
+            }
+            case LSTM -> {
+                List<Integer> in = shapes.input(l.name()).dims();
+                yield CodeBlock.of("$L = new $T($S, $L, $L, $L, $L)", l.name(), Runtime.layer("Lstm"), l.name(), in.get(0),
+                        in.get(1), a.units(), a.returnSequences());
+            }
+            case FLATTEN, ADD, CONCATENATE -> CodeBlock.of("$L = new $T($S)", l.name(), Runtime.layer(l.kind().simpleName()),
+                    l.name());
         };
     }
 
-    /** {@code conv1.forward(x, conv1Out)}. */
-    CodeBlock forward(LayerSpec l, String input) {
-        return CodeBlock.of("$L.forward($L, $L)", l.name(), input, Names.output(l.name()));
+    /** The input tensors of a layer as Java expressions: {@code x} or another layer's output buffer. */
+    List<String> inputs(LayerSpec l) {
+        List<String> out = new ArrayList<>();
+        for (String in : shapes.wiring().inputsOf().get(l.name())) {
+            out.add(in.equals(LayerSpec.MODEL_INPUT) ? "x" : Names.output(in));
+        }
+        return out;
     }
 
-    /**
-     * The layer's backward call; {@code inputGrad} is null for the first layer, whose input needs no
-     * gradient.
-     */
-    CodeBlock backward(LayerSpec l, String input, String inputGrad) {
-        String g = inputGrad == null ? "null" : inputGrad;
-        return switch (l.kind()) {
-            case FLATTEN -> inputGrad == null ? null
-                    : CodeBlock.of("$L.backward($L, $L)", l.name(), Names.gradient(l.name()), g);
-            default -> CodeBlock.of("$L.backward($L, $L, $L, $L)", l.name(), input, Names.output(l.name()),
-                    Names.gradient(l.name()), g);
-        };
+    /** The gradient buffers of a layer's inputs; {@code null} for the model input, which takes none. */
+    List<String> inputGradients(LayerSpec l) {
+        List<String> out = new ArrayList<>();
+        for (String in : shapes.wiring().inputsOf().get(l.name())) {
+            out.add(in.equals(LayerSpec.MODEL_INPUT) ? "null" : Names.gradient(in));
+        }
+        return out;
+    }
+
+    /** The forward call; a merge layer's inputs go through its preallocated array field. */
+    void forward(LayerSpec l, CodeBlock.Builder b) {
+        List<String> in = inputs(l);
+        if (!l.kind().merges()) {
+            b.addStatement("$L.forward($L, $L)", l.name(), in.get(0), Names.output(l.name()));
+            return;
+        }
+        for (int k = 0; k < in.size(); k++) {
+            b.addStatement("$L[$L] = $L", Names.inputs(l.name()), k, in.get(k));
+        }
+        b.addStatement("$L.forward($L, $L)", l.name(), Names.inputs(l.name()), Names.output(l.name()));
+    }
+
+    /** The backward call, accumulating into the inputs' gradient buffers; null when there is nothing to do. */
+    CodeBlock backward(LayerSpec l) {
+        List<String> in = inputs(l);
+        List<String> g = inputGradients(l);
+        String out = Names.output(l.name());
+        String grad = Names.gradient(l.name());
+        CodeBlock.Builder b = CodeBlock.builder();
+        switch (l.kind()) {
+            case FLATTEN -> {
+                if (g.get(0).equals("null")) {
+                    return null;
+                }
+                b.addStatement("$L.backward($L, $L)", l.name(), grad, g.get(0));
+            }
+            case ADD, CONCATENATE -> {
+                for (int k = 0; k < g.size(); k++) {
+                    b.addStatement("$L[$L] = $L", Names.inputGradients(l.name()), k, g.get(k));
+                }
+                if (l.kind() == dev.tapgrad.processor.model.LayerKind.ADD) {
+                    b.addStatement("$L.backward($L, $L)", l.name(), grad, Names.inputGradients(l.name()));
+                } else {
+                    b.addStatement("$L.backward($L, $L, $L)", l.name(), Names.inputs(l.name()), grad,
+                            Names.inputGradients(l.name()));
+                }
+            }
+            default -> b.addStatement("$L.backward($L, $L, $L, $L)", l.name(), in.get(0), out, grad, g.get(0));
+        }
+        return b.build();
     }
 
     /** {@code conv1 (Conv2D): (B, 28, 28, 1) -> (B, 26, 26, 32)}, for comments. */
     String describe(LayerSpec l) {
-        return l.name() + " (" + l.kind().simpleName() + "): " + shapes.inputs().get(l.name()) + " -> "
-                + shapes.outputs().get(l.name());
+        List<String> from = shapes.wiring().inputsOf().get(l.name());
+        String in = from.size() == 1 ? shapes.input(l.name()).toString()
+                : String.join(" + ", from) + " " + shapes.inputs().get(l.name());
+        return l.name() + " (" + l.kind().simpleName() + "): " + in + " -> " + shapes.outputs().get(l.name());
     }
 }

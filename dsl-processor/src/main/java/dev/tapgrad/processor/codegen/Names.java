@@ -16,6 +16,16 @@ final class Names {
         return layer + "Grad";
     }
 
+    /** Array field holding a merge layer's inputs, e.g. {@code skipInputs}. */
+    static String inputs(String layer) {
+        return layer + "Inputs";
+    }
+
+    /** Array field holding a merge layer's input gradient buffers. */
+    static String inputGradients(String layer) {
+        return layer + "InputGrads";
+    }
+
     /** Field holding a parameter, e.g. {@code conv1Kernel} for {@code conv1.kernel}. */
     static String parameter(String layer, String param) {
         return layer + capitalize(param);

@@ -17,12 +17,19 @@ public record LayerAttributes(
         List<Integer> strides,
         Padding padding,
         Activation activation,
-        Map<String, Origin> explicit) {
+        Map<String, Origin> explicit,
+        boolean returnSequences) {
 
     public LayerAttributes {
         kernel = List.copyOf(kernel);
         strides = List.copyOf(strides);
         explicit = Map.copyOf(explicit);
+    }
+
+    /** Attributes of a layer that has no sequence output. */
+    public LayerAttributes(int units, int filters, List<Integer> kernel, List<Integer> strides, Padding padding,
+            Activation activation, Map<String, Origin> explicit) {
+        this(units, filters, kernel, strides, padding, activation, explicit, false);
     }
 
     /** Where attribute {@code name} is written, or {@code fallback} if it is not written. */

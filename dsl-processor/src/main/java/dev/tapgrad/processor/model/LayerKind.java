@@ -13,7 +13,13 @@ public enum LayerKind {
     /** 2-D convolution over NHWC images. */
     CONV2D("Conv2D", Set.of("filters", "kernel", "strides", "padding", "activation"), List.of("kernel", "bias")),
     /** Flattens each example to one axis. */
-    FLATTEN("Flatten", Set.of(), List.of());
+    FLATTEN("Flatten", Set.of(), List.of()),
+    /** Long short-term memory over (steps, features) sequences, Keras gate order i, f, c, o. */
+    LSTM("Lstm", Set.of("units", "returnSequences"), List.of("kernel", "recurrent_kernel", "bias")),
+    /** Elementwise sum of two or more inputs of one shape. */
+    ADD("Add", Set.of(), List.of()),
+    /** Joins two or more inputs along the last axis. */
+    CONCATENATE("Concatenate", Set.of(), List.of());
 
     private final String simpleName;
     private final Set<String> attributes;
@@ -30,7 +36,12 @@ public enum LayerKind {
         return simpleName;
     }
 
-    /** Names of the {@code @Layer} attributes this layer accepts. */
+    /** Whether the layer reads several inputs (and so needs {@code inputs = {...}}). */
+    public boolean merges() {
+        return this == ADD || this == CONCATENATE;
+    }
+
+    /** Names of the {@code @Layer} attributes this layer accepts ({@code inputs} is accepted by all). */
     public Set<String> attributes() {
         return attributes;
     }

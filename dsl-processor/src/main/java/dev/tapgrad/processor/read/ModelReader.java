@@ -112,7 +112,16 @@ public final class ModelReader {
                         Arrays.stream(LayerKind.values()).map(LayerKind::simpleName).toList()));
                 continue;
             }
-            out.add(new LayerSpec(name, kind, attributes(f, m), ElementOrigin.of(f)));
+            AnnotationValue inputs = Annotations.explicit(m).get("inputs");
+            List<String> names = new ArrayList<>();
+            List<Origin> origins = new ArrayList<>();
+            for (AnnotationValue in : Annotations.items(inputs)) {
+                if (in.getValue() instanceof String s) {
+                    names.add(s);
+                    origins.add(new ElementOrigin(f, m, in));
+                }
+            }
+            out.add(new LayerSpec(name, kind, attributes(f, m), names, origins, ElementOrigin.of(f)));
         }
         return out;
     }
@@ -130,7 +139,8 @@ public final class ModelReader {
                 Annotations.ints(v.get("strides")),
                 padding == null ? Padding.VALID : Padding.valueOf(padding),
                 activation == null ? Activation.LINEAR : Activation.valueOf(activation),
-                origins);
+                origins,
+                v.get("returnSequences") != null && Boolean.TRUE.equals(v.get("returnSequences").getValue()));
     }
 
     private List<AuxLossSpec> auxLosses(TypeElement type) {

@@ -37,7 +37,7 @@ class LayerShapeCheckTest {
         assertThat(s.outputs().get("conv1")).isEqualTo(Shape.batch(26, 26, 32));
         assertThat(s.outputs().get("flat")).isEqualTo(Shape.batch(21632)); // 26 * 26 * 32
         assertThat(s.outputs().get("out")).isEqualTo(Shape.batch(10));
-        assertThat(s.inputs().get("out")).isEqualTo(Shape.batch(21632));
+        assertThat(s.input("out")).isEqualTo(Shape.batch(21632));
         assertThat(s.parameters()).containsExactly(
                 "conv1.kernel", Shape.fixed(3, 3, 1, 32), "conv1.bias", Shape.fixed(32),
                 "out.kernel", Shape.fixed(21632, 10), "out.bias", Shape.fixed(10));

@@ -1,0 +1,20 @@
+package bad;
+
+import dev.tapgrad.*;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.layers.Conv2D;
+import dev.tapgrad.runtime.layers.Dense;
+import dev.tapgrad.runtime.layers.Flatten;
+import static dev.tapgrad.Activation.*;
+import static dev.tapgrad.LossKind.*;
+import static dev.tapgrad.Metric.*;
+import static dev.tapgrad.runtime.Ops.*;
+import dev.tapgrad.runtime.layers.Add;
+
+@Model(input = {784}, loss = MSE)
+abstract class UnknownInput {
+    @Layer(units = 32, activation = RELU) Dense hidden;
+    @Layer(units = 32, activation = RELU) Dense second;
+    @Layer(inputs = {"hiden", "second"}) Add skip;
+    @Layer(units = 5) Dense out;
+}
