@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A differentiable op as the processor found it: the class and method to call, the kind of each
- * parameter, the adjoint method for each tensor parameter (null for a double parameter, empty for a
+ * parameter, the adjoint method for each tensor parameter (null for a constant parameter, empty for a
  * tensor that takes no gradient), and its shape rule. Read from the op's {@code @Differentiable}
  * annotation; nothing about particular ops is hard-coded in the processor.
  */
@@ -21,8 +21,19 @@ public record OpSignature(
     public enum ArgKind {
         /** A {@code Tensor}: may carry a gradient. */
         TENSOR,
-        /** A {@code double} (or int, float): always a constant. */
-        DOUBLE
+        /** A {@code double} (or int, long, float): always a constant. */
+        DOUBLE,
+        /** A {@code boolean}, such as {@code keepDims}: always a constant. */
+        BOOLEAN;
+
+        /** The Java type as messages show it. */
+        public String javaName() {
+            return switch (this) {
+                case TENSOR -> "Tensor";
+                case DOUBLE -> "double";
+                case BOOLEAN -> "boolean";
+            };
+        }
     }
 
     /** Simple name of the owner class, e.g. {@code Ops}. */
