@@ -16,7 +16,9 @@ import java.lang.annotation.Target;
  * parameters {@code (A1 a1, ..., An an, Tensor out, Tensor g)} that returns the gradient with
  * respect to that argument (shaped like it), given the op's result {@code out} and the gradient
  * {@code g} of the loss with respect to {@code out}. An empty name marks an argument that takes no
- * gradient.
+ * gradient. Constant parameters ({@code double}, {@code float}, {@code int}, {@code long},
+ * {@code boolean}) are never differentiated and have no entry in {@link #adjoint()}; the adjoint
+ * still receives them, and the {@link #shape() shape rule} may read them when they are literals.
  *
  * <pre>{@code
  * @Differentiable(adjoint = "absAdjoint", shape = ShapeRule.SAME)

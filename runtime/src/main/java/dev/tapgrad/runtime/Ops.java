@@ -6,12 +6,28 @@ import dev.tapgrad.ShapeRule;
 /**
  * The differentiable operations that loss bodies are written in ({@code import static
  * dev.tapgrad.runtime.Ops.*}). Each op names its derivative rule with {@link Differentiable}; the
- * rule sits right below the op. The processor finds the rules here, so there is no op table in the
- * compiler. Ops run eagerly too, which is how the user's loss methods evaluate outside training.
+ * rule sits right below the op. The processor finds the rules there, so there is no op table in
+ * the compiler. Ops run eagerly too, which is how the user's loss methods evaluate outside training.
  *
- * <p>Derivatives match PyTorch at kinks: {@code abs'(0) = 0}.
+ * <p>{@code Ops} is the one entry point: it declares the basic ops and inherits the rest, family
+ * by family, so one static import brings every op:
+ * <ul>
+ *   <li>here: {@code abs}, {@code square}, {@code neg}, {@code scale}, {@code add}, {@code sub},
+ *       {@code mul}, and the full {@code sum} and {@code mean};
+ *   <li>{@link ElementwiseOps}: {@code exp}, {@code log}, {@code sqrt}, {@code pow}, {@code div},
+ *       {@code clip};
+ *   <li>{@link ReductionOps}: {@code max}, {@code min}, and {@code sum}, {@code mean}, {@code max},
+ *       {@code min} along an axis;
+ *   <li>{@link ShapeOps}: {@code expandDims}, {@code reshape}, {@code transpose}, {@code matmul};
+ *   <li>{@link LossOps}: {@code softmax}, {@code logSoftmax}, {@code l2Normalize},
+ *       {@code cosineSimilarity}, {@code klDivergence}, {@code categoricalCrossentropy},
+ *       {@code mse}.
+ * </ul>
+ *
+ * <p>Derivatives match PyTorch at kinks: {@code abs'(0) = 0}; {@code clip} passes the gradient on
+ * the closed interval; {@code max} and {@code min} split it evenly among ties.
  */
-public final class Ops {
+public final class Ops extends LossOps {
     private Ops() {}
 
     // ---- unary ------------------------------------------------------------------------------

@@ -171,6 +171,9 @@ final class BodyReader {
         if (e instanceof LiteralTree lit && lit.getValue() instanceof Number) {
             return new Operand.DoubleConst(lit.toString());
         }
+        if (e instanceof LiteralTree lit && lit.getValue() instanceof Boolean b) {
+            return new Operand.BooleanConst(b);
+        }
         if (e instanceof UnaryTree u && (u.getKind() == Tree.Kind.UNARY_MINUS || u.getKind() == Tree.Kind.UNARY_PLUS)) {
             Operand inner = operand(u.getExpression(), null);
             if (inner instanceof Operand.DoubleConst c) {
@@ -242,7 +245,8 @@ final class BodyReader {
                 return null;
             }
             args.add(o);
-            kinds.add(o instanceof Operand.DoubleConst ? ArgKind.DOUBLE : ArgKind.TENSOR);
+            kinds.add(o instanceof Operand.DoubleConst ? ArgKind.DOUBLE
+                    : o instanceof Operand.BooleanConst ? ArgKind.BOOLEAN : ArgKind.TENSOR);
         }
         String callee = call.getMethodSelect().toString();
         OpResolver.Resolution r = ops.resolve(call.getMethodSelect(), kinds);

@@ -138,6 +138,9 @@ final class OpResolver {
                 || t.getKind() == TypeKind.LONG) {
             return ArgKind.DOUBLE;
         }
+        if (t.getKind() == TypeKind.BOOLEAN) {
+            return ArgKind.BOOLEAN;
+        }
         return t.toString().equals(TENSOR) ? ArgKind.TENSOR : null;
     }
 

@@ -31,4 +31,12 @@ public sealed interface Operand {
             return javaSource;
         }
     }
+
+    /** A {@code true} or {@code false} literal, such as a reduction's {@code keepDims}. */
+    record BooleanConst(boolean value) implements Operand {
+        @Override
+        public String toString() {
+            return Boolean.toString(value);
+        }
+    }
 }

@@ -1,0 +1,339 @@
+package dev.tapgrad.processor.ad;
+
+import dev.tapgrad.ShapeRule;
+import dev.tapgrad.processor.ad.ir.Instr;
+import dev.tapgrad.processor.ad.ir.Operand;
+import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.Report;
+import dev.tapgrad.processor.diag.Tag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The result shape of one op call by its {@link ShapeRule}, or a {@code BodyShape} error at the
+ * call. Axes, keep-dims flags and reshape targets come from the call's constant arguments, which
+ * must then be literals. A tensor constant's shape is unknown here: a rule that needs it yields
+ * {@link Dims#UNKNOWN}, and broadcasting assumes it fits the other arguments.
+ */
+final class ShapeRules {
+    private static final Pattern INT = Pattern.compile("[-+]?\\d{1,10}");
+
+    private final Instr in;
+    private final List<Dims> tensors = new ArrayList<>();
+    private final List<Operand> constants = new ArrayList<>();
+    private final Report report;
+    private final String call;
+
+    /** {@code shapes} holds one entry per tensor operand of {@code in}, in order. */
+    ShapeRules(Instr in, List<Dims> shapes, Report report) {
+        this.in = in;
+        this.report = report;
+        this.tensors.addAll(shapes);
+        List<String> parts = new ArrayList<>();
+        int t = 0;
+        for (Operand o : in.args()) {
+            if (o instanceof Operand.DoubleConst || o instanceof Operand.BooleanConst) {
+                constants.add(o);
+                parts.add(o.toString());
+            } else {
+                Dims d = shapes.get(t++);
+                parts.add(d.known() ? d.toString() : o.toString());
+            }
+        }
+        this.call = in.op().method() + "(" + String.join(", ", parts) + ")";
+    }
+
+    /** The result's shape, or null after reporting why the call does not fit. */
+    Dims apply() {
+        return switch (in.op().shape()) {
+            case SAME -> first();
+            case SCALAR -> Dims.SCALAR;
+            case BROADCAST -> broadcast();
+            case BROADCAST_TO_SCALAR -> broadcast() == null ? null : Dims.SCALAR;
+            case REDUCE_AXIS -> reduceAxis();
+            case SAME_WITH_AXIS -> sameWithAxis();
+            case LAST_AXIS -> lastAxis();
+            case EXPAND_DIMS -> expandDims();
+            case RESHAPE -> reshape();
+            case TRANSPOSE -> transpose();
+            case MATMUL -> matmul();
+        };
+    }
+
+    private Dims first() {
+        return tensors.isEmpty() ? Dims.UNKNOWN : tensors.get(0);
+    }
+
+    // ---- broadcasting -------------------------------------------------------------------------
+
+    private Dims broadcast() {
+        Dims acc = null;
+        for (Dims next : tensors) {
+            if (!next.known()) {
+                continue; // a tensor constant: assumed to broadcast into the others
+            }
+            if (acc == null) {
+                acc = next;
+                continue;
+            }
+            String problem = null;
+            if (acc.hasBatch() && next.hasBatch() && acc.rank() != next.rank()) {
+                problem = "both operands carry the batch axis but their ranks differ (" + acc.rank() + " and " + next.rank()
+                        + "); Tapgrad does not promote ranks implicitly: reshape or expand one operand first";
+            }
+            Dims merged = problem == null ? merge(acc, next) : null;
+            if (merged == null) {
+                return error(Messages.broadcast(in.op().method(), acc.toString(), next.toString(),
+                        problem != null ? problem : "the shapes do not broadcast (trailing dimensions must be equal or 1)"));
+            }
+            acc = merged;
+        }
+        return acc == null ? Dims.UNKNOWN : acc;
+    }
+
+    /** NumPy broadcasting where {@code B} matches only {@code B} or 1; null if incompatible. */
+    private static Dims merge(Dims a, Dims b) {
+        int rank = Math.max(a.rank(), b.rank());
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < rank; i++) {
+            int dx = i < rank - a.rank() ? 1 : a.get(i - (rank - a.rank()));
+            int dy = i < rank - b.rank() ? 1 : b.get(i - (rank - b.rank()));
+            if (dx == dy || dy == 1) {
+                out.add(dx);
+            } else if (dx == 1) {
+                out.add(dy);
+            } else {
+                return null;
+            }
+        }
+        return new Dims(out);
+    }
+
+    // ---- along an axis ------------------------------------------------------------------------
+
+    private Dims reduceAxis() {
+        Dims x = broadcast();
+        Integer axis = x == null ? null : intConstant(0, "the axis");
+        if (axis == null) {
+            return null;
+        }
+        if (!x.known()) {
+            return Dims.UNKNOWN;
+        }
+        int a = axis(axis, x);
+        if (a < 0) {
+            return null;
+        }
+        for (Dims t : tensors) {
+            if (t.known() && a - (x.rank() - t.rank()) < 0) {
+                return error(Messages.axisNotInArgument(call, axis, t.toString()));
+            }
+        }
+        List<Integer> out = new ArrayList<>(x.sizes());
+        if (keepDims()) {
+            out.set(a, 1);
+        } else {
+            out.remove(a);
+        }
+        return new Dims(out);
+    }
+
+    private Dims sameWithAxis() {
+        Dims x = first();
+        Integer axis = intConstant(0, "the axis");
+        if (axis == null) {
+            return null;
+        }
+        return !x.known() || axis(axis, x) >= 0 ? x : null;
+    }
+
+    private Dims lastAxis() {
+        Dims x = first();
+        return x.isScalar() ? error(Messages.needsLastAxis(call, in.op().method())) : x;
+    }
+
+    private Dims expandDims() {
+        Dims x = first();
+        Integer axis = intConstant(0, "the position of the new axis");
+        if (axis == null) {
+            return null;
+        }
+        if (!x.known()) {
+            return Dims.UNKNOWN;
+        }
+        int r = x.rank();
+        if (axis < -(r + 1) || axis > r) {
+            return error(Messages.expandAxisOutOfRange(call, axis, x.toString(), r));
+        }
+        List<Integer> out = new ArrayList<>(x.sizes());
+        out.add(axis < 0 ? axis + r + 1 : axis, 1);
+        return new Dims(out);
+    }
+
+    /** {@code axis} as an index of {@code x}, or -1 after reporting it out of range. */
+    private int axis(int axis, Dims x) {
+        int r = x.rank();
+        if (axis < -r || axis >= r) {
+            error(Messages.axisOutOfRange(call, axis, x.toString(), r));
+            return -1;
+        }
+        return axis < 0 ? axis + r : axis;
+    }
+
+    // ---- moving values between axes -----------------------------------------------------------
+
+    private Dims reshape() {
+        Dims x = first();
+        List<Integer> target = new ArrayList<>();
+        for (int i = 0; i < constants.size(); i++) {
+            Integer d = intConstant(i, "each dimension");
+            if (d == null) {
+                return null;
+            }
+            target.add(d);
+        }
+        if (target.isEmpty()) {
+            return error(Messages.shapeRuleNeedsConstant(call, in.op().method(), "RESHAPE", "int dimension"));
+        }
+        if (target.stream().filter(d -> d == -1).count() > 1) {
+            return error(Messages.reshapeTwoInferred(call));
+        }
+        for (int d : target) {
+            if (d < -1) {
+                return error(Messages.reshapeNegative(call, d));
+            }
+        }
+        if (!x.known()) {
+            return Dims.UNKNOWN;
+        }
+        long size = 1;
+        for (int d : x.sizes()) {
+            size *= d == Dims.B ? 1 : d;
+        }
+        long known = 1;
+        for (int d : target) {
+            known *= d == -1 ? 1 : d;
+        }
+        List<Integer> out = new ArrayList<>(target);
+        if (x.hasBatch()) {
+            if (x.get(0) != Dims.B || x.sizes().lastIndexOf(Dims.B) != 0) {
+                return error(Messages.reshapeBatchNotFirst(call, x.toString()));
+            }
+            if (target.get(0) != -1) {
+                List<String> example = new ArrayList<>(List.of("x", "-1"));
+                x.sizes().subList(1, x.rank()).stream().reduce((p, q) -> p * q)
+                        .ifPresent(n -> example.add(Integer.toString(n)));
+                return error(Messages.reshapeBatchFirst(call, x.toString(),
+                        "reshape(" + String.join(", ", example) + ")"));
+            }
+            out.set(0, Dims.B);
+            if (known != size) {
+                return error(Messages.reshapeSize(call, "one example holds " + size + " values", new Dims(out).toString(),
+                        known + " per example"));
+            }
+            return new Dims(out);
+        }
+        int infer = target.indexOf(-1);
+        if (infer >= 0) {
+            if (known == 0 || size % known != 0) {
+                return error(Messages.reshapeIndivisible(call, size, known));
+            }
+            out.set(infer, (int) (size / known));
+        } else if (known != size) {
+            return error(Messages.reshapeSize(call, x + " holds " + size + " values", new Dims(out).toString(),
+                    Long.toString(known)));
+        }
+        return new Dims(out);
+    }
+
+    private Dims transpose() {
+        Dims x = first();
+        if (!x.known()) {
+            return Dims.UNKNOWN;
+        }
+        int r = x.rank();
+        if (r < 2) {
+            return error(Messages.transposeRank(call, x.toString(), r));
+        }
+        List<Integer> out = new ArrayList<>(x.sizes());
+        out.set(r - 2, x.get(r - 1));
+        out.set(r - 1, x.get(r - 2));
+        return new Dims(out);
+    }
+
+    private Dims matmul() {
+        if (tensors.size() != 2) {
+            return error(Messages.shapeRuleNeedsConstant(call, in.op().method(), "MATMUL", "second Tensor"));
+        }
+        Dims a = tensors.get(0);
+        Dims b = tensors.get(1);
+        if (!a.known() || !b.known()) {
+            return Dims.UNKNOWN;
+        }
+        int r = a.rank();
+        if (r != b.rank() || (r != 2 && r != 3)) {
+            return error(Messages.matmulRank(call));
+        }
+        int k1 = a.get(r - 1);
+        int k2 = b.get(r - 2);
+        if (k1 != k2) {
+            String fix;
+            if (k1 == b.get(r - 1)) {
+                fix = Messages.matmulTransposeHint("matmul(a, transpose(b))", a.toString(), transposed(b).toString());
+            } else if (a.get(r - 2) == k2) {
+                fix = Messages.matmulTransposeHint("matmul(transpose(a), b)", transposed(a).toString(), b.toString());
+            } else {
+                fix = Messages.matmulInnerRule();
+            }
+            return error(Messages.matmulInner(call, Dims.name(k1), Dims.name(k2), fix));
+        }
+        if (r == 3 && a.get(0) != b.get(0)) {
+            return error(Messages.matmulBatch(call, Dims.name(a.get(0)), Dims.name(b.get(0))));
+        }
+        List<Integer> out = new ArrayList<>(a.sizes());
+        out.set(r - 1, b.get(r - 1));
+        return new Dims(out);
+    }
+
+    private static Dims transposed(Dims x) {
+        List<Integer> out = new ArrayList<>(x.sizes());
+        int r = out.size();
+        out.set(r - 2, x.get(r - 1));
+        out.set(r - 1, x.get(r - 2));
+        return new Dims(out);
+    }
+
+    // ---- constant arguments -------------------------------------------------------------------
+
+    /** The {@code index}-th numeric constant as an int literal, or null after reporting why not. */
+    private Integer intConstant(int index, String what) {
+        List<Operand.DoubleConst> numbers = constants.stream()
+                .filter(Operand.DoubleConst.class::isInstance).map(Operand.DoubleConst.class::cast).toList();
+        if (index >= numbers.size()) {
+            error(Messages.shapeRuleNeedsConstant(call, in.op().method(), in.op().shape().name(), "int"));
+            return null;
+        }
+        String source = numbers.get(index).javaSource().strip();
+        if (INT.matcher(source).matches()) {
+            try {
+                return Integer.parseInt(source);
+            } catch (NumberFormatException tooLarge) {
+                // reported below
+            }
+        }
+        error(Messages.constantNotLiteral(call, what, source));
+        return null;
+    }
+
+    /** The boolean constant ({@code keepDims}), false when the op has none. */
+    private boolean keepDims() {
+        return constants.stream().filter(Operand.BooleanConst.class::isInstance)
+                .map(o -> ((Operand.BooleanConst) o).value()).findFirst().orElse(false);
+    }
+
+    private Dims error(String message) {
+        report.error(Tag.BODY_SHAPE, in.origin(), message);
+        return null;
+    }
+}

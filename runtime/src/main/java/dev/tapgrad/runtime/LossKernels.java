@@ -1,0 +1,137 @@
+package dev.tapgrad.runtime;
+
+import java.util.Arrays;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * The loss computations behind {@link LossOps}: each runs on {@code yTrue} and {@code yPred}
+ * broadcast to their common shape and returns either the scalar loss or, when asked for one
+ * argument ({@link Wrt}), that argument's gradient scaled by the cotangent {@code g} and reduced
+ * back to its shape. Sums run in double.
+ */
+final class LossKernels {
+    /** Keras's {@code backend.epsilon()}: the losses clip probabilities at it. */
+    static final double EPSILON = 1e-7;
+    /** Keras's floor under the squared norm in {@code l2_normalize}. */
+    static final double L2_EPSILON = 1e-12;
+
+    private LossKernels() {}
+
+    /** Which argument a gradient is for. */
+    enum Wrt { TRUE, PRED }
+
+    /** {@code t·log(t/p)} summed per row, mean over rows; both clipped to [ε, 1]. */
+    static Tensor kl(Tensor yTrue, Tensor yPred, Wrt wrt, Tensor g) {
+        Pair pr = Pair.of("klDivergence", yTrue, yPred, true);
+        return elementwise(pr, pr.rows, wrt, g,
+                (t, p) -> clip(t) * Math.log(clip(t) / clip(p)),
+                wrt == Wrt.TRUE ? (t, p) -> inside(t) ? Math.log(clip(t) / clip(p)) + 1 : 0
+                        : (t, p) -> inside(p) ? -clip(t) / clip(p) : 0);
+    }
+
+    /** Mean of {@code (t − p)²} over every element. */
+    static Tensor mse(Tensor yTrue, Tensor yPred, Wrt wrt, Tensor g) {
+        Pair pr = Pair.of("mse", yTrue, yPred, false);
+        return elementwise(pr, Math.max(1, pr.t.size()), wrt, g,
+                (t, p) -> (t - p) * (t - p),
+                wrt == Wrt.TRUE ? (t, p) -> 2 * (t - p) : (t, p) -> 2 * (p - t));
+    }
+
+    /** Keras's crossentropy on probabilities, rows normalised and clipped to [ε, 1 − ε]; mean over rows. */
+    static Tensor crossentropy(Tensor yTrue, Tensor yPred, Wrt wrt, Tensor g) {
+        Pair pr = Pair.of("categoricalCrossentropy", yTrue, yPred, true);
+        float[] y = pr.t.buffer();
+        float[] p = pr.p.buffer();
+        int classes = pr.classes;
+        Tensor grad = wrt == null ? null : Tensor.zeros(pr.shape);
+        double factor = wrt == null ? 0 : g.item() / pr.rows;
+        double total = 0;
+        for (int r = 0; r < pr.rows; r++) {
+            int off = r * classes;
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += p[off + j];
+            }
+            double hq = 0;
+            for (int j = 0; j < classes; j++) {
+                double q = p[off + j] / sum;
+                double c = Math.min(Math.max(q, EPSILON), 1 - EPSILON);
+                total -= y[off + j] * Math.log(c);
+                hq += h(y[off + j], q, c) * q;
+                if (wrt == Wrt.TRUE) {
+                    grad.buffer()[off + j] = (float) (-Math.log(c) * factor);
+                }
+            }
+            if (wrt == Wrt.PRED) {
+                for (int j = 0; j < classes; j++) {
+                    double q = p[off + j] / sum;
+                    double c = Math.min(Math.max(q, EPSILON), 1 - EPSILON);
+                    grad.buffer()[off + j] = (float) ((h(y[off + j], q, c) - hq) / sum * factor);
+                }
+            }
+        }
+        return wrt == null ? Tensor.scalar(total / pr.rows) : reduce(grad, wrt, yTrue, yPred);
+    }
+
+    /** dLoss/dq of one class: −y/c where the clip passes q through (boundaries included, as torch.clamp). */
+    private static double h(float y, double q, double c) {
+        return q >= EPSILON && q <= 1 - EPSILON ? -y / c : 0;
+    }
+
+    private static double clip(double v) {
+        return Math.min(Math.max(v, EPSILON), 1);
+    }
+
+    private static boolean inside(double v) {
+        return v >= EPSILON && v <= 1;
+    }
+
+    /** {@code Σ f(t, p) / divisor}, or the gradient {@code g · df(t, p) / divisor} for one argument. */
+    private static Tensor elementwise(Pair pr, double divisor, Wrt wrt, Tensor g,
+            DoubleBinaryOperator f, DoubleBinaryOperator df) {
+        float[] t = pr.t.buffer();
+        float[] p = pr.p.buffer();
+        if (wrt == null) {
+            double total = 0;
+            for (int i = 0; i < t.length; i++) {
+                total += f.applyAsDouble(t[i], p[i]);
+            }
+            return Tensor.scalar(total / divisor);
+        }
+        double factor = g.item() / divisor;
+        Tensor grad = Tensor.zeros(pr.shape);
+        float[] out = grad.buffer();
+        for (int i = 0; i < t.length; i++) {
+            out[i] = (float) (df.applyAsDouble(t[i], p[i]) * factor);
+        }
+        return reduce(grad, wrt, pr.yTrue, pr.yPred);
+    }
+
+    private static Tensor reduce(Tensor grad, Wrt wrt, Tensor yTrue, Tensor yPred) {
+        return Broadcast.reduceTo(grad, (wrt == Wrt.TRUE ? yTrue : yPred).shape());
+    }
+
+    /** The two arguments broadcast to one shape, with its rows and classes (the last axis). */
+    private record Pair(Tensor yTrue, Tensor yPred, Tensor t, Tensor p, int[] shape, int rows, int classes) {
+        static Pair of(String op, Tensor yTrue, Tensor yPred, boolean needsClasses) {
+            int[] shape;
+            try {
+                shape = Broadcast.shape(yTrue.shape(), yPred.shape());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(op + "(yTrue " + Arrays.toString(yTrue.shape()) + ", yPred "
+                        + Arrays.toString(yPred.shape()) + "): the shapes do not broadcast", e);
+            }
+            if (needsClasses && shape.length == 0) {
+                throw new IllegalArgumentException(op + " needs a class axis, but yTrue and yPred are scalars");
+            }
+            int classes = shape.length == 0 ? 1 : shape[shape.length - 1];
+            int size = 1;
+            for (int d : shape) {
+                size *= d;
+            }
+            int rows = classes == 0 ? 0 : size / classes;
+            return new Pair(yTrue, yPred, OpSupport.broadcastTo(yTrue, shape), OpSupport.broadcastTo(yPred, shape),
+                    shape, Math.max(rows, 1), classes);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.tapgrad.runtime;
+
+import dev.tapgrad.Differentiable;
+import dev.tapgrad.ShapeRule;
+import dev.tapgrad.runtime.OpSupport.AxisView;
+import java.util.Arrays;
+
+/**
+ * Normalisations, similarities and losses with their derivative rules, with Keras's formulas and
+ * constants: {@code softmax}, {@code logSoftmax}, {@code l2Normalize}, {@code cosineSimilarity},
+ * {@code klDivergence}, {@code categoricalCrossentropy} and {@code mse}. Part of {@link Ops}.
+ *
+ * <p>The three losses take {@code (yTrue, yPred)}, which broadcast together (a target
+ * distribution of shape {@code (C,)} against predictions {@code (B, T, C)}); rows are all leading
+ * axes of the broadcast shape, the last axis holds the classes, and the result is the scalar mean
+ * over rows, which is Keras's default sum-over-batch-size reduction. Both arguments get a
+ * gradient, so either may depend on a tap.
+ */
+public class LossOps extends ShapeOps {
+    LossOps() {}
+
+    // ---- along the last axis ------------------------------------------------------------------
+
+    /** Softmax over the last axis, computed stably ({@code exp(x − max)} normalised). */
+    @Differentiable(adjoint = "softmaxAdjoint", shape = ShapeRule.LAST_AXIS)
+    public static Tensor softmax(Tensor x) {
+        return lastAxis("softmax", x, false);
+    }
+
+    /** Adjoint of {@link #softmax}: {@code out · (g − Σ g·out)} per row. */
+    public static Tensor softmaxAdjoint(Tensor x, Tensor out, Tensor g) {
+        AxisView v = AxisView.last("softmax", x.shape());
+        Tensor d = Tensor.zeros(x.shape());
+        float[] o = out.buffer();
+        float[] gv = g.buffer();
+        float[] dv = d.buffer();
+        for (int r = 0; r < v.outer(); r++) {
+            int off = r * v.n();
+            double dot = 0;
+            for (int j = 0; j < v.n(); j++) {
+                dot += (double) gv[off + j] * o[off + j];
+            }
+            for (int j = 0; j < v.n(); j++) {
+                dv[off + j] = (float) (o[off + j] * (gv[off + j] - dot));
+            }
+        }
+        return d;
+    }
+
+    /** Log-softmax over the last axis: {@code x − max − log Σ exp(x − max)}. */
+    @Differentiable(adjoint = "logSoftmaxAdjoint", shape = ShapeRule.LAST_AXIS)
+    public static Tensor logSoftmax(Tensor x) {
+        return lastAxis("logSoftmax", x, true);
+    }
+
+    /** Adjoint of {@link #logSoftmax}: {@code g − exp(out) · Σ g} per row. */
+    public static Tensor logSoftmaxAdjoint(Tensor x, Tensor out, Tensor g) {
+        AxisView v = AxisView.last("logSoftmax", x.shape());
+        Tensor d = Tensor.zeros(x.shape());
+        float[] o = out.buffer();
+        float[] gv = g.buffer();
+        float[] dv = d.buffer();
+        for (int r = 0; r < v.outer(); r++) {
+            int off = r * v.n();
+            double total = 0;
+            for (int j = 0; j < v.n(); j++) {
+                total += gv[off + j];
+            }
+            for (int j = 0; j < v.n(); j++) {
+                dv[off + j] = (float) (gv[off + j] - Math.exp(o[off + j]) * total);
+            }
+        }
+        return d;
+    }
+
+    private static Tensor lastAxis(String op, Tensor x, boolean log) {
+        AxisView v = AxisView.last(op, x.shape());
+        Tensor out = Tensor.zeros(x.shape());
+        float[] in = x.buffer();
+        float[] o = out.buffer();
+        for (int r = 0; r < v.outer(); r++) {
+            int off = r * v.n();
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < v.n(); j++) {
+                max = Math.max(max, in[off + j]);
+            }
+            double total = 0;
+            for (int j = 0; j < v.n(); j++) {
+                total += Math.exp(in[off + j] - max);
+            }
+            double logTotal = Math.log(total);
+            for (int j = 0; j < v.n(); j++) {
+                o[off + j] = (float) (log ? in[off + j] - max - logTotal : Math.exp(in[off + j] - max) / total);
+            }
+        }
+        return out;
+    }
+
+    // ---- along an axis ------------------------------------------------------------------------
+
+    /**
+     * Keras's {@code l2_normalize}: {@code x / √max(Σ x², 1e-12)} with the sum along {@code axis}
+     * (kept), so a zero vector stays zero.
+     */
+    @Differentiable(adjoint = "l2NormalizeAdjoint", shape = ShapeRule.SAME_WITH_AXIS)
+    public static Tensor l2Normalize(Tensor x, int axis) {
+        Tensor norms = inverseNorms(x, axis);
+        return Broadcast.apply(x, norms, (a, b) -> a * b);
+    }
+
+    /**
+     * Adjoint of {@link #l2Normalize}: with {@code n = Σ x²} along the axis,
+     * {@code g/√n − x·(Σ g·x)/n^{3/2}}, and {@code g/√1e-12} where {@code n ≤ 1e-12} (the floor is
+     * then a constant).
+     */
+    public static Tensor l2NormalizeAdjoint(Tensor x, int axis, Tensor out, Tensor g) {
+        int a = OpSupport.axis("l2Normalize", x.shape(), axis);
+        AxisView v = AxisView.of(x.shape(), a);
+        Tensor d = Tensor.zeros(x.shape());
+        float[] xv = x.buffer();
+        float[] gv = g.buffer();
+        float[] dv = d.buffer();
+        for (int o = 0; o < v.outer(); o++) {
+            for (int i = 0; i < v.inner(); i++) {
+                double n = 0;
+                double gx = 0;
+                for (int j = 0; j < v.n(); j++) {
+                    int k = v.index(o, j, i);
+                    n += (double) xv[k] * xv[k];
+                    gx += (double) gv[k] * xv[k];
+                }
+                boolean floored = n <= LossKernels.L2_EPSILON;
+                double inv = 1 / Math.sqrt(floored ? LossKernels.L2_EPSILON : n);
+                for (int j = 0; j < v.n(); j++) {
+                    int k = v.index(o, j, i);
+                    dv[k] = (float) (floored ? gv[k] * inv : gv[k] * inv - xv[k] * gx * inv * inv * inv);
+                }
+            }
+        }
+        return d;
+    }
+
+    /** {@code 1/√max(Σ x², 1e-12)} along {@code axis}, kept with size 1. */
+    private static Tensor inverseNorms(Tensor x, int axis) {
+        int a = OpSupport.axis("l2Normalize", x.shape(), axis);
+        AxisView v = AxisView.of(x.shape(), a);
+        Tensor out = Tensor.zeros(OpSupport.reducedShape(x.shape(), a, true));
+        float[] xv = x.buffer();
+        float[] o = out.buffer();
+        for (int b = 0; b < v.outer(); b++) {
+            for (int i = 0; i < v.inner(); i++) {
+                double n = 0;
+                for (int j = 0; j < v.n(); j++) {
+                    double val = xv[v.index(b, j, i)];
+                    n += val * val;
+                }
+                o[b * v.inner() + i] = (float) (1 / Math.sqrt(Math.max(n, LossKernels.L2_EPSILON)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The cosine similarity of {@code a} and {@code b} along {@code axis} (which is removed), by
+     * Keras's formula {@code Σ l2Normalize(a, axis) · l2Normalize(b, axis)}: 1 for parallel
+     * vectors, −1 for opposite ones. The arguments broadcast together and each is normalised along
+     * its own {@code axis}, so with differing ranks pass a negative axis.
+     *
+     * <p>This is the similarity, not Keras's {@code CosineSimilarity} loss, which is its negative:
+     * that loss is {@code neg(mean(cosineSimilarity(yTrue, yPred, -1)))}.
+     */
+    @Differentiable(adjoint = {"cosineSimilarityAdjointA", "cosineSimilarityAdjointB"}, shape = ShapeRule.REDUCE_AXIS)
+    public static Tensor cosineSimilarity(Tensor a, Tensor b, int axis) {
+        int[] shape = Broadcast.shape(a.shape(), b.shape());
+        Tensor products = Broadcast.apply(l2Normalize(a, ownAxis(a, shape, axis)), l2Normalize(b, ownAxis(b, shape, axis)),
+                (x, y) -> x * y);
+        return sum(products, axis, false);
+    }
+
+    /** Adjoint of {@link #cosineSimilarity} with respect to {@code a}. */
+    public static Tensor cosineSimilarityAdjointA(Tensor a, Tensor b, int axis, Tensor out, Tensor g) {
+        return cosineAdjoint(a, b, axis, g);
+    }
+
+    /** Adjoint of {@link #cosineSimilarity} with respect to {@code b}. */
+    public static Tensor cosineSimilarityAdjointB(Tensor a, Tensor b, int axis, Tensor out, Tensor g) {
+        return cosineAdjoint(b, a, axis, g);
+    }
+
+    /** The gradient for {@code x} of {@code Σ l2n(x)·l2n(y)}: composed from the primitives' rules. */
+    private static Tensor cosineAdjoint(Tensor x, Tensor y, int axis, Tensor g) {
+        int[] shape = Broadcast.shape(x.shape(), y.shape());
+        int ax = ownAxis(x, shape, axis);
+        Tensor ux = l2Normalize(x, ax);
+        Tensor uy = l2Normalize(y, ownAxis(y, shape, axis));
+        Tensor gp = OpSupport.spread(g, shape, OpSupport.axis("cosineSimilarity", shape, axis));
+        Tensor gux = Broadcast.reduceTo(Broadcast.apply(gp, uy, (p, q) -> p * q), ux.shape());
+        return l2NormalizeAdjoint(x, ax, ux, gux);
+    }
+
+    /** {@code axis} of the broadcast shape as an axis of {@code t}, which must have it. */
+    private static int ownAxis(Tensor t, int[] broadcast, int axis) {
+        int a = OpSupport.axis("cosineSimilarity", broadcast, axis) - (broadcast.length - t.rank());
+        if (a < 0) {
+            throw new IllegalArgumentException("cosineSimilarity: axis " + axis + " of the broadcast shape "
+                    + Arrays.toString(broadcast) + " is not an axis of the argument of shape "
+                    + Arrays.toString(t.shape()) + "; pass a negative axis such as -1");
+        }
+        return a;
+    }
+
+    // ---- losses -------------------------------------------------------------------------------
+
+    /**
+     * Keras's {@code KLDivergence} loss: per row {@code Σ t·log(t / p)} with {@code t = clip(yTrue,
+     * 1e-7, 1)} and {@code p = clip(yPred, 1e-7, 1)}, then the mean over rows. As in Keras the
+     * factor is the clipped {@code t}, so a zero target adds {@code 1e-7·log(1e-7/p)}, not 0.
+     */
+    @Differentiable(adjoint = {"klDivergenceAdjointTrue", "klDivergenceAdjointPred"},
+            shape = ShapeRule.BROADCAST_TO_SCALAR)
+    public static Tensor klDivergence(Tensor yTrue, Tensor yPred) {
+        return LossKernels.kl(yTrue, yPred, null, null);
+    }
+
+    /** Adjoint of {@link #klDivergence} for {@code yTrue}: {@code log(t/p) + 1} where yTrue is not clipped. */
+    public static Tensor klDivergenceAdjointTrue(Tensor yTrue, Tensor yPred, Tensor out, Tensor g) {
+        return LossKernels.kl(yTrue, yPred, LossKernels.Wrt.TRUE, g);
+    }
+
+    /** Adjoint of {@link #klDivergence} for {@code yPred}: {@code −t/p} where yPred is not clipped. */
+    public static Tensor klDivergenceAdjointPred(Tensor yTrue, Tensor yPred, Tensor out, Tensor g) {
+        return LossKernels.kl(yTrue, yPred, LossKernels.Wrt.PRED, g);
+    }
+
+    /**
+     * Keras's categorical cross-entropy on probabilities: per row {@code q = yPred / Σ yPred},
+     * {@code c = clip(q, 1e-7, 1 − 1e-7)}, {@code −Σ yTrue·log c}; then the mean over rows.
+     */
+    @Differentiable(adjoint = {"categoricalCrossentropyAdjointTrue", "categoricalCrossentropyAdjointPred"},
+            shape = ShapeRule.BROADCAST_TO_SCALAR)
+    public static Tensor categoricalCrossentropy(Tensor yTrue, Tensor yPred) {
+        return LossKernels.crossentropy(yTrue, yPred, null, null);
+    }
+
+    /** Adjoint of {@link #categoricalCrossentropy} for {@code yTrue}: {@code −log c}. */
+    public static Tensor categoricalCrossentropyAdjointTrue(Tensor yTrue, Tensor yPred, Tensor out, Tensor g) {
+        return LossKernels.crossentropy(yTrue, yPred, LossKernels.Wrt.TRUE, g);
+    }
+
+    /**
+     * Adjoint of {@link #categoricalCrossentropy} for {@code yPred}: through the normalisation,
+     * {@code (h − Σ h·q) / Σ yPred} with {@code h = −yTrue/c} where q is not clipped, 0 where it is.
+     */
+    public static Tensor categoricalCrossentropyAdjointPred(Tensor yTrue, Tensor yPred, Tensor out, Tensor g) {
+        return LossKernels.crossentropy(yTrue, yPred, LossKernels.Wrt.PRED, g);
+    }
+
+    /** Mean squared error: the mean of {@code (yTrue − yPred)²} over every element (Keras's {@code MSE}). */
+    @Differentiable(adjoint = {"mseAdjointTrue", "mseAdjointPred"}, shape = ShapeRule.BROADCAST_TO_SCALAR)
+    public static Tensor mse(Tensor yTrue, Tensor yPred) {
+        return LossKernels.mse(yTrue, yPred, null, null);
+    }
+
+    /** Adjoint of {@link #mse} for {@code yTrue}: {@code 2(yTrue − yPred)/n}. */
+    public static Tensor mseAdjointTrue(Tensor yTrue, Tensor yPred, Tensor out, Tensor g) {
+        return LossKernels.mse(yTrue, yPred, LossKernels.Wrt.TRUE, g);
+    }
+
+    /** Adjoint of {@link #mse} for {@code yPred}: {@code 2(yPred − yTrue)/n}. */
+    public static Tensor mseAdjointPred(Tensor yTrue, Tensor yPred, Tensor out, Tensor g) {
+        return LossKernels.mse(yTrue, yPred, LossKernels.Wrt.PRED, g);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.tapgrad.runtime;
+
+import java.util.Arrays;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The shared mechanics of the op classes: elementwise maps, axis arithmetic, and a tensor seen as
+ * {@code (outer, n, inner)} around one axis, which every reduction and every last-axis op uses.
+ * Argument errors name the op and the shapes.
+ */
+final class OpSupport {
+    private OpSupport() {}
+
+    /** {@code f(x)} elementwise, computed in double and stored as float. */
+    static Tensor map(Tensor x, DoubleUnaryOperator f) {
+        Tensor out = Tensor.zeros(x.shape());
+        float[] o = out.buffer();
+        float[] in = x.buffer();
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (float) f.applyAsDouble(in[i]);
+        }
+        return out;
+    }
+
+    /** {@code axis} as an index in {@code 0 .. rank-1}; negative axes count from the end. */
+    static int axis(String op, int[] shape, int axis) {
+        int rank = shape.length;
+        if (axis < -rank || axis >= rank) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for shape "
+                    + Arrays.toString(shape) + "; valid axes are " + (rank == 0 ? "none (a scalar has no axes)"
+                            : -rank + ".." + (rank - 1)));
+        }
+        return axis < 0 ? axis + rank : axis;
+    }
+
+    /** {@code shape} without {@code axis}, or with it set to 1 when {@code keepDims}. */
+    static int[] reducedShape(int[] shape, int axis, boolean keepDims) {
+        if (keepDims) {
+            int[] out = shape.clone();
+            out[axis] = 1;
+            return out;
+        }
+        int[] out = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != axis) {
+                out[j++] = shape[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A row-major tensor around one axis: {@code outer} blocks of {@code n} positions along the
+     * axis, each holding {@code inner} contiguous values; value {@code (o, j, i)} sits at
+     * {@code (o · n + j) · inner + i}, and its reduced value at {@code o · inner + i}.
+     */
+    record AxisView(int outer, int n, int inner) {
+        static AxisView of(int[] shape, int axis) {
+            int outer = 1;
+            int inner = 1;
+            for (int i = 0; i < axis; i++) {
+                outer *= shape[i];
+            }
+            for (int i = axis + 1; i < shape.length; i++) {
+                inner *= shape[i];
+            }
+            return new AxisView(outer, shape[axis], inner);
+        }
+
+        /** The view of the last axis; a tensor of rank 0 has none. */
+        static AxisView last(String op, int[] shape) {
+            if (shape.length == 0) {
+                throw new IllegalArgumentException(op + " works along the last axis, but its argument is a scalar");
+            }
+            return of(shape, shape.length - 1);
+        }
+
+        int index(int o, int j, int i) {
+            return (o * n + j) * inner + i;
+        }
+    }
+
+    /** {@code t} broadcast to {@code shape} as a new tensor (NumPy rules). */
+    static Tensor broadcastTo(Tensor t, int[] shape) {
+        return Broadcast.apply(t, Tensor.zeros(shape), (a, b) -> a);
+    }
+
+    /** {@code g}, shaped like a reduction of {@code shape} along {@code axis}, copied along that axis. */
+    static Tensor spread(Tensor g, int[] shape, int axis) {
+        AxisView v = AxisView.of(shape, axis);
+        Tensor d = Tensor.zeros(shape);
+        float[] out = d.buffer();
+        float[] gv = g.buffer();
+        for (int o = 0; o < v.outer(); o++) {
+            for (int j = 0; j < v.n(); j++) {
+                for (int i = 0; i < v.inner(); i++) {
+                    out[v.index(o, j, i)] = gv[o * v.inner() + i];
+                }
+            }
+        }
+        return d;
+    }
+
+    /**
+     * The shape {@code dims} asks for, with one {@code -1} inferred from {@code size} as in NumPy.
+     */
+    static int[] reshapeTarget(int[] from, int... dims) {
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == -1 && infer < 0) {
+                infer = i;
+            } else if (dims[i] < 0) {
+                throw new IllegalArgumentException("reshape " + Arrays.toString(from) + " to " + Arrays.toString(dims)
+                        + ": only one dimension may be -1, and no other may be negative");
+            } else {
+                known *= dims[i];
+            }
+        }
+        long size = 1;
+        for (int d : from) {
+            size *= d;
+        }
+        int[] out = dims.clone();
+        if (infer >= 0) {
+            if (known == 0 || size % known != 0) {
+                throw new IllegalArgumentException("reshape " + Arrays.toString(from) + " to " + Arrays.toString(dims)
+                        + ": " + size + " values do not split into blocks of " + known);
+            }
+            out[infer] = (int) (size / known);
+        } else if (known != size) {
+            throw new IllegalArgumentException("reshape " + Arrays.toString(from) + " to " + Arrays.toString(dims)
+                    + ": " + size + " values cannot fill " + known);
+        }
+        return out;
+    }
+}
