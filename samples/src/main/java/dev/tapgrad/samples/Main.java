@@ -1,6 +1,8 @@
 package dev.tapgrad.samples;
 
+import dev.tapgrad.samples.helperloss.HelperLossSample;
 import dev.tapgrad.samples.sparsecnn.SparseCnnSample;
+import dev.tapgrad.samples.weightloss.WeightLossSample;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 + "and prints the figures as one JSON line last on standard output.",
         subcommands = {
             SparseCnnSample.class,
+            WeightLossSample.class,
+            HelperLossSample.class,
         })
 public final class Main implements Runnable {
     @Spec
