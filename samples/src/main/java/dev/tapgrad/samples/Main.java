@@ -1,5 +1,6 @@
 package dev.tapgrad.samples;
 
+import dev.tapgrad.samples.activationloss.ActivationLossSample;
 import dev.tapgrad.samples.helperloss.HelperLossSample;
 import dev.tapgrad.samples.sparsecnn.SparseCnnSample;
 import dev.tapgrad.samples.weightloss.WeightLossSample;
@@ -27,6 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 + "and prints the figures as one JSON line last on standard output.",
         subcommands = {
             SparseCnnSample.class,
+            ActivationLossSample.class,
             WeightLossSample.class,
             HelperLossSample.class,
         })

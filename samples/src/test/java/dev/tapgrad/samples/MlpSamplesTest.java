@@ -1,10 +1,17 @@
 package dev.tapgrad.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.tapgrad.runtime.Dataset;
+import dev.tapgrad.runtime.Fit;
+import dev.tapgrad.runtime.TapgradDataException;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.samples.activationloss.ActivationLossSample;
+import dev.tapgrad.samples.activationloss.RegularizedClassifierGraph;
 import dev.tapgrad.samples.helperloss.HelperLossSample;
 import dev.tapgrad.samples.weightloss.WeightLossSample;
 import java.nio.file.Files;
@@ -16,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The MLP cases (5, 6) end to end through the CLI, as {@link MainTest} runs sparse-cnn. */
+/** The MLP cases (4, 5, 6) end to end through the CLI, as {@link MainTest} runs sparse-cnn. */
 class MlpSamplesTest {
     private static final Set<String> SUMMARY_KEYS = Set.of("sample", "epochs", "batch_size", "seed",
             "train_examples", "test_examples", "test_accuracy", "test_loss", "loss_terms", "train_seconds",
@@ -25,6 +32,7 @@ class MlpSamplesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         // sample,        main term,                aux term, aux weight
+        "activation-loss, loss,                     ,         0",
         "weight-loss,     categorical_crossentropy, l1,       1e-3",
         "helper-loss,     categorical_crossentropy, reg,      0.1",
     })
@@ -66,11 +74,12 @@ class MlpSamplesTest {
     void helpListsTheNewCasesWithTheirDefaults() {
         MainTest.Run top = MainTest.run("--help");
         assertEquals(0, top.code());
-        for (String sample : List.of("weight-loss", "helper-loss")) {
+        for (String sample : List.of("activation-loss", "weight-loss", "helper-loss")) {
             assertTrue(top.out().contains(sample), sample + " missing from\n" + top.out());
         }
         record Case(String name, int epochs) {}
-        for (Case c : List.of(new Case("weight-loss", WeightLossSample.DEFAULT_EPOCHS),
+        for (Case c : List.of(new Case("activation-loss", ActivationLossSample.DEFAULT_EPOCHS),
+                new Case("weight-loss", WeightLossSample.DEFAULT_EPOCHS),
                 new Case("helper-loss", HelperLossSample.DEFAULT_EPOCHS))) {
             MainTest.Run r = MainTest.run(c.name(), "--help");
             assertEquals(0, r.code());
@@ -80,5 +89,17 @@ class MlpSamplesTest {
             assertTrue(r.out().contains("(default: " + c.epochs() + ")"), r.out());
             assertTrue(r.out().contains(c.name() + ".safetensors"), r.out());
         }
+    }
+
+    @Test
+    void activationLossRejectsLabelsCutToFiveColumns() {
+        // The seed document's bug: one-hot labels cut to 5 columns for a 10-class problem.
+        Tensor x = Tensor.zeros(4, 784);
+        Tensor y = Dataset.oneHot(new int[] {0, 1, 2, 3}, 5);
+        RegularizedClassifierGraph model = new RegularizedClassifierGraph(1);
+        TapgradDataException e = assertThrows(TapgradDataException.class,
+                () -> model.fit(Dataset.of(x, y), Fit.epochs(1).verbose(false)));
+        assertTrue(e.getMessage().contains("labels have 5 columns") && e.getMessage().contains("10 units"),
+                e.getMessage());
     }
 }
