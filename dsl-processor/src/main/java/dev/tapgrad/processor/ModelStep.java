@@ -15,6 +15,7 @@ import dev.tapgrad.processor.check.TapCheck;
 import dev.tapgrad.processor.check.WeightCheck;
 import dev.tapgrad.processor.codegen.AuxPlan;
 import dev.tapgrad.processor.codegen.GraphWriter;
+import dev.tapgrad.processor.diag.ModelSummary;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.model.AuxLossSpec;
 import dev.tapgrad.processor.model.GraphShapes;
@@ -45,7 +46,11 @@ final class ModelStep {
     }
 
     /** The outcome: the report, and the generated file when there was no error. */
-    record Result(Report report, JavaFile file) {}
+    record Result(Report report, JavaFile file, String summary) {
+        Result(Report report, JavaFile file) {
+            this(report, file, null);
+        }
+    }
 
     Result run(TypeElement type) {
         Report report = new Report();
@@ -74,7 +79,7 @@ final class ModelStep {
             return new Result(report, null);
         }
         AuxPlan main = spec.lossMethod() == null ? null : plans.remove(0);
-        return new Result(report, new GraphWriter(spec, shapes, main, plans).write());
+        return new Result(report, new GraphWriter(spec, shapes, main, plans).write(), ModelSummary.of(spec, shapes));
     }
 
     /** Shapes and reverse pass of one loss method, or null when its body is rejected (reported). */

@@ -33,6 +33,14 @@ public final class TapgradProcessor extends AbstractProcessor {
         return Set.of("dev.tapgrad.Model");
     }
 
+    /** {@code -Atapgrad.report=true} prints each model's summary (layers, shapes, what each loss reaches). */
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Set.of(REPORT_OPTION);
+    }
+
+    static final String REPORT_OPTION = "tapgrad.report";
+
     @Override
     public SourceVersion getSupportedSourceVersion() {
         return SourceVersion.latestSupported();
@@ -69,6 +77,9 @@ public final class TapgradProcessor extends AbstractProcessor {
             new DiagnosticPrinter(processingEnv.getMessager(), trees, type).print(result.report());
             if (result.file() != null) {
                 write(result, type);
+                if (Boolean.parseBoolean(processingEnv.getOptions().get(REPORT_OPTION))) {
+                    processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, result.summary(), type);
+                }
             }
         } catch (Throwable t) {
             Report r = new Report();

@@ -25,7 +25,10 @@ public final class LossOutputCheck {
         if (spec.loss() == LossKind.CATEGORICAL_CROSSENTROPY && !spec.layers().isEmpty()) {
             LayerSpec last = spec.layers().get(spec.layers().size() - 1);
             Activation act = last.attributes().activation();
-            if (act != Activation.SOFTMAX) {
+            if (act == Activation.SIGMOID) {
+                // Values in (0, 1) that Keras renormalises per row: trains, but is rarely what was meant.
+                r.warning(Tag.LOSS_OUTPUT, spec.lossOrigin(), Messages.crossentropyOnSigmoid(last.name()));
+            } else if (act != Activation.SOFTMAX) {
                 r.error(Tag.LOSS_OUTPUT, spec.lossOrigin(),
                         Messages.crossentropyNeedsProbabilities(last.name(), act.name()));
             }

@@ -382,6 +382,12 @@ public final class Messages {
                 + "Tensor loss(Tensor yTrue, Tensor yPred, ...)";
     }
 
+    public static String crossentropyOnSigmoid(String layer) {
+        return "categorical_crossentropy on the sigmoid outputs of " + layer + ": each row is renormalised to sum to 1 "
+                + "(as Keras does), which is rarely intended; use activation = SOFTMAX, or suppress with "
+                + "@SuppressWarnings(\"tapgrad:lossoutput\")";
+    }
+
     public static String crossentropyNeedsProbabilities(String layer, String activation) {
         return "categorical_crossentropy needs probabilities, but the output layer " + layer + " has activation "
                 + activation + ": use activation = SOFTMAX on " + layer;

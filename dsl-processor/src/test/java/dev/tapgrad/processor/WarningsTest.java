@@ -1,0 +1,41 @@
+package dev.tapgrad.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Tapgrad's warnings compile, say what to do, and go away with {@code @SuppressWarnings("tapgrad:<tag>")}. */
+class WarningsTest {
+    @Test
+    void unreachableLayerWarningIsSuppressedByTheTag() {
+        Compilation c = Compile.compile(Compile.resource("bad/SuppressedUnreachable.java"));
+        assertThat(c).succeededWithoutWarnings();
+    }
+
+    @Test
+    void crossentropyOnSigmoidIsAWarningOnTheLossValue() {
+        JavaFileObject file = Compile.resource("bad/CrossentropyOnSigmoid.java");
+        Compilation c = Compile.compile(file);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningCount(1);
+        // @Model(input = {28, 28, 1}, loss = CATEGORICAL_CROSSENTROPY, ...) -- column 36 is the loss value
+        assertThat(c).hadWarningContaining("[Tapgrad/LossOutput] categorical_crossentropy on the sigmoid outputs of out")
+                .inFile(file).onLine(13).atColumn(36);
+    }
+
+    @Test
+    void crossentropyOnSigmoidIsSuppressedOnTheClass() {
+        JavaFileObject source = Compile.source("bad.QuietSigmoid",
+                "package bad;",
+                "import dev.tapgrad.*;",
+                "import dev.tapgrad.runtime.layers.Dense;",
+                "@Model(input = {4}, loss = LossKind.CATEGORICAL_CROSSENTROPY)",
+                "@SuppressWarnings(\"tapgrad:lossoutput\")",
+                "abstract class QuietSigmoid {",
+                "    @Layer(units = 3, activation = Activation.SIGMOID) Dense out;",
+                "}");
+        assertThat(Compile.compile(source)).succeededWithoutWarnings();
+    }
+}
