@@ -44,4 +44,18 @@ class CustomLossTest {
         Map<String, Double> eval = custom.evaluate(Dataset.of(x, y));
         assertEquals(a.loss(), eval.get("loss"), 1e-6 * Math.abs(a.loss()), "eager @Loss equals generated");
     }
+
+    @Test
+    void aLossMethodNamedLossDoesNotHideTheWeightedTotal() {
+        LossNamedLossNetGraph m = new LossNamedLossNetGraph(3);
+        Random r = new Random(2);
+        Tensor x = Tensor.randn(r, 6, 3);
+        Tensor y = Tensor.randn(r, 6, 2);
+        Gradients g = m.gradients(x, y);
+        double total = g.terms().get("loss") + 0.5 * g.terms().get("small");
+        assertEquals(total, g.loss(), 1e-6 * Math.abs(total));
+        Map<String, Double> eval = m.evaluate(Dataset.of(x, y));
+        assertEquals(total, eval.get("loss"), 1e-6 * Math.abs(total), "evaluate's loss is the weighted total");
+        assertEquals(g.terms().get("small"), eval.get("small"), 1e-6);
+    }
 }

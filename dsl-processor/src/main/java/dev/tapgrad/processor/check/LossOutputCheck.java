@@ -22,6 +22,9 @@ public final class LossOutputCheck {
             r.error(Tag.LOSS_OUTPUT, spec.lossOrigin(),
                     Messages.bothLosses(spec.simpleName(), spec.lossMethod().method(), spec.loss().name()));
         }
+        if (spec.lossMethod() != null && spec.lossMethod().method().equals("loss") && !spec.auxLosses().isEmpty()) {
+            r.warning(Tag.LOSS_OUTPUT, spec.lossMethod().origin(), Messages.lossMethodNamedLoss());
+        }
         if (spec.loss() == LossKind.CATEGORICAL_CROSSENTROPY && !spec.layers().isEmpty()) {
             LayerSpec last = spec.layers().get(spec.layers().size() - 1);
             Activation act = last.attributes().activation();

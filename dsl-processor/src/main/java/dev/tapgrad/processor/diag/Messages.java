@@ -382,6 +382,11 @@ public final class Messages {
                 + "Tensor loss(Tensor yTrue, Tensor yPred, ...)";
     }
 
+    public static String lossMethodNamedLoss() {
+        return "the @Loss method is named loss, which is also the key of the weighted total in evaluate() and History; "
+                + "with @AuxLoss terms the two differ, so only Gradients.terms() shows this term: give the method another name";
+    }
+
     public static String crossentropyOnSigmoid(String layer) {
         return "categorical_crossentropy on the sigmoid outputs of " + layer + ": each row is renormalised to sum to 1 "
                 + "(as Keras does), which is rarely intended; use activation = SOFTMAX, or suppress with "

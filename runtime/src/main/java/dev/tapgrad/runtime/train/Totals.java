@@ -74,7 +74,8 @@ final class Totals {
         }
         out.put("loss", total(mean, weights));
         for (int i = 0; i < mean.length; i++) {
-            out.put(names.get(i), mean[i]);
+            // A term named "loss" (a @Loss method called loss) must not overwrite the weighted total.
+            out.putIfAbsent(names.get(i), mean[i]);
         }
         for (int m = 0; m < metrics.size(); m++) {
             out.put(key(metrics.get(m)), rows == 0 ? Double.NaN : (double) metricCounts[m] / rows);
