@@ -9,32 +9,43 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The generated SparseCnnGraph, byte for byte, against {@code src/test/resources/goldens/SparseCnnGraph.java}.
- * After an intended change to the generated code, regenerate the golden with
- * {@code -Dtapgrad.updateGoldens=true} and review its diff; that run rewrites the file instead of
- * comparing and reports the test as skipped, so it can never pass as a comparison.
+ * The generated graph of each mission case, byte for byte, against its golden under
+ * {@code src/test/resources/goldens/}. After an intended change to the generated code, regenerate
+ * the goldens with {@code -Dtapgrad.updateGoldens=true} and review their diff; that run rewrites
+ * the files instead of comparing and reports the tests as skipped, so it can never pass as a
+ * comparison. Each model is also generated twice to show the output is deterministic.
  */
-class SparseCnnGoldenTest {
-    private static final String GOLDEN = "src/test/resources/goldens/SparseCnnGraph.java";
-
-    private static String generate() throws IOException {
-        Compilation c = Compile.compile(Compile.resource("good/SparseCnn.java"));
+class GoldenSourcesTest {
+    private static String generate(String source, String graph) throws IOException {
+        Compilation c = Compile.compile(Compile.resource(source));
         assertThat(c).succeededWithoutWarnings();
-        return c.generatedSourceFile("demo.SparseCnnGraph").orElseThrow().getCharContent(true).toString();
+        return c.generatedSourceFile(graph).orElseThrow().getCharContent(true).toString();
     }
 
     /** The golden in the source tree: surefire sets {@code basedir} to the module folder. */
-    private static Path golden() {
-        return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve(GOLDEN);
+    private static Path golden(String file) {
+        return Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+                .resolve("src/test/resources/goldens").resolve(file);
     }
 
-    @Test
-    void generatedSourceMatchesTheGolden() throws IOException {
-        String generated = generate();
-        Path golden = golden();
+    @ParameterizedTest(name = "{1}")
+    @CsvSource({
+        "good/SparseCnn.java, demo.SparseCnnGraph, SparseCnnGraph.java",
+        "good/cases/PriorLstm.java, cases.PriorLstmGraph, cases/PriorLstmGraph.java",
+        "good/cases/DiverseMlp.java, cases.DiverseMlpGraph, cases/DiverseMlpGraph.java",
+        "good/cases/RegularizedClassifier.java, cases.RegularizedClassifierGraph, cases/RegularizedClassifierGraph.java",
+        "good/cases/WeightLoss.java, cases.WeightLossGraph, cases/WeightLossGraph.java",
+        "good/cases/HelperLoss.java, cases.HelperLossGraph, cases/HelperLossGraph.java",
+        "good/cases/ResidualDag.java, cases.ResidualDagGraph, cases/ResidualDagGraph.java",
+    })
+    void generatedSourceMatchesTheGolden(String source, String graph, String goldenFile) throws IOException {
+        String generated = generate(source, graph);
+        assertWithMessage("two compiles of %s", source).that(generate(source, graph)).isEqualTo(generated);
+        Path golden = golden(goldenFile);
         if (Boolean.getBoolean("tapgrad.updateGoldens")) {
             Files.createDirectories(golden.getParent());
             Files.writeString(golden, generated, StandardCharsets.UTF_8);
@@ -44,13 +55,8 @@ class SparseCnnGoldenTest {
         }
         assertWithMessage("%s is missing; create it with -Dtapgrad.updateGoldens=true", golden)
                 .that(Files.exists(golden)).isTrue();
-        assertWithMessage("generated SparseCnnGraph differs from %s; if the change is intended, rerun with"
-                + " -Dtapgrad.updateGoldens=true and review the diff", golden)
+        assertWithMessage("generated %s differs from %s; if the change is intended, rerun with"
+                + " -Dtapgrad.updateGoldens=true and review the diff", graph, golden)
                 .that(generated).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void generationIsDeterministic() throws IOException {
-        assertWithMessage("two compiles of the same model").that(generate()).isEqualTo(generate());
     }
 }
