@@ -1,7 +1,9 @@
 package dev.tapgrad.samples;
 
 import dev.tapgrad.samples.activationloss.ActivationLossSample;
+import dev.tapgrad.samples.diversemlp.DiverseMlpSample;
 import dev.tapgrad.samples.helperloss.HelperLossSample;
+import dev.tapgrad.samples.priorlstm.PriorLstmSample;
 import dev.tapgrad.samples.sparsecnn.SparseCnnSample;
 import dev.tapgrad.samples.weightloss.WeightLossSample;
 import java.io.PrintWriter;
@@ -16,7 +18,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point of {@code tapgrad-samples.jar}: {@code java -jar tapgrad-samples.jar <case> [options]}
- * runs one of the design's cases on Fashion-MNIST and ends with a JSON summary line.
+ * runs one of the design's cases on Fashion-MNIST or on data it generates, and ends with a JSON summary line.
  */
 @Command(name = "tapgrad-samples",
         // INHERIT gives every case --help and --version without repeating it on each subcommand.
@@ -28,6 +30,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 + "and prints the figures as one JSON line last on standard output.",
         subcommands = {
             SparseCnnSample.class,
+            PriorLstmSample.class,
+            DiverseMlpSample.class,
             ActivationLossSample.class,
             WeightLossSample.class,
             HelperLossSample.class,

@@ -51,8 +51,21 @@ public abstract class SampleCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        if (!readsDataFolder() && options.data != null) {
+            // Ignored rather than rejected: a script that passes the same options to every case keeps working.
+            warning(caseName() + " generates its own data; --data " + options.data + " is ignored");
+            options.data = null;
+        }
         options.validate();
         return run();
+    }
+
+    /**
+     * Whether this case reads {@code --data}; the synthetic cases generate their data and return
+     * false, so the option is reported as ignored and its folder is not checked.
+     */
+    protected boolean readsDataFolder() {
+        return true;
     }
 
     /**
@@ -77,6 +90,12 @@ public abstract class SampleCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(line);
             spec.commandLine().getErr().flush();
         }
+    }
+
+    /** A warning on standard error, even with --quiet: it concerns the options the user passed. */
+    protected final void warning(String line) {
+        spec.commandLine().getErr().println(line);
+        spec.commandLine().getErr().flush();
     }
 
     /** A human-readable result line on standard output, before the JSON; none with --quiet. */
