@@ -73,4 +73,12 @@ class BodyErrorsTest {
                 .errorAt(26, 49, "[Tapgrad/NotDifferentiable] recursive call sparsity → shrink → grow → shrinkAgain → shrink")
                 .alsoSays("write the recursion out");
     }
+
+    @Test
+    void seedDocumentsBuggyCosineSimilarityIsRejected() {
+        // mul(norm, expandDims(norm, 2)): (B, 1) times (B, 1, 1) -- column 61 is the ( of mul(...)
+        Negative.compile("SeedCosine", 1)
+                .errorAt(23, 61, "[Tapgrad/BodyShape] mul((B, 1), (B, 1, 1))")
+                .alsoSays("rank");
+    }
 }
