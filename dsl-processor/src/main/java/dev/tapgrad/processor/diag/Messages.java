@@ -371,6 +371,21 @@ public final class Messages {
         return model + " has no constructor without parameters that " + model + "Graph can call: add " + model + "() {}";
     }
 
+    public static String graphNameTaken(String model, String graph) {
+        return "class " + graph + " is already declared, but Tapgrad generates " + graph + " from the model " + model
+                + ": rename this class (or the model)";
+    }
+
+    public static String constructorThrows(String model, String exceptions) {
+        return model + "() throws " + exceptions + ", which the generated " + model + "Graph's constructor does not declare:"
+                + " catch it inside " + model + "()";
+    }
+
+    public static String abstractMethod(String model, String method, String owner) {
+        return method + " is abstract (declared in " + owner + ") and the generated " + model
+                + "Graph does not implement it: give it a body in " + model + ", or remove it";
+    }
+
     public static String layerFieldForm(String field) {
         return "layer field " + field + " is private or final, so " + "the generated subclass cannot set it: declare it package-private and non-final";
     }

@@ -121,7 +121,8 @@ final class BodyReader {
 
     private void statement(StatementTree s) {
         if (s instanceof VariableTree v) {
-            String type = v.getType().toString();
+            // Before attribution javac leaves the type of a `var` local out of the tree.
+            String type = v.getType() == null ? "var" : v.getType().toString();
             if (!type.equals("Tensor") && !type.equals("var") && !type.equals(OpResolver.TENSOR)) {
                 fail(v, Messages.localNotTensor(v.getName().toString(), type));
                 return;

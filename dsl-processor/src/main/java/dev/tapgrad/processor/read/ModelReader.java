@@ -36,6 +36,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
@@ -73,6 +74,7 @@ public final class ModelReader {
             }
         }
         PackageElement pkg = elements.getPackageOf(type);
+        generatedClassFits(type, pkg);
         List<LayerSpec> layers = layers(type);
         return new ModelSpec(
                 pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
@@ -88,6 +90,53 @@ public final class ModelReader {
                 form(type),
                 ElementOrigin.of(type));
     }
+
+    /**
+     * Reports what would make the generated {@code <Model>Graph} impossible to write or compile: a
+     * class of that name declared in the sources, and abstract methods it does not implement (an
+     * abstract loss method is reported as such; the generated API methods implement theirs).
+     */
+    private void generatedClassFits(TypeElement type, PackageElement pkg) {
+        String model = type.getSimpleName().toString();
+        String graph = (pkg.isUnnamed() ? "" : pkg.getQualifiedName() + ".") + model + "Graph";
+        TypeElement taken = elements.getTypeElement(graph);
+        // A class file of that name is the graph of an earlier build: only a source declaration clashes.
+        if (taken != null && trees != null && trees.getPath(taken) != null) {
+            report.error(Tag.MODEL_FORM, ElementOrigin.of(taken), Messages.graphNameTaken(model, model + "Graph"));
+        }
+        if (type.getKind() != ElementKind.CLASS) {
+            return; // the form check says it must be a class
+        }
+        for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+            List<String> checked = c.getThrownTypes().stream().filter(ModelReader::isChecked).map(Object::toString).toList();
+            if (c.getParameters().isEmpty() && !checked.isEmpty()) {
+                report.error(Tag.MODEL_FORM, ElementOrigin.of(c), Messages.constructorThrows(model, String.join(", ", checked)));
+            }
+        }
+        for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+            if (m.getModifiers().contains(Modifier.ABSTRACT) && !GENERATED_API.contains(m.getSimpleName().toString())
+                    && Annotations.find(m, "dev.tapgrad.AuxLoss") == null && Annotations.find(m, "dev.tapgrad.Loss") == null) {
+                TypeElement owner = (TypeElement) m.getEnclosingElement();
+                report.error(Tag.MODEL_FORM, ElementOrigin.of(owner.equals(type) ? m : type),
+                        Messages.abstractMethod(model, m.toString(), owner.getQualifiedName().toString()));
+            }
+        }
+    }
+
+    /** Whether a thrown type is a checked exception: neither a RuntimeException nor an Error. */
+    private static boolean isChecked(TypeMirror thrown) {
+        for (TypeMirror t = thrown; t instanceof DeclaredType dt; t = ((TypeElement) dt.asElement()).getSuperclass()) {
+            String name = ((TypeElement) dt.asElement()).getQualifiedName().toString();
+            if (name.equals("java.lang.RuntimeException") || name.equals("java.lang.Error")) {
+                return false;
+            }
+        }
+        return thrown.getKind() == TypeKind.DECLARED;
+    }
+
+    /** The methods every generated graph declares (DESIGN §1a), which implement abstract ones of the model. */
+    private static final java.util.Set<String> GENERATED_API = java.util.Set.of("fit", "evaluate", "predict", "gradients",
+            "save", "load");
 
     private List<LayerSpec> layers(TypeElement type) {
         List<LayerSpec> out = new ArrayList<>();
@@ -238,7 +287,7 @@ public final class ModelReader {
     }
 
     private Program body(TypeElement type, ExecutableElement method) {
-        if (method.getModifiers().contains(Modifier.ABSTRACT)) {
+        if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             report.error(Tag.LOSS_SIGNATURE, ElementOrigin.of(method), Messages.abstractLoss(method.getSimpleName().toString()));
             return null;
         }
