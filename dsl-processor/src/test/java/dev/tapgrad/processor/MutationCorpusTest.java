@@ -51,16 +51,6 @@ class MutationCorpusTest {
     private static final Set<String> TAGS = Arrays.stream(Tag.values()).map(Tag::id).collect(Collectors.toSet());
     private static final Pattern TAPGRAD = Pattern.compile("^\\[Tapgrad/(\\w+)\\] \\S");
     private static final String GENERATED_CODE_FAILS = "the generated code does not compile although the model had no error";
-    /**
-     * A known gap, counted and printed but not failed: a layer named like an identifier of the
-     * generated class (its fields {@code parameters}, {@code steps}, {@code batch}; parameters and
-     * locals of its methods such as {@code seed}, {@code x}, {@code y}; runtime types it calls, such
-     * as {@code Tensor.zeros}) breaks the generated code instead of getting a Tapgrad error.
-     */
-    private static final Pattern CLASHING_LAYER = Pattern.compile("@Layer(?:\\([^)\\n]*\\))?\\s+[\\w.\\[\\]<>]+\\s+"
-            + "(parameters|steps|batch|seed|x|y|size|data|options|train|file|terms|random|Tensor|Trainer|Losses|Checkpoints"
-            + "|Activation|Padding|LossKind|Metric|List|Map|Steps);");
-
     /** What one compilation said about one variant. */
     private record Outcome(List<String> problems, int errors, boolean generated, boolean neighbourErrors) {}
 
@@ -78,7 +68,6 @@ class MutationCorpusTest {
         all.addAll(variants);
         Set<String> syntaxErrors = syntaxErrors(all);
         List<String> problems = new ArrayList<>();
-        List<String> knownGaps = new ArrayList<>();
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         List<Variant> pending = new ArrayList<>();
         for (Variant v : all) {
@@ -101,7 +90,7 @@ class MutationCorpusTest {
         }
         int compiled = 0;
         for (Variant v : all) {
-            compiled += judge(v, outcomes.get(v.id()), problems, knownGaps);
+            compiled += judge(v, outcomes.get(v.id()), problems);
         }
         for (Variant seed : originals) {
             Outcome o = outcomes.get(seed.id());
@@ -112,23 +101,15 @@ class MutationCorpusTest {
         System.out.printf(Locale.ROOT, "MutationCorpusTest: %d seeds + %d variants (%d with syntax errors), %d compiled,"
                 + " %d rejected, %.1f s%n", originals.size(), variants.size(), syntaxErrors.size(), compiled,
                 all.size() - compiled, seconds);
-        if (!knownGaps.isEmpty()) {
-            System.out.println("MutationCorpusTest: known gap (layer named like a generated member): " + knownGaps);
-        }
         assertWithMessage("%s of %s variants broke the processor's contract:\n%s", problems.size(), all.size(),
                 String.join("\n\n", problems)).that(problems).isEmpty();
     }
 
     /** Adds the variant's problems to the list; 1 if it compiled, 0 if it was rejected. */
-    private static int judge(Variant v, Outcome o, List<String> problems, List<String> knownGaps) {
+    private static int judge(Variant v, Outcome o, List<String> problems) {
         List<String> mine = new ArrayList<>(o.problems());
         if (o.errors() == 0 && !o.generated() && v.source().contains("@Model")) {
             mine.add("no error, but no Graph was generated either");
-        }
-        boolean clash = CLASHING_LAYER.matcher(v.source()).find();
-        if (clash && mine.size() == 1 && mine.get(0).startsWith(GENERATED_CODE_FAILS)) {
-            knownGaps.add(v.id());
-            return 0;
         }
         if (!mine.isEmpty()) {
             problems.add(v.id() + " (" + v.seed() + ": " + v.description() + "):\n  " + String.join("\n  ", mine)

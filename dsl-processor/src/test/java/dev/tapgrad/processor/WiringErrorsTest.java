@@ -36,4 +36,13 @@ class WiringErrorsTest {
         assertThat(c).generatedSourceFile("bad.UnreachableLayerGraph").contentsAsUtf8String()
                 .doesNotContain("side.backward");
     }
+
+    @Test
+    void layerNamesTheGeneratedCodeUsesAreRejected() {
+        // Dense x (column 49) would shadow the input tensor; Dense hiddenOut (column 29) is hidden's output buffer
+        Negative.compile("ReservedLayerName", 2)
+                .errorAt(15, 49, "[Tapgrad/Wiring] a layer may not be named x: the generated code uses x itself; rename the field")
+                .errorAt(17, 29, "[Tapgrad/Wiring] a layer may not be named hiddenOut: the generated code names layer"
+                        + " hidden's buffer hiddenOut; rename the field");
+    }
 }

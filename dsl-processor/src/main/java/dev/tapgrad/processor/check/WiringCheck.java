@@ -40,8 +40,9 @@ public final class WiringCheck {
         boolean ok = true;
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
-            if (l.name().equals(LayerSpec.MODEL_INPUT)) {
-                r.error(Tag.WIRING, l.origin(), Messages.reservedLayerName(l.name()));
+            String conflict = dev.tapgrad.processor.codegen.Names.conflict(l.name(), names);
+            if (conflict != null) {
+                r.error(Tag.WIRING, l.origin(), Messages.reservedLayerName(l.name(), conflict));
                 ok = false;
             }
             List<String> in = l.inputs().isEmpty()

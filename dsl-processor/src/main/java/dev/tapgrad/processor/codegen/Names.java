@@ -3,8 +3,36 @@ package dev.tapgrad.processor.codegen;
 import java.util.Locale;
 
 /** Fixed names in generated code, so the same model always yields the same source. */
-final class Names {
+public final class Names {
     private Names() {}
+
+    /**
+     * Names the generated class uses for its own fields, locals and types, which a layer field
+     * (inherited by the generated class) must not take: it would shadow or obscure them.
+     */
+    static final java.util.Set<String> RESERVED = java.util.Set.of(
+            "x", "y", "terms", "seed", "random", "all", "size", "batch", "parameters", "steps", "file", "train",
+            "options", "data", "input", "Tensor", "Parameter", "List", "ArrayList", "Random", "Map", "Path",
+            "IOException", "Losses", "Trainer", "Checkpoints", "Dataset", "Fit", "History", "Gradients",
+            "CompiledGraph", "Steps", "Activation", "Padding", "LossKind", "Metric", "Generated", "Override");
+
+    /** Suffixes of the buffers derived from a layer's name. */
+    static final java.util.List<String> BUFFER_SUFFIXES = java.util.List.of("Out", "Grad", "Inputs", "InputGrads");
+
+    /** Why {@code layer} cannot be a layer name among {@code layers}, or null if it can. */
+    public static String conflict(String layer, java.util.List<String> layers) {
+        if (RESERVED.contains(layer)) {
+            return "the generated code uses " + layer + " itself";
+        }
+        for (String other : layers) {
+            for (String suffix : BUFFER_SUFFIXES) {
+                if (layer.equals(other + suffix)) {
+                    return "the generated code names layer " + other + "'s buffer " + layer;
+                }
+            }
+        }
+        return null;
+    }
 
     /** Buffer holding a layer's output, e.g. {@code conv1Out}. */
     static String output(String layer) {

@@ -320,8 +320,9 @@ public final class Messages {
                 + list(layers) + ", and \"input\" for the model's input" + didYouMean;
     }
 
-    public static String reservedLayerName(String name) {
-        return "a layer may not be named " + name + ": inputs = {\"input\"} means the model's input; rename the field";
+    public static String reservedLayerName(String name, String why) {
+        return "a layer may not be named " + name + ": " + why
+                + (name.equals("input") ? " (inputs = {\"input\"} means the model's input)" : "") + "; rename the field";
     }
 
     public static String mergeNeedsInputs(String kind, String layer) {
