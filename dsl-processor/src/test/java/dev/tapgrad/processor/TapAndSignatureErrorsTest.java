@@ -84,4 +84,13 @@ class TapAndSignatureErrorsTest {
         Negative.compile("WeightInfinite", 1).errorAt(19, 44, "[Tapgrad/LossWeight] weight = Infinity" + WEIGHT_RULE)
                 .alsoSays(WEIGHT_FIX);
     }
+
+    @Test
+    void parametersInSwappedTapOrderAreErrors() {
+        // Tensor both(Tensor out, Tensor conv1) with tap = {"conv1", "out"}: out at column 24, conv1 at 36
+        Negative.compile("SwappedTaps", 2)
+                .errorAt(20, 24, "[Tapgrad/LossSignature] parameter out of both receives tap \"conv1\" (taps bind to"
+                        + " parameters in order, this is parameter 1), but out is another of its taps")
+                .errorAt(20, 36, "[Tapgrad/LossSignature] parameter conv1 of both receives tap \"out\"");
+    }
 }

@@ -38,4 +38,26 @@ class WarningsTest {
                 "}");
         assertThat(Compile.compile(source)).succeededWithoutWarnings();
     }
+
+    @Test
+    void parameterNamedLikeAnotherLayerIsAWarning() {
+        JavaFileObject source = Compile.source("bad.MisnamedParameter",
+                "package bad;",
+                "import dev.tapgrad.*;",
+                "import dev.tapgrad.runtime.Tensor;",
+                "import dev.tapgrad.runtime.layers.Dense;",
+                "import static dev.tapgrad.runtime.Ops.*;",
+                "@Model(input = {4}, loss = LossKind.MSE)",
+                "abstract class MisnamedParameter {",
+                "    @Layer(units = 3, activation = Activation.RELU) Dense hidden;",
+                "    @Layer(units = 2) Dense out;",
+                "    @AuxLoss(tap = \"hidden\") Tensor small(Tensor out) { return mean(square(out)); }",
+                "}");
+        Compilation c = Compile.compile(source);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningCount(1);
+        // column 50 is the parameter name out
+        assertThat(c).hadWarningContaining("[Tapgrad/LossSignature] parameter out of small receives tap \"hidden\","
+                + " not layer out (taps bind by position, not by name)").inFile(source).onLine(10).atColumn(50);
+    }
 }

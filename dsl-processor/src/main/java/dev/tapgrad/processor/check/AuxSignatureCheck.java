@@ -25,6 +25,9 @@ public final class AuxSignatureCheck {
                     r.error(Tag.LOSS_SIGNATURE, p.origin(), Messages.parameterNotTensor(aux.method(), p.name(), p.typeName()));
                 }
             }
+            if (aux != spec.lossMethod() && aux.parameters().size() == aux.taps().size()) {
+                checkNames(spec, aux, r);
+            }
             if (!aux.returnsTensor()) {
                 r.error(Tag.LOSS_SIGNATURE, aux.origin(), Messages.returnNotTensor(aux.method(), aux.returnTypeName()));
             }
@@ -33,5 +36,27 @@ public final class AuxSignatureCheck {
             }
         }
         return r;
+    }
+
+    /**
+     * Taps bind to parameters by position. A parameter named after a different layer than the one
+     * it receives is almost always a mix-up: an error when that layer is another tap of the same
+     * loss (the order is swapped), a warning otherwise.
+     */
+    private static void checkNames(ModelSpec spec, AuxLossSpec aux, Report r) {
+        for (int i = 0; i < aux.taps().size(); i++) {
+            LossParameter p = aux.parameters().get(i);
+            TapRef bound = aux.taps().get(i);
+            if (p.name().equals(bound.layer()) || spec.layer(p.name()).isEmpty() || spec.layer(bound.layer()).isEmpty()) {
+                // the same name, no layer of that name, or an unknown tap (the tap check reports that)
+                continue;
+            }
+            boolean swapped = aux.taps().stream().anyMatch(t -> t != bound && !t.isParameter() && t.layer().equals(p.name()));
+            if (swapped) {
+                r.error(Tag.LOSS_SIGNATURE, p.origin(), Messages.tapOrderSwapped(aux.method(), p.name(), i, bound.text()));
+            } else {
+                r.warning(Tag.LOSS_SIGNATURE, p.origin(), Messages.parameterNamedLikeOtherLayer(aux.method(), p.name(), bound.text()));
+            }
+        }
     }
 }

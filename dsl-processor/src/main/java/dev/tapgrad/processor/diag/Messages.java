@@ -43,6 +43,16 @@ public final class Messages {
                 + " tap" + (taps == 1 ? "" : "s") + " (" + list(tapNames) + "): declare one Tensor parameter per tap, in tap order";
     }
 
+    public static String tapOrderSwapped(String method, String param, int index, String tap) {
+        return "parameter " + param + " of " + method + " receives tap \"" + tap + "\" (taps bind to parameters in order, "
+                + "this is parameter " + (index + 1) + "), but " + param + " is another of its taps: put the parameters in tap order";
+    }
+
+    public static String parameterNamedLikeOtherLayer(String method, String param, String tap) {
+        return "parameter " + param + " of " + method + " receives tap \"" + tap + "\", not layer " + param
+                + " (taps bind by position, not by name): rename the parameter or change the tap";
+    }
+
     public static String parameterNotTensor(String method, String param, String type) {
         return "parameter " + param + " of " + method + " has type " + type
                 + "; a tapped value is a Tensor: declare it as Tensor " + param;
