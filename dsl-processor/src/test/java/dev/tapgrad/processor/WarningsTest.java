@@ -60,4 +60,46 @@ class WarningsTest {
         assertThat(c).hadWarningContaining("[Tapgrad/LossSignature] parameter out of small receives tap \"hidden\","
                 + " not layer out (taps bind by position, not by name)").inFile(source).onLine(10).atColumn(50);
     }
+
+    @Test
+    void parameterNameWarningIsSuppressedOnTheMethod() {
+        JavaFileObject source = Compile.source("bad.QuietParameter",
+                "package bad;",
+                "import dev.tapgrad.*;",
+                "import dev.tapgrad.runtime.Tensor;",
+                "import dev.tapgrad.runtime.layers.Dense;",
+                "import static dev.tapgrad.runtime.Ops.*;",
+                "@Model(input = {4}, loss = LossKind.MSE)",
+                "abstract class QuietParameter {",
+                "    @Layer(units = 3, activation = Activation.RELU) Dense hidden;",
+                "    @Layer(units = 2) Dense out;",
+                "    @SuppressWarnings(\"tapgrad:losssignature\")",
+                "    @AuxLoss(tap = \"hidden\") Tensor small(Tensor out) { return mean(square(out)); }",
+                "}");
+        assertThat(Compile.compile(source)).succeededWithoutWarnings();
+    }
+
+    @Test
+    void lossMethodNamedLossNextToAuxTermsIsAWarningThatCanBeSuppressed() {
+        String[] lines = {
+                "package bad;",
+                "import dev.tapgrad.*;",
+                "import dev.tapgrad.runtime.Tensor;",
+                "import dev.tapgrad.runtime.layers.Dense;",
+                "import static dev.tapgrad.runtime.Ops.*;",
+                "@Model(input = {4})",
+                "abstract class NamedLoss {",
+                "    @Layer(units = 3, activation = Activation.RELU) Dense hidden;",
+                "    @Layer(units = 2) Dense out;",
+                "    @Loss Tensor loss(Tensor yTrue, Tensor yPred) { return mean(square(sub(yPred, yTrue))); }",
+                "    @AuxLoss(tap = \"hidden\") Tensor small(Tensor hidden) { return mean(square(hidden)); }",
+                "}"};
+        JavaFileObject loud = Compile.source("bad.NamedLoss", lines);
+        Compilation c = Compile.compile(loud);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningCount(1);
+        assertThat(c).hadWarningContaining("[Tapgrad/LossOutput] the @Loss method is named loss").inFile(loud).onLine(10);
+        lines[9] = "    @SuppressWarnings(\"tapgrad:lossoutput\") " + lines[9].strip();
+        assertThat(Compile.compile(Compile.source("bad.NamedLoss", lines))).succeededWithoutWarnings();
+    }
 }
