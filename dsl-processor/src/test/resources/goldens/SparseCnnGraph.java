@@ -12,6 +12,7 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Conv2D;
 import dev.tapgrad.runtime.layers.Dense;
@@ -32,7 +33,7 @@ import javax.annotation.processing.Generated;
  * with the auxiliary losses' gradients added at their taps, and the training API.
  */
 @Generated("dev.tapgrad.processor.TapgradProcessor")
-public final class SparseCnnGraph extends SparseCnn {
+public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
   /**
    * Every trainable parameter, in layer order.
    */
@@ -94,6 +95,7 @@ public final class SparseCnnGraph extends SparseCnn {
   /**
    * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
    */
+  @Override
   public History fit(Dataset train, Fit options) {
     return Trainer.fit(steps, train, options);
   }
@@ -101,6 +103,7 @@ public final class SparseCnnGraph extends SparseCnn {
   /**
    * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
    */
+  @Override
   public Map<String, Double> evaluate(Dataset data) {
     return Trainer.evaluate(steps, data);
   }
@@ -108,6 +111,7 @@ public final class SparseCnnGraph extends SparseCnn {
   /**
    * The model's outputs for {@code x}; no loss is computed.
    */
+  @Override
   public Tensor predict(Tensor x) {
     return Trainer.predict(steps, x);
   }
@@ -115,6 +119,7 @@ public final class SparseCnnGraph extends SparseCnn {
   /**
    * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
    */
+  @Override
   public Gradients gradients(Tensor x, Tensor y) {
     return Trainer.gradients(steps, x, y);
   }
@@ -122,6 +127,7 @@ public final class SparseCnnGraph extends SparseCnn {
   /**
    * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
    */
+  @Override
   public void save(Path file) throws IOException {
     Checkpoints.save(file, parameters);
   }
@@ -129,6 +135,7 @@ public final class SparseCnnGraph extends SparseCnn {
   /**
    * Reads every parameter from a safetensors file; on any error the weights stay as they were.
    */
+  @Override
   public void load(Path file) throws IOException {
     Checkpoints.load(file, parameters, "SparseCnn");
   }

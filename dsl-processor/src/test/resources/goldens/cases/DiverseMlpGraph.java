@@ -13,6 +13,7 @@ import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.ShapeOps;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.loss.Losses;
@@ -31,7 +32,7 @@ import javax.annotation.processing.Generated;
  * with the auxiliary losses' gradients added at their taps, and the training API.
  */
 @Generated("dev.tapgrad.processor.TapgradProcessor")
-public final class DiverseMlpGraph extends DiverseMlp {
+public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel {
   /**
    * Every trainable parameter, in layer order.
    */
@@ -82,6 +83,7 @@ public final class DiverseMlpGraph extends DiverseMlp {
   /**
    * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
    */
+  @Override
   public History fit(Dataset train, Fit options) {
     return Trainer.fit(steps, train, options);
   }
@@ -89,6 +91,7 @@ public final class DiverseMlpGraph extends DiverseMlp {
   /**
    * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
    */
+  @Override
   public Map<String, Double> evaluate(Dataset data) {
     return Trainer.evaluate(steps, data);
   }
@@ -96,6 +99,7 @@ public final class DiverseMlpGraph extends DiverseMlp {
   /**
    * The model's outputs for {@code x}; no loss is computed.
    */
+  @Override
   public Tensor predict(Tensor x) {
     return Trainer.predict(steps, x);
   }
@@ -103,6 +107,7 @@ public final class DiverseMlpGraph extends DiverseMlp {
   /**
    * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
    */
+  @Override
   public Gradients gradients(Tensor x, Tensor y) {
     return Trainer.gradients(steps, x, y);
   }
@@ -110,6 +115,7 @@ public final class DiverseMlpGraph extends DiverseMlp {
   /**
    * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
    */
+  @Override
   public void save(Path file) throws IOException {
     Checkpoints.save(file, parameters);
   }
@@ -117,6 +123,7 @@ public final class DiverseMlpGraph extends DiverseMlp {
   /**
    * Reads every parameter from a safetensors file; on any error the weights stay as they were.
    */
+  @Override
   public void load(Path file) throws IOException {
     Checkpoints.load(file, parameters, "DiverseMlp");
   }

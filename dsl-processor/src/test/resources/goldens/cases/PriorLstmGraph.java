@@ -11,6 +11,7 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.LossOps;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.layers.Lstm;
@@ -30,7 +31,7 @@ import javax.annotation.processing.Generated;
  * with the auxiliary losses' gradients added at their taps, and the training API.
  */
 @Generated("dev.tapgrad.processor.TapgradProcessor")
-public final class PriorLstmGraph extends PriorLstm {
+public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
   /**
    * Every trainable parameter, in layer order.
    */
@@ -81,6 +82,7 @@ public final class PriorLstmGraph extends PriorLstm {
   /**
    * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
    */
+  @Override
   public History fit(Dataset train, Fit options) {
     return Trainer.fit(steps, train, options);
   }
@@ -88,6 +90,7 @@ public final class PriorLstmGraph extends PriorLstm {
   /**
    * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
    */
+  @Override
   public Map<String, Double> evaluate(Dataset data) {
     return Trainer.evaluate(steps, data);
   }
@@ -95,6 +98,7 @@ public final class PriorLstmGraph extends PriorLstm {
   /**
    * The model's outputs for {@code x}; no loss is computed.
    */
+  @Override
   public Tensor predict(Tensor x) {
     return Trainer.predict(steps, x);
   }
@@ -102,6 +106,7 @@ public final class PriorLstmGraph extends PriorLstm {
   /**
    * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
    */
+  @Override
   public Gradients gradients(Tensor x, Tensor y) {
     return Trainer.gradients(steps, x, y);
   }
@@ -109,6 +114,7 @@ public final class PriorLstmGraph extends PriorLstm {
   /**
    * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
    */
+  @Override
   public void save(Path file) throws IOException {
     Checkpoints.save(file, parameters);
   }
@@ -116,6 +122,7 @@ public final class PriorLstmGraph extends PriorLstm {
   /**
    * Reads every parameter from a safetensors file; on any error the weights stay as they were.
    */
+  @Override
   public void load(Path file) throws IOException {
     Checkpoints.load(file, parameters, "PriorLstm");
   }

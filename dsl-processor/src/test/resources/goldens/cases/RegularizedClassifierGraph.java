@@ -12,6 +12,7 @@ import dev.tapgrad.runtime.LossOps;
 import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.train.CompiledGraph;
@@ -29,7 +30,7 @@ import javax.annotation.processing.Generated;
  * with the auxiliary losses' gradients added at their taps, and the training API.
  */
 @Generated("dev.tapgrad.processor.TapgradProcessor")
-public final class RegularizedClassifierGraph extends RegularizedClassifier {
+public final class RegularizedClassifierGraph extends RegularizedClassifier implements TrainableModel {
   /**
    * Every trainable parameter, in layer order.
    */
@@ -93,6 +94,7 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier {
   /**
    * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
    */
+  @Override
   public History fit(Dataset train, Fit options) {
     return Trainer.fit(steps, train, options);
   }
@@ -100,6 +102,7 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier {
   /**
    * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
    */
+  @Override
   public Map<String, Double> evaluate(Dataset data) {
     return Trainer.evaluate(steps, data);
   }
@@ -107,6 +110,7 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier {
   /**
    * The model's outputs for {@code x}; no loss is computed.
    */
+  @Override
   public Tensor predict(Tensor x) {
     return Trainer.predict(steps, x);
   }
@@ -114,6 +118,7 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier {
   /**
    * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
    */
+  @Override
   public Gradients gradients(Tensor x, Tensor y) {
     return Trainer.gradients(steps, x, y);
   }
@@ -121,6 +126,7 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier {
   /**
    * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
    */
+  @Override
   public void save(Path file) throws IOException {
     Checkpoints.save(file, parameters);
   }
@@ -128,6 +134,7 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier {
   /**
    * Reads every parameter from a safetensors file; on any error the weights stay as they were.
    */
+  @Override
   public void load(Path file) throws IOException {
     Checkpoints.load(file, parameters, "RegularizedClassifier");
   }

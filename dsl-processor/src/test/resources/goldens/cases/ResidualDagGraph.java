@@ -11,6 +11,7 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Add;
 import dev.tapgrad.runtime.layers.Concatenate;
@@ -31,7 +32,7 @@ import javax.annotation.processing.Generated;
  * with the auxiliary losses' gradients added at their taps, and the training API.
  */
 @Generated("dev.tapgrad.processor.TapgradProcessor")
-public final class ResidualDagGraph extends ResidualDag {
+public final class ResidualDagGraph extends ResidualDag implements TrainableModel {
   /**
    * Every trainable parameter, in layer order.
    */
@@ -137,6 +138,7 @@ public final class ResidualDagGraph extends ResidualDag {
   /**
    * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
    */
+  @Override
   public History fit(Dataset train, Fit options) {
     return Trainer.fit(steps, train, options);
   }
@@ -144,6 +146,7 @@ public final class ResidualDagGraph extends ResidualDag {
   /**
    * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
    */
+  @Override
   public Map<String, Double> evaluate(Dataset data) {
     return Trainer.evaluate(steps, data);
   }
@@ -151,6 +154,7 @@ public final class ResidualDagGraph extends ResidualDag {
   /**
    * The model's outputs for {@code x}; no loss is computed.
    */
+  @Override
   public Tensor predict(Tensor x) {
     return Trainer.predict(steps, x);
   }
@@ -158,6 +162,7 @@ public final class ResidualDagGraph extends ResidualDag {
   /**
    * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
    */
+  @Override
   public Gradients gradients(Tensor x, Tensor y) {
     return Trainer.gradients(steps, x, y);
   }
@@ -165,6 +170,7 @@ public final class ResidualDagGraph extends ResidualDag {
   /**
    * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
    */
+  @Override
   public void save(Path file) throws IOException {
     Checkpoints.save(file, parameters);
   }
@@ -172,6 +178,7 @@ public final class ResidualDagGraph extends ResidualDag {
   /**
    * Reads every parameter from a safetensors file; on any error the weights stay as they were.
    */
+  @Override
   public void load(Path file) throws IOException {
     Checkpoints.load(file, parameters, "ResidualDag");
   }

@@ -2,11 +2,9 @@ package dev.tapgrad.samples;
 
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
-import dev.tapgrad.runtime.Gradients;
-import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.optim.Adam;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -23,29 +21,6 @@ public abstract class ClassifierSample extends SampleCommand {
     // the check depend on whether the runtime's parallel kernels sum in a fixed order.
     private static final double RELOAD_TOLERANCE = 1e-6;
 
-    /**
-     * What a sample needs of a generated {@code <Model>Graph}. Generated classes share no type, so
-     * each case adapts its own with a few delegating lines.
-     */
-    protected interface Classifier {
-        /** {@code <Model>Graph.fit}. */
-        History fit(Dataset train, Fit options);
-
-        /** {@code <Model>Graph.evaluate}. */
-        Map<String, Double> evaluate(Dataset data);
-
-        /** {@code <Model>Graph.predict}. */
-        Tensor predict(Tensor x);
-
-        /** {@code <Model>Graph.gradients}. */
-        Gradients gradients(Tensor x, Tensor y);
-
-        /** {@code <Model>Graph.save}. */
-        void save(Path file) throws IOException;
-
-        /** {@code <Model>Graph.load}. */
-        void load(Path file) throws IOException;
-    }
 
     /**
      * Sets this case's defaults.
@@ -60,7 +35,7 @@ public abstract class ClassifierSample extends SampleCommand {
     protected abstract String modelName();
 
     /** A new generated model whose initial weights come from {@code seed}. */
-    protected abstract Classifier newModel(long seed);
+    protected abstract TrainableModel newModel(long seed);
 
     /**
      * The model's input for a batch of (N, 28, 28, 1) images; the images themselves unless the
@@ -86,7 +61,7 @@ public abstract class ClassifierSample extends SampleCommand {
         progress(String.format(Locale.ROOT, "%s: training %s on %d images (%s) for %d epochs, testing on %d",
                 caseName(), modelName(), trainSplit.size(), data.source(), o.epochs(), data.test().size()));
 
-        Classifier model = newModel(o.seed());
+        TrainableModel model = newModel(o.seed());
         long start = System.nanoTime();
         model.fit(train, Fit.epochs(o.epochs())
                 .batchSize(o.batchSize())
@@ -114,7 +89,7 @@ public abstract class ClassifierSample extends SampleCommand {
         Path checkpoint = o.save();
         model.save(checkpoint);
         // A different seed, so matching predictions prove the weights came from the file.
-        Classifier reloaded = newModel(o.seed() + 1);
+        TrainableModel reloaded = newModel(o.seed() + 1);
         reloaded.load(checkpoint);
         double diff = maxAbsDifference(model.predict(testInputs), reloaded.predict(testInputs));
         boolean reloadedOk = diff <= RELOAD_TOLERANCE;

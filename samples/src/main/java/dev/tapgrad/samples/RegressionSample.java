@@ -2,11 +2,9 @@ package dev.tapgrad.samples;
 
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
-import dev.tapgrad.runtime.Gradients;
-import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.optim.Adam;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,29 +28,6 @@ public abstract class RegressionSample extends SampleCommand {
     // the check depend on whether the runtime's parallel kernels sum in a fixed order.
     private static final double RELOAD_TOLERANCE = 1e-6;
 
-    /**
-     * What a sample needs of a generated {@code <Model>Graph}. Generated classes share no type, so
-     * each case adapts its own with a few delegating lines.
-     */
-    protected interface Regressor {
-        /** {@code <Model>Graph.fit}. */
-        History fit(Dataset train, Fit options);
-
-        /** {@code <Model>Graph.evaluate}. */
-        Map<String, Double> evaluate(Dataset data);
-
-        /** {@code <Model>Graph.predict}. */
-        Tensor predict(Tensor x);
-
-        /** {@code <Model>Graph.gradients}. */
-        Gradients gradients(Tensor x, Tensor y);
-
-        /** {@code <Model>Graph.save}. */
-        void save(Path file) throws IOException;
-
-        /** {@code <Model>Graph.load}. */
-        void load(Path file) throws IOException;
-    }
 
     /**
      * A generated task: both splits, the naive baseline's predictions for the test inputs, and
@@ -80,7 +55,7 @@ public abstract class RegressionSample extends SampleCommand {
     protected abstract String modelName();
 
     /** A new generated model whose initial weights come from {@code seed}. */
-    protected abstract Regressor newModel(long seed);
+    protected abstract TrainableModel newModel(long seed);
 
     /**
      * Generates the task. The data do not depend on {@code --seed} (it seeds the weights and the
@@ -108,7 +83,7 @@ public abstract class RegressionSample extends SampleCommand {
         progress(String.format(Locale.ROOT, "%s: training %s on %d generated examples (%s) for %d epochs, testing on %d",
                 caseName(), modelName(), train.size(), task.description(), o.epochs(), test.size()));
 
-        Regressor model = newModel(o.seed());
+        TrainableModel model = newModel(o.seed());
         long start = System.nanoTime();
         model.fit(train, Fit.epochs(o.epochs())
                 .batchSize(o.batchSize())
@@ -136,7 +111,7 @@ public abstract class RegressionSample extends SampleCommand {
         Path checkpoint = o.save();
         model.save(checkpoint);
         // A different seed, so matching predictions prove the weights came from the file.
-        Regressor reloaded = newModel(o.seed() + 1);
+        TrainableModel reloaded = newModel(o.seed() + 1);
         reloaded.load(checkpoint);
         double diff = maxAbsDifference(model.predict(test.x()), reloaded.predict(test.x()));
         boolean reloadedOk = diff <= RELOAD_TOLERANCE;

@@ -13,6 +13,7 @@ final class Runtime {
     static final ClassName FIT = ClassName.get(PKG, "Fit");
     static final ClassName HISTORY = ClassName.get(PKG, "History");
     static final ClassName GRADIENTS = ClassName.get(PKG, "Gradients");
+    static final ClassName TRAINABLE_MODEL = ClassName.get(PKG, "TrainableModel");
     static final ClassName COMPILED_GRAPH = ClassName.get(PKG + ".train", "CompiledGraph");
     static final ClassName TRAINER = ClassName.get(PKG + ".train", "Trainer");
     static final ClassName LOSSES = ClassName.get(PKG + ".loss", "Losses");

@@ -1,14 +1,8 @@
 package dev.tapgrad.samples.activationloss;
 
-import dev.tapgrad.runtime.Dataset;
-import dev.tapgrad.runtime.Fit;
-import dev.tapgrad.runtime.Gradients;
-import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.ClassifierSample;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
@@ -42,15 +36,7 @@ public final class ActivationLossSample extends ClassifierSample {
     }
 
     @Override
-    protected Classifier newModel(long seed) {
-        RegularizedClassifierGraph m = new RegularizedClassifierGraph(seed);
-        return new Classifier() {
-            @Override public History fit(Dataset train, Fit options) { return m.fit(train, options); }
-            @Override public Map<String, Double> evaluate(Dataset data) { return m.evaluate(data); }
-            @Override public Tensor predict(Tensor x) { return m.predict(x); }
-            @Override public Gradients gradients(Tensor x, Tensor y) { return m.gradients(x, y); }
-            @Override public void save(Path file) throws IOException { m.save(file); }
-            @Override public void load(Path file) throws IOException { m.load(file); }
-        };
+    protected TrainableModel newModel(long seed) {
+        return new RegularizedClassifierGraph(seed);
     }
 }

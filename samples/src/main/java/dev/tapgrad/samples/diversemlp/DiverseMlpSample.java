@@ -1,14 +1,9 @@
 package dev.tapgrad.samples.diversemlp;
 
 import dev.tapgrad.runtime.Dataset;
-import dev.tapgrad.runtime.Fit;
-import dev.tapgrad.runtime.Gradients;
-import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.RegressionSample;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Random;
 import picocli.CommandLine.Command;
 
@@ -99,15 +94,7 @@ public final class DiverseMlpSample extends RegressionSample {
     }
 
     @Override
-    protected Regressor newModel(long seed) {
-        DiverseMlpGraph m = new DiverseMlpGraph(seed);
-        return new Regressor() {
-            @Override public History fit(Dataset train, Fit options) { return m.fit(train, options); }
-            @Override public Map<String, Double> evaluate(Dataset data) { return m.evaluate(data); }
-            @Override public Tensor predict(Tensor x) { return m.predict(x); }
-            @Override public Gradients gradients(Tensor x, Tensor y) { return m.gradients(x, y); }
-            @Override public void save(Path file) throws IOException { m.save(file); }
-            @Override public void load(Path file) throws IOException { m.load(file); }
-        };
+    protected TrainableModel newModel(long seed) {
+        return new DiverseMlpGraph(seed);
     }
 }
