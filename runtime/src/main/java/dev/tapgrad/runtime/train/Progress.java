@@ -85,7 +85,18 @@ final class Progress implements AutoCloseable {
             if (weights[i] != 1) {
                 sb.append(weight(weights[i])).append('×');
             }
-            sb.append(prefix).append(names.get(i)).append(' ').append(number(values.get(prefix + names.get(i))));
+            Double value = values.get(prefix + names.get(i));
+            if (names.get(i).equals("loss")) {
+                // A @Loss method named loss shares its key with the total (which keeps it): derive the term.
+                value = values.get(prefix + "loss");
+                for (int j = 0; j < names.size(); j++) {
+                    Double other = values.get(prefix + names.get(j));
+                    if (j != i && value != null && other != null) {
+                        value -= weights[j] * other;
+                    }
+                }
+            }
+            sb.append(prefix).append(names.get(i)).append(' ').append(number(value));
         }
         for (Map.Entry<String, Double> e : values.entrySet()) {
             String key = e.getKey();

@@ -262,4 +262,14 @@ class TrainerTest {
         assertEquals("loss 0.4112 = categorical_crossentropy 0.3901 + 0.01×sparsity 2.1100 · accuracy 0.861",
                 Progress.describe(v, "", List.of("categorical_crossentropy", "sparsity"), new double[] {1, 0.01}));
     }
+
+    @Test
+    void describeDerivesATermNamedLikeTheTotal() {
+        // a @Loss method called "loss" plus an aux term: the key "loss" holds the weighted total 0.5 + 0.1·2 = 0.7
+        Map<String, Double> v = new java.util.LinkedHashMap<>();
+        v.put("loss", 0.7);
+        v.put("small", 2.0);
+        assertEquals("loss 0.7000 = loss 0.5000 + 0.1×small 2.0000",
+                Progress.describe(v, "", List.of("loss", "small"), new double[] {1, 0.1}));
+    }
 }
