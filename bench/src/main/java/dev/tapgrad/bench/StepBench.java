@@ -1,0 +1,115 @@
+package dev.tapgrad.bench;
+
+import dev.tapgrad.runtime.Dataset;
+import dev.tapgrad.runtime.Fit;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.optim.Adam;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiConsumer;
+
+/**
+ * End-to-end harness of issue 5: samples per second of a full training step (forward, backward with
+ * the aux losses, Adam update) through the generated graphs' {@code fit}, on synthetic data of the
+ * workloads' shapes. Each workload is warmed up, then timed over whole epochs until enough time has
+ * passed; one {@code RESULT <workload> <samples/s>} line per workload goes to stdout.
+ *
+ * <pre>
+ * java -cp tapgrad-bench.jar dev.tapgrad.bench.StepBench [--warmup S] [--measure S] [workload ...]
+ * </pre>
+ *
+ * Workloads: cnn32, cnn128, lstm32, diverse32, mlp128 (default: all). bench/torch_bench.py is the
+ * PyTorch side with the same names, shapes, losses and optimizer.
+ */
+public final class StepBench {
+    /** One workload: how to build a fresh graph's training call and its data. */
+    record Workload(String name, int batch, int examples, Dataset data, BiConsumer<Dataset, Fit> fitFresh) {}
+
+    private StepBench() {}
+
+    public static void main(String[] args) {
+        double warmup = 4;
+        double measure = 6;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+                case "--measure" -> measure = Double.parseDouble(args[++i]);
+                default -> names.add(args[i]);
+            }
+        }
+        Map<String, Workload> all = workloads();
+        if (names.isEmpty()) {
+            names.addAll(all.keySet());
+        }
+        for (String name : names) {
+            Workload w = all.get(name);
+            if (w == null) {
+                throw new IllegalArgumentException("unknown workload " + name + "; known: " + all.keySet());
+            }
+            double rate = run(w, warmup, measure);
+            System.out.printf(Locale.ROOT, "RESULT %s %.1f%n", w.name(), rate);
+        }
+    }
+
+    /** Samples per second of {@code fit} epochs after {@code warmup} seconds, over at least {@code measure} seconds. */
+    static double run(Workload w, double warmup, double measure) {
+        Fit fit = Fit.epochs(1).batchSize(w.batch()).optimizer(Adam.lr(1e-3)).verbose(false).seed(1);
+        long end = System.nanoTime() + (long) (warmup * 1e9);
+        while (System.nanoTime() < end) {
+            w.fitFresh().accept(w.data(), fit);
+        }
+        long samples = 0;
+        long start = System.nanoTime();
+        long elapsed;
+        do {
+            w.fitFresh().accept(w.data(), fit);
+            samples += w.examples();
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < measure * 1e9);
+        return samples / (elapsed / 1e9);
+    }
+
+    static Map<String, Workload> workloads() {
+        Random r = new Random(42);
+        Map<String, Workload> m = new LinkedHashMap<>();
+        // One graph per workload, reused across epochs as a user's fit loop would: its buffers are
+        // allocated at the first batch; each fit call starts a fresh Adam state.
+        Dataset images = Dataset.of(uniform(r, 1024, 28, 28, 1), oneHot(r, 1024, 10));
+        BenchCnnGraph cnn = new BenchCnnGraph(1);
+        m.put("cnn32", new Workload("cnn32", 32, 1024, images, (d, f) -> cnn.fit(d, f)));
+        BenchCnnGraph cnn128 = new BenchCnnGraph(1);
+        m.put("cnn128", new Workload("cnn128", 128, 1024, images, (d, f) -> cnn128.fit(d, f)));
+        BenchLstmGraph lstm = new BenchLstmGraph(1);
+        m.put("lstm32", new Workload("lstm32", 32, 512,
+                Dataset.of(Tensor.randn(r, 512, 100, 1), Tensor.randn(r, 512, 100, 1)), (d, f) -> lstm.fit(d, f)));
+        BenchDiverseMlpGraph diverse = new BenchDiverseMlpGraph(1);
+        m.put("diverse32", new Workload("diverse32", 32, 4096,
+                Dataset.of(Tensor.randn(r, 4096, 10), Tensor.randn(r, 4096, 1)), (d, f) -> diverse.fit(d, f)));
+        BenchMlpGraph mlp = new BenchMlpGraph(1);
+        m.put("mlp128", new Workload("mlp128", 128, 2048,
+                Dataset.of(uniform(r, 2048, 784), oneHot(r, 2048, 10)), (d, f) -> mlp.fit(d, f)));
+        return m;
+    }
+
+    static Tensor uniform(Random r, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        float[] b = t.buffer();
+        for (int i = 0; i < b.length; i++) {
+            b[i] = r.nextFloat();
+        }
+        return t;
+    }
+
+    static Tensor oneHot(Random r, int n, int classes) {
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(classes);
+        }
+        return Dataset.oneHot(labels, classes);
+    }
+}
