@@ -13,6 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class GemmTest {
+    /** More threads than this machine may have cores: the shared path is exercised everywhere. */
+    private static final GemmPool POOL = new GemmPool(3);
 
     static Stream<Arguments> cases() {
         int[][] sizes = {{1, 1, 1}, {2, 3, 4}, {5, 1, 7}, {1, 6, 3}, {37, 29, 53}, {64, 70, 9}};
@@ -52,6 +54,87 @@ class GemmTest {
                 }
                 assertEquals(sum, c[i * n + j], 1e-6 * (1 + scale), "C[" + i + "," + j + "]");
             }
+        }
+    }
+
+    /**
+     * Sizes that reach every part of the blocked kernel: several chunks of rows and of columns
+     * (MB = 16, NC = 1024), several slices of k (KMAX = 512) with a length not divisible by 4,
+     * short rows computed transposed (n < 64 < m), L1 stretches with remainders, and the
+     * dot-product-like shapes of a conv's kernel gradient and a 10-class head.
+     */
+    static Stream<Arguments> blockedCases() {
+        int[][] sizes = {{17, 1030, 7}, {33, 70, 1031}, {1, 2049, 5}, {70, 1, 300}, {200, 10, 77},
+            {9, 32, 1300}, {32, 10, 2163}, {130, 63, 64}, {48, 65, 515}};
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (int[] s : sizes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    b.add(Arguments.of(ta, tb, s[0], s[1], s[2], (s[0] + s[2]) % 2 == 0));
+                }
+            }
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("blockedCases")
+    void blockedSizesMatchNaiveLoop(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+        matchesNaiveTripleLoopInDouble(transA, transB, m, n, k, accumulate);
+    }
+
+    /**
+     * The shared path (a pool of three threads, whatever this machine has) gives exactly the bits of
+     * one thread: every element is summed in the same order by whichever thread takes its chunk.
+     */
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("blockedCases")
+    void threadsGiveTheSameBitsAsOneThread(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+        Random r = new Random(11L * m + n + 13L * k);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c = random(r, m * n);
+        float[] alone = c.clone();
+        Gemm.compute(null, transA, transB, m, n, k, a, b, alone, accumulate);
+        float[] shared = c.clone();
+        Gemm.compute(POOL, transA, transB, m, n, k, a, b, shared, accumulate);
+        assertEquals(Arrays.toString(alone), Arrays.toString(shared));
+    }
+
+    /** Threads calling gemm at once each get their own product (one shares the pool, the others compute alone). */
+    @Test
+    void concurrentCallersGetTheirOwnProducts() throws Exception {
+        int m = 96, n = 80, k = 300;
+        Random r = new Random(5);
+        float[][] as = new float[4][];
+        float[][] expected = new float[4][];
+        float[] b = random(r, k * n);
+        for (int t = 0; t < 4; t++) {
+            as[t] = random(r, m * k);
+            expected[t] = new float[m * n];
+            Gemm.compute(null, false, false, m, n, k, as[t], b, expected[t], false);
+        }
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int id = t;
+                results.add(callers.submit(() -> {
+                    float[] c = new float[m * n];
+                    for (int rep = 0; rep < 50; rep++) {
+                        Gemm.compute(POOL, false, false, m, n, k, as[id], b, c, false);
+                        if (!Arrays.equals(expected[id], c)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> f : results) {
+                assertTrue(f.get(), "a concurrent product differs from the product computed alone");
+            }
+        } finally {
+            callers.shutdownNow();
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.tapgrad.runtime.kernel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One product as {@link GemmBlock} computes it: {@code P = op(A)·op(B)} of shape (M, N), cut
+ * into chunks of {@link GemmBlock#MB} rows by {@link GemmBlock#NC} columns that the threads take
+ * from a counter (so a thread that the OS preempts holds up no more than one chunk), one slice of
+ * at most {@link GemmBlock#KMAX} rows of op(B) at a time. Reused from product to product; its
+ * fields are published to other threads by {@link GemmPool}.
+ */
+final class GemmJob {
+    /** Source of {@link #id}: a thread's packed panel is valid only for the slice it was packed for. */
+    private static final AtomicLong IDS = new AtomicLong();
+
+    boolean transA;
+    boolean transB;
+    int bigM;
+    int bigN;
+    int bigK;
+    float[] a;
+    float[] b;
+    float[] c;
+    boolean accumulate;
+    /** Whether P is Cᵀ, so that row i of P is column i of C. */
+    boolean transposedOut;
+
+    /** Width of a chunk (the last one may be narrower). */
+    int nc;
+    int rowBlocks;
+    int chunks;
+    /** The current slice of op(B)'s rows, [pc0, pc1). */
+    int pc0;
+    int pc1;
+    /** Unique per slice of every product. */
+    long id;
+    final AtomicInteger next = new AtomicInteger();
+
+    void set(boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a, float[] b, float[] c,
+            boolean accumulate, boolean transposedOut) {
+        this.transA = transA;
+        this.transB = transB;
+        this.bigM = bigM;
+        this.bigN = bigN;
+        this.bigK = bigK;
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        this.accumulate = accumulate;
+        this.transposedOut = transposedOut;
+        nc = Math.min(GemmBlock.NC, bigN);
+        rowBlocks = (bigM + GemmBlock.MB - 1) / GemmBlock.MB;
+        chunks = rowBlocks * ((bigN + nc - 1) / nc);
+    }
+
+    /** Number of slices of op(B)'s rows: K split evenly into pieces of at most KMAX, multiples of 4. */
+    int slices() {
+        return (bigK + GemmBlock.KMAX - 1) / GemmBlock.KMAX;
+    }
+
+    /** Starts slice {@code s} of {@link #slices}. */
+    void slice(int s) {
+        int count = slices();
+        pc0 = s == 0 ? 0 : sliceStart(s, count);
+        pc1 = s == count - 1 ? bigK : sliceStart(s + 1, count);
+        id = IDS.incrementAndGet();
+        next.set(0);
+    }
+
+    private int sliceStart(int s, int count) {
+        return (int) ((long) bigK * s / count + 3) / 4 * 4;
+    }
+
+    /** Drops the references to the caller's arrays. */
+    void clear() {
+        a = null;
+        b = null;
+        c = null;
+    }
+}
