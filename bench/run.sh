@@ -26,7 +26,8 @@ JAR=${BENCH_JAR:-bench/$TARGET/tapgrad-bench.jar}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   echo "== build (runtime and processor into ~/.m2, then bench/$TARGET/tapgrad-bench.jar)" >&2
   mvn -q -o -Dtapgrad.target="$TARGET" -pl dsl-processor,runtime -am install -Dmaven.test.skip=true
-  mvn -q -Dtapgrad.target="$TARGET" -f bench/pom.xml package
+  # clean: shade would otherwise merge its own previous output, keeping stale runtime classes.
+  mvn -q -Dtapgrad.target="$TARGET" -f bench/pom.xml clean package
 fi
 
 if [ "$MODE" = kernels ]; then

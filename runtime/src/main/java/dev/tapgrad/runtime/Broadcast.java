@@ -39,18 +39,29 @@ final class Broadcast {
             }
             return out;
         }
+        if (o.length == 0) {
+            return out;
+        }
+        // Row by row along the last axis, where each operand's stride is 0 or 1; the odometer over
+        // the leading axes turns once per row rather than once per value.
+        int rank = shape.length;
         int[] sa = strides(a.shape(), shape);
         int[] sb = strides(b.shape(), shape);
-        int[] idx = new int[shape.length];
-        for (int i = 0; i < o.length; i++) {
+        int inner = shape[rank - 1];
+        int stepA = sa[rank - 1];
+        int stepB = sb[rank - 1];
+        int[] idx = new int[rank];
+        for (int row = 0, off = 0; off < o.length; row++, off += inner) {
             int ia = 0;
             int ib = 0;
-            for (int d = 0; d < shape.length; d++) {
+            for (int d = 0; d < rank - 1; d++) {
                 ia += idx[d] * sa[d];
                 ib += idx[d] * sb[d];
             }
-            o[i] = (float) f.applyAsDouble(x[ia], y[ib]);
-            increment(idx, shape);
+            for (int j = 0; j < inner; j++, ia += stepA, ib += stepB) {
+                o[off + j] = (float) f.applyAsDouble(x[ia], y[ib]);
+            }
+            increment(idx, shape, rank - 1);
         }
         return out;
     }
@@ -64,15 +75,27 @@ final class Broadcast {
         Tensor out = Tensor.zeros(shape);
         float[] o = out.buffer();
         float[] src = g.buffer();
+        if (src.length == 0) {
+            return out;
+        }
+        int rank = full.length;
+        if (rank == 0) {
+            o[0] += src[0];
+            return out;
+        }
         int[] s = strides(shape, full);
-        int[] idx = new int[full.length];
-        for (int i = 0; i < src.length; i++) {
+        int inner = full[rank - 1];
+        int step = s[rank - 1];
+        int[] idx = new int[rank];
+        for (int off = 0; off < src.length; off += inner) {
             int j = 0;
-            for (int d = 0; d < full.length; d++) {
+            for (int d = 0; d < rank - 1; d++) {
                 j += idx[d] * s[d];
             }
-            o[j] += src[i];
-            increment(idx, full);
+            for (int i = 0; i < inner; i++, j += step) {
+                o[j] += src[off + i];
+            }
+            increment(idx, full, rank - 1);
         }
         return out;
     }
@@ -89,8 +112,9 @@ final class Broadcast {
         return st;
     }
 
-    private static void increment(int[] idx, int[] shape) {
-        for (int d = shape.length - 1; d >= 0; d--) {
+    /** Advances the index over the first {@code axes} axes of {@code shape}, last fastest. */
+    private static void increment(int[] idx, int[] shape, int axes) {
+        for (int d = axes - 1; d >= 0; d--) {
             if (++idx[d] < shape[d]) {
                 return;
             }

@@ -22,17 +22,50 @@ final class LossKernels {
 
     /** {@code t·log(t/p)} summed per row, mean over rows; both clipped to [ε, 1]. */
     static Tensor kl(Tensor yTrue, Tensor yPred, Wrt wrt, Tensor g) {
+        // Written out rather than through elementwise's lambdas: this runs on every LSTM state
+        // of a batch. Same expressions, so the same bits.
         Pair pr = Pair.of("klDivergence", yTrue, yPred, true);
-        return elementwise(pr, pr.rows, wrt, g,
-                (t, p) -> clip(t) * Math.log(clip(t) / clip(p)),
-                wrt == Wrt.TRUE ? (t, p) -> inside(t) ? Math.log(clip(t) / clip(p)) + 1 : 0
-                        : (t, p) -> inside(p) ? -clip(t) / clip(p) : 0);
+        float[] t = pr.t;
+        float[] p = pr.p;
+        int n = pr.size;
+        if (wrt == null) {
+            double total = 0;
+            for (int i = 0, it = 0, ip = 0; i < n; i++) {
+                double tv = clip(t[it]);
+                total += tv * Math.log(tv / clip(p[ip]));
+                if (++it == pr.tPeriod) {
+                    it = 0;
+                }
+                if (++ip == pr.pPeriod) {
+                    ip = 0;
+                }
+            }
+            return Tensor.scalar(total / pr.rows);
+        }
+        double factor = g.item() / pr.rows;
+        Tensor grad = Tensor.zeros(pr.shape);
+        float[] out = grad.buffer();
+        boolean wrtTrue = wrt == Wrt.TRUE;
+        for (int i = 0, it = 0, ip = 0; i < n; i++) {
+            double tv = t[it];
+            double pv = p[ip];
+            double d = wrtTrue ? (inside(tv) ? Math.log(clip(tv) / clip(pv)) + 1 : 0)
+                    : (inside(pv) ? -clip(tv) / clip(pv) : 0);
+            out[i] = (float) (d * factor);
+            if (++it == pr.tPeriod) {
+                it = 0;
+            }
+            if (++ip == pr.pPeriod) {
+                ip = 0;
+            }
+        }
+        return reduce(grad, wrt, pr.yTrue, pr.yPred);
     }
 
     /** Mean of {@code (t − p)²} over every element. */
     static Tensor mse(Tensor yTrue, Tensor yPred, Wrt wrt, Tensor g) {
         Pair pr = Pair.of("mse", yTrue, yPred, false);
-        return elementwise(pr, Math.max(1, pr.t.size()), wrt, g,
+        return elementwise(pr, Math.max(1, pr.size), wrt, g,
                 (t, p) -> (t - p) * (t - p),
                 wrt == Wrt.TRUE ? (t, p) -> 2 * (t - p) : (t, p) -> 2 * (p - t));
     }
@@ -40,8 +73,8 @@ final class LossKernels {
     /** Keras's crossentropy on probabilities, rows normalised and clipped to [ε, 1 − ε]; mean over rows. */
     static Tensor crossentropy(Tensor yTrue, Tensor yPred, Wrt wrt, Tensor g) {
         Pair pr = Pair.of("categoricalCrossentropy", yTrue, yPred, true);
-        float[] y = pr.t.buffer();
-        float[] p = pr.p.buffer();
+        float[] y = pr.full(pr.t, pr.tPeriod);
+        float[] p = pr.full(pr.p, pr.pPeriod);
         int classes = pr.classes;
         Tensor grad = wrt == null ? null : Tensor.zeros(pr.shape);
         double factor = wrt == null ? 0 : g.item() / pr.rows;
@@ -89,11 +122,11 @@ final class LossKernels {
     /** {@code Σ f(t, p) / divisor}, or the gradient {@code g · df(t, p) / divisor} for one argument. */
     private static Tensor elementwise(Pair pr, double divisor, Wrt wrt, Tensor g,
             DoubleBinaryOperator f, DoubleBinaryOperator df) {
-        float[] t = pr.t.buffer();
-        float[] p = pr.p.buffer();
+        float[] t = pr.full(pr.t, pr.tPeriod);
+        float[] p = pr.full(pr.p, pr.pPeriod);
         if (wrt == null) {
             double total = 0;
-            for (int i = 0; i < t.length; i++) {
+            for (int i = 0; i < pr.size; i++) {
                 total += f.applyAsDouble(t[i], p[i]);
             }
             return Tensor.scalar(total / divisor);
@@ -101,7 +134,7 @@ final class LossKernels {
         double factor = g.item() / divisor;
         Tensor grad = Tensor.zeros(pr.shape);
         float[] out = grad.buffer();
-        for (int i = 0; i < t.length; i++) {
+        for (int i = 0; i < pr.size; i++) {
             out[i] = (float) (df.applyAsDouble(t[i], p[i]) * factor);
         }
         return reduce(grad, wrt, pr.yTrue, pr.yPred);
@@ -111,8 +144,15 @@ final class LossKernels {
         return Broadcast.reduceTo(grad, (wrt == Wrt.TRUE ? yTrue : yPred).shape());
     }
 
-    /** The two arguments broadcast to one shape, with its rows and classes (the last axis). */
-    private record Pair(Tensor yTrue, Tensor yPred, Tensor t, Tensor p, int[] shape, int rows, int classes) {
+    /**
+     * The two arguments broadcast to one shape of {@code size} values, with its rows and classes
+     * (the last axis). An argument whose values repeat along the broadcast shape (its own shape,
+     * leading 1s aside, is the trailing part of it: a constant target distribution against a batch)
+     * is not copied: {@code t} or {@code p} is its buffer, read with index {@code i mod period}.
+     * Any other broadcast is materialised (period = size).
+     */
+    private record Pair(Tensor yTrue, Tensor yPred, float[] t, int tPeriod, float[] p, int pPeriod, int[] shape,
+            int size, int rows, int classes) {
         static Pair of(String op, Tensor yTrue, Tensor yPred, boolean needsClasses) {
             int[] shape;
             try {
@@ -130,8 +170,41 @@ final class LossKernels {
                 size *= d;
             }
             int rows = classes == 0 ? 0 : size / classes;
-            return new Pair(yTrue, yPred, OpSupport.broadcastTo(yTrue, shape), OpSupport.broadcastTo(yPred, shape),
-                    shape, Math.max(rows, 1), classes);
+            Tensor t = repeats(yTrue, shape) ? yTrue : OpSupport.broadcastTo(yTrue, shape);
+            Tensor p = repeats(yPred, shape) ? yPred : OpSupport.broadcastTo(yPred, shape);
+            return new Pair(yTrue, yPred, t.buffer(), Math.max(1, t.size()), p.buffer(), Math.max(1, p.size()),
+                    shape, size, Math.max(rows, 1), classes);
+        }
+
+        /** Whether x's values, repeated, are x broadcast to {@code shape}. */
+        private static boolean repeats(Tensor x, int[] shape) {
+            int[] own = x.shape();
+            int lead = 0;
+            while (lead < own.length && own[lead] == 1) {
+                lead++;
+            }
+            int n = own.length - lead;
+            if (n > shape.length || x.size() == 0) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (own[lead + i] != shape[shape.length - n + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The argument's values at every position of the broadcast shape. */
+        float[] full(float[] values, int period) {
+            if (period == size || size == 0) {
+                return values;
+            }
+            float[] out = new float[size];
+            for (int i = 0; i < size; i += period) {
+                System.arraycopy(values, 0, out, i, period);
+            }
+            return out;
         }
     }
 }

@@ -78,19 +78,33 @@ public class LossOps extends ShapeOps {
         Tensor out = Tensor.zeros(x.shape());
         float[] in = x.buffer();
         float[] o = out.buffer();
+        int n = v.n();
+        // Each exp once per value (kept in double for the division, as before): softmax runs on
+        // every LSTM state of a batch, and exp is most of its cost.
+        double[] e = new double[log ? 0 : n];
         for (int r = 0; r < v.outer(); r++) {
-            int off = r * v.n();
+            int off = r * n;
             double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < v.n(); j++) {
+            for (int j = 0; j < n; j++) {
                 max = Math.max(max, in[off + j]);
             }
             double total = 0;
-            for (int j = 0; j < v.n(); j++) {
-                total += Math.exp(in[off + j] - max);
+            for (int j = 0; j < n; j++) {
+                double ej = Math.exp(in[off + j] - max);
+                if (!log) {
+                    e[j] = ej;
+                }
+                total += ej;
             }
-            double logTotal = Math.log(total);
-            for (int j = 0; j < v.n(); j++) {
-                o[off + j] = (float) (log ? in[off + j] - max - logTotal : Math.exp(in[off + j] - max) / total);
+            if (log) {
+                double logTotal = Math.log(total);
+                for (int j = 0; j < n; j++) {
+                    o[off + j] = (float) (in[off + j] - max - logTotal);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    o[off + j] = (float) (e[j] / total);
+                }
             }
         }
         return out;

@@ -35,45 +35,92 @@ public final class Ops extends LossOps {
     /** Elementwise absolute value. */
     @Differentiable(adjoint = "absAdjoint", shape = ShapeRule.SAME)
     public static Tensor abs(Tensor x) {
-        return map(x, v -> Math.abs(v));
+        // Explicit loops in the hot unary ops: a lambda through map would be a megamorphic call per value.
+        Tensor out = Tensor.zeros(x.shape());
+        float[] o = out.buffer();
+        float[] in = x.buffer();
+        for (int i = 0; i < o.length; i++) {
+            o[i] = Math.abs(in[i]);
+        }
+        return out;
     }
 
     /** Adjoint of {@link #abs}: {@code g · sign(x)}, with {@code sign(0) = 0}. */
     public static Tensor absAdjoint(Tensor x, Tensor out, Tensor g) {
-        return Broadcast.apply(g, x, (gv, xv) -> gv * Math.signum(xv));
+        if (!g.sameShape(x)) {
+            return Broadcast.apply(g, x, (gv, xv) -> gv * Math.signum(xv));
+        }
+        // g · sign(x) without branching on x's sign or zeroness (a coin flip on activations, half of
+        // them exact zeros after a relu; the branches in Math.signum made this 5 ns a value):
+        // flip g's sign bit by x's, and keep only the sign when x is ±0. NaN in x and non-finite g
+        // (rare, so predicted) take Math.signum. In float, g · sign(x) is exact, so this is the
+        // broadcasting path's value bit for bit.
+        Tensor d = Tensor.zeros(x.shape());
+        float[] dv = d.buffer();
+        float[] gv = g.buffer();
+        float[] xv = x.buffer();
+        for (int i = 0; i < dv.length; i++) {
+            int xb = Float.floatToRawIntBits(xv[i]);
+            int gb = Float.floatToRawIntBits(gv[i]);
+            int xa = xb & 0x7fffffff;
+            if (xa > 0x7f800000 || (gb & 0x7f800000) == 0x7f800000) {
+                dv[i] = gv[i] * Math.signum(xv[i]);
+            } else {
+                int flipped = gb ^ (xb & 0x80000000);
+                int zero = (xa - 1) >> 31; // all ones when x is ±0
+                dv[i] = Float.intBitsToFloat(flipped & ~(zero & 0x7fffffff));
+            }
+        }
+        return d;
     }
 
     /** Elementwise square. */
     @Differentiable(adjoint = "squareAdjoint", shape = ShapeRule.SAME)
     public static Tensor square(Tensor x) {
-        return map(x, v -> v * v);
+        Tensor out = Tensor.zeros(x.shape());
+        float[] o = out.buffer();
+        float[] in = x.buffer();
+        for (int i = 0; i < o.length; i++) {
+            o[i] = in[i] * in[i]; // one rounding of the exact product, as in double then float
+        }
+        return out;
     }
 
     /** Adjoint of {@link #square}: {@code 2 · x · g}. */
     public static Tensor squareAdjoint(Tensor x, Tensor out, Tensor g) {
-        return Broadcast.apply(g, x, (gv, xv) -> 2 * xv * gv);
+        if (!g.sameShape(x)) {
+            return Broadcast.apply(g, x, (gv, xv) -> 2 * xv * gv);
+        }
+        Tensor d = Tensor.zeros(x.shape());
+        float[] dv = d.buffer();
+        float[] gv = g.buffer();
+        float[] xv = x.buffer();
+        for (int i = 0; i < dv.length; i++) {
+            dv[i] = 2 * xv[i] * gv[i]; // 2x is exact, so one rounding as in double then float
+        }
+        return d;
     }
 
     /** Elementwise negation. */
     @Differentiable(adjoint = "negAdjoint", shape = ShapeRule.SAME)
     public static Tensor neg(Tensor x) {
-        return map(x, v -> -v);
+        return negate(x);
     }
 
     /** Adjoint of {@link #neg}: {@code -g}. */
     public static Tensor negAdjoint(Tensor x, Tensor out, Tensor g) {
-        return map(g, v -> -v);
+        return negate(g);
     }
 
     /** {@code factor · x}, with a constant factor. */
     @Differentiable(adjoint = {"scaleAdjoint"}, shape = ShapeRule.SAME)
     public static Tensor scale(double factor, Tensor x) {
-        return map(x, v -> factor * v);
+        return times(factor, x);
     }
 
     /** Adjoint of {@link #scale} with respect to {@code x}: {@code factor · g}. */
     public static Tensor scaleAdjoint(double factor, Tensor x, Tensor out, Tensor g) {
-        return map(g, v -> factor * v);
+        return times(factor, g);
     }
 
     // ---- binary, with broadcasting ----------------------------------------------------------
@@ -107,7 +154,7 @@ public final class Ops extends LossOps {
 
     /** Adjoint of {@link #sub} with respect to {@code b}. */
     public static Tensor subAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(map(g, v -> -v), b.shape());
+        return Broadcast.reduceTo(negate(g), b.shape());
     }
 
     /** Elementwise {@code a · b} with NumPy broadcasting. */
@@ -160,12 +207,23 @@ public final class Ops extends LossOps {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    private static Tensor map(Tensor x, java.util.function.DoubleUnaryOperator f) {
+    private static Tensor negate(Tensor x) {
         Tensor out = Tensor.zeros(x.shape());
         float[] o = out.buffer();
         float[] in = x.buffer();
         for (int i = 0; i < o.length; i++) {
-            o[i] = (float) f.applyAsDouble(in[i]);
+            o[i] = -in[i];
+        }
+        return out;
+    }
+
+    /** {@code factor · x}, multiplied in double as the op is defined (the factor need not be a float). */
+    private static Tensor times(double factor, Tensor x) {
+        Tensor out = Tensor.zeros(x.shape());
+        float[] o = out.buffer();
+        float[] in = x.buffer();
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (float) (factor * in[i]);
         }
         return out;
     }

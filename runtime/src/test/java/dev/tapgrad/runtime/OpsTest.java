@@ -120,6 +120,103 @@ class OpsTest {
         assertValues(absAdjoint(x, abs(x), Tensor.of(new float[] {1, 1, 1, 1}, 4)), new int[] {4}, 0, 0, 1, -1);
     }
 
+    /** The branch-free same-shape path of absAdjoint gives g · signum(x) exactly, for every kind of float. */
+    @Test
+    void absAdjointIsExactlyGTimesSignumOnEveryKindOfFloat() {
+        float[] xs = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.NaN, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, 2.5f, -7f};
+        float[] gs = {0f, -0f, 1.5f, -2f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-40f, -3e38f};
+        int n = xs.length * gs.length;
+        float[] x = new float[n];
+        float[] g = new float[n];
+        for (int i = 0; i < xs.length; i++) {
+            for (int j = 0; j < gs.length; j++) {
+                x[i * gs.length + j] = xs[i];
+                g[i * gs.length + j] = gs[j];
+            }
+        }
+        float[] d = absAdjoint(Tensor.of(x, n), null, Tensor.of(g, n)).buffer();
+        for (int i = 0; i < n; i++) {
+            float expected = (float) (g[i] * Math.signum((double) x[i]));
+            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(d[i]), "x=" + x[i] + " g=" + g[i]);
+        }
+    }
+
+    /** Broadcasting along a middle axis and a leading one, against the index formula. */
+    @Test
+    void broadcastOverMiddleAndLeadingAxesMatchesIndexFormula() {
+        Random r = new Random(4);
+        Tensor a = Tensor.randn(r, 3, 1, 5);
+        Tensor b = Tensor.randn(r, 4, 1);
+        Tensor sum = add(a, b);
+        assertArrayEquals(new int[] {3, 4, 5}, sum.shape());
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                for (int k = 0; k < 5; k++) {
+                    assertEquals(a.get(i, 0, k) + b.get(j, 0), sum.get(i, j, k), 0f);
+                }
+            }
+        }
+        Tensor g = Tensor.randn(new Random(5), 3, 4, 5);
+        Tensor ga = addAdjointA(a, b, sum, g);
+        Tensor gb = addAdjointB(a, b, sum, g);
+        for (int i = 0; i < 3; i++) {
+            for (int k = 0; k < 5; k++) {
+                float s = 0;
+                for (int j = 0; j < 4; j++) {
+                    s += g.get(i, j, k);
+                }
+                assertEquals(s, ga.get(i, 0, k), 1e-5f);
+            }
+        }
+        for (int j = 0; j < 4; j++) {
+            float s = 0;
+            for (int i = 0; i < 3; i++) {
+                for (int k = 0; k < 5; k++) {
+                    s += g.get(i, j, k);
+                }
+            }
+            assertEquals(s, gb.get(j, 0), 1e-5f);
+        }
+    }
+
+    /**
+     * A KL target that repeats along the batch (read in place, not copied) gives the same bits as
+     * the target broadcast by hand, for the value and both gradients.
+     */
+    @Test
+    void klDivergenceWithARepeatedTargetEqualsTheExplicitBroadcast() {
+        Random r = new Random(6);
+        Tensor target = softmax(Tensor.randn(r, 8));
+        Tensor pred = softmax(Tensor.randn(r, 3, 4, 8));
+        Tensor full = Tensor.zeros(3, 4, 8);
+        for (int row = 0; row < 12; row++) {
+            System.arraycopy(target.buffer(), 0, full.buffer(), row * 8, 8);
+        }
+        Tensor g = Tensor.scalar(0.7);
+        assertEquals(klDivergence(full, pred).item(), klDivergence(target, pred).item(), 0f);
+        assertArrayEquals(klDivergenceAdjointPred(full, pred, null, g).buffer(),
+                klDivergenceAdjointPred(target, pred, null, g).buffer(), 0f);
+        Tensor dTarget = klDivergenceAdjointTrue(target, pred, null, g);
+        assertArrayEquals(new int[] {8}, dTarget.shape());
+        Tensor dFull = klDivergenceAdjointTrue(full, pred, null, g);
+        for (int j = 0; j < 8; j++) {
+            float s = 0;
+            for (int row = 0; row < 12; row++) {
+                s += dFull.buffer()[row * 8 + j];
+            }
+            assertEquals(s, dTarget.buffer()[j], 1e-6f * Math.max(1, Math.abs(s)));
+        }
+        // The prediction repeating instead (a (8) prediction against a batch of targets).
+        Tensor targets = softmax(Tensor.randn(r, 5, 8));
+        Tensor one = softmax(Tensor.randn(r, 8));
+        Tensor ones = Tensor.zeros(5, 8);
+        for (int row = 0; row < 5; row++) {
+            System.arraycopy(one.buffer(), 0, ones.buffer(), row * 8, 8);
+        }
+        assertEquals(klDivergence(targets, ones).item(), klDivergence(targets, one).item(), 0f);
+    }
+
     @Test
     void broadcastAdjointsSumOverTheBroadcastAxes() {
         Tensor a = Tensor.of(new float[] {2, 3}, 2, 1);

@@ -72,10 +72,14 @@ public final class Activations {
             case LINEAR:
                 break;
             case RELU:
+                // g = z > 0 ? g : 0 without a branch: the sign of z is a coin flip, and the
+                // mispredictions made this loop 4.5× slower. k = bits(z) − 1 lies in
+                // [0, 0x7f7fffff] exactly when z is positive (+0, negatives and NaNs fall outside,
+                // −0 by wrapping round), and m is all ones outside that range.
                 for (int i = 0; i < n; i++) {
-                    if (!(z[i] > 0)) {
-                        g[i] = 0f;
-                    }
+                    int k = Float.floatToRawIntBits(z[i]) - 1;
+                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                    g[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & ~m);
                 }
                 break;
             case SIGMOID:

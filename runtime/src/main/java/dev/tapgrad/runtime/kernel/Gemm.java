@@ -17,9 +17,12 @@ import java.util.Arrays;
 public final class Gemm {
     /**
      * From this many multiply-adds on, a product with at least two chunks is shared between
-     * threads (measured on 2 cores: a 32×64×64 product runs 1.7× faster shared).
+     * threads. Measured on 2 cores: back to back, even a 32×64×64 product runs 1.7× faster shared,
+     * but inside a training step the helper has often parked, and waking it costs more than small
+     * products gain (the cosine-diversity MLP spent a fifth of its step waiting); a 32×256×64 LSTM
+     * step (2^19) is still shared.
      */
-    static final long PARALLEL = 1L << 16;
+    static final long PARALLEL = 1L << 18;
     /** Rows of C shorter than this are computed transposed when C has more rows than columns. */
     static final int SHORT_ROW = 64;
 

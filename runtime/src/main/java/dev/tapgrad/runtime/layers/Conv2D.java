@@ -245,8 +245,18 @@ public final class Conv2D extends AbstractLayer {
                         if (iy < 0 || iy >= height) {
                             Arrays.fill(cols, dst, dst + kernelW * channels, 0f);
                         } else if (inside) {
-                            // One kernel row is contiguous in NHWC when no column is padded.
-                            System.arraycopy(x, ((b * height + iy) * width + ix0) * channels, cols, dst, kernelW * channels);
+                            // One kernel row is contiguous in NHWC when no column is padded; a short
+                            // one (3 values for a 3×3 kernel on one channel) is cheaper copied by hand
+                            // than through System.arraycopy's call.
+                            int src = ((b * height + iy) * width + ix0) * channels;
+                            int len = kernelW * channels;
+                            if (len <= 16) {
+                                for (int q = 0; q < len; q++) {
+                                    cols[dst + q] = x[src + q];
+                                }
+                            } else {
+                                System.arraycopy(x, src, cols, dst, len);
+                            }
                         } else {
                             for (int kx = 0; kx < kernelW; kx++) {
                                 int ix = ix0 + kx;

@@ -135,6 +135,25 @@ class ActivationsTest {
         assertArrayEquals(new float[] {0f, 0f, 5f}, g);
     }
 
+    /** The branch-free relu backward keeps g exactly where z > 0 and gives +0 elsewhere, NaN z included. */
+    @Test
+    void reluBackwardMatchesTheComparisonOnEveryKindOfFloat() {
+        float[] zs = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00001),
+            Float.intBitsToFloat(0x7f800001), 1e-30f, -1e-30f};
+        float[] gs = {3f, -2f, Float.NaN, Float.NEGATIVE_INFINITY, -0f};
+        for (float zv : zs) {
+            for (float gv : gs) {
+                float[] z = {zv};
+                float[] out = new float[1];
+                float[] g = {gv};
+                Activations.backward(Activation.RELU, z, out, g, 1, 1);
+                float expected = zv > 0 ? gv : 0f;
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(g[0]), "z=" + zv + " g=" + gv);
+            }
+        }
+    }
+
     @Test
     void reluKeepsNaNVisible() {
         assertFalse(apply(Activation.RELU, new float[] {Float.NaN})[0] == 0f);
