@@ -16,12 +16,16 @@ import java.util.Random;
  *
  * <p>Shapes: x (B, height, width, channels); out (B, OH, OW, filters) with OH, OW from {@link
  * #outputSize}; kernel (kh, kw, channels, filters); bias (filters). Computed as im2col + GEMM:
- * each output pixel's patch is a row ordered (kh, kw, channels), so the kernel is already the
- * (kh·kw·channels, filters) matrix. Patches are built a few images at a time to bound the memory.
+ * each output pixel's patch is ordered (kh, kw, channels), so the kernel is already the
+ * (kh·kw·channels, filters) matrix. The patches are stored transposed, one row per patch
+ * position holding every pixel of the chunk (patch, pixels): built by contiguous runs along the
+ * image rows, and read by the GEMM without transposing (a 3×3 kernel on one channel has patches of
+ * only 9 values, which the GEMM vectorises along the pixels). Patches are built a few images at a
+ * time to bound the memory; a batch that fits is one chunk, computed in place.
  */
 public final class Conv2D extends AbstractLayer {
-    /** About this many patch rows per GEMM: large enough for a fast product, small enough to cache. */
-    private static final int CHUNK_ROWS = 4096;
+    /** At most this many patch values per chunk (4 MB): the whole batch when the patches are small. */
+    private static final int CHUNK_VALUES = 1 << 20;
 
     private final int height;
     private final int width;
@@ -46,9 +50,9 @@ public final class Conv2D extends AbstractLayer {
     private int chunkImages;
     /** Pre-activation of the latest forward call, (B·OH·OW, filters). */
     private float[] z;
-    /** Patches of one chunk, (chunkImages·OH·OW, patch); in backward also their gradient. */
+    /** Patches of one chunk, transposed: (patch, chunkImages·OH·OW); in backward also their gradient. */
     private float[] cols;
-    /** One chunk's GEMM output or gradient, (chunkImages·OH·OW, filters). */
+    /** One chunk's GEMM output or gradient, (chunkImages·OH·OW, filters); unused when one chunk holds the batch. */
     private float[] chunkOut;
     private float[] lastInput;
 
@@ -148,14 +152,19 @@ public final class Conv2D extends AbstractLayer {
         float[] in = x.buffer();
         float[] bv = bias.value().buffer();
         int pixels = outH * outW;
+        boolean whole = chunkImages >= b;
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
-            int rows = Math.min(chunkImages, b - b0) * pixels;
-            im2col(in, b0, rows / pixels);
+            int images = Math.min(chunkImages, b - b0);
+            int rows = images * pixels;
+            im2col(in, b0, images, rows);
+            float[] target = whole ? z : chunkOut;
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(bv, 0, chunkOut, r * filters, filters);
+                System.arraycopy(bv, 0, target, r * filters, filters);
             }
-            Gemm.gemm(false, false, rows, filters, patch, cols, kernel.value().buffer(), chunkOut, true);
-            System.arraycopy(chunkOut, 0, z, b0 * pixels * filters, rows * filters);
+            Gemm.gemm(true, false, rows, filters, patch, cols, kernel.value().buffer(), target, true);
+            if (!whole) {
+                System.arraycopy(chunkOut, 0, z, b0 * pixels * filters, rows * filters);
+            }
         }
         Activations.forward(activation, z, out.buffer(), b * pixels, filters);
         lastInput = in;
@@ -191,16 +200,21 @@ public final class Conv2D extends AbstractLayer {
         Activations.backward(activation, z, out.buffer(), g, b * pixels, filters);
         addBiasGradient(g, b * pixels);
         float[] in = x.buffer();
+        boolean whole = chunkImages >= b;
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
             int images = Math.min(chunkImages, b - b0);
             int rows = images * pixels;
-            im2col(in, b0, images);
-            System.arraycopy(g, b0 * pixels * filters, chunkOut, 0, rows * filters);
-            Gemm.gemm(true, false, patch, filters, rows, cols, chunkOut, kernel.grad().buffer(), true);
+            im2col(in, b0, images, rows);
+            float[] gChunk = g;
+            if (!whole) {
+                System.arraycopy(g, b0 * pixels * filters, chunkOut, 0, rows * filters);
+                gChunk = chunkOut;
+            }
+            Gemm.gemm(false, false, patch, filters, rows, cols, gChunk, kernel.grad().buffer(), true);
             if (gx != null) {
-                // The patches are no longer needed, so their buffer takes the patch gradients.
-                Gemm.gemm(false, true, rows, patch, filters, chunkOut, kernel.value().buffer(), cols, false);
-                col2im(gx.buffer(), b0, images);
+                // The patches are no longer needed, so their buffer takes the patch gradients, (patch, rows).
+                Gemm.gemm(false, true, patch, rows, filters, kernel.value().buffer(), gChunk, cols, false);
+                col2im(gx.buffer(), b0, images, rows);
             }
         }
     }
@@ -224,48 +238,65 @@ public final class Conv2D extends AbstractLayer {
             return;
         }
         int pixels = outH * outW;
-        chunkImages = Math.max(1, Math.min(b, CHUNK_ROWS / pixels));
+        chunkImages = Math.max(1, Math.min(b, CHUNK_VALUES / (pixels * patch)));
         z = new float[b * pixels * filters];
         cols = new float[chunkImages * pixels * patch];
-        chunkOut = new float[chunkImages * pixels * filters];
+        chunkOut = chunkImages >= b ? new float[0] : new float[chunkImages * pixels * filters];
         batch = b;
     }
 
-    /** Writes the patches of images [b0, b0 + images) of x into {@link #cols}, zeros where padded. */
-    private void im2col(float[] x, int b0, int images) {
-        int row = 0;
-        for (int b = b0; b < b0 + images; b++) {
-            for (int oy = 0; oy < outH; oy++) {
-                for (int ox = 0; ox < outW; ox++, row++) {
-                    int dst = row * patch;
-                    int ix0 = ox * strideW - padLeft;
-                    boolean inside = ix0 >= 0 && ix0 + kernelW <= width;
-                    for (int ky = 0; ky < kernelH; ky++, dst += kernelW * channels) {
-                        int iy = oy * strideH - padTop + ky;
-                        if (iy < 0 || iy >= height) {
-                            Arrays.fill(cols, dst, dst + kernelW * channels, 0f);
-                        } else if (inside) {
-                            // One kernel row is contiguous in NHWC when no column is padded; a short
-                            // one (3 values for a 3×3 kernel on one channel) is cheaper copied by hand
-                            // than through System.arraycopy's call.
-                            int src = ((b * height + iy) * width + ix0) * channels;
-                            int len = kernelW * channels;
-                            if (len <= 16) {
-                                for (int q = 0; q < len; q++) {
-                                    cols[dst + q] = x[src + q];
-                                }
-                            } else {
-                                System.arraycopy(x, src, cols, dst, len);
+    /**
+     * Writes the patches of images [b0, b0 + images) of x into {@link #cols} as (patch, rows):
+     * value (ky, kx, c) of pixel row r at {@code cols[((ky·kw + kx)·channels + c)·rows + r]}, zeros
+     * where padded. For each patch position and image row, the pixels that read inside the image
+     * are one strided run of x.
+     */
+    private void im2col(float[] x, int b0, int images, int rows) {
+        for (int ky = 0; ky < kernelH; ky++) {
+            for (int kx = 0; kx < kernelW; kx++) {
+                int lo = firstInside(kx);
+                int hi = lastInside(kx);
+                for (int c = 0; c < channels; c++) {
+                    int base = ((ky * kernelW + kx) * channels + c) * rows;
+                    for (int b = b0, r = base; b < b0 + images; b++) {
+                        for (int oy = 0; oy < outH; oy++, r += outW) {
+                            int iy = oy * strideH - padTop + ky;
+                            if (iy < 0 || iy >= height || lo > hi) {
+                                Arrays.fill(cols, r, r + outW, 0f);
+                                continue;
                             }
-                        } else {
-                            for (int kx = 0; kx < kernelW; kx++) {
-                                int ix = ix0 + kx;
-                                int d = dst + kx * channels;
-                                if (ix < 0 || ix >= width) {
-                                    Arrays.fill(cols, d, d + channels, 0f);
-                                } else {
-                                    System.arraycopy(x, ((b * height + iy) * width + ix) * channels, cols, d, channels);
-                                }
+                            Arrays.fill(cols, r, r + lo, 0f);
+                            int src = ((b * height + iy) * width + lo * strideW - padLeft + kx) * channels + c;
+                            int step = strideW * channels;
+                            for (int ox = lo; ox <= hi; ox++, src += step) {
+                                cols[r + ox] = x[src];
+                            }
+                            Arrays.fill(cols, r + hi + 1, r + outW, 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds the patch gradients in {@link #cols}, (patch, rows) as {@link #im2col} wrote them, to images [b0, b0 + images) of gx. */
+    private void col2im(float[] gx, int b0, int images, int rows) {
+        for (int ky = 0; ky < kernelH; ky++) {
+            for (int kx = 0; kx < kernelW; kx++) {
+                int lo = firstInside(kx);
+                int hi = lastInside(kx);
+                for (int c = 0; c < channels; c++) {
+                    int base = ((ky * kernelW + kx) * channels + c) * rows;
+                    for (int b = b0, r = base; b < b0 + images; b++) {
+                        for (int oy = 0; oy < outH; oy++, r += outW) {
+                            int iy = oy * strideH - padTop + ky;
+                            if (iy < 0 || iy >= height) {
+                                continue;
+                            }
+                            int dst = ((b * height + iy) * width + lo * strideW - padLeft + kx) * channels + c;
+                            int step = strideW * channels;
+                            for (int ox = lo; ox <= hi; ox++, dst += step) {
+                                gx[dst] += cols[r + ox];
                             }
                         }
                     }
@@ -274,30 +305,16 @@ public final class Conv2D extends AbstractLayer {
         }
     }
 
-    /** Adds the patch gradients in {@link #cols} to images [b0, b0 + images) of gx. */
-    private void col2im(float[] gx, int b0, int images) {
-        int imageSize = height * width * channels;
-        int row = 0;
-        for (int b = b0; b < b0 + images; b++) {
-            for (int oy = 0; oy < outH; oy++) {
-                for (int ox = 0; ox < outW; ox++, row++) {
-                    int src = row * patch;
-                    for (int ky = 0; ky < kernelH; ky++) {
-                        int iy = oy * strideH - padTop + ky;
-                        for (int kx = 0; kx < kernelW; kx++, src += channels) {
-                            int ix = ox * strideW - padLeft + kx;
-                            if (iy < 0 || iy >= height || ix < 0 || ix >= width) {
-                                continue;
-                            }
-                            int d = ((b * height + iy) * width + ix) * channels;
-                            for (int c = 0; c < channels; c++) {
-                                gx[d + c] += cols[src + c];
-                            }
-                        }
-                    }
-                }
-            }
-        }
+    /** The first output column whose kernel column kx reads inside the image: ox·sw − padLeft + kx ≥ 0. */
+    private int firstInside(int kx) {
+        int need = padLeft - kx;
+        return need <= 0 ? 0 : (need + strideW - 1) / strideW;
+    }
+
+    /** The last output column whose kernel column kx reads inside the image: ox·sw − padLeft + kx ≤ width − 1; may be below firstInside. */
+    private int lastInside(int kx) {
+        int limit = width - 1 + padLeft - kx;
+        return limit < 0 ? -1 : Math.min(outW - 1, limit / strideW);
     }
 
     /** Checks x (B, height, width, channels) against out (B, OH, OW, filters); returns B; allocates nothing. */

@@ -301,4 +301,56 @@ class Conv2DTest {
         }
         return m;
     }
+
+    /**
+     * A batch too large for one chunk of patches (5 images of 64×64×8 with a 3×3 kernel: 2.9 M patch
+     * values, chunks of 3 images) gives what each image gives alone: the same outputs and input
+     * gradients, and kernel and bias gradients that sum the images'.
+     */
+    @Test
+    void chunkedBatchMatchesImagesOneByOne() {
+        Random r = new Random(8);
+        int b = 5;
+        Conv2D conv = new Conv2D("c", 64, 64, 8, 4, 3, 3, 1, 1, Padding.SAME, Activation.RELU);
+        conv.initialize(r);
+        Tensor x = Tensor.randn(r, b, 64, 64, 8);
+        Tensor g = Tensor.randn(r, b, 64, 64, 4);
+        Tensor out = Tensor.zeros(b, 64, 64, 4);
+        Tensor gx = Tensor.zeros(b, 64, 64, 8);
+        conv.forward(x, out);
+        Tensor gCopy = g.copy();
+        conv.backward(x, out, gCopy, gx);
+        float[] kernelGrad = conv.parameters().get(0).grad().toArray();
+        float[] biasGrad = conv.parameters().get(1).grad().toArray();
+
+        int image = 64 * 64 * 8;
+        int outImage = 64 * 64 * 4;
+        float[] kernelSum = new float[kernelGrad.length];
+        float[] biasSum = new float[biasGrad.length];
+        for (int i = 0; i < b; i++) {
+            conv.parameters().forEach(p -> p.grad().fill(0f));
+            Tensor xi = Tensor.of(java.util.Arrays.copyOfRange(x.buffer(), i * image, (i + 1) * image), 1, 64, 64, 8);
+            Tensor gi = Tensor.of(java.util.Arrays.copyOfRange(g.buffer(), i * outImage, (i + 1) * outImage), 1, 64, 64, 4);
+            Tensor oi = Tensor.zeros(1, 64, 64, 4);
+            Tensor gxi = Tensor.zeros(1, 64, 64, 8);
+            conv.forward(xi, oi);
+            conv.backward(xi, oi, gi, gxi);
+            assertArrayEquals(oi.buffer(), java.util.Arrays.copyOfRange(out.buffer(), i * outImage, (i + 1) * outImage), 0f);
+            assertArrayEquals(gxi.buffer(), java.util.Arrays.copyOfRange(gx.buffer(), i * image, (i + 1) * image), 0f);
+            float[] kg = conv.parameters().get(0).grad().buffer();
+            float[] bg = conv.parameters().get(1).grad().buffer();
+            for (int j = 0; j < kg.length; j++) {
+                kernelSum[j] += kg[j];
+            }
+            for (int j = 0; j < bg.length; j++) {
+                biasSum[j] += bg[j];
+            }
+        }
+        for (int j = 0; j < kernelGrad.length; j++) {
+            assertEquals(kernelSum[j], kernelGrad[j], 1e-4 * (1 + Math.abs(kernelSum[j])), "kernel grad " + j);
+        }
+        for (int j = 0; j < biasGrad.length; j++) {
+            assertEquals(biasSum[j], biasGrad[j], 1e-4 * (1 + Math.abs(biasSum[j])), "bias grad " + j);
+        }
+    }
 }
