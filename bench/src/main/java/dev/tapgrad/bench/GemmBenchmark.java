@@ -29,7 +29,7 @@ public class GemmBenchmark {
     /** The shapes: the n = 512, then each workload's products (see bench/README.md). */
     public static final String[] SHAPES = {
         "512x512x512:NN", "256x256x256:NN", "1024x1024x1024:NN",
-        "128x512x784:NN", "784x512x128:TN", "128x784x512:NT", // MLP 784-512: forward, dW, dx
+        "128x512x784:NN", "784x512x128:TN", "128x784x512:NT", // MLP 784-512: forward, dW, (dx)
         "128x512x512:NN", "512x512x128:TN", "128x512x512:NT", // MLP 512-512
         "4056x32x9:NN", "9x32x4056:TN",                       // conv as im2col + GEMM, one chunk
         "128x10x21632:NN", "21632x10x128:TN",                 // CNN head, batch 128
