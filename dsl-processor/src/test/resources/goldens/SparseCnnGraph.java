@@ -13,6 +13,7 @@ import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Conv2D;
 import dev.tapgrad.runtime.layers.Dense;
@@ -40,6 +41,12 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
   private final List<Parameter> parameters;
 
   private final Steps steps = new Steps();
+
+  /**
+   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
+   * first batch; open while a step runs.
+   */
+  private final Workspace workspace = new Workspace();
 
   /**
    * The batch size the buffers below are allocated for; -1 before the first batch.
@@ -150,8 +157,9 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     batch = size;
     conv1Out = Tensor.zeros(size, 26, 26, 32);
     conv1Grad = Tensor.zeros(size, 26, 26, 32);
-    flatOut = Tensor.zeros(size, 21632);
-    flatGrad = Tensor.zeros(size, 21632);
+    // flat is a view: flattening copies nothing, and its gradient lands in conv1's
+    flatOut = flat.view(conv1Out);
+    flatGrad = flat.view(conv1Grad);
     outOut = Tensor.zeros(size, 10);
     outGrad = Tensor.zeros(size, 10);
   }
@@ -164,7 +172,7 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     // conv1 (Conv2D): (B, 28, 28, 1) -> (B, 26, 26, 32)
     conv1.forward(x, conv1Out);
     // flat (Flatten): (B, 26, 26, 32) -> (B, 21632)
-    flat.forward(conv1Out, flatOut);
+    // nothing to compute: flatOut is a view of conv1Out
     // out (Dense): (B, 21632) -> (B, 10)
     out.forward(flatOut, outOut);
   }
@@ -175,17 +183,16 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero
-    parameters.forEach(Parameter::zeroGrad);
+    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
+    for (int i = 0; i < parameters.size(); i++) {
+      parameters.get(i).zeroGrad();
+    }
     conv1Grad.fill(0f);
-    flatGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: categorical_crossentropy
     terms[0] = Losses.categoricalCrossentropy(y, outOut, outGrad, 1.0);
     // out
     out.backward(flatOut, outOut, outGrad, flatGrad);
-    // flat
-    flat.backward(flatGrad, conv1Grad);
     // sparsity, tapped at conv1: adds 0.01 · its gradient
     terms[1] = sparsityWithGradient(conv1Out, conv1Grad, 0.01);
     // conv1
@@ -214,7 +221,7 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     Tensor t1 = Ops.abs(conv1);
     Tensor t2 = Ops.mean(t1);
     // reverse: the gradient of weight · sparsity, one adjoint per op, last op first
-    Tensor dT2 = Tensor.scalar(weight);
+    Tensor dT2 = workspace.scalar(weight);
     Tensor dT1 = Ops.meanAdjoint(t1, t2, dT2);
     Tensor dConv1 = Ops.absAdjoint(conv1, t1, dT1);
     conv1Grad.addInPlace(dConv1);
@@ -267,15 +274,25 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
 
     @Override
     public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      backward(x, y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        backward(x, y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 
     @Override
     public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      losses(y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        losses(y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 

@@ -14,6 +14,7 @@ import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.ShapeOps;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.loss.Losses;
@@ -39,6 +40,12 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
   private final List<Parameter> parameters;
 
   private final Steps steps = new Steps();
+
+  /**
+   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
+   * first batch; open while a step runs.
+   */
+  private final Workspace workspace = new Workspace();
 
   /**
    * The batch size the buffers below are allocated for; -1 before the first batch.
@@ -159,8 +166,10 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero
-    parameters.forEach(Parameter::zeroGrad);
+    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
+    for (int i = 0; i < parameters.size(); i++) {
+      parameters.get(i).zeroGrad();
+    }
     hiddenGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: mse
@@ -197,7 +206,7 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
     Tensor t3 = ShapeOps.matmul(unit, t2);
     Tensor t4 = Ops.mean(t3);
     // reverse: the gradient of weight · diversity, one adjoint per op, last op first
-    Tensor dT4 = Tensor.scalar(weight);
+    Tensor dT4 = workspace.scalar(weight);
     Tensor dT3 = Ops.meanAdjoint(t3, t4, dT4);
     Tensor dUnit = ShapeOps.matmulAdjointA(unit, t2, t3, dT3);
     Tensor dT2 = ShapeOps.matmulAdjointB(unit, t2, t3, dT3);
@@ -253,15 +262,25 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
 
     @Override
     public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      backward(x, y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        backward(x, y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 
     @Override
     public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      losses(y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        losses(y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 

@@ -12,6 +12,7 @@ import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.loss.Losses;
@@ -37,6 +38,12 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
   private final List<Parameter> parameters;
 
   private final Steps steps = new Steps();
+
+  /**
+   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
+   * first batch; open while a step runs.
+   */
+  private final Workspace workspace = new Workspace();
 
   /**
    * The batch size the buffers below are allocated for; -1 before the first batch.
@@ -174,8 +181,10 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero
-    parameters.forEach(Parameter::zeroGrad);
+    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
+    for (int i = 0; i < parameters.size(); i++) {
+      parameters.get(i).zeroGrad();
+    }
     hiddenGrad.fill(0f);
     intermediateGrad.fill(0f);
     outGrad.fill(0f);
@@ -213,7 +222,7 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
     Tensor t1 = Ops.square(act);
     Tensor t2 = Ops.mean(t1);
     // reverse: the gradient of weight · reg, one adjoint per op, last op first
-    Tensor dT2 = Tensor.scalar(weight);
+    Tensor dT2 = workspace.scalar(weight);
     Tensor dT1 = Ops.meanAdjoint(t1, t2, dT2);
     Tensor dAct = Ops.squareAdjoint(act, t1, dT1);
     actGrad.addInPlace(dAct);
@@ -266,15 +275,25 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
 
     @Override
     public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      backward(x, y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        backward(x, y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 
     @Override
     public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      losses(y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        losses(y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 

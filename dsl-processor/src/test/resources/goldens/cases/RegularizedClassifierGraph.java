@@ -13,6 +13,7 @@ import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.train.CompiledGraph;
@@ -37,6 +38,12 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
   private final List<Parameter> parameters;
 
   private final Steps steps = new Steps();
+
+  /**
+   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
+   * first batch; open while a step runs.
+   */
+  private final Workspace workspace = new Workspace();
 
   /**
    * The batch size the buffers below are allocated for; -1 before the first batch.
@@ -174,8 +181,10 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero
-    parameters.forEach(Parameter::zeroGrad);
+    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
+    for (int i = 0; i < parameters.size(); i++) {
+      parameters.get(i).zeroGrad();
+    }
     hiddenGrad.fill(0f);
     intermediateGrad.fill(0f);
     outGrad.fill(0f);
@@ -217,7 +226,7 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
     Tensor t6 = Ops.scale(0.1, t5);
     Tensor t7 = Ops.add(t3, t6);
     // reverse: the gradient of weight · loss, one adjoint per op, last op first
-    Tensor dT7 = Tensor.scalar(weight);
+    Tensor dT7 = workspace.scalar(weight);
     Tensor dT3 = Ops.addAdjointA(t3, t6, t7, dT7);
     Tensor dT6 = Ops.addAdjointB(t3, t6, t7, dT7);
     Tensor dT5 = Ops.scaleAdjoint(0.1, t5, t6, dT6);
@@ -275,15 +284,25 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
 
     @Override
     public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      backward(x, y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        backward(x, y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 
     @Override
     public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      losses(y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        losses(y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 

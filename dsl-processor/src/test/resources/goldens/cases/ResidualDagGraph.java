@@ -12,6 +12,7 @@ import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Add;
 import dev.tapgrad.runtime.layers.Concatenate;
@@ -39,6 +40,12 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
   private final List<Parameter> parameters;
 
   private final Steps steps = new Steps();
+
+  /**
+   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
+   * first batch; open while a step runs.
+   */
+  private final Workspace workspace = new Workspace();
 
   /**
    * The batch size the buffers below are allocated for; -1 before the first batch.
@@ -230,8 +237,10 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero
-    parameters.forEach(Parameter::zeroGrad);
+    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
+    for (int i = 0; i < parameters.size(); i++) {
+      parameters.get(i).zeroGrad();
+    }
     aGrad.fill(0f);
     bGrad.fill(0f);
     skipGrad.fill(0f);
@@ -284,7 +293,7 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
     Tensor t5 = Ops.mean(t4);
     Tensor t6 = Ops.add(t3, t5);
     // reverse: the gradient of weight · both, one adjoint per op, last op first
-    Tensor dT6 = Tensor.scalar(weight);
+    Tensor dT6 = workspace.scalar(weight);
     Tensor dT3 = Ops.addAdjointA(t3, t5, t6, dT6);
     Tensor dT5 = Ops.addAdjointB(t3, t5, t6, dT6);
     Tensor dT4 = Ops.meanAdjoint(t4, t5, dT5);
@@ -342,15 +351,25 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
 
     @Override
     public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      backward(x, y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        backward(x, y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 
     @Override
     public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      forward(x);
-      losses(y, terms);
+      workspace.open();
+      try {
+        forward(x);
+        losses(y, terms);
+      } finally {
+        workspace.close();
+      }
       return outOut;
     }
 

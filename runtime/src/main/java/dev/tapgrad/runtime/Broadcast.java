@@ -13,7 +13,7 @@ final class Broadcast {
     /** The broadcast shape of {@code a} and {@code b}, aligned at the trailing dimensions. */
     static int[] shape(int[] a, int[] b) {
         int rank = Math.max(a.length, b.length);
-        int[] out = new int[rank];
+        int[] out = Workspace.ints(rank); // scratch: tensors copy the shapes they are made with
         for (int i = 0; i < rank; i++) {
             int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
             int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
@@ -28,29 +28,32 @@ final class Broadcast {
 
     /** {@code f(a, b)} elementwise with broadcasting. */
     static Tensor apply(Tensor a, Tensor b, DoubleBinaryOperator f) {
-        int[] shape = shape(a.shape(), b.shape());
-        Tensor out = Tensor.zeros(shape);
-        float[] o = out.buffer();
         float[] x = a.buffer();
         float[] y = b.buffer();
         if (a.sameShape(b)) {
+            // Every value is written, and no shape array is made: the common case allocates nothing in a step.
+            Tensor out = Workspace.uninitialized(a.dims());
+            float[] o = out.buffer();
             for (int i = 0; i < o.length; i++) {
                 o[i] = (float) f.applyAsDouble(x[i], y[i]);
             }
             return out;
         }
+        int[] shape = shape(a.dims(), b.dims());
+        Tensor out = Workspace.uninitialized(shape);
+        float[] o = out.buffer();
         if (o.length == 0) {
             return out;
         }
         // Row by row along the last axis, where each operand's stride is 0 or 1; the odometer over
         // the leading axes turns once per row rather than once per value.
         int rank = shape.length;
-        int[] sa = strides(a.shape(), shape);
-        int[] sb = strides(b.shape(), shape);
+        int[] sa = strides(a.dims(), shape);
+        int[] sb = strides(b.dims(), shape);
         int inner = shape[rank - 1];
         int stepA = sa[rank - 1];
         int stepB = sb[rank - 1];
-        int[] idx = new int[rank];
+        int[] idx = Workspace.ints(rank);
         for (int row = 0, off = 0; off < o.length; row++, off += inner) {
             int ia = 0;
             int ib = 0;
@@ -68,11 +71,11 @@ final class Broadcast {
 
     /** Sums {@code g} (shaped like the broadcast result) over the dimensions {@code shape} was broadcast along. */
     static Tensor reduceTo(Tensor g, int[] shape) {
-        if (Arrays.equals(g.shape(), shape)) {
+        if (Arrays.equals(g.dims(), shape)) {
             return g;
         }
-        int[] full = g.shape();
-        Tensor out = Tensor.zeros(shape);
+        int[] full = g.dims();
+        Tensor out = Workspace.zeros(shape);
         float[] o = out.buffer();
         float[] src = g.buffer();
         if (src.length == 0) {
@@ -86,7 +89,7 @@ final class Broadcast {
         int[] s = strides(shape, full);
         int inner = full[rank - 1];
         int step = s[rank - 1];
-        int[] idx = new int[rank];
+        int[] idx = Workspace.ints(rank);
         for (int off = 0; off < src.length; off += inner) {
             int j = 0;
             for (int d = 0; d < rank - 1; d++) {
@@ -102,7 +105,7 @@ final class Broadcast {
 
     /** Strides of {@code shape} seen as broadcast to {@code target}: 0 along broadcast dimensions. */
     private static int[] strides(int[] shape, int[] target) {
-        int[] st = new int[target.length];
+        int[] st = Workspace.ints(target.length); // zeros: leading broadcast axes keep stride 0
         int offset = target.length - shape.length;
         int stride = 1;
         for (int d = shape.length - 1; d >= 0; d--) {

@@ -68,13 +68,13 @@ public class ElementwiseOps {
 
     /** Adjoint of {@link #div} with respect to {@code a}: {@code g / b}, reduced to a's shape. */
     public static Tensor divAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(Broadcast.apply(g, b, (x, y) -> x / y), a.shape());
+        return Broadcast.reduceTo(Broadcast.apply(g, b, (x, y) -> x / y), a.dims());
     }
 
     /** Adjoint of {@link #div} with respect to {@code b}: {@code -g · a / b²}, reduced to b's shape. */
     public static Tensor divAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
         Tensor ratio = Broadcast.apply(a, b, (x, y) -> x / ((double) y * y));
-        return Broadcast.reduceTo(Broadcast.apply(g, ratio, (x, y) -> -x * y), b.shape());
+        return Broadcast.reduceTo(Broadcast.apply(g, ratio, (x, y) -> -x * y), b.dims());
     }
 
     /**

@@ -21,14 +21,17 @@ public final class Fit {
     private final Dataset validation;
     private final long seed;
     private final boolean verbose;
+    private final BatchListener listener;
 
-    private Fit(int epochs, int batchSize, Optimizer optimizer, Dataset validation, long seed, boolean verbose) {
+    private Fit(int epochs, int batchSize, Optimizer optimizer, Dataset validation, long seed, boolean verbose,
+            BatchListener listener) {
         this.epochs = epochs;
         this.batchSize = batchSize;
         this.optimizer = optimizer;
         this.validation = validation;
         this.seed = seed;
         this.verbose = verbose;
+        this.listener = listener;
     }
 
     /**
@@ -40,7 +43,7 @@ public final class Fit {
         if (epochs < 1) {
             throw new IllegalArgumentException("Fit.epochs: need at least 1 epoch, got " + epochs);
         }
-        return new Fit(epochs, 32, Adam.lr(1e-3), null, 0L, true);
+        return new Fit(epochs, 32, Adam.lr(1e-3), null, 0L, true, null);
     }
 
     /**
@@ -52,29 +55,40 @@ public final class Fit {
         if (batchSize < 1) {
             throw new IllegalArgumentException("Fit.batchSize: need at least 1 example per batch, got " + batchSize);
         }
-        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose);
+        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose, listener);
     }
 
     /** The optimizer; its state (moments, velocities) starts fresh in each {@code fit}. */
     public Fit optimizer(Optimizer optimizer) {
         Objects.requireNonNull(optimizer, "Fit.optimizer: pass an optimizer such as Adam.lr(1e-3)");
-        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose);
+        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose, listener);
     }
 
     /** Data evaluated after each epoch, reported as {@code val_}-prefixed keys in {@link History}. */
     public Fit validation(Dataset validation) {
         Objects.requireNonNull(validation, "Fit.validation: pass a Dataset");
-        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose);
+        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose, listener);
     }
 
     /** Seed of the per-epoch shuffle (epoch e uses {@code new Random(seed + e)}), so runs repeat. */
     public Fit seed(long seed) {
-        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose);
+        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose, listener);
     }
 
     /** Whether to show a progress bar and a line per epoch on standard error. */
     public Fit verbose(boolean verbose) {
-        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose);
+        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose, listener);
+    }
+
+    /** Calls {@code listener} after every batch's optimizer step (replacing any earlier one). */
+    public Fit onBatchEnd(BatchListener listener) {
+        Objects.requireNonNull(listener, "Fit.onBatchEnd: pass a listener, e.g. (epoch, batch, terms) -> { }");
+        return new Fit(epochs, batchSize, optimizer, validation, seed, verbose, listener);
+    }
+
+    /** The batch listener, if any. */
+    public Optional<BatchListener> batchListener() {
+        return Optional.ofNullable(listener);
     }
 
     /** Number of epochs. */

@@ -34,9 +34,9 @@ final class LossKernels {
         float[] t = pr.t;
         float[] p = pr.p;
         int n = pr.size;
-        double[] tb = new double[Math.min(n, BLOCK)];
-        double[] pb = new double[tb.length];
-        Tensor grad = wrt == null ? null : Tensor.zeros(pr.shape);
+        double[] tb = Workspace.doubles(Math.min(n, BLOCK));
+        double[] pb = Workspace.doubles(tb.length);
+        Tensor grad = wrt == null ? null : Workspace.zeros(pr.shape);
         double factor = wrt == null ? 0 : g.item() / pr.rows;
         double total = 0;
         for (int i0 = 0, it = 0, ip = 0; i0 < n; i0 += BLOCK) {
@@ -67,7 +67,7 @@ final class LossKernels {
                 }
             }
         }
-        return wrt == null ? Tensor.scalar(total / pr.rows) : reduce(grad, wrt, pr.yTrue, pr.yPred);
+        return wrt == null ? Workspace.newScalar(total / pr.rows) : reduce(grad, wrt, pr.yTrue, pr.yPred);
     }
 
     /** Mean of {@code (t − p)²} over every element. */
@@ -84,7 +84,7 @@ final class LossKernels {
         float[] y = pr.full(pr.t, pr.tPeriod);
         float[] p = pr.full(pr.p, pr.pPeriod);
         int classes = pr.classes;
-        Tensor grad = wrt == null ? null : Tensor.zeros(pr.shape);
+        Tensor grad = wrt == null ? null : Workspace.zeros(pr.shape);
         double factor = wrt == null ? 0 : g.item() / pr.rows;
         double total = 0;
         for (int r = 0; r < pr.rows; r++) {
@@ -111,7 +111,7 @@ final class LossKernels {
                 }
             }
         }
-        return wrt == null ? Tensor.scalar(total / pr.rows) : reduce(grad, wrt, yTrue, yPred);
+        return wrt == null ? Workspace.newScalar(total / pr.rows) : reduce(grad, wrt, yTrue, yPred);
     }
 
     /** dLoss/dq of one class: −y/c where the clip passes q through (boundaries included, as torch.clamp). */
@@ -137,10 +137,10 @@ final class LossKernels {
             for (int i = 0; i < pr.size; i++) {
                 total += f.applyAsDouble(t[i], p[i]);
             }
-            return Tensor.scalar(total / divisor);
+            return Workspace.newScalar(total / divisor);
         }
         double factor = g.item() / divisor;
-        Tensor grad = Tensor.zeros(pr.shape);
+        Tensor grad = Workspace.zeros(pr.shape);
         float[] out = grad.buffer();
         for (int i = 0; i < pr.size; i++) {
             out[i] = (float) (df.applyAsDouble(t[i], p[i]) * factor);
@@ -149,7 +149,7 @@ final class LossKernels {
     }
 
     private static Tensor reduce(Tensor grad, Wrt wrt, Tensor yTrue, Tensor yPred) {
-        return Broadcast.reduceTo(grad, (wrt == Wrt.TRUE ? yTrue : yPred).shape());
+        return Broadcast.reduceTo(grad, (wrt == Wrt.TRUE ? yTrue : yPred).dims());
     }
 
     /**
@@ -159,12 +159,25 @@ final class LossKernels {
      * is not copied: {@code t} or {@code p} is its buffer, read with index {@code i mod period}.
      * Any other broadcast is materialised (period = size).
      */
-    private record Pair(Tensor yTrue, Tensor yPred, float[] t, int tPeriod, float[] p, int pPeriod, int[] shape,
-            int size, int rows, int classes) {
+    private static final class Pair {
+        /** One per thread, refilled by every {@link #of}: a loss holds one pair at a time, and a step allocates none. */
+        private static final ThreadLocal<Pair> REUSED = ThreadLocal.withInitial(Pair::new);
+
+        Tensor yTrue;
+        Tensor yPred;
+        float[] t;
+        int tPeriod;
+        float[] p;
+        int pPeriod;
+        int[] shape;
+        int size;
+        int rows;
+        int classes;
+
         static Pair of(String op, Tensor yTrue, Tensor yPred, boolean needsClasses) {
             int[] shape;
             try {
-                shape = Broadcast.shape(yTrue.shape(), yPred.shape());
+                shape = Broadcast.shape(yTrue.dims(), yPred.dims());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(op + "(yTrue " + Arrays.toString(yTrue.shape()) + ", yPred "
                         + Arrays.toString(yPred.shape()) + "): the shapes do not broadcast", e);
@@ -180,13 +193,23 @@ final class LossKernels {
             int rows = classes == 0 ? 0 : size / classes;
             Tensor t = repeats(yTrue, shape) ? yTrue : OpSupport.broadcastTo(yTrue, shape);
             Tensor p = repeats(yPred, shape) ? yPred : OpSupport.broadcastTo(yPred, shape);
-            return new Pair(yTrue, yPred, t.buffer(), Math.max(1, t.size()), p.buffer(), Math.max(1, p.size()),
-                    shape, size, Math.max(rows, 1), classes);
+            Pair pair = REUSED.get();
+            pair.yTrue = yTrue;
+            pair.yPred = yPred;
+            pair.t = t.buffer();
+            pair.tPeriod = Math.max(1, t.size());
+            pair.p = p.buffer();
+            pair.pPeriod = Math.max(1, p.size());
+            pair.shape = shape;
+            pair.size = size;
+            pair.rows = Math.max(rows, 1);
+            pair.classes = classes;
+            return pair;
         }
 
         /** Whether x's values, repeated, are x broadcast to {@code shape}. */
         private static boolean repeats(Tensor x, int[] shape) {
-            int[] own = x.shape();
+            int[] own = x.dims();
             int lead = 0;
             while (lead < own.length && own[lead] == 1) {
                 lead++;
@@ -208,7 +231,7 @@ final class LossKernels {
             if (period == size || size == 0) {
                 return values;
             }
-            float[] out = new float[size];
+            float[] out = Workspace.floats(size);
             for (int i = 0; i < size; i += period) {
                 System.arraycopy(values, 0, out, i, period);
             }

@@ -2,7 +2,6 @@ package dev.tapgrad.runtime;
 
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
-import dev.tapgrad.runtime.OpSupport.AxisView;
 import java.util.Arrays;
 
 /**
@@ -29,18 +28,22 @@ public class LossOps extends ShapeOps {
 
     /** Adjoint of {@link #softmax}: {@code out · (g − Σ g·out)} per row. */
     public static Tensor softmaxAdjoint(Tensor x, Tensor out, Tensor g) {
-        AxisView v = AxisView.last("softmax", x.shape());
-        Tensor d = Tensor.zeros(x.shape());
+        int[] vs = x.dims();
+        int va = OpSupport.lastAxis("softmax", vs);
+        int vOuter = OpSupport.outer(vs, va);
+        int vN = vs[va];
+        int vInner = OpSupport.inner(vs, va);
+        Tensor d = Workspace.zeros(x.dims());
         float[] o = out.buffer();
         float[] gv = g.buffer();
         float[] dv = d.buffer();
-        for (int r = 0; r < v.outer(); r++) {
-            int off = r * v.n();
+        for (int r = 0; r < vOuter; r++) {
+            int off = r * vN;
             double dot = 0;
-            for (int j = 0; j < v.n(); j++) {
+            for (int j = 0; j < vN; j++) {
                 dot += (double) gv[off + j] * o[off + j];
             }
-            for (int j = 0; j < v.n(); j++) {
+            for (int j = 0; j < vN; j++) {
                 dv[off + j] = (float) (o[off + j] * (gv[off + j] - dot));
             }
         }
@@ -55,18 +58,22 @@ public class LossOps extends ShapeOps {
 
     /** Adjoint of {@link #logSoftmax}: {@code g − exp(out) · Σ g} per row. */
     public static Tensor logSoftmaxAdjoint(Tensor x, Tensor out, Tensor g) {
-        AxisView v = AxisView.last("logSoftmax", x.shape());
-        Tensor d = Tensor.zeros(x.shape());
+        int[] vs = x.dims();
+        int va = OpSupport.lastAxis("logSoftmax", vs);
+        int vOuter = OpSupport.outer(vs, va);
+        int vN = vs[va];
+        int vInner = OpSupport.inner(vs, va);
+        Tensor d = Workspace.zeros(x.dims());
         float[] o = out.buffer();
         float[] gv = g.buffer();
         float[] dv = d.buffer();
-        for (int r = 0; r < v.outer(); r++) {
-            int off = r * v.n();
+        for (int r = 0; r < vOuter; r++) {
+            int off = r * vN;
             double total = 0;
-            for (int j = 0; j < v.n(); j++) {
+            for (int j = 0; j < vN; j++) {
                 total += gv[off + j];
             }
-            for (int j = 0; j < v.n(); j++) {
+            for (int j = 0; j < vN; j++) {
                 dv[off + j] = (float) (gv[off + j] - Math.exp(o[off + j]) * total);
             }
         }
@@ -74,17 +81,21 @@ public class LossOps extends ShapeOps {
     }
 
     private static Tensor lastAxis(String op, Tensor x, boolean log) {
-        AxisView v = AxisView.last(op, x.shape());
-        Tensor out = Tensor.zeros(x.shape());
+        int[] vs = x.dims();
+        int va = OpSupport.lastAxis(op, vs);
+        int vOuter = OpSupport.outer(vs, va);
+        int vN = vs[va];
+        int vInner = OpSupport.inner(vs, va);
+        Tensor out = Workspace.zeros(x.dims());
         float[] in = x.buffer();
         float[] o = out.buffer();
-        int n = v.n();
+        int n = vN;
         // Each row is first widened into e, then exp'd there: each exp once per value (kept in
         // double for the division), and reading doubles, because a float-to-double conversion
         // feeding Math.exp directly chains each exp to the previous one. Softmax runs on every
         // LSTM state of a batch; this made it three times faster. Same values as before.
-        double[] e = new double[n];
-        for (int r = 0; r < v.outer(); r++) {
+        double[] e = Workspace.doubles(n);
+        for (int r = 0; r < vOuter; r++) {
             int off = r * n;
             for (int j = 0; j < n; j++) {
                 e[j] = in[off + j];
@@ -135,25 +146,27 @@ public class LossOps extends ShapeOps {
      * then a constant).
      */
     public static Tensor l2NormalizeAdjoint(Tensor x, int axis, Tensor out, Tensor g) {
-        int a = OpSupport.axis("l2Normalize", x.shape(), axis);
-        AxisView v = AxisView.of(x.shape(), a);
-        Tensor d = Tensor.zeros(x.shape());
+        int a = OpSupport.axis("l2Normalize", x.dims(), axis);
+        int vOuter = OpSupport.outer(x.dims(), a);
+        int vN = x.dims()[a];
+        int vInner = OpSupport.inner(x.dims(), a);
+        Tensor d = Workspace.zeros(x.dims());
         float[] xv = x.buffer();
         float[] gv = g.buffer();
         float[] dv = d.buffer();
-        for (int o = 0; o < v.outer(); o++) {
-            for (int i = 0; i < v.inner(); i++) {
+        for (int o = 0; o < vOuter; o++) {
+            for (int i = 0; i < vInner; i++) {
                 double n = 0;
                 double gx = 0;
-                for (int j = 0; j < v.n(); j++) {
-                    int k = v.index(o, j, i);
+                for (int j = 0; j < vN; j++) {
+                    int k = ((o * vN + j) * vInner + i);
                     n += (double) xv[k] * xv[k];
                     gx += (double) gv[k] * xv[k];
                 }
                 boolean floored = n <= LossKernels.L2_EPSILON;
                 double inv = 1 / Math.sqrt(floored ? LossKernels.L2_EPSILON : n);
-                for (int j = 0; j < v.n(); j++) {
-                    int k = v.index(o, j, i);
+                for (int j = 0; j < vN; j++) {
+                    int k = ((o * vN + j) * vInner + i);
                     dv[k] = (float) (floored ? gv[k] * inv : gv[k] * inv - xv[k] * gx * inv * inv * inv);
                 }
             }
@@ -163,19 +176,21 @@ public class LossOps extends ShapeOps {
 
     /** {@code 1/√max(Σ x², 1e-12)} along {@code axis}, kept with size 1. */
     private static Tensor inverseNorms(Tensor x, int axis) {
-        int a = OpSupport.axis("l2Normalize", x.shape(), axis);
-        AxisView v = AxisView.of(x.shape(), a);
-        Tensor out = Tensor.zeros(OpSupport.reducedShape(x.shape(), a, true));
+        int a = OpSupport.axis("l2Normalize", x.dims(), axis);
+        int vOuter = OpSupport.outer(x.dims(), a);
+        int vN = x.dims()[a];
+        int vInner = OpSupport.inner(x.dims(), a);
+        Tensor out = Workspace.zeros(OpSupport.reducedShape(x.dims(), a, true));
         float[] xv = x.buffer();
         float[] o = out.buffer();
-        for (int b = 0; b < v.outer(); b++) {
-            for (int i = 0; i < v.inner(); i++) {
+        for (int b = 0; b < vOuter; b++) {
+            for (int i = 0; i < vInner; i++) {
                 double n = 0;
-                for (int j = 0; j < v.n(); j++) {
-                    double val = xv[v.index(b, j, i)];
+                for (int j = 0; j < vN; j++) {
+                    double val = xv[((b * vN + j) * vInner + i)];
                     n += val * val;
                 }
-                o[b * v.inner() + i] = (float) (1 / Math.sqrt(Math.max(n, LossKernels.L2_EPSILON)));
+                o[b * vInner + i] = (float) (1 / Math.sqrt(Math.max(n, LossKernels.L2_EPSILON)));
             }
         }
         return out;
@@ -192,7 +207,7 @@ public class LossOps extends ShapeOps {
      */
     @Differentiable(adjoint = {"cosineSimilarityAdjointA", "cosineSimilarityAdjointB"}, shape = ShapeRule.REDUCE_AXIS)
     public static Tensor cosineSimilarity(Tensor a, Tensor b, int axis) {
-        int[] shape = Broadcast.shape(a.shape(), b.shape());
+        int[] shape = Broadcast.shape(a.dims(), b.dims());
         Tensor products = Broadcast.apply(l2Normalize(a, ownAxis(a, shape, axis)), l2Normalize(b, ownAxis(b, shape, axis)),
                 (x, y) -> x * y);
         return sum(products, axis, false);
@@ -210,12 +225,12 @@ public class LossOps extends ShapeOps {
 
     /** The gradient for {@code x} of {@code Σ l2n(x)·l2n(y)}: composed from the primitives' rules. */
     private static Tensor cosineAdjoint(Tensor x, Tensor y, int axis, Tensor g) {
-        int[] shape = Broadcast.shape(x.shape(), y.shape());
+        int[] shape = Broadcast.shape(x.dims(), y.dims());
         int ax = ownAxis(x, shape, axis);
         Tensor ux = l2Normalize(x, ax);
         Tensor uy = l2Normalize(y, ownAxis(y, shape, axis));
         Tensor gp = OpSupport.spread(g, shape, OpSupport.axis("cosineSimilarity", shape, axis));
-        Tensor gux = Broadcast.reduceTo(Broadcast.apply(gp, uy, (p, q) -> p * q), ux.shape());
+        Tensor gux = Broadcast.reduceTo(Broadcast.apply(gp, uy, (p, q) -> p * q), ux.dims());
         return l2NormalizeAdjoint(x, ax, ux, gux);
     }
 

@@ -5,7 +5,9 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * The shared mechanics of the op classes: elementwise maps, axis arithmetic, and a tensor seen as
- * {@code (outer, n, inner)} around one axis, which every reduction and every last-axis op uses.
+ * {@code (outer, n, inner)} around one axis (value {@code (o, j, i)} at {@code (o·n + j)·inner + i}),
+ * which every reduction and every last-axis op uses. Shapes computed here are workspace scratch
+ * (see {@link Workspace#ints}): use them, do not keep them.
  * Argument errors name the op and the shapes.
  */
 final class OpSupport {
@@ -13,7 +15,7 @@ final class OpSupport {
 
     /** {@code f(x)} elementwise, computed in double and stored as float. */
     static Tensor map(Tensor x, DoubleUnaryOperator f) {
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Workspace.uninitialized(x.dims());
         float[] o = out.buffer();
         float[] in = x.buffer();
         for (int i = 0; i < o.length; i++) {
@@ -33,14 +35,41 @@ final class OpSupport {
         return axis < 0 ? axis + rank : axis;
     }
 
+    /** Product of the dimensions before {@code axis}: how many blocks the axis repeats in. */
+    static int outer(int[] shape, int axis) {
+        int outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= shape[i];
+        }
+        return outer;
+    }
+
+    /** Product of the dimensions after {@code axis}: the stride of one step along it. */
+    static int inner(int[] shape, int axis) {
+        int inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        return inner;
+    }
+
+    /** The last axis of {@code shape}, which an op working along it needs; a scalar has none. */
+    static int lastAxis(String op, int[] shape) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException(op + " works along the last axis, but its argument is a scalar");
+        }
+        return shape.length - 1;
+    }
+
     /** {@code shape} without {@code axis}, or with it set to 1 when {@code keepDims}. */
     static int[] reducedShape(int[] shape, int axis, boolean keepDims) {
         if (keepDims) {
-            int[] out = shape.clone();
+            int[] out = Workspace.ints(shape.length);
+            System.arraycopy(shape, 0, out, 0, shape.length);
             out[axis] = 1;
             return out;
         }
-        int[] out = new int[shape.length - 1];
+        int[] out = Workspace.ints(shape.length - 1);
         for (int i = 0, j = 0; i < shape.length; i++) {
             if (i != axis) {
                 out[j++] = shape[i];
@@ -49,52 +78,23 @@ final class OpSupport {
         return out;
     }
 
-    /**
-     * A row-major tensor around one axis: {@code outer} blocks of {@code n} positions along the
-     * axis, each holding {@code inner} contiguous values; value {@code (o, j, i)} sits at
-     * {@code (o · n + j) · inner + i}, and its reduced value at {@code o · inner + i}.
-     */
-    record AxisView(int outer, int n, int inner) {
-        static AxisView of(int[] shape, int axis) {
-            int outer = 1;
-            int inner = 1;
-            for (int i = 0; i < axis; i++) {
-                outer *= shape[i];
-            }
-            for (int i = axis + 1; i < shape.length; i++) {
-                inner *= shape[i];
-            }
-            return new AxisView(outer, shape[axis], inner);
-        }
-
-        /** The view of the last axis; a tensor of rank 0 has none. */
-        static AxisView last(String op, int[] shape) {
-            if (shape.length == 0) {
-                throw new IllegalArgumentException(op + " works along the last axis, but its argument is a scalar");
-            }
-            return of(shape, shape.length - 1);
-        }
-
-        int index(int o, int j, int i) {
-            return (o * n + j) * inner + i;
-        }
-    }
-
     /** {@code t} broadcast to {@code shape} as a new tensor (NumPy rules). */
     static Tensor broadcastTo(Tensor t, int[] shape) {
-        return Broadcast.apply(t, Tensor.zeros(shape), (a, b) -> a);
+        return Broadcast.apply(t, Workspace.zeros(shape), (a, b) -> a);
     }
 
     /** {@code g}, shaped like a reduction of {@code shape} along {@code axis}, copied along that axis. */
     static Tensor spread(Tensor g, int[] shape, int axis) {
-        AxisView v = AxisView.of(shape, axis);
-        Tensor d = Tensor.zeros(shape);
+        int outer = outer(shape, axis);
+        int n = shape[axis];
+        int inner = inner(shape, axis);
+        Tensor d = Workspace.zeros(shape);
         float[] out = d.buffer();
         float[] gv = g.buffer();
-        for (int o = 0; o < v.outer(); o++) {
-            for (int j = 0; j < v.n(); j++) {
-                for (int i = 0; i < v.inner(); i++) {
-                    out[v.index(o, j, i)] = gv[o * v.inner() + i];
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < inner; i++) {
+                    out[(o * n + j) * inner + i] = gv[o * inner + i];
                 }
             }
         }

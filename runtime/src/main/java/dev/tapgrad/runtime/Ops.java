@@ -36,7 +36,7 @@ public final class Ops extends LossOps {
     @Differentiable(adjoint = "absAdjoint", shape = ShapeRule.SAME)
     public static Tensor abs(Tensor x) {
         // Explicit loops in the hot unary ops: a lambda through map would be a megamorphic call per value.
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Workspace.uninitialized(x.dims());
         float[] o = out.buffer();
         float[] in = x.buffer();
         for (int i = 0; i < o.length; i++) {
@@ -55,7 +55,7 @@ public final class Ops extends LossOps {
         // flip g's sign bit by x's, and keep only the sign when x is ±0. NaN in x and non-finite g
         // (rare, so predicted) take Math.signum. In float, g · sign(x) is exact, so this is the
         // broadcasting path's value bit for bit.
-        Tensor d = Tensor.zeros(x.shape());
+        Tensor d = Workspace.uninitialized(x.dims());
         float[] dv = d.buffer();
         float[] gv = g.buffer();
         float[] xv = x.buffer();
@@ -77,7 +77,7 @@ public final class Ops extends LossOps {
     /** Elementwise square. */
     @Differentiable(adjoint = "squareAdjoint", shape = ShapeRule.SAME)
     public static Tensor square(Tensor x) {
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Workspace.uninitialized(x.dims());
         float[] o = out.buffer();
         float[] in = x.buffer();
         for (int i = 0; i < o.length; i++) {
@@ -91,7 +91,7 @@ public final class Ops extends LossOps {
         if (!g.sameShape(x)) {
             return Broadcast.apply(g, x, (gv, xv) -> 2 * xv * gv);
         }
-        Tensor d = Tensor.zeros(x.shape());
+        Tensor d = Workspace.uninitialized(x.dims());
         float[] dv = d.buffer();
         float[] gv = g.buffer();
         float[] xv = x.buffer();
@@ -133,12 +133,12 @@ public final class Ops extends LossOps {
 
     /** Adjoint of {@link #add} with respect to {@code a}. */
     public static Tensor addAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(g, a.shape());
+        return Broadcast.reduceTo(g, a.dims());
     }
 
     /** Adjoint of {@link #add} with respect to {@code b}. */
     public static Tensor addAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(g, b.shape());
+        return Broadcast.reduceTo(g, b.dims());
     }
 
     /** Elementwise {@code a - b} with NumPy broadcasting. */
@@ -149,12 +149,12 @@ public final class Ops extends LossOps {
 
     /** Adjoint of {@link #sub} with respect to {@code a}. */
     public static Tensor subAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(g, a.shape());
+        return Broadcast.reduceTo(g, a.dims());
     }
 
     /** Adjoint of {@link #sub} with respect to {@code b}. */
     public static Tensor subAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(negate(g), b.shape());
+        return Broadcast.reduceTo(negate(g), b.dims());
     }
 
     /** Elementwise {@code a · b} with NumPy broadcasting. */
@@ -165,12 +165,12 @@ public final class Ops extends LossOps {
 
     /** Adjoint of {@link #mul} with respect to {@code a}: {@code g · b}, reduced to a's shape. */
     public static Tensor mulAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(Broadcast.apply(g, b, (x, y) -> x * y), a.shape());
+        return Broadcast.reduceTo(Broadcast.apply(g, b, (x, y) -> x * y), a.dims());
     }
 
     /** Adjoint of {@link #mul} with respect to {@code b}: {@code g · a}, reduced to b's shape. */
     public static Tensor mulAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(Broadcast.apply(g, a, (x, y) -> x * y), b.shape());
+        return Broadcast.reduceTo(Broadcast.apply(g, a, (x, y) -> x * y), b.dims());
     }
 
     // ---- full reductions --------------------------------------------------------------------
@@ -195,12 +195,12 @@ public final class Ops extends LossOps {
         for (; i < v.length; i++) {
             s0 += v[i];
         }
-        return Tensor.scalar((s0 + s1) + (s2 + s3));
+        return Workspace.newScalar((s0 + s1) + (s2 + s3));
     }
 
     /** Adjoint of {@link #sum}: {@code g} copied to every position of x. */
     public static Tensor sumAdjoint(Tensor x, Tensor out, Tensor g) {
-        Tensor d = Tensor.zeros(x.shape());
+        Tensor d = Workspace.uninitialized(x.dims());
         d.fill(g.item());
         return d;
     }
@@ -208,12 +208,12 @@ public final class Ops extends LossOps {
     /** Mean of every value, as a scalar (accumulated in double). */
     @Differentiable(adjoint = "meanAdjoint", shape = ShapeRule.SCALAR)
     public static Tensor mean(Tensor x) {
-        return Tensor.scalar(sum(x).item() / (double) Math.max(1, x.size()));
+        return Workspace.newScalar(sum(x).item() / (double) Math.max(1, x.size()));
     }
 
     /** Adjoint of {@link #mean}: {@code g / n} at every position of x. */
     public static Tensor meanAdjoint(Tensor x, Tensor out, Tensor g) {
-        Tensor d = Tensor.zeros(x.shape());
+        Tensor d = Workspace.uninitialized(x.dims());
         d.fill((float) (g.item() / (double) Math.max(1, x.size())));
         return d;
     }
@@ -221,7 +221,7 @@ public final class Ops extends LossOps {
     // ---- helpers ----------------------------------------------------------------------------
 
     private static Tensor negate(Tensor x) {
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Workspace.uninitialized(x.dims());
         float[] o = out.buffer();
         float[] in = x.buffer();
         for (int i = 0; i < o.length; i++) {
@@ -232,7 +232,7 @@ public final class Ops extends LossOps {
 
     /** {@code factor · x}, multiplied in double as the op is defined (the factor need not be a float). */
     private static Tensor times(double factor, Tensor x) {
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Workspace.uninitialized(x.dims());
         float[] o = out.buffer();
         float[] in = x.buffer();
         for (int i = 0; i < o.length; i++) {

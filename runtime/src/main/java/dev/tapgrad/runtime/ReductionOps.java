@@ -2,7 +2,6 @@ package dev.tapgrad.runtime;
 
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
-import dev.tapgrad.runtime.OpSupport.AxisView;
 import java.util.Arrays;
 
 /**
@@ -63,7 +62,7 @@ public class ReductionOps extends ElementwiseOps {
 
     /** Adjoint of {@link #sum(Tensor, int, boolean)}: {@code g} copied along the axis. */
     public static Tensor sumAxisAdjoint(Tensor x, int axis, boolean keepDims, Tensor out, Tensor g) {
-        return OpSupport.spread(g, x.shape(), OpSupport.axis("sum", x.shape(), axis));
+        return OpSupport.spread(g, x.dims(), OpSupport.axis("sum", x.dims(), axis));
     }
 
     /** Adjoint of {@link #sum(Tensor, int)}. */
@@ -85,9 +84,9 @@ public class ReductionOps extends ElementwiseOps {
 
     /** Adjoint of {@link #mean(Tensor, int, boolean)}: {@code g / n} copied along the axis of length n. */
     public static Tensor meanAxisAdjoint(Tensor x, int axis, boolean keepDims, Tensor out, Tensor g) {
-        int a = OpSupport.axis("mean", x.shape(), axis);
+        int a = OpSupport.axis("mean", x.dims(), axis);
         double n = Math.max(1, x.dim(a));
-        return OpSupport.map(OpSupport.spread(g, x.shape(), a), v -> v / n);
+        return OpSupport.map(OpSupport.spread(g, x.dims(), a), v -> v / n);
     }
 
     /** Adjoint of {@link #mean(Tensor, int)}. */
@@ -109,7 +108,7 @@ public class ReductionOps extends ElementwiseOps {
 
     /** Adjoint of {@link #max(Tensor, int, boolean)}: {@code g} split evenly among each maximum's positions. */
     public static Tensor maxAxisAdjoint(Tensor x, int axis, boolean keepDims, Tensor out, Tensor g) {
-        return extremeAdjoint(x, out, g, OpSupport.axis("max", x.shape(), axis));
+        return extremeAdjoint(x, out, g, OpSupport.axis("max", x.dims(), axis));
     }
 
     /** Adjoint of {@link #max(Tensor, int)}. */
@@ -131,7 +130,7 @@ public class ReductionOps extends ElementwiseOps {
 
     /** Adjoint of {@link #min(Tensor, int, boolean)}: {@code g} split evenly among each minimum's positions. */
     public static Tensor minAxisAdjoint(Tensor x, int axis, boolean keepDims, Tensor out, Tensor g) {
-        return extremeAdjoint(x, out, g, OpSupport.axis("min", x.shape(), axis));
+        return extremeAdjoint(x, out, g, OpSupport.axis("min", x.dims(), axis));
     }
 
     /** Adjoint of {@link #min(Tensor, int)}. */
@@ -149,28 +148,30 @@ public class ReductionOps extends ElementwiseOps {
     }
 
     private static Tensor reduce(String op, Tensor x, int axis, boolean keepDims, Kind kind) {
-        int[] shape = x.shape();
+        int[] shape = x.dims();
         int a = OpSupport.axis(op, shape, axis);
-        AxisView v = AxisView.of(shape, a);
-        if (v.n() == 0 && (kind == Kind.MAX || kind == Kind.MIN)) {
+        int vOuter = OpSupport.outer(shape, a);
+        int vN = shape[a];
+        int vInner = OpSupport.inner(shape, a);
+        if (vN == 0 && (kind == Kind.MAX || kind == Kind.MIN)) {
             throw new IllegalArgumentException(op + " along axis " + axis + " of " + Arrays.toString(shape)
                     + ": the axis is empty");
         }
-        Tensor out = Tensor.zeros(OpSupport.reducedShape(shape, a, keepDims));
+        Tensor out = Workspace.zeros(OpSupport.reducedShape(shape, a, keepDims));
         float[] o = out.buffer();
         float[] in = x.buffer();
-        for (int b = 0; b < v.outer(); b++) {
-            for (int i = 0; i < v.inner(); i++) {
+        for (int b = 0; b < vOuter; b++) {
+            for (int i = 0; i < vInner; i++) {
                 double acc = kind == Kind.MAX ? Double.NEGATIVE_INFINITY : kind == Kind.MIN ? Double.POSITIVE_INFINITY : 0;
-                for (int j = 0; j < v.n(); j++) {
-                    float val = in[v.index(b, j, i)];
+                for (int j = 0; j < vN; j++) {
+                    float val = in[((b * vN + j) * vInner + i)];
                     acc = switch (kind) {
                         case SUM, MEAN -> acc + val;
                         case MAX -> Math.max(acc, val);
                         case MIN -> Math.min(acc, val);
                     };
                 }
-                o[b * v.inner() + i] = (float) (kind == Kind.MEAN ? acc / Math.max(1, v.n()) : acc);
+                o[b * vInner + i] = (float) (kind == Kind.MEAN ? acc / Math.max(1, vN) : acc);
             }
         }
         return out;
@@ -178,22 +179,24 @@ public class ReductionOps extends ElementwiseOps {
 
     /** {@code g} at the positions along {@code axis} equal to the reduced value, divided by their count. */
     private static Tensor extremeAdjoint(Tensor x, Tensor out, Tensor g, int axis) {
-        AxisView v = AxisView.of(x.shape(), axis);
-        Tensor d = Tensor.zeros(x.shape());
+        int vOuter = OpSupport.outer(x.dims(), axis);
+        int vN = x.dims()[axis];
+        int vInner = OpSupport.inner(x.dims(), axis);
+        Tensor d = Workspace.zeros(x.dims());
         float[] dv = d.buffer();
         float[] in = x.buffer();
         float[] ov = out.buffer();
         float[] gv = g.buffer();
-        for (int b = 0; b < v.outer(); b++) {
-            for (int i = 0; i < v.inner(); i++) {
-                float extreme = ov[b * v.inner() + i];
+        for (int b = 0; b < vOuter; b++) {
+            for (int i = 0; i < vInner; i++) {
+                float extreme = ov[b * vInner + i];
                 int count = 0;
-                for (int j = 0; j < v.n(); j++) {
-                    count += in[v.index(b, j, i)] == extreme ? 1 : 0;
+                for (int j = 0; j < vN; j++) {
+                    count += in[((b * vN + j) * vInner + i)] == extreme ? 1 : 0;
                 }
-                float share = count == 0 ? 0 : gv[b * v.inner() + i] / count;
-                for (int j = 0; j < v.n(); j++) {
-                    dv[v.index(b, j, i)] = in[v.index(b, j, i)] == extreme ? share : 0;
+                float share = count == 0 ? 0 : gv[b * vInner + i] / count;
+                for (int j = 0; j < vN; j++) {
+                    dv[((b * vN + j) * vInner + i)] = in[((b * vN + j) * vInner + i)] == extreme ? share : 0;
                 }
             }
         }

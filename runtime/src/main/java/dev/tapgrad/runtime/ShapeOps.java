@@ -76,7 +76,7 @@ public class ShapeOps extends ReductionOps {
     /** {@code x} with its last two axes swapped: {@code (..., m, n) → (..., n, m)}. */
     @Differentiable(adjoint = "transposeAdjoint", shape = ShapeRule.TRANSPOSE)
     public static Tensor transpose(Tensor x) {
-        int[] shape = x.shape();
+        int[] shape = x.dims();
         int r = shape.length;
         if (r < 2) {
             throw new IllegalArgumentException("transpose swaps the last two axes, but shape " + Arrays.toString(shape)
@@ -84,10 +84,11 @@ public class ShapeOps extends ReductionOps {
         }
         int m = shape[r - 2];
         int n = shape[r - 1];
-        int[] outShape = shape.clone();
+        int[] outShape = Workspace.ints(r);
+        System.arraycopy(shape, 0, outShape, 0, r);
         outShape[r - 2] = n;
         outShape[r - 1] = m;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Workspace.uninitialized(outShape);
         float[] in = x.buffer();
         float[] o = out.buffer();
         int batches = m * n == 0 ? 0 : in.length / (m * n);
@@ -116,7 +117,13 @@ public class ShapeOps extends ReductionOps {
     @Differentiable(adjoint = {"matmulAdjointA", "matmulAdjointB"}, shape = ShapeRule.MATMUL)
     public static Tensor matmul(Tensor a, Tensor b) {
         int[] s = dims(a, b);
-        Tensor out = Tensor.zeros(a.rank() == 3 ? new int[] {s[0], s[1], s[3]} : new int[] {s[1], s[3]});
+        int[] shape = Workspace.ints(a.rank());
+        shape[a.rank() - 2] = s[1];
+        shape[a.rank() - 1] = s[3];
+        if (a.rank() == 3) {
+            shape[0] = s[0];
+        }
+        Tensor out = Workspace.zeros(shape);
         batched(false, false, s[0], s[1], s[3], s[2], a.buffer(), b.buffer(), out.buffer());
         return out;
     }
@@ -124,7 +131,7 @@ public class ShapeOps extends ReductionOps {
     /** Adjoint of {@link #matmul} with respect to {@code a}: {@code g · bᵀ}. */
     public static Tensor matmulAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
         int[] s = dims(a, b);
-        Tensor d = Tensor.zeros(a.shape());
+        Tensor d = Workspace.zeros(a.dims());
         batched(false, true, s[0], s[1], s[2], s[3], g.buffer(), b.buffer(), d.buffer());
         return d;
     }
@@ -132,7 +139,7 @@ public class ShapeOps extends ReductionOps {
     /** Adjoint of {@link #matmul} with respect to {@code b}: {@code aᵀ · g}. */
     public static Tensor matmulAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
         int[] s = dims(a, b);
-        Tensor d = Tensor.zeros(b.shape());
+        Tensor d = Workspace.zeros(b.dims());
         batched(true, false, s[0], s[2], s[3], s[1], a.buffer(), g.buffer(), d.buffer());
         return d;
     }
@@ -150,7 +157,12 @@ public class ShapeOps extends ReductionOps {
                             ? "inner dimensions " + a.dim(-1) + " and " + b.dim(-2) + " differ"
                             : "batch dimensions " + a.dim(0) + " and " + b.dim(0) + " differ"));
         }
-        return new int[] {r == 3 ? a.dim(0) : 1, a.dim(-2), a.dim(-1), b.dim(-1)};
+        int[] s = Workspace.ints(4);
+        s[0] = r == 3 ? a.dim(0) : 1;
+        s[1] = a.dim(-2);
+        s[2] = a.dim(-1);
+        s[3] = b.dim(-1);
+        return s;
     }
 
     /** {@code c[i] = op(a[i]) · op(b[i])} for each of {@code batch} (m, k)·(k, n) products. */
@@ -161,14 +173,14 @@ public class ShapeOps extends ReductionOps {
             return;
         }
         // Gemm reads from offset 0, so each slice goes through its own buffers.
-        float[] sa = new float[m * k];
-        float[] sb = new float[k * n];
-        float[] sc = new float[m * n];
+        float[] sa = Workspace.floats(m * k);
+        float[] sb = Workspace.floats(k * n);
+        float[] sc = Workspace.floats(m * n);
         for (int i = 0; i < batch; i++) {
-            System.arraycopy(a, i * sa.length, sa, 0, sa.length);
-            System.arraycopy(b, i * sb.length, sb, 0, sb.length);
+            System.arraycopy(a, i * m * k, sa, 0, m * k); // the scratch arrays may be longer than one slice
+            System.arraycopy(b, i * k * n, sb, 0, k * n);
             Gemm.gemm(transA, transB, m, n, k, sa, sb, sc, false);
-            System.arraycopy(sc, 0, c, i * sc.length, sc.length);
+            System.arraycopy(sc, 0, c, i * m * n, m * n);
         }
     }
 }

@@ -15,6 +15,9 @@ import java.util.Random;
  * }</pre>
  */
 public final class Tensor {
+    /** The shape of every scalar; shared because shapes are never mutated. */
+    static final int[] SCALAR_SHAPE = new int[0];
+
     private final float[] data;
     private final int[] shape;
 
@@ -83,6 +86,11 @@ public final class Tensor {
     /** A copy of the shape. */
     public int[] shape() {
         return shape.clone();
+    }
+
+    /** The shape itself, not a copy, for the ops of this package: callers must not mutate it. */
+    int[] dims() {
+        return shape;
     }
 
     /** Size of dimension {@code axis}; negative axes count from the end. */
@@ -178,12 +186,29 @@ public final class Tensor {
 
     /**
      * A new tensor holding {@code this + other} (same shapes); generated reverse passes use it to
-     * accumulate gradient contributions without mutating tensors that may be shared.
+     * accumulate gradient contributions without mutating tensors that may be shared. Inside an open
+     * {@link Workspace} the result is the workspace's, recycled by the next step.
      */
     public Tensor plus(Tensor other) {
-        Tensor out = copy();
+        // Inside a generated step the sum comes from the graph's workspace instead of the heap.
+        Tensor out = Workspace.copyOf(this);
         out.addInPlace(other);
         return out;
+    }
+
+    /**
+     * A tensor over the same values with another shape of the same size: not a copy, so writing
+     * through either changes both (a flatten layer's output is a view of its input).
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the sizes differ
+     */
+    public Tensor view(int... newShape) {
+        int[] s = newShape.clone();
+        if (checkedSize(s) != data.length) {
+            throw new IllegalArgumentException("view: shape " + Arrays.toString(s) + " does not hold the "
+                    + data.length + " values of " + Arrays.toString(shape));
+        }
+        return new Tensor(data, s);
     }
 
     /** A copy with the same values and a new shape of the same size. */

@@ -87,6 +87,10 @@ public final class GraphWriter {
                 Modifier.PRIVATE, Modifier.FINAL).addJavadoc("Every trainable parameter, in layer order.\n").build());
         t.addField(FieldSpec.builder(ClassName.get("", "Steps"), "steps", Modifier.PRIVATE, Modifier.FINAL)
                 .initializer("new Steps()").build());
+        t.addField(FieldSpec.builder(Runtime.WORKSPACE, "workspace", Modifier.PRIVATE, Modifier.FINAL)
+                .initializer("new $T()", Runtime.WORKSPACE)
+                .addJavadoc("Recycles the tensors the loss code's ops create, so that a step allocates nothing after the\n"
+                        + "first batch; open while a step runs.\n").build());
         t.addField(FieldSpec.builder(TypeName.INT, "batch", Modifier.PRIVATE)
                 .initializer("-1")
                 .addJavadoc("The batch size the buffers below are allocated for; -1 before the first batch.\n").build());
@@ -165,7 +169,15 @@ public final class GraphWriter {
                 .addJavadoc("Allocates the activation and gradient buffers when the batch size changes, and only then.\n");
         m.beginControlFlow("if (size == batch)").addStatement("return").endControlFlow();
         m.addStatement("batch = size");
-        for (LayerSpec l : spec.layers()) {
+        for (String name : shapes.wiring().order()) {
+            LayerSpec l = spec.layer(name).orElseThrow();
+            String in = layers.viewedInput(l);
+            if (in != null) {
+                m.addComment("$L is a view: flattening copies nothing, and its gradient lands in $L's", l.name(), in);
+                m.addStatement("$L = $L.view($L)", Names.output(l.name()), l.name(), Names.output(in));
+                m.addStatement("$L = $L.view($L)", Names.gradient(l.name()), l.name(), Names.gradient(in));
+                continue;
+            }
             m.addStatement("$L = $T.zeros($L)", Names.output(l.name()), Runtime.TENSOR, dims(shapes.outputs().get(l.name())));
             m.addStatement("$L = $T.zeros($L)", Names.gradient(l.name()), Runtime.TENSOR, dims(shapes.outputs().get(l.name())));
         }
@@ -207,10 +219,13 @@ public final class GraphWriter {
                 .addJavadoc("Computes every loss term into {@code terms} and the gradient of the weighted total into every\n"
                         + "parameter's gradient: the main loss first, then each layer in reverse order, with each\n"
                         + "auxiliary loss's gradient added at its tap just before that layer's own step.\n");
-        m.addComment("layers and taps accumulate into these, so they start at zero");
-        m.addStatement("parameters.forEach($T::zeroGrad)", Runtime.PARAMETER);
+        m.addComment("layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)");
+        m.beginControlFlow("for (int i = 0; i < parameters.size(); i++)")
+                .addStatement("parameters.get(i).zeroGrad()").endControlFlow();
         for (LayerSpec l : spec.layers()) {
-            m.addStatement("$L.fill(0f)", Names.gradient(l.name()));
+            if (layers.viewedInput(l) == null) {
+                m.addStatement("$L.fill(0f)", Names.gradient(l.name()));
+            }
         }
         String last = shapes.lastLayer();
         if (main == null) {
@@ -356,11 +371,21 @@ public final class GraphWriter {
                 .addStatement("return parameters").build());
         t.addMethod(override("trainStep", Runtime.TENSOR).addParameter(Runtime.TENSOR, "x").addParameter(Runtime.TENSOR, "y")
                 .addParameter(ArrayTypeName.of(TypeName.DOUBLE), "terms")
+                .addStatement("workspace.open()")
+                .beginControlFlow("try")
                 .addStatement("forward(x)").addStatement("backward(x, y, terms)")
+                .nextControlFlow("finally")
+                .addStatement("workspace.close()")
+                .endControlFlow()
                 .addStatement("return $L", lastOutput()).build());
         t.addMethod(override("evaluateStep", Runtime.TENSOR).addParameter(Runtime.TENSOR, "x").addParameter(Runtime.TENSOR, "y")
                 .addParameter(ArrayTypeName.of(TypeName.DOUBLE), "terms")
+                .addStatement("workspace.open()")
+                .beginControlFlow("try")
                 .addStatement("forward(x)").addStatement("losses(y, terms)")
+                .nextControlFlow("finally")
+                .addStatement("workspace.close()")
+                .endControlFlow()
                 .addStatement("return $L", lastOutput()).build());
         t.addMethod(override("predictStep", Runtime.TENSOR).addParameter(Runtime.TENSOR, "x")
                 .addStatement("forward(x)").addStatement("return $L", lastOutput()).build());

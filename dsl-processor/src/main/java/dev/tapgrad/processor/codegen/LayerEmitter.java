@@ -59,9 +59,26 @@ final class LayerEmitter {
         return out;
     }
 
+    /**
+     * The layer whose output buffers a flatten layer's output and gradient are views of, or null
+     * when the layer computes into buffers of its own (every other kind, and a flatten of the
+     * model input, which changes from call to call).
+     */
+    String viewedInput(LayerSpec l) {
+        if (l.kind() != dev.tapgrad.processor.model.LayerKind.FLATTEN) {
+            return null;
+        }
+        List<String> from = shapes.wiring().inputsOf().get(l.name());
+        return from.size() == 1 && !from.get(0).equals(LayerSpec.MODEL_INPUT) ? from.get(0) : null;
+    }
+
     /** The forward call; a merge layer's inputs go through its preallocated array field. */
     void forward(LayerSpec l, CodeBlock.Builder b) {
         List<String> in = inputs(l);
+        if (viewedInput(l) != null) {
+            b.add("// nothing to compute: $L is a view of $L\n", Names.output(l.name()), in.get(0));
+            return;
+        }
         if (!l.kind().merges()) {
             b.addStatement("$L.forward($L, $L)", l.name(), in.get(0), Names.output(l.name()));
             return;
@@ -81,7 +98,7 @@ final class LayerEmitter {
         CodeBlock.Builder b = CodeBlock.builder();
         switch (l.kind()) {
             case FLATTEN -> {
-                if (g.get(0).equals("null")) {
+                if (g.get(0).equals("null") || viewedInput(l) != null) {
                     return null;
                 }
                 b.addStatement("$L.backward($L, $L)", l.name(), grad, g.get(0));

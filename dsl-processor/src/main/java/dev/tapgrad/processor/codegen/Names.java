@@ -11,10 +11,10 @@ public final class Names {
      * (inherited by the generated class) must not take: it would shadow or obscure them.
      */
     static final java.util.Set<String> RESERVED = java.util.Set.of(
-            "x", "y", "terms", "seed", "random", "all", "size", "batch", "parameters", "steps", "file", "train",
+            "x", "y", "terms", "seed", "random", "all", "size", "batch", "parameters", "steps", "workspace", "file", "train",
             "options", "data", "input", "Tensor", "Parameter", "List", "ArrayList", "Random", "Map", "Path",
             "IOException", "Losses", "Trainer", "Checkpoints", "Dataset", "Fit", "History", "Gradients",
-            "CompiledGraph", "TrainableModel", "Steps", "Activation", "Padding", "LossKind", "Metric", "Generated", "Override");
+            "CompiledGraph", "TrainableModel", "Workspace", "Steps", "Activation", "Padding", "LossKind", "Metric", "Generated", "Override");
 
     /** Suffixes of the buffers derived from a layer's name. */
     static final java.util.List<String> BUFFER_SUFFIXES = java.util.List.of("Out", "Grad", "Inputs", "InputGrads");

@@ -28,6 +28,22 @@ public final class Flatten extends AbstractLayer {
     }
 
     /**
+     * The (B, d1·d2·...) output over x's own values: generated graphs use it as the layer's
+     * output (and over the input's gradient buffer as the output's gradient), so that flattening
+     * costs nothing. {@link #forward} and {@link #backward} are for outputs that are separate
+     * buffers.
+     *
+     * @throws IllegalArgumentException if x is a scalar
+     */
+    public Tensor view(Tensor x) {
+        if (x.rank() < 1) {
+            throw new IllegalArgumentException("Flatten " + name() + ": cannot flatten a scalar; the input needs a batch axis");
+        }
+        int b = x.dim(0);
+        return x.view(b, b == 0 ? 0 : x.size() / b);
+    }
+
+    /**
      * Copies x into out.
      *
      * @param x (B, d1, d2, ...)

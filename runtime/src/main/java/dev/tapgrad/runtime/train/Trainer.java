@@ -1,5 +1,6 @@
 package dev.tapgrad.runtime.train;
 
+import dev.tapgrad.runtime.BatchListener;
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
@@ -45,6 +46,7 @@ public final class Trainer {
         Updater updater = fit.optimizer().start(params);
         Batches batches = new Batches(train.x(), train.y(), fit.batchSize());
         double[] terms = new double[names.size()];
+        BatchListener listener = fit.batchListener().orElse(null);
         List<Map<String, Double>> records = new ArrayList<>();
         for (int epoch = 0; epoch < fit.epochs(); epoch++) {
             long started = System.nanoTime();
@@ -56,10 +58,13 @@ public final class Trainer {
                     batches.gather(k);
                     Tensor y = batches.y(k);
                     Tensor pred = g.trainStep(batches.x(k), y, terms);
-                    checkFinite(g, fit, terms, params, epoch + 1, k + 1, batches.count());
+                    checkFinite(g, fit, names, terms, params, epoch + 1, k + 1, batches.count());
                     updater.step();
                     totals.add(batches.size(k), terms, y, pred);
                     progress.step(running, k == batches.count() - 1);
+                    if (listener != null) {
+                        listener.batchEnded(epoch + 1, k + 1, terms);
+                    }
                 }
             }
             Map<String, Double> record = totals.averages();
@@ -76,9 +81,9 @@ public final class Trainer {
         return History.of(records);
     }
 
-    private static void checkFinite(CompiledGraph g, Fit fit, double[] terms, List<Parameter> params,
+    /** Allocates nothing unless it throws: it runs every step. */
+    private static void checkFinite(CompiledGraph g, Fit fit, List<String> names, double[] terms, List<Parameter> params,
             int epoch, int batch, int batches) {
-        List<String> names = g.termNames();
         for (int i = 0; i < terms.length; i++) {
             if (!Double.isFinite(terms[i])) {
                 throw diverged(g, fit, "the loss term " + names.get(i) + " is " + terms[i] + " (terms " + termList(names, terms)
@@ -86,7 +91,8 @@ public final class Trainer {
             }
         }
         // A finite loss can still have a NaN gradient (e.g. 0·∞ inside a backward pass).
-        for (Parameter p : params) {
+        for (int k = 0; k < params.size(); k++) { // indexed: an iterator would be an allocation per step
+            Parameter p = params.get(k);
             float[] grad = p.grad().buffer();
             for (int i = 0; i < grad.length; i++) {
                 if (!Float.isFinite(grad[i])) {

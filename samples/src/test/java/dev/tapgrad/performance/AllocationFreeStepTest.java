@@ -1,0 +1,101 @@
+package dev.tapgrad.performance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapgrad.runtime.Dataset;
+import dev.tapgrad.runtime.Fit;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.samples.activationloss.RegularizedClassifierGraph;
+import dev.tapgrad.samples.diversemlp.DiverseMlpGraph;
+import dev.tapgrad.samples.helperloss.HelperRegularizedClassifierGraph;
+import dev.tapgrad.samples.priorlstm.PriorLstmGraph;
+import dev.tapgrad.samples.sparsecnn.SparseCnnGraph;
+import dev.tapgrad.samples.weightloss.WeightRegularizedClassifierGraph;
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 5's allocation target: once the first batches have run, a training step (gather the batch,
+ * forward, loss and aux losses, backward, the finiteness check, the Adam update) allocates nothing
+ * on the heap. Measured with the JVM's per-thread allocation counter between two batches of one
+ * epoch, for the six sample models (every case of the design, the four benchmark workloads'
+ * shapes among them). The counter counts bytes as the interpreter and the compilers allocate
+ * them; the test runs in a JVM of its own with C1 only (see the samples' pom), where every
+ * {@code new} on the path is a real allocation, so this holds whether or not C2's escape
+ * analysis would have removed one.
+ */
+class AllocationFreeStepTest {
+    private static final int BATCH = 16;
+    /** Batches before measuring: the first ones size the buffers and the workspace. */
+    private static final int WARM = 4;
+    private static final int MEASURED = 12;
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("sparse-cnn", (Supplier<TrainableModel>) () -> new SparseCnnGraph(1), new int[] {28, 28, 1}, 10, true),
+                Arguments.of("prior-lstm", (Supplier<TrainableModel>) () -> new PriorLstmGraph(1), new int[] {100, 1}, 100, false),
+                Arguments.of("diverse-mlp", (Supplier<TrainableModel>) () -> new DiverseMlpGraph(1), new int[] {10}, 1, false),
+                Arguments.of("activation-loss", (Supplier<TrainableModel>) () -> new RegularizedClassifierGraph(1), new int[] {784}, 10, true),
+                Arguments.of("weight-loss", (Supplier<TrainableModel>) () -> new WeightRegularizedClassifierGraph(1), new int[] {784}, 10, true),
+                Arguments.of("helper-loss", (Supplier<TrainableModel>) () -> new HelperRegularizedClassifierGraph(1), new int[] {784}, 10, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void aTrainingStepAllocatesNothingAfterTheFirstBatches(String name, Supplier<TrainableModel> factory, int[] input,
+            int outputs, boolean classifier) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "this JVM cannot count allocated bytes per thread");
+        TrainableModel model = factory.get();
+        Dataset data = data(input, outputs, classifier, BATCH * (WARM + MEASURED));
+        long[] allocated = new long[WARM + MEASURED + 1];
+        model.fit(data, Fit.epochs(1).batchSize(BATCH).verbose(false)
+                .onBatchEnd((epoch, batch, terms) -> allocated[batch] = threads.getCurrentThreadAllocatedBytes()));
+        assertTrue(allocated[WARM] > 0 && allocated[WARM + MEASURED] > 0, "the batch listener was not called for every batch");
+        long during = allocated[WARM + MEASURED] - allocated[WARM];
+        assertEquals(0, during, name + ": " + MEASURED + " training steps after the first " + WARM + " allocated "
+                + during + " bytes (" + during / MEASURED + " per step); a step must allocate nothing");
+    }
+
+    /** The counter itself allocates nothing, so the assertion above measures the steps alone. */
+    @org.junit.jupiter.api.Test
+    void theMeasurementAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] allocated = new long[100];
+        for (int i = 0; i < allocated.length; i++) {
+            allocated[i] = threads.getCurrentThreadAllocatedBytes();
+        }
+        assertEquals(0, allocated[99] - allocated[50]);
+        // And it does see an allocation: a 1 MB array shows up.
+        long before = threads.getCurrentThreadAllocatedBytes();
+        float[] big = new float[1 << 18];
+        long after = threads.getCurrentThreadAllocatedBytes();
+        assertTrue(after - before >= 4L * big.length, "allocated " + (after - before) + " bytes for a 1 MB array");
+    }
+
+    private static Dataset data(int[] input, int outputs, boolean classifier, int n) {
+        Random random = new Random(7);
+        int[] xShape = new int[input.length + 1];
+        xShape[0] = n;
+        System.arraycopy(input, 0, xShape, 1, input.length);
+        Tensor x = Tensor.randn(random, xShape);
+        Tensor y;
+        if (classifier) {
+            y = Tensor.zeros(n, outputs);
+            for (int i = 0; i < n; i++) {
+                y.set(1f, i, random.nextInt(outputs));
+            }
+        } else {
+            y = outputs == 100 ? Tensor.randn(random, n, 100, 1) : Tensor.randn(random, n, outputs);
+        }
+        return Dataset.of(x, y);
+    }
+}
