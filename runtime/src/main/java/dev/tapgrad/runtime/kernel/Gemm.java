@@ -6,13 +6,16 @@ import java.util.Arrays;
  * Single-precision matrix product {@code C (+)= op(A) · op(B)} over row-major arrays, the one
  * GEMM entry point behind Dense, Conv2D and Lstm.
  *
- * <p>Plain Java, no flags: a packed, cache-blocked kernel shaped for HotSpot's auto-vectoriser
- * (see {@link GemmBlock} and {@link RowKernels}), shared between the machine's cores for large
- * products. The vector loop runs along C's rows; when they are too short to vectorise (a
- * 10-class output layer) the kernel computes {@code Cᵀ = op(B)ᵀ · op(A)ᵀ} instead, whose rows are
- * C's columns. Even tiny products take this path: a plain triple loop measured 4 to 10 times
- * slower down to 16×16×16. The result does not depend on the number of threads. {@code -Dtapgrad.threads=N} sets how many threads share a product (default: the
- * available processors; 1 turns the helper threads off).
+ * <p>Two kernels, chosen once per JVM ({@link #kernelName} says which runs): with
+ * {@code java --add-modules jdk.incubator.vector}, a Vector API kernel that keeps a block of C in
+ * vector registers (about twice as fast on large products; {@code -Dtapgrad.vector=false} turns it
+ * off); otherwise, and on plain JDK 17 without flags, a portable packed, cache-blocked kernel shaped
+ * for HotSpot's auto-vectoriser (see {@link GemmBlock} and {@link RowKernels}), which prints a
+ * one-line hint to stderr on the first product. Either may compute {@code Cᵀ = op(B)ᵀ · op(A)ᵀ}
+ * instead when C's rows are too short for its vectors (a 10-class output layer). Large products
+ * are shared between the machine's cores. The result does not depend on the number of threads.
+ * {@code -Dtapgrad.threads=N} sets how many threads share a product (default: the available
+ * processors; 1 turns the helper threads off).
  */
 public final class Gemm {
     /**
@@ -23,14 +26,20 @@ public final class Gemm {
      * step (2^19) is still shared.
      */
     static final long PARALLEL = 1L << 18;
-    /** Rows of C shorter than this are computed transposed when C has more rows than columns. */
-    static final int SHORT_ROW = 64;
 
-    private static final int THREADS = threads();
+    /** How many threads share a large product. */
+    static final int THREADS = threads();
     private static final GemmPool POOL = THREADS > 1 ? new GemmPool(THREADS) : null;
-    private static final ThreadLocal<GemmBlock> BLOCK = ThreadLocal.withInitial(GemmBlock::new);
 
     private Gemm() {}
+
+    /**
+     * Which kernel computes this JVM's products: {@code portable}, or e.g.
+     * {@code vector (AVX-512, 16 lanes, 12x32 tiles)}; for benchmarks and logs.
+     */
+    public static String kernelName() {
+        return GemmKernels.ACTIVE.name();
+    }
 
     /**
      * {@code C = op(A) · op(B)}, or {@code C += op(A) · op(B)} when {@code accumulate}.
@@ -67,31 +76,41 @@ public final class Gemm {
             }
             return;
         }
+        GemmKernels.hintOnce();
         compute(POOL, transA, transB, m, n, k, a, b, c, accumulate);
     }
 
-    /** {@link #gemm} on valid, non-empty arguments, sharing large products with {@code pool} if not null. */
+    /**
+     * {@link #gemm} with this JVM's kernel, or the portable one where that does not pay, sharing
+     * large products with {@code pool} if not null.
+     */
     static void compute(GemmPool pool, boolean transA, boolean transB, int m, int n, int k,
             float[] a, float[] b, float[] c, boolean accumulate) {
+        GemmKernel kernel = GemmKernels.ACTIVE.suits(m, n, k) ? GemmKernels.ACTIVE : GemmKernels.PORTABLE;
+        compute(kernel, pool, transA, transB, m, n, k, a, b, c, accumulate);
+    }
+
+    /** {@link #gemm} on valid, non-empty arguments with {@code kernel}, sharing large products with {@code pool} if not null. */
+    static void compute(GemmKernel kernel, GemmPool pool, boolean transA, boolean transB, int m, int n, int k,
+            float[] a, float[] b, float[] c, boolean accumulate) {
         long work = (long) m * n * k;
-        boolean transposed = n < SHORT_ROW && m > n;
-        if (transposed) {
+        if (kernel.transposes(m, n)) {
             // Cᵀ = op(B)ᵀ · op(A)ᵀ: B's storage read as the transposed left operand and vice versa.
-            run(pool, !transB, !transA, n, m, k, b, a, c, accumulate, true, work);
+            run(kernel, pool, !transB, !transA, n, m, k, b, a, c, accumulate, true, work);
         } else {
-            run(pool, transA, transB, m, n, k, a, b, c, accumulate, false, work);
+            run(kernel, pool, transA, transB, m, n, k, a, b, c, accumulate, false, work);
         }
     }
 
-    private static void run(GemmPool pool, boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a,
-            float[] b, float[] c, boolean accumulate, boolean transposedOut, long work) {
-        GemmBlock own = BLOCK.get();
-        if (pool != null && work >= PARALLEL && (bigM > GemmBlock.MB || bigN > GemmBlock.NC)
-                && pool.run(own, transA, transB, bigM, bigN, bigK, a, b, c, accumulate, transposedOut)) {
+    private static void run(GemmKernel kernel, GemmPool pool, boolean transA, boolean transB, int bigM, int bigN,
+            int bigK, float[] a, float[] b, float[] c, boolean accumulate, boolean transposedOut, long work) {
+        GemmWorker own = kernel.worker();
+        if (pool != null && work >= PARALLEL
+                && pool.run(kernel, own, transA, transB, bigM, bigN, bigK, a, b, c, accumulate, transposedOut)) {
             return;
         }
-        GemmJob job = own.local;
-        job.set(transA, transB, bigM, bigN, bigK, a, b, c, accumulate, transposedOut);
+        GemmJob job = own.local();
+        job.set(kernel, transA, transB, bigM, bigN, bigK, a, b, c, accumulate, transposedOut);
         try {
             for (int s = 0, slices = job.slices(); s < slices; s++) {
                 job.slice(s);

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * job computes Cᵀ. Every element of C is summed in the same order whatever thread computes it, so
  * the result does not depend on the number of threads.
  */
-final class GemmBlock {
+final class GemmBlock implements GemmWorker {
     /** Columns per chunk, and the longest vector loop. */
     static final int NC = 1024;
     /** Rows of op(B) per slice, and of the packed panel (2 MB at full width). */
@@ -29,7 +29,7 @@ final class GemmBlock {
     static final int L1_FLOATS = 6144;
 
     /** The job a thread runs alone. */
-    final GemmJob local = new GemmJob();
+    private final GemmJob local = new GemmJob();
 
     /** The packed panel: row kk holds op(B)[pc0 + kk, jc … jc + nc). */
     private float[][] panel = new float[0][];
@@ -40,13 +40,18 @@ final class GemmBlock {
     private long packedId = -1;
     private int packedJc = -1;
 
-    /** Takes chunks of the job's current slice until none is left. */
-    void run(GemmJob job) {
+    @Override
+    public GemmJob local() {
+        return local;
+    }
+
+    @Override
+    public void run(GemmJob job) {
         ensure(job.pc1 - job.pc0, job.nc);
         int chunk;
         while ((chunk = job.next.getAndIncrement()) < job.chunks) {
             int jc = chunk / job.rowBlocks * job.nc;
-            int ib = chunk % job.rowBlocks * MB;
+            int ib = chunk % job.rowBlocks * job.mb;
             chunk(job, ib, Math.min(job.bigM, ib + MB), jc, Math.min(job.nc, job.bigN - jc));
         }
     }

@@ -4,16 +4,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One product as {@link GemmBlock} computes it: {@code P = op(A)·op(B)} of shape (M, N), cut
- * into chunks of {@link GemmBlock#MB} rows by {@link GemmBlock#NC} columns that the threads take
- * from a counter (so a thread that the OS preempts holds up no more than one chunk), one slice of
- * at most {@link GemmBlock#KMAX} rows of op(B) at a time. Reused from product to product; its
+ * One product as a {@link GemmKernel}'s workers compute it: {@code P = op(A)·op(B)} of shape
+ * (M, N), cut into chunks of {@link #mb} rows by {@link #nc} columns (the kernel's plan) that the
+ * threads take from a counter (so a thread that the OS preempts holds up no more than one chunk),
+ * one slice of at most {@link #kmax} rows of op(B) at a time. Reused from product to product; its
  * fields are published to other threads by {@link GemmPool}.
  */
 final class GemmJob {
     /** Source of {@link #id}: a thread's packed panel is valid only for the slice it was packed for. */
     private static final AtomicLong IDS = new AtomicLong();
 
+    /** The kernel whose workers compute this job. */
+    GemmKernel kernel;
     boolean transA;
     boolean transB;
     int bigM;
@@ -26,8 +28,12 @@ final class GemmJob {
     /** Whether P is Cᵀ, so that row i of P is column i of C. */
     boolean transposedOut;
 
-    /** Width of a chunk (the last one may be narrower). */
+    /** Rows of a chunk (the last one may be shorter), set by the kernel's plan. */
+    int mb;
+    /** Width of a chunk (the last one may be narrower), set by the kernel's plan. */
     int nc;
+    /** Most rows of op(B) per slice, set by the kernel's plan. */
+    int kmax;
     int rowBlocks;
     int chunks;
     /** The current slice of op(B)'s rows, [pc0, pc1). */
@@ -37,8 +43,9 @@ final class GemmJob {
     long id;
     final AtomicInteger next = new AtomicInteger();
 
-    void set(boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a, float[] b, float[] c,
+    void set(GemmKernel kernel, boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a, float[] b, float[] c,
             boolean accumulate, boolean transposedOut) {
+        this.kernel = kernel;
         this.transA = transA;
         this.transB = transB;
         this.bigM = bigM;
@@ -49,14 +56,14 @@ final class GemmJob {
         this.c = c;
         this.accumulate = accumulate;
         this.transposedOut = transposedOut;
-        nc = Math.min(GemmBlock.NC, bigN);
-        rowBlocks = (bigM + GemmBlock.MB - 1) / GemmBlock.MB;
+        kernel.plan(this);
+        rowBlocks = (bigM + mb - 1) / mb;
         chunks = rowBlocks * ((bigN + nc - 1) / nc);
     }
 
-    /** Number of slices of op(B)'s rows: K split evenly into pieces of at most KMAX, multiples of 4. */
+    /** Number of slices of op(B)'s rows: K split evenly into pieces of at most kmax, multiples of 4. */
     int slices() {
-        return (bigK + GemmBlock.KMAX - 1) / GemmBlock.KMAX;
+        return (bigK + kmax - 1) / kmax;
     }
 
     /** Starts slice {@code s} of {@link #slices}. */
@@ -74,6 +81,7 @@ final class GemmJob {
 
     /** Drops the references to the caller's arrays. */
     void clear() {
+        kernel = null;
         a = null;
         b = null;
         c = null;

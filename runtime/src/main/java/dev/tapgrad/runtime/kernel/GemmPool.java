@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The helper threads that share large products with the calling thread: {@code threads − 1}
- * daemon workers, one product at a time, each with its own {@link GemmBlock}. Nothing is allocated
+ * daemon workers, one product at a time, each with its own worker of the job's kernel (see
+ * {@link GemmKernel#worker}). Nothing is allocated
  * per product: the pool's {@link GemmJob} is filled in and published by a volatile counter, and all
  * threads take chunks from it until none is left. A thread that finds the pool busy with another
  * thread's product computes alone rather than wait. Idle workers and the waiting caller spin for a
@@ -39,17 +40,21 @@ final class GemmPool {
 
     /**
      * Computes the product with the workers, the calling thread taking part with {@code own};
-     * returns false, having done nothing, when the pool is busy with another thread's product.
+     * returns false, having done nothing, when the pool is busy with another thread's product or
+     * the kernel's plan gives the product a single chunk.
      * Every worker answers every slice (possibly finding no chunk left), so none can mistake a
      * later slice for the one it has seen.
      */
-    boolean run(GemmBlock own, boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a, float[] b,
+    boolean run(GemmKernel kernel, GemmWorker own, boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a, float[] b,
             float[] c, boolean accumulate, boolean transposedOut) {
         if (!busy.compareAndSet(false, true)) {
             return false;
         }
         try {
-            job.set(transA, transB, bigM, bigN, bigK, a, b, c, accumulate, transposedOut);
+            job.set(kernel, transA, transB, bigM, bigN, bigK, a, b, c, accumulate, transposedOut);
+            if (job.chunks < 2) {
+                return false;
+            }
             caller = Thread.currentThread();
             for (int s = 0, slices = job.slices(); s < slices; s++) {
                 job.slice(s);
@@ -85,7 +90,6 @@ final class GemmPool {
     }
 
     private void work() {
-        GemmBlock block = new GemmBlock();
         long seen = 0;
         while (true) {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
@@ -99,7 +103,7 @@ final class GemmPool {
             }
             seen = g;
             try {
-                block.run(job);
+                job.kernel.worker().run(job);
             } catch (Throwable t) {
                 failure = t;
             }

@@ -1,0 +1,85 @@
+package dev.tapgrad.runtime.kernel;
+
+/**
+ * Chooses the GEMM kernel once per JVM: the Vector API kernel when the {@code jdk.incubator.vector}
+ * module is in the boot layer (java ran with {@code --add-modules jdk.incubator.vector}), the
+ * hardware has fused multiply-adds, C2 compiles hot code and {@code -Dtapgrad.vector=false} is not
+ * set; otherwise the
+ * portable kernel. The vector kernel is loaded by class name so that nothing referring to the
+ * incubator module is loaded where it is absent.
+ */
+final class GemmKernels {
+    /** The vector kernel's class, compiled against {@code jdk.incubator.vector}. */
+    private static final String VECTOR_CLASS = "dev.tapgrad.runtime.kernel.VectorKernel";
+
+    static final GemmKernel PORTABLE = new PortableKernel();
+    /** The vector kernel, or null where it cannot run (module absent, no FMA, disabled, failed to load). */
+    static final GemmKernel VECTOR = loadVector();
+    /** The kernel {@link Gemm#gemm} uses. */
+    static final GemmKernel ACTIVE = VECTOR != null ? VECTOR : PORTABLE;
+
+    private static volatile boolean hinted;
+
+    private GemmKernels() {}
+
+    /**
+     * Once per JVM, on the first product: tells the user how to get the faster kernel, when it is
+     * the module alone that is missing and the user has not said {@code -Dtapgrad.vector=false}.
+     */
+    static void hintOnce() {
+        if (hinted) {
+            return;
+        }
+        synchronized (GemmKernels.class) {
+            if (hinted) {
+                return;
+            }
+            hinted = true;
+        }
+        if (ACTIVE == PORTABLE && !disabled() && !modulePresent() && RowKernels.FMA) {
+            System.err.println("tapgrad: matrix products use the portable kernel; run java with --add-modules "
+                    + "jdk.incubator.vector for the faster vector kernel (-Dtapgrad.vector=false silences this)");
+        }
+    }
+
+    private static boolean disabled() {
+        return "false".equalsIgnoreCase(System.getProperty("tapgrad.vector"));
+    }
+
+    private static boolean modulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /**
+     * Whether HotSpot's C2 compiles hot code: only C2 turns Vector API calls into vector
+     * instructions; under {@code -Xint} or {@code -XX:TieredStopAtLevel=1..3} every vector would be
+     * a heap object (slow, and allocating in a step that must allocate nothing). True when unknown.
+     */
+    private static boolean optimizingCompiler() {
+        if (System.getProperty("java.vm.info", "").contains("interpreted mode")) {
+            return false;
+        }
+        try {
+            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            boolean tiered = Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue());
+            return !tiered || Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4;
+        } catch (RuntimeException | LinkageError e) {
+            return true;
+        }
+    }
+
+    private static GemmKernel loadVector() {
+        // Without hardware FMA the Vector API's fma runs lane by lane in software: far slower than
+        // the portable kernel's multiply-adds.
+        if (disabled() || !modulePresent() || !RowKernels.FMA || !optimizingCompiler()) {
+            return null;
+        }
+        try {
+            return (GemmKernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            // A JDK whose incubating API differs from the one compiled against: stay portable, say why.
+            System.err.println("tapgrad: vector kernel unavailable (" + e + "); matrix products use the portable kernel");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.tapgrad.runtime.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both kernels on the same inputs, each called directly (whichever one {@link Gemm#gemm} would
+ * pick): every combination of transposes, overwrite and accumulate, sizes that end inside a tile
+ * (odd, one past a power of two), skinny products, and several slices of k. Each result is checked
+ * against a float64 product with a bound derived from k and the magnitudes, and the vector kernel
+ * for giving the same bits on one thread as on a pool of three. The build runs the tests with
+ * {@code --add-modules jdk.incubator.vector}, so the vector kernel must be present here.
+ */
+class GemmKernelsTest {
+    private static final GemmPool POOL = new GemmPool(3);
+
+    static Stream<Arguments> shapes() {
+        int[][] sizes = {
+            {1, 1, 1}, {3, 3, 3}, {17, 17, 17}, {33, 65, 129}, {65, 33, 17}, {129, 3, 65},
+            {1, 65, 33}, {17, 129, 1}, {8, 48, 256}, {9, 49, 257}, {100, 10, 9}, {10, 100, 9},
+            {1, 10, 600}, {130, 10, 300}, {4056 / 8, 32, 9}, {9, 32, 700}, {96, 97, 530},
+        };
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (int[] s : sizes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (boolean acc : new boolean[] {false, true}) {
+                        b.add(Arguments.of(ta, tb, s[0], s[1], s[2], acc));
+                    }
+                }
+            }
+        }
+        return b.build();
+    }
+
+    @Test
+    void theVectorKernelIsPresentWhereTheBuildRunsTests() {
+        assertNotNull(GemmKernels.VECTOR, "tests run with --add-modules jdk.incubator.vector (see the parent pom)");
+        assertEquals(GemmKernels.VECTOR.name(), Gemm.kernelName());
+        assertTrue(Gemm.kernelName().startsWith("vector ("), Gemm.kernelName());
+        assertEquals("portable", GemmKernels.PORTABLE.name());
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("shapes")
+    void bothKernelsMatchAFloat64Product(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+        Random r = new Random(101L * m + 13L * n + k + (transA ? 7 : 0) + (transB ? 11 : 0));
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c0 = random(r, m * n);
+        for (GemmKernel kernel : kernels()) {
+            float[] c = c0.clone();
+            Gemm.compute(kernel, null, transA, transB, m, n, k, a, b, c, accumulate);
+            check(kernel.name(), transA, transB, m, n, k, a, b, c0, c, accumulate);
+        }
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("shapes")
+    void vectorKernelGivesTheSameBitsOnAnyNumberOfThreads(boolean transA, boolean transB, int m, int n, int k,
+            boolean accumulate) {
+        Random r = new Random(7L * m + 5L * n + 3L * k);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c = random(r, m * n);
+        float[] alone = c.clone();
+        Gemm.compute(GemmKernels.VECTOR, null, transA, transB, m, n, k, a, b, alone, accumulate);
+        float[] shared = c.clone();
+        Gemm.compute(GemmKernels.VECTOR, POOL, transA, transB, m, n, k, a, b, shared, accumulate);
+        assertEquals(Arrays.toString(alone), Arrays.toString(shared));
+    }
+
+    /** The check itself must catch a wrong product: one value changed fails it. */
+    @Test
+    void theCheckFailsOnAWrongValue() {
+        Random r = new Random(1);
+        int m = 17, n = 33, k = 65;
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c = new float[m * n];
+        Gemm.compute(GemmKernels.VECTOR, null, false, false, m, n, k, a, b, c, false);
+        c[5 * n + 7] += 1e-3f;
+        try {
+            check("vector", false, false, m, n, k, a, b, new float[m * n], c, false);
+        } catch (AssertionError expected) {
+            return;
+        }
+        fail("a value off by 1e-3 passed the check");
+    }
+
+    private static GemmKernel[] kernels() {
+        return new GemmKernel[] {GemmKernels.VECTOR, GemmKernels.PORTABLE};
+    }
+
+    /**
+     * Each value against the float64 sum, within the bound of a float32 sum of k + 1 terms in any
+     * order: (k + 1) · 2^-24 · Σ|terms| (plus a hair for the final rounding).
+     */
+    private static void check(String kernel, boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b,
+            float[] c0, float[] c, boolean accumulate) {
+        double unit = 0x1p-24;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = accumulate ? c0[i * n + j] : 0;
+                double scale = Math.abs(sum);
+                for (int p = 0; p < k; p++) {
+                    double av = transA ? a[p * m + i] : a[i * k + p];
+                    double bv = transB ? b[j * k + p] : b[p * n + j];
+                    sum += av * bv;
+                    scale += Math.abs(av * bv);
+                }
+                double bound = (k + 2) * unit * scale + Float.MIN_NORMAL;
+                double got = c[i * n + j];
+                if (!(Math.abs(got - sum) <= bound)) {
+                    throw new AssertionError(kernel + " kernel: C[" + i + "," + j + "] = " + got + ", float64 gives "
+                            + sum + " (bound " + bound + ")");
+                }
+            }
+        }
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+}
