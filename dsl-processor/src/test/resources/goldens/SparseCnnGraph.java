@@ -9,12 +9,12 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
+import dev.tapgrad.runtime.kernel.Penalties;
 import dev.tapgrad.runtime.layers.Conv2D;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.layers.Flatten;
@@ -217,15 +217,11 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
    * @return the unweighted value of sparsity
    */
   private double sparsityWithGradient(Tensor conv1, Tensor conv1Grad, double weight) {
-    // forward: the body of SparseCnn.sparsity
-    Tensor t1 = Ops.abs(conv1);
-    Tensor t2 = Ops.mean(t1);
-    // reverse: the gradient of weight · sparsity, one adjoint per op, last op first
-    Tensor dT2 = workspace.scalar(weight);
-    Tensor dT1 = Ops.meanAdjoint(t1, t2, dT2);
-    Tensor dConv1 = Ops.absAdjoint(conv1, t1, dT1);
-    conv1Grad.addInPlace(dConv1);
-    return t2.item();
+    // SparseCnn.sparsity is mean(abs(conv1)): the fused kernels compute the ops' values in one pass forward and
+    // one backward, with no temporaries
+    double value = Penalties.meanAbs(conv1);
+    Penalties.addMeanAbsGradient(conv1, weight, conv1Grad);
+    return value;
   }
 
   /**

@@ -8,12 +8,12 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
+import dev.tapgrad.runtime.kernel.Penalties;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.loss.Losses;
 import dev.tapgrad.runtime.train.CompiledGraph;
@@ -218,15 +218,11 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
    * @return the unweighted value of reg
    */
   private double regWithGradient(Tensor act, Tensor actGrad, double weight) {
-    // forward: the body of HelperLoss.reg
-    Tensor t1 = Ops.square(act);
-    Tensor t2 = Ops.mean(t1);
-    // reverse: the gradient of weight · reg, one adjoint per op, last op first
-    Tensor dT2 = workspace.scalar(weight);
-    Tensor dT1 = Ops.meanAdjoint(t1, t2, dT2);
-    Tensor dAct = Ops.squareAdjoint(act, t1, dT1);
-    actGrad.addInPlace(dAct);
-    return t2.item();
+    // HelperLoss.reg is mean(square(act)): the fused kernels compute the ops' values in one pass forward and
+    // one backward, with no temporaries
+    double value = Penalties.meanSquare(act);
+    Penalties.addMeanSquareGradient(act, weight, actGrad);
+    return value;
   }
 
   /**

@@ -8,12 +8,12 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
+import dev.tapgrad.runtime.kernel.Penalties;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.loss.Losses;
 import dev.tapgrad.runtime.train.CompiledGraph;
@@ -221,15 +221,11 @@ public final class WeightLossGraph extends WeightLoss implements TrainableModel 
    * @return the unweighted value of l1
    */
   private double l1WithGradient(Tensor kernel, Tensor kernelGrad, double weight) {
-    // forward: the body of WeightLoss.l1
-    Tensor t1 = Ops.abs(kernel);
-    Tensor t2 = Ops.sum(t1);
-    // reverse: the gradient of weight · l1, one adjoint per op, last op first
-    Tensor dT2 = workspace.scalar(weight);
-    Tensor dT1 = Ops.sumAdjoint(t1, t2, dT2);
-    Tensor dKernel = Ops.absAdjoint(kernel, t1, dT1);
-    kernelGrad.addInPlace(dKernel);
-    return t2.item();
+    // WeightLoss.l1 is sum(abs(kernel)): the fused kernels compute the ops' values in one pass forward and
+    // one backward, with no temporaries
+    double value = Penalties.sumAbs(kernel);
+    Penalties.addSumAbsGradient(kernel, weight, kernelGrad);
+    return value;
   }
 
   /**
@@ -242,15 +238,11 @@ public final class WeightLossGraph extends WeightLoss implements TrainableModel 
    * @return the unweighted value of biasSquare
    */
   private double biasSquareWithGradient(Tensor b, Tensor bGrad, double weight) {
-    // forward: the body of WeightLoss.biasSquare
-    Tensor t1 = Ops.square(b);
-    Tensor t2 = Ops.sum(t1);
-    // reverse: the gradient of weight · biasSquare, one adjoint per op, last op first
-    Tensor dT2 = workspace.scalar(weight);
-    Tensor dT1 = Ops.sumAdjoint(t1, t2, dT2);
-    Tensor dB = Ops.squareAdjoint(b, t1, dT1);
-    bGrad.addInPlace(dB);
-    return t2.item();
+    // WeightLoss.biasSquare is sum(square(b)): the fused kernels compute the ops' values in one pass forward and
+    // one backward, with no temporaries
+    double value = Penalties.sumSquare(b);
+    Penalties.addSumSquareGradient(b, weight, bGrad);
+    return value;
   }
 
   /**

@@ -86,6 +86,10 @@ final class AuxEmitter {
         doc.append("@return the unweighted value of ").append(aux.method()).append('\n');
         m.addJavadoc(doc.toString());
 
+        Penalty penalty = Penalty.match(program);
+        if (penalty != null) {
+            return penalty(m, penalty, weight);
+        }
         m.addComment("forward: the body of $L.$L", spec.simpleName(), aux.method());
         for (Instr in : program.instrs()) {
             m.addStatement("$T $L = $L", Runtime.TENSOR, valueNames.get(in.result()), call(in.op().ownerClass(),
@@ -113,6 +117,21 @@ final class AuxEmitter {
             }
         }
         m.addStatement("return $L.item()", valueNames.get(program.result()));
+        return m.build();
+    }
+
+    /** The body of a method whose aux loss is an L1 or L2 penalty: two fused runtime calls. */
+    private MethodSpec penalty(MethodSpec.Builder m, Penalty p, String weight) {
+        String value = names.newName("value");
+        m.addComment("$L.$L is $L: the fused kernels compute the ops' values in one pass forward and",
+                spec.simpleName(), aux.method(), p.text());
+        m.addComment("one backward, with no temporaries");
+        m.addStatement("double $L = $T.$L($L)", value, Runtime.PENALTIES, p.forward(), valueNames.get(p.input()));
+        if (gradNames.containsKey(p.input())) {
+            m.addStatement("$T.$L($L, $L, $L)", Runtime.PENALTIES, p.gradient(), valueNames.get(p.input()), weight,
+                    gradNames.get(p.input()));
+        }
+        m.addStatement("return $L", value);
         return m.build();
     }
 
