@@ -1,5 +1,6 @@
 package dev.tapgrad.bench;
 
+import dev.tapgrad.runtime.kernel.Gemm;
 import java.util.Collection;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
@@ -14,8 +15,11 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * Runs {@link GemmBenchmark} and {@link ConvBenchmark} through JMH and prints GFLOP/s next to the
  * machine's peak. {@code --peak G} sets the per-core fp32 peak in GFLOP/s (default: this VM's
  * AVX-512 Xeon, 2 FMA units × 16 lanes × 2 flops × 2.6 GHz = 166); {@code --quick} shortens the
- * iterations; other arguments are a regexp filter on the shapes (e.g. {@code 512x512x512}).
- * One {@code GEMM <shape> <GFLOP/s>} or {@code CONV <name> <GFLOP/s>} line per result.
+ * iterations; {@code --kernel} only prints which GEMM kernel this JVM uses ({@link Gemm#kernelName});
+ * other arguments are a regexp filter on the shapes (e.g. {@code 512x512x512}). One
+ * {@code GEMM <shape> <GFLOP/s>} or {@code CONV <name> <GFLOP/s>} line per result, after a
+ * {@code kernel: <name>} line. JMH's forks inherit this JVM's flags, so run it with
+ * {@code --add-modules jdk.incubator.vector} for the vector kernel.
  */
 public final class KernelBench {
     private KernelBench() {}
@@ -28,9 +32,14 @@ public final class KernelBench {
             switch (args[i]) {
                 case "--peak" -> peak = Double.parseDouble(args[++i]);
                 case "--quick" -> quick = true;
+                case "--kernel" -> {
+                    System.out.println(Gemm.kernelName());
+                    return;
+                }
                 default -> filter = args[i];
             }
         }
+        System.out.println("kernel: " + Gemm.kernelName());
         int cores = Runtime.getRuntime().availableProcessors();
         OptionsBuilder gemm = new OptionsBuilder();
         gemm.include(GemmBenchmark.class.getName() + ".gemm").forks(1).shouldFailOnError(true);
