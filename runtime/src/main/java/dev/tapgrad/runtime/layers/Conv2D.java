@@ -6,6 +6,7 @@ import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.Activations;
 import dev.tapgrad.runtime.kernel.Gemm;
+import dev.tapgrad.runtime.kernel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -19,9 +20,15 @@ import java.util.Random;
  * each output pixel's patch is ordered (kh, kw, channels), so the kernel is already the
  * (kh·kw·channels, filters) matrix. The patches are stored transposed, one row per patch
  * position holding every pixel of the chunk (patch, pixels): built by contiguous runs along the
- * image rows, and read by the GEMM without transposing (a 3×3 kernel on one channel has patches of
- * only 9 values, which the GEMM vectorises along the pixels). Patches are built a few images at a
+ * image rows, and read by the GEMM without transposing. Patches are built a few images at a
  * time to bound the memory; a batch that fits is one chunk, computed in place.
+ *
+ * <p>Layers with small patches and many filters (a 3×3 kernel over one channel into 32 filters)
+ * take {@link DirectConv} instead: no patches, bias and activation in the same pass as the
+ * convolution, relu's derivative, the bias gradient and the kernel gradient in one pass, images
+ * shared between cores ({@link ParallelFor}). Both paths write the GEMM's result or the direct
+ * kernel's straight into {@code out}; only GELU, whose derivative needs the pre-activation, keeps it
+ * in a buffer of its own (relu's derivative is read from out: out > 0 exactly when z > 0).
  */
 public final class Conv2D extends AbstractLayer {
     /** At most this many patch values per chunk (4 MB): the whole batch when the patches are small. */
@@ -41,20 +48,35 @@ public final class Conv2D extends AbstractLayer {
     private final int padTop;
     private final int padLeft;
     private final int patch;
+    private final ConvGeometry geometry;
     private final Parameter kernel;
     private final Parameter bias;
     private final double[] biasSums;
+    /** The direct kernel's scratch; null on the im2col path. */
+    private DirectConv direct;
 
     // Scratch, reallocated only when the batch size changes.
     private int batch = -1;
     private int chunkImages;
-    /** Pre-activation of the latest forward call, (B·OH·OW, filters). */
-    private float[] z;
+    /** Pre-activation of the latest forward call, (B·OH·OW, filters); only for GELU, empty otherwise. */
+    private float[] z = new float[0];
     /** Patches of one chunk, transposed: (patch, chunkImages·OH·OW); in backward also their gradient. */
     private float[] cols;
     /** One chunk's GEMM output or gradient, (chunkImages·OH·OW, filters); unused when one chunk holds the batch. */
     private float[] chunkOut;
     private float[] lastInput;
+
+    // The arrays of the current call, read by the direct kernel's bodies on every thread.
+    private float[] callX;
+    private float[] callBias;
+    private float[] callOut;
+    private float[] callGrad;
+    private float callFloor;
+    private boolean callRelu;
+    private final ParallelFor.Body forwardBody = (from, to, slot) ->
+            direct.forward(callX, callBias, callOut, callFloor, from, to, slot);
+    private final ParallelFor.Body backwardBody = (from, to, slot) ->
+            direct.backward(callX, callOut, callGrad, callRelu, from, to, slot);
 
     /** A convolution layer; parameters start at zero until {@link #initialize}. */
     public Conv2D(String name, int height, int width, int channels, int filters, int kernelH, int kernelW,
@@ -81,9 +103,24 @@ public final class Conv2D extends AbstractLayer {
         this.padTop = padding == Padding.SAME ? Math.max((outH - 1) * strideH + kernelH - height, 0) / 2 : 0;
         this.padLeft = padding == Padding.SAME ? Math.max((outW - 1) * strideW + kernelW - width, 0) / 2 : 0;
         this.patch = kernelH * kernelW * channels;
+        this.geometry = new ConvGeometry(height, width, channels, filters, kernelH, kernelW, strideH, strideW, outH,
+                outW, padTop, padLeft);
         this.kernel = new Parameter(name + ".kernel", Tensor.zeros(kernelH, kernelW, channels, filters));
         this.bias = new Parameter(name + ".bias", Tensor.zeros(filters));
         this.biasSums = new double[filters];
+        useDirect(DirectConv.suits(geometry));
+    }
+
+    /** Chooses the direct kernel or im2col + GEMM; tests compare the two on the same layer. */
+    void useDirect(boolean on) {
+        direct = on ? new DirectConv(geometry, ParallelFor.slots()) : null;
+        batch = -1; // the scratch differs between the paths
+        lastInput = null;
+    }
+
+    /** Whether this layer computes with the direct kernel. */
+    boolean usesDirect() {
+        return direct != null;
     }
 
     /**
@@ -150,6 +187,33 @@ public final class Conv2D extends AbstractLayer {
         int b = checkShapes("forward", x, out);
         ensureBatch(b);
         float[] in = x.buffer();
+        float[] o = out.buffer();
+        // The pre-activation goes straight into out, except for GELU whose derivative needs it.
+        float[] target = activation == Activation.GELU ? z : o;
+        boolean fusedRelu = activation == Activation.RELU;
+        if (direct != null) {
+            direct.loadKernel(kernel.value().buffer());
+            callX = in;
+            callBias = bias.value().buffer();
+            callOut = target;
+            callFloor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
+            ParallelFor.run(b, 1, forwardBody);
+            callX = null;
+            callOut = null;
+        } else {
+            im2colForward(in, b, target);
+            if (fusedRelu) {
+                Activations.forward(Activation.RELU, o, o, b * outH * outW, filters);
+            }
+        }
+        if (!fusedRelu && activation != Activation.LINEAR) {
+            Activations.forward(activation, target, o, b * outH * outW, filters);
+        }
+        lastInput = in;
+    }
+
+    /** The pre-activation conv(x) + bias of the whole batch into {@code target}, by im2col + GEMM. */
+    private void im2colForward(float[] in, int b, float[] target) {
         float[] bv = bias.value().buffer();
         int pixels = outH * outW;
         boolean whole = chunkImages >= b;
@@ -157,17 +221,15 @@ public final class Conv2D extends AbstractLayer {
             int images = Math.min(chunkImages, b - b0);
             int rows = images * pixels;
             im2col(in, b0, images, rows);
-            float[] target = whole ? z : chunkOut;
+            float[] dst = whole ? target : chunkOut;
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(bv, 0, target, r * filters, filters);
+                System.arraycopy(bv, 0, dst, r * filters, filters);
             }
-            Gemm.gemm(true, false, rows, filters, patch, cols, kernel.value().buffer(), target, true);
+            Gemm.gemm(true, false, rows, filters, patch, cols, kernel.value().buffer(), dst, true);
             if (!whole) {
-                System.arraycopy(chunkOut, 0, z, b0 * pixels * filters, rows * filters);
+                System.arraycopy(chunkOut, 0, target, b0 * pixels * filters, rows * filters);
             }
         }
-        Activations.forward(activation, z, out.buffer(), b * pixels, filters);
-        lastInput = in;
     }
 
     /**
@@ -191,31 +253,86 @@ public final class Conv2D extends AbstractLayer {
                     + " must have the shape of x " + Arrays.toString(x.shape()));
         }
         if (lastInput != x.buffer() || batch != b) {
-            // z belongs to the latest forward; a different input would silently give wrong gradients.
+            // The pre-activation belongs to the latest forward; a different input would silently give wrong gradients.
             throw new IllegalStateException("Conv2D " + name() + " backward: call forward on this x "
                     + Arrays.toString(x.shape()) + " first");
         }
         int pixels = outH * outW;
         float[] g = gOut.buffer();
-        Activations.backward(activation, z, out.buffer(), g, b * pixels, filters);
-        addBiasGradient(g, b * pixels);
+        float[] o = out.buffer();
         float[] in = x.buffer();
+        boolean relu = activation == Activation.RELU;
+        if (direct != null) {
+            if (!relu) {
+                Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, filters);
+            }
+            callX = in;
+            callOut = o;
+            callGrad = g;
+            callRelu = relu;
+            ParallelFor.run(b, 1, backwardBody);
+            callX = null;
+            callOut = null;
+            callGrad = null;
+            direct.reduce(b, kernel.grad().buffer(), bias.grad().buffer());
+        } else {
+            if (relu) {
+                reluBackwardWithBiasGradient(o, g, b * pixels);
+            } else {
+                Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, filters);
+                addBiasGradient(g, b * pixels);
+            }
+        }
         boolean whole = chunkImages >= b;
+        if (direct != null) {
+            if (gx == null) {
+                return;
+            }
+            if (cols.length == 0) {
+                cols = new float[chunkImages * pixels * patch]; // once: the first backward that needs dx
+            }
+        }
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
             int images = Math.min(chunkImages, b - b0);
             int rows = images * pixels;
-            im2col(in, b0, images, rows);
             float[] gChunk = g;
             if (!whole) {
                 System.arraycopy(g, b0 * pixels * filters, chunkOut, 0, rows * filters);
                 gChunk = chunkOut;
             }
-            Gemm.gemm(false, false, patch, filters, rows, cols, gChunk, kernel.grad().buffer(), true);
+            if (direct == null) {
+                im2col(in, b0, images, rows);
+                Gemm.gemm(false, false, patch, filters, rows, cols, gChunk, kernel.grad().buffer(), true);
+            }
             if (gx != null) {
                 // The patches are no longer needed, so their buffer takes the patch gradients, (patch, rows).
                 Gemm.gemm(false, true, patch, rows, filters, kernel.value().buffer(), gChunk, cols, false);
                 col2im(gx.buffer(), b0, images, rows);
             }
+        }
+    }
+
+    /**
+     * Relu's derivative and the bias gradient in one pass over the (rows, filters) gradient: g is
+     * masked where out is not positive (out > 0 exactly when z > 0, since out = max(z, 0); 0 at
+     * 0 and for NaN, like {@link Activations#backward}), and summed per filter in double.
+     */
+    private void reluBackwardWithBiasGradient(float[] out, float[] g, int rows) {
+        Arrays.fill(biasSums, 0);
+        for (int r = 0; r < rows; r++) {
+            int off = r * filters;
+            for (int f = 0; f < filters; f++) {
+                // The branch-free mask of Activations.backward: the sign is a coin flip.
+                int k = Float.floatToRawIntBits(out[off + f]) - 1;
+                int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                float v = Float.intBitsToFloat(Float.floatToRawIntBits(g[off + f]) & ~m);
+                g[off + f] = v;
+                biasSums[f] += v;
+            }
+        }
+        float[] gb = bias.grad().buffer();
+        for (int f = 0; f < filters; f++) {
+            gb[f] += (float) biasSums[f];
         }
     }
 
@@ -239,9 +356,13 @@ public final class Conv2D extends AbstractLayer {
         }
         int pixels = outH * outW;
         chunkImages = Math.max(1, Math.min(b, CHUNK_VALUES / (pixels * patch)));
-        z = new float[b * pixels * filters];
-        cols = new float[chunkImages * pixels * patch];
+        z = activation == Activation.GELU ? new float[b * pixels * filters] : new float[0];
+        // The direct path needs patches only for dx, which the first layer of a model skips: allocated then.
+        cols = direct == null ? new float[chunkImages * pixels * patch] : new float[0];
         chunkOut = chunkImages >= b ? new float[0] : new float[chunkImages * pixels * filters];
+        if (direct != null) {
+            direct.ensureBatch(b);
+        }
         batch = b;
     }
 
@@ -254,8 +375,8 @@ public final class Conv2D extends AbstractLayer {
     private void im2col(float[] x, int b0, int images, int rows) {
         for (int ky = 0; ky < kernelH; ky++) {
             for (int kx = 0; kx < kernelW; kx++) {
-                int lo = firstInside(kx);
-                int hi = lastInside(kx);
+                int lo = geometry.firstInside(kx);
+                int hi = geometry.lastInside(kx);
                 for (int c = 0; c < channels; c++) {
                     int base = ((ky * kernelW + kx) * channels + c) * rows;
                     for (int b = b0, r = base; b < b0 + images; b++) {
@@ -283,8 +404,8 @@ public final class Conv2D extends AbstractLayer {
     private void col2im(float[] gx, int b0, int images, int rows) {
         for (int ky = 0; ky < kernelH; ky++) {
             for (int kx = 0; kx < kernelW; kx++) {
-                int lo = firstInside(kx);
-                int hi = lastInside(kx);
+                int lo = geometry.firstInside(kx);
+                int hi = geometry.lastInside(kx);
                 for (int c = 0; c < channels; c++) {
                     int base = ((ky * kernelW + kx) * channels + c) * rows;
                     for (int b = b0, r = base; b < b0 + images; b++) {
@@ -303,18 +424,6 @@ public final class Conv2D extends AbstractLayer {
                 }
             }
         }
-    }
-
-    /** The first output column whose kernel column kx reads inside the image: ox·sw − padLeft + kx ≥ 0. */
-    private int firstInside(int kx) {
-        int need = padLeft - kx;
-        return need <= 0 ? 0 : (need + strideW - 1) / strideW;
-    }
-
-    /** The last output column whose kernel column kx reads inside the image: ox·sw − padLeft + kx ≤ width − 1; may be below firstInside. */
-    private int lastInside(int kx) {
-        int limit = width - 1 + padLeft - kx;
-        return limit < 0 ? -1 : Math.min(outW - 1, limit / strideW);
     }
 
     /** Checks x (B, height, width, channels) against out (B, OH, OW, filters); returns B; allocates nothing. */

@@ -1,0 +1,324 @@
+package dev.tapgrad.runtime.layers;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * Direct convolution for layers with small patches (a 3×3 kernel over one channel): no im2col, and
+ * every pass over the (B, OH, OW, filters) tensors fused into one. Those tensors are megabytes
+ * (2.8 MB at B = 32 for the CNN's 26×26×32), larger than L2, so each extra pass costs more than the
+ * arithmetic.
+ *
+ * <p>Forward, per output pixel: its patch gathered into a small array, then
+ * {@code out[f] = act(bias[f] + Σ_p patch[p]·K[p][f])} along the filters axis, in loops of four or
+ * five kernel rows (the most C2 still unrolls and vectorises; each row its own array at offset 0,
+ * as C2 needs), the last with the activation floor, stored once. Backward (kernel and bias
+ * gradients), per pair of output pixels: dL/dz = relu'(out)·dL/dout written back and summed for the
+ * bias, then {@code dK[p][f] += patch_a[p]·g_a[f] + patch_b[p]·g_b[f]} for three kernel rows per
+ * loop (two pixels per loop halves the accumulator traffic). Each image's gradients are summed in
+ * float, then the images in double in image order, so the result does not depend on the threads.
+ *
+ * <p>Only used with hardware FMA ({@link #FMA}): the loops are {@link Math#fma} chains.
+ */
+final class DirectConv {
+    /** Whether {@code Math.fma} is a hardware instruction here; the direct path needs it. */
+    static final boolean FMA = detectFma();
+
+    private final ConvGeometry g;
+    /** Forward groups of kernel rows, each 4 or 5; they sum to {@link #paddedPatch}. */
+    private final int[] groups;
+    /** The patch rounded up to a sum of 4s and 5s; the extra rows and patch values are zeros. */
+    private final int paddedPatch;
+    /** The kernel as (paddedPatch) rows of filters, each its own array; refreshed every forward. */
+    private final float[][] rows;
+    /** Per slot: patches of two pixels, accumulator, output row, masked gradients of two pixels, bias sums. */
+    private final float[][] patchA;
+    private final float[][] patchB;
+    private final float[][] acc;
+    private final float[][] store;
+    private final float[][] gradA;
+    private final float[][] gradB;
+    private final float[][] biasAcc;
+    /** Per slot: one image's kernel gradient, (patch) rows of filters. */
+    private final float[][][] kernelAcc;
+    /** Per image: its kernel gradient then its bias gradient, reduced in image order; sized per batch. */
+    private float[] partials = new float[0];
+    private final double[] sums;
+
+    DirectConv(ConvGeometry geometry, int slots) {
+        this.g = geometry;
+        int f = geometry.filters;
+        int p = geometry.patch;
+        this.paddedPatch = padToFoursAndFives(p);
+        this.groups = groupsOf(paddedPatch);
+        this.rows = new float[paddedPatch][f];
+        this.patchA = perSlot(slots, paddedPatch);
+        this.patchB = perSlot(slots, paddedPatch);
+        this.acc = perSlot(slots, f);
+        this.store = perSlot(slots, f);
+        this.gradA = perSlot(slots, f);
+        this.gradB = perSlot(slots, f);
+        this.biasAcc = perSlot(slots, f);
+        this.kernelAcc = new float[slots][][];
+        for (int s = 0; s < slots; s++) {
+            kernelAcc[s] = perSlot(p, f);
+        }
+        this.sums = new double[p * f + f];
+    }
+
+    /** Whether the direct kernel is the faster choice for this layer (measured: see Conv2D). */
+    static boolean suits(ConvGeometry geometry) {
+        return FMA && geometry.patch <= 32 && geometry.filters >= 16;
+    }
+
+    /** Copies the (patch, filters) kernel into the per-row arrays the loops read; call before {@link #forward}. */
+    void loadKernel(float[] kernel) {
+        int f = g.filters;
+        for (int p = 0; p < g.patch; p++) {
+            System.arraycopy(kernel, p * f, rows[p], 0, f);
+        }
+    }
+
+    /**
+     * Writes {@code max(conv(x) + bias, floor)} for images [from, to) into {@code out}, (B, OH, OW,
+     * filters): floor 0 is relu, −∞ the pre-activation itself (Math.max keeps NaN).
+     */
+    void forward(float[] x, float[] bias, float[] out, float floor, int from, int to, int slot) {
+        int f = g.filters;
+        float[] xp = patchA[slot];
+        float[] a = acc[slot];
+        float[] c = store[slot];
+        int last = groups.length - 1;
+        boolean nine = paddedPatch == 9;
+        for (int image = from; image < to; image++) {
+            int o = image * g.pixels() * f;
+            for (int oy = 0; oy < g.outH; oy++) {
+                for (int ox = 0; ox < g.outW; ox++, o += f) {
+                    g.gather(x, image, oy, ox, xp);
+                    if (nine) {
+                        five(a, bias, xp, 0, f);
+                        fourFloor(c, a, floor, xp, 5, f);
+                        System.arraycopy(c, 0, out, o, f);
+                        continue;
+                    }
+                    float[] src = bias;
+                    int p = 0;
+                    for (int k = 0; k < last; k++) {
+                        if (groups[k] == 5) {
+                            five(a, src, xp, p, f);
+                        } else {
+                            four(a, src, xp, p, f);
+                        }
+                        src = a;
+                        p += groups[k];
+                    }
+                    if (groups[last] == 5) {
+                        fiveFloor(c, src, floor, xp, p, f);
+                    } else {
+                        fourFloor(c, src, floor, xp, p, f);
+                    }
+                    // Stored through a copy: a vector loop storing at an offset into out ran at half speed.
+                    System.arraycopy(c, 0, out, o, f);
+                }
+            }
+        }
+    }
+
+    private void five(float[] a, float[] src, float[] xp, int p, int n) {
+        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3], x4 = xp[p + 4];
+        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3], k4 = rows[p + 4];
+        for (int j = 0; j < n; j++) {
+            a[j] = Math.fma(x4, k4[j], Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j],
+                    Math.fma(x0, k0[j], src[j])))));
+        }
+    }
+
+    private void four(float[] a, float[] src, float[] xp, int p, int n) {
+        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3];
+        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3];
+        for (int j = 0; j < n; j++) {
+            a[j] = Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j], Math.fma(x0, k0[j], src[j]))));
+        }
+    }
+
+    private void fiveFloor(float[] c, float[] src, float floor, float[] xp, int p, int n) {
+        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3], x4 = xp[p + 4];
+        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3], k4 = rows[p + 4];
+        for (int j = 0; j < n; j++) {
+            c[j] = Math.max(Math.fma(x4, k4[j], Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j],
+                    Math.fma(x0, k0[j], src[j]))))), floor);
+        }
+    }
+
+    private void fourFloor(float[] c, float[] src, float floor, float[] xp, int p, int n) {
+        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3];
+        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3];
+        for (int j = 0; j < n; j++) {
+            c[j] = Math.max(Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j], Math.fma(x0, k0[j],
+                    src[j])))), floor);
+        }
+    }
+
+    /**
+     * Arrays of n values, each followed by a cache line of slack: arrays allocated one after the
+     * other sit next to each other in memory, and two threads writing the ends of neighbouring
+     * scratch arrays on every pixel made two threads no faster than one (false sharing).
+     */
+    private static float[][] perSlot(int count, int n) {
+        float[][] a = new float[count][];
+        for (int i = 0; i < count; i++) {
+            a[i] = new float[n + 16];
+        }
+        return a;
+    }
+
+    /** Sizes the per-image gradient partials for a batch; allocates only when the batch grows. */
+    void ensureBatch(int batch) {
+        int need = batch * (g.patch * g.filters + g.filters);
+        if (partials.length < need) {
+            partials = new float[need];
+        }
+    }
+
+    /**
+     * Kernel and bias gradients of images [from, to) into their partials. With {@code relu},
+     * {@code grad} holds dL/dout and is first masked by {@code out > 0} (relu's derivative, 0 at 0
+     * and for NaN), the result written back, so that {@code grad} holds dL/dz afterwards;
+     * otherwise {@code grad} already holds dL/dz.
+     */
+    void backward(float[] x, float[] out, float[] grad, boolean relu, int from, int to, int slot) {
+        int f = g.filters;
+        int pixels = g.pixels();
+        float[] xa = patchA[slot];
+        float[] xb = patchB[slot];
+        float[] ga = gradA[slot];
+        float[] gb = gradB[slot];
+        float[] db = biasAcc[slot];
+        float[][] dk = kernelAcc[slot];
+        for (int image = from; image < to; image++) {
+            java.util.Arrays.fill(db, 0f);
+            for (float[] row : dk) {
+                java.util.Arrays.fill(row, 0f);
+            }
+            int base = image * pixels * f;
+            for (int q = 0; q < pixels; q += 2) {
+                g.gather(x, image, q / g.outW, q % g.outW, xa);
+                dz(out, grad, base + q * f, ga, db, relu, f);
+                if (q + 1 < pixels) {
+                    g.gather(x, image, (q + 1) / g.outW, (q + 1) % g.outW, xb);
+                    dz(out, grad, base + (q + 1) * f, gb, db, relu, f);
+                } else {
+                    // An odd pixel count: the pair's second pixel adds exact zeros.
+                    java.util.Arrays.fill(xb, 0f);
+                    java.util.Arrays.fill(gb, 0f);
+                }
+                int p = 0;
+                for (; p + 3 <= g.patch; p += 3) {
+                    threeRows(dk[p], dk[p + 1], dk[p + 2], xa, xb, p, ga, gb, f);
+                }
+                for (; p < g.patch; p++) {
+                    oneRow(dk[p], xa[p], xb[p], ga, gb, f);
+                }
+            }
+            int off = image * (g.patch * f + f);
+            for (int p = 0; p < g.patch; p++, off += f) {
+                System.arraycopy(dk[p], 0, partials, off, f);
+            }
+            System.arraycopy(db, 0, partials, off, f);
+        }
+    }
+
+    /**
+     * dL/dz of one pixel into {@code gz} (and back into {@code grad}), added to the bias sums.
+     * relu'(z) from out without a branch (the sign is a coin flip): k = bits(out) − 1 lies in
+     * [0, 0x7f7fffff] exactly when out > 0 (+0, negatives and NaN fall outside), and m is all
+     * ones outside it. (out > 0) equals (z > 0) because out = max(z, 0).
+     */
+    private static void dz(float[] out, float[] grad, int o, float[] gz, float[] db, boolean relu, int n) {
+        if (relu) {
+            for (int j = 0; j < n; j++) {
+                int k = Float.floatToRawIntBits(out[o + j]) - 1;
+                int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j]) & ~m);
+            }
+            System.arraycopy(gz, 0, grad, o, n);
+        } else {
+            System.arraycopy(grad, o, gz, 0, n);
+        }
+        for (int j = 0; j < n; j++) {
+            db[j] += gz[j];
+        }
+    }
+
+    private static void threeRows(float[] d0, float[] d1, float[] d2, float[] xa, float[] xb, int p, float[] ga,
+            float[] gb, int n) {
+        float a0 = xa[p], a1 = xa[p + 1], a2 = xa[p + 2];
+        float b0 = xb[p], b1 = xb[p + 1], b2 = xb[p + 2];
+        for (int j = 0; j < n; j++) {
+            float u = ga[j];
+            float v = gb[j];
+            d0[j] = Math.fma(b0, v, Math.fma(a0, u, d0[j]));
+            d1[j] = Math.fma(b1, v, Math.fma(a1, u, d1[j]));
+            d2[j] = Math.fma(b2, v, Math.fma(a2, u, d2[j]));
+        }
+    }
+
+    private static void oneRow(float[] d, float a, float b, float[] ga, float[] gb, int n) {
+        for (int j = 0; j < n; j++) {
+            d[j] = Math.fma(b, gb[j], Math.fma(a, ga[j], d[j]));
+        }
+    }
+
+    /** Adds the images' partials, in image order in double, to the kernel and bias gradients. */
+    void reduce(int batch, float[] kernelGrad, float[] biasGrad) {
+        int kf = g.patch * g.filters;
+        int stride = kf + g.filters;
+        java.util.Arrays.fill(sums, 0);
+        for (int image = 0, off = 0; image < batch; image++, off += stride) {
+            for (int j = 0; j < stride; j++) {
+                sums[j] += partials[off + j];
+            }
+        }
+        for (int j = 0; j < kf; j++) {
+            kernelGrad[j] += (float) sums[j];
+        }
+        for (int j = 0; j < g.filters; j++) {
+            biasGrad[j] += (float) sums[kf + j];
+        }
+    }
+
+    /** The smallest count ≥ patch (and ≥ 4) that is a sum of 4s and 5s: 4, 5, 8, 9, 10, 12 and up. */
+    static int padToFoursAndFives(int patch) {
+        int n = Math.max(patch, 4);
+        while (n == 6 || n == 7 || n == 11) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Splits n (a sum of 4s and 5s) into as many 5s as possible, then 4s: fewer loops per pixel. */
+    static int[] groupsOf(int n) {
+        int fives = n / 5;
+        while ((n - 5 * fives) % 4 != 0) {
+            fives--;
+        }
+        int fours = (n - 5 * fives) / 4;
+        int[] out = new int[fives + fours];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = i < fives ? 5 : 4;
+        }
+        return out;
+    }
+
+    private static boolean detectFma() {
+        String forced = System.getProperty("tapgrad.gemm.fma");
+        if (forced != null) {
+            return Boolean.parseBoolean(forced);
+        }
+        try {
+            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseFMA").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false; // not HotSpot, or no jdk.management: the im2col path is correct everywhere
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package dev.tapgrad.runtime.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapgrad.Activation;
+import dev.tapgrad.Padding;
+import dev.tapgrad.runtime.Tensor;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conv2D's two ways of computing, the direct kernel and im2col + GEMM, on the same layers and
+ * inputs: forward output, kernel, bias and input gradients and dL/dz left in gOut, each against a
+ * float64 reference computed by naive loops. Tolerances follow the length of each sum: a float sum
+ * of n terms is within about n·2^-24 of the sum of their magnitudes.
+ */
+class Conv2DPathsTest {
+    private static final double EPS = 0x1p-24;
+
+    @ParameterizedTest(name = "{0}x{1}x{2} -> {3}, kernel {4}x{5}, stride {6}x{7} {8}, {9}, B={10}")
+    @CsvSource({
+        "28, 28, 1, 32, 3, 3, 1, 1, VALID, RELU, 3",   // the CNN's layer
+        "9, 7, 3, 8, 3, 3, 2, 2, SAME, RELU, 2",
+        "8, 9, 2, 4, 5, 5, 1, 1, VALID, RELU, 2",
+        "5, 5, 2, 20, 2, 2, 1, 1, SAME, RELU, 3",      // 25 pixels: an odd pixel count per image
+        "7, 6, 1, 17, 1, 3, 1, 2, SAME, LINEAR, 2",    // patch 3, padded to 4 kernel rows
+        "9, 7, 3, 8, 3, 3, 2, 2, SAME, TANH, 2",
+        "6, 6, 2, 16, 3, 3, 1, 1, SAME, GELU, 2",
+        "6, 6, 2, 16, 3, 3, 1, 1, VALID, SIGMOID, 2"})
+    void bothPathsMatchTheFloat64Reference(int h, int w, int c, int f, int kh, int kw, int sh, int sw,
+            Padding padding, Activation act, int b) {
+        Random random = new Random(h * 131 + w * 17 + c * 5 + f + kh + sh + act.ordinal());
+        Conv2D direct = new Conv2D("d", h, w, c, f, kh, kw, sh, sw, padding, act);
+        direct.initialize(random);
+        float[] bias = direct.bias().buffer();
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] = (float) (0.3 * random.nextGaussian());
+        }
+        Conv2D general = new Conv2D("g", h, w, c, f, kh, kw, sh, sw, padding, act);
+        general.kernel().copyFrom(direct.kernel());
+        general.bias().copyFrom(direct.bias());
+        direct.useDirect(true);
+        general.useDirect(false);
+        assertTrue(direct.usesDirect());
+
+        Tensor x = Tensor.randn(random, b, h, w, c);
+        Tensor g = Tensor.randn(random, b, direct.outputHeight(), direct.outputWidth(), f);
+        Tensor gx0 = Tensor.randn(random, b, h, w, c); // gx accumulates: start from values, not zeros
+        for (Conv2D conv : new Conv2D[] {direct, general}) {
+            String path = conv == direct ? "direct" : "im2col";
+            Reference ref = new Reference(conv, x, kh, kw, sh, sw, padding);
+            Tensor out = Tensor.zeros(g.shape());
+            conv.forward(x, out);
+            for (int i = 0; i < ref.z.length; i++) {
+                double expected = activate(act, ref.z[i]);
+                double tol = 4 * (ref.terms + 1) * EPS * ref.zAbs[i] * Math.max(1, Math.abs(slope(act, ref.z[i]))) + 1e-7;
+                assertEquals(expected, out.buffer()[i], tol, path + " " + act + " out[" + i + "]");
+            }
+            // Two backward passes: the second sees warm scratch and must add, not overwrite.
+            Tensor gx = gx0.copy();
+            Tensor gOut = g.copy();
+            conv.backward(x, out, gOut, gx);
+            gOut = g.copy();
+            conv.backward(x, out, gOut, gx);
+            double[] dz = new double[ref.z.length];
+            for (int i = 0; i < dz.length; i++) {
+                // relu's mask from this path's own output: a z within rounding of 0 may land either side.
+                dz[i] = act == Activation.RELU ? (out.buffer()[i] > 0 ? g.buffer()[i] : 0)
+                        : g.buffer()[i] * slope(act, ref.z[i]);
+                assertEquals(dz[i], gOut.buffer()[i], 1e-6 * (1 + Math.abs(dz[i])), path + " dL/dz left in gOut[" + i + "]");
+            }
+            Reference.Grads want = ref.gradients(dz);
+            float[] gk = conv.parameters().get(0).grad().buffer();
+            float[] gb = conv.parameters().get(1).grad().buffer();
+            for (int i = 0; i < gk.length; i++) {
+                assertEquals(2 * want.kernel[i], gk[i], tolerance(want.kernelTerms, 2 * want.kernelAbs[i]),
+                        path + " " + act + " kernel grad " + i);
+            }
+            for (int i = 0; i < gb.length; i++) {
+                assertEquals(2 * want.bias[i], gb[i], tolerance(want.biasTerms, 2 * want.biasAbs[i]),
+                        path + " " + act + " bias grad " + i);
+            }
+            for (int i = 0; i < gx.size(); i++) {
+                double expected = gx0.buffer()[i] + 2 * want.x[i];
+                assertEquals(expected, gx.buffer()[i], tolerance(f * kh * kw, 2 * want.xAbs[i] + Math.abs(gx0.buffer()[i])),
+                        path + " " + act + " gx " + i);
+            }
+        }
+    }
+
+    /** The direct kernel's relu is Math.max: NaN pre-activations stay NaN in out, as with im2col. */
+    @Test
+    void nanPropagatesThroughTheFusedRelu() {
+        Random random = new Random(3);
+        Conv2D conv = new Conv2D("c", 6, 6, 1, 16, 3, 3, 1, 1, Padding.VALID, Activation.RELU);
+        conv.initialize(random);
+        conv.useDirect(true);
+        Tensor x = Tensor.randn(random, 1, 6, 6, 1);
+        x.buffer()[0] = Float.NaN; // read only by output pixel (0, 0)
+        Tensor out = Tensor.zeros(1, 4, 4, 16);
+        conv.forward(x, out);
+        for (int i = 0; i < out.size(); i++) {
+            boolean fromNan = i < 16;
+            assertEquals(fromNan, Float.isNaN(out.buffer()[i]), "out[" + i + "]");
+            assertTrue(fromNan || out.buffer()[i] >= 0, "relu of a finite value");
+        }
+        // Relu's derivative is 0 at NaN (as Activations.backward): the gradient of pixel (0, 0) is dropped.
+        Tensor g = Tensor.randn(random, 1, 4, 4, 16);
+        conv.backward(x, out, g, null);
+        for (int i = 0; i < 16; i++) {
+            assertEquals(0f, g.buffer()[i], "dL/dz at a NaN output");
+        }
+    }
+
+    @Test
+    void theCnnLayerTakesTheDirectKernelWhereFmaIsHardware() {
+        Conv2D conv = new Conv2D("c", 28, 28, 1, 32, 3, 3, 1, 1, Padding.VALID, Activation.RELU);
+        assertEquals(DirectConv.FMA, conv.usesDirect());
+        Conv2D wide = new Conv2D("w", 8, 8, 16, 32, 3, 3, 1, 1, Padding.SAME, Activation.RELU);
+        assertTrue(!wide.usesDirect(), "144-value patches stay on im2col + GEMM");
+    }
+
+    @Test
+    void kernelRowsAreGroupedInFoursAndFives() {
+        int[][] cases = {{1, 4}, {3, 4}, {4, 4}, {5, 5}, {6, 8}, {7, 8}, {9, 9}, {11, 12}, {25, 25}, {27, 27}};
+        for (int[] c : cases) {
+            int padded = DirectConv.padToFoursAndFives(c[0]);
+            assertEquals(c[1], padded, "patch " + c[0]);
+            int sum = 0;
+            for (int group : DirectConv.groupsOf(padded)) {
+                assertTrue(group == 4 || group == 5);
+                sum += group;
+            }
+            assertEquals(padded, sum);
+        }
+    }
+
+    private static double tolerance(int terms, double absSum) {
+        return 4 * (terms + 1) * EPS * absSum + 1e-6;
+    }
+
+    private static double activate(Activation act, double z) {
+        switch (act) {
+            case RELU:
+                return Math.max(z, 0);
+            case TANH:
+                return Math.tanh(z);
+            case SIGMOID:
+                return 1 / (1 + Math.exp(-z));
+            case GELU:
+                return 0.5 * z * (1 + erf(z / Math.sqrt(2)));
+            default:
+                return z;
+        }
+    }
+
+    private static double slope(Activation act, double z) {
+        switch (act) {
+            case RELU:
+                return z > 0 ? 1 : 0;
+            case TANH:
+                return 1 - Math.tanh(z) * Math.tanh(z);
+            case SIGMOID:
+                double s = 1 / (1 + Math.exp(-z));
+                return s * (1 - s);
+            case GELU:
+                return 0.5 * (1 + erf(z / Math.sqrt(2))) + z * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+            default:
+                return 1;
+        }
+    }
+
+    /** erf by its Taylor series (|x| small here) or the continued fraction's limit; 1e-12 is ample. */
+    private static double erf(double x) {
+        if (Math.abs(x) > 5) {
+            return Math.signum(x);
+        }
+        double sum = 0;
+        double term = x;
+        for (int n = 0; n < 200; n++) {
+            sum += term / (2 * n + 1);
+            term *= -x * x / (n + 1);
+        }
+        return 2 / Math.sqrt(Math.PI) * sum;
+    }
+
+    /** Pre-activation, its magnitudes, and gradients by naive loops in double. */
+    private static final class Reference {
+        final double[] z;
+        final double[] zAbs;
+        final int terms;
+        private final float[] x;
+        private final float[] kernel;
+        private final int b, h, w, c, f, kh, kw, sh, sw, oh, ow, top, left;
+
+        Reference(Conv2D conv, Tensor input, int kh, int kw, int sh, int sw, Padding padding) {
+            this.x = input.buffer();
+            this.kernel = conv.kernel().buffer();
+            this.b = input.dim(0);
+            this.h = input.dim(1);
+            this.w = input.dim(2);
+            this.c = input.dim(3);
+            this.f = conv.bias().size();
+            this.kh = kh;
+            this.kw = kw;
+            this.sh = sh;
+            this.sw = sw;
+            this.oh = conv.outputHeight();
+            this.ow = conv.outputWidth();
+            this.top = padding == Padding.SAME ? Math.max((oh - 1) * sh + kh - h, 0) / 2 : 0;
+            this.left = padding == Padding.SAME ? Math.max((ow - 1) * sw + kw - w, 0) / 2 : 0;
+            this.terms = kh * kw * c + 1;
+            z = new double[b * oh * ow * f];
+            zAbs = new double[z.length];
+            float[] bias = conv.bias().buffer();
+            for (int n = 0; n < b; n++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        for (int o = 0; o < f; o++) {
+                            double s = bias[o];
+                            double a = Math.abs(bias[o]);
+                            for (int ky = 0; ky < kh; ky++) {
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int xi = inputIndex(n, oy, ox, ky, kx);
+                                    for (int ci = 0; xi >= 0 && ci < c; ci++) {
+                                        double t = (double) x[xi + ci] * kernel[((ky * kw + kx) * c + ci) * f + o];
+                                        s += t;
+                                        a += Math.abs(t);
+                                    }
+                                }
+                            }
+                            int i = ((n * oh + oy) * ow + ox) * f + o;
+                            z[i] = s;
+                            zAbs[i] = a;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Index of x[n, iy, ix, 0] read by kernel tap (ky, kx) of output pixel (oy, ox); −1 in the padding. */
+        private int inputIndex(int n, int oy, int ox, int ky, int kx) {
+            int iy = oy * sh + ky - top;
+            int ix = ox * sw + kx - left;
+            return iy < 0 || iy >= h || ix < 0 || ix >= w ? -1 : ((n * h + iy) * w + ix) * c;
+        }
+
+        static final class Grads {
+            double[] kernel, kernelAbs, bias, biasAbs, x, xAbs;
+            int kernelTerms, biasTerms;
+        }
+
+        Grads gradients(double[] dz) {
+            Grads r = new Grads();
+            r.kernel = new double[kernel.length];
+            r.kernelAbs = new double[kernel.length];
+            r.bias = new double[f];
+            r.biasAbs = new double[f];
+            r.x = new double[x.length];
+            r.xAbs = new double[x.length];
+            r.kernelTerms = b * oh * ow;
+            r.biasTerms = b * oh * ow;
+            for (int n = 0; n < b; n++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        for (int o = 0; o < f; o++) {
+                            double d = dz[((n * oh + oy) * ow + ox) * f + o];
+                            r.bias[o] += d;
+                            r.biasAbs[o] += Math.abs(d);
+                            for (int ky = 0; ky < kh; ky++) {
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int xi = inputIndex(n, oy, ox, ky, kx);
+                                    for (int ci = 0; xi >= 0 && ci < c; ci++) {
+                                        int ki = ((ky * kw + kx) * c + ci) * f + o;
+                                        double tk = x[xi + ci] * d;
+                                        r.kernel[ki] += tk;
+                                        r.kernelAbs[ki] += Math.abs(tk);
+                                        double tx = kernel[ki] * d;
+                                        r.x[xi + ci] += tx;
+                                        r.xAbs[xi + ci] += Math.abs(tx);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return r;
+        }
+    }
+}
