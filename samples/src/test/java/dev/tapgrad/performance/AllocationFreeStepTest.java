@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * analysis would have removed one.
  */
 class AllocationFreeStepTest {
-    private static final int BATCH = 16;
+    private static final int BATCH = 32; // large enough for the Lstm to split its batch into parts
     /** Batches before measuring: the first ones size the buffers and the workspace. */
     private static final int WARM = 4;
     private static final int MEASURED = 12;

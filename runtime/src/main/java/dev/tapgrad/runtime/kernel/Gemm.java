@@ -33,6 +33,11 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /** The shared pool, or null on one thread; {@link Parallel} reserves it for its regions. */
+    static GemmPool pool() {
+        return POOL;
+    }
+
     /**
      * Which kernel computes this JVM's products: {@code portable}, or e.g.
      * {@code vector (AVX-512, 16 lanes, 12x32 tiles)}; for benchmarks and logs.

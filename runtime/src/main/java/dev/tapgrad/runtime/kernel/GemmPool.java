@@ -45,6 +45,19 @@ final class GemmPool {
      * Every worker answers every slice (possibly finding no chunk left), so none can mistake a
      * later slice for the one it has seen.
      */
+    /**
+     * Takes the pool for a {@link Parallel} region: until {@link #release}, products run on the
+     * thread that calls them, because every core already has a part of the region's work.
+     */
+    boolean reserve() {
+        return busy.compareAndSet(false, true);
+    }
+
+    /** Ends a {@link #reserve}. */
+    void release() {
+        busy.set(false);
+    }
+
     boolean run(GemmKernel kernel, GemmWorker own, boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a, float[] b,
             float[] c, boolean accumulate, boolean transposedOut) {
         if (!busy.compareAndSet(false, true)) {

@@ -3,6 +3,7 @@ package dev.tapgrad.runtime.layers;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.Gemm;
+import dev.tapgrad.runtime.kernel.Parallel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -37,8 +38,24 @@ public final class Lstm extends AbstractLayer {
     private final double[] biasSums;
 
     /** Gates and states of the latest forward call, and backward's scratch. */
-    private final LstmState state;
+    /**
+     * At most this many parts of a batch run their recurrences independently (on different cores
+     * when there are any), each of at least {@link #PART_ROWS} examples.
+     */
+    static final int MAX_PARTS = 4;
+    static final int PART_ROWS = 16;
+
+    /** One state per part of the batch; {@link #partCount} of them are in use. */
+    private final LstmState[] parts;
+    private int partCount;
+    private int batch = -1;
     private float[] lastInput;
+    /** The arrays of the call in progress, read by the part bodies (fields, so a call allocates nothing). */
+    private float[] callX;
+    private float[] callOut;
+    private float[] callGOut;
+    private final Parallel.Body forwardPart = this::forwardPart;
+    private final Parallel.Body backwardPart = this::backwardPart;
 
     /**
      * An LSTM over sequences of {@code steps} vectors of {@code features} values; parameters start
@@ -58,7 +75,10 @@ public final class Lstm extends AbstractLayer {
         this.recurrentKernel = new Parameter(name + ".recurrent_kernel", Tensor.zeros(units, 4 * units));
         this.bias = new Parameter(name + ".bias", Tensor.zeros(4 * units));
         this.biasSums = new double[4 * units];
-        this.state = new LstmState(steps, features, units);
+        this.parts = new LstmState[MAX_PARTS];
+        for (int p = 0; p < MAX_PARTS; p++) {
+            parts[p] = new LstmState(steps, features, units);
+        }
     }
 
     /** Length T of the input sequences. */
@@ -123,11 +143,43 @@ public final class Lstm extends AbstractLayer {
      */
     public void forward(Tensor x, Tensor out) {
         int b = checkShapes("forward", x, out);
-        LstmState st = state;
-        st.ensureBatch(b);
+        split(b);
+        callX = x.buffer();
+        callOut = out.buffer();
+        try {
+            Parallel.run(partCount, forwardPart);
+        } finally {
+            callX = null;
+            callOut = null;
+        }
+        lastInput = x.buffer();
+    }
+
+    /**
+     * Splits a batch of {@code b} into parts of at least {@link #PART_ROWS} examples, at most
+     * {@link #MAX_PARTS}: by the batch size alone, never by the number of cores, so that results
+     * do not depend on the machine (each part's sums run in its own order).
+     */
+    private void split(int b) {
+        if (b == batch) {
+            return;
+        }
+        partCount = Math.max(1, Math.min(MAX_PARTS, b / PART_ROWS));
+        for (int p = 0, lo = 0; p < partCount; p++) {
+            int size = b / partCount + (p < b % partCount ? 1 : 0);
+            parts[p].ensureBatch(lo, size);
+            lo += size;
+        }
+        batch = b;
+    }
+
+    /** The recurrence of one part: its input projection, then every step's recurrent product and cell. */
+    private void forwardPart(int p) {
+        LstmState st = parts[p];
+        int b = st.batch;
         int g4 = 4 * units;
         int rows = steps * b;
-        st.toTimeMajor(x.buffer());
+        st.toTimeMajor(callX);
         float[] bv = bias.value().buffer();
         for (int r = 0; r < rows; r++) {
             System.arraycopy(bv, 0, st.gates, r * g4, g4);
@@ -139,8 +191,7 @@ public final class Lstm extends AbstractLayer {
             }
             st.cellForward(t);
         }
-        st.copyOut(out.buffer(), returnSequences);
-        lastInput = x.buffer();
+        st.copyOut(callOut, returnSequences);
     }
 
     /**
@@ -163,39 +214,55 @@ public final class Lstm extends AbstractLayer {
             throw new IllegalArgumentException("Lstm " + name() + " backward: gx " + Arrays.toString(gx.shape())
                     + " must have the shape of x " + Arrays.toString(x.shape()));
         }
-        if (lastInput != x.buffer() || state.batch != b) {
+        if (lastInput != x.buffer() || batch != b) {
             // The gates belong to the latest forward; a different input would silently give wrong gradients.
             throw new IllegalStateException("Lstm " + name() + " backward: call forward on this x "
                     + Arrays.toString(x.shape()) + " first");
         }
-        LstmState st = state;
-        int g4 = 4 * units;
-        int rows = steps * b;
-        st.startBackward();
-        for (int t = steps - 1; t >= 0; t--) {
-            st.cellBackward(t, gOut.buffer(), returnSequences);
-            if (t > 0) {
-                Gemm.gemm(false, true, b, units, g4, st.step, recurrentKernel.value().buffer(), st.dh, false);
-            }
+        callGOut = gOut.buffer();
+        try {
+            Parallel.run(partCount, backwardPart);
+        } finally {
+            callGOut = null;
         }
-        // Block t of hs is h_{t−1}, so its leading rows line up with dz; block 0 (zeros) adds nothing.
-        Gemm.gemm(true, false, units, g4, rows, st.hs, st.dz, recurrentKernel.grad().buffer(), true);
-        st.toTimeMajor(x.buffer());
-        Gemm.gemm(true, false, features, g4, rows, st.xt, st.dz, kernel.grad().buffer(), true);
+        // The weight gradients sum over every part, so they are added one part after the other
+        // (each product is large enough to be shared between the cores by itself).
+        int g4 = 4 * units;
         Arrays.fill(biasSums, 0);
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < g4; j++) {
-                biasSums[j] += st.dz[r * g4 + j];
+        for (int p = 0; p < partCount; p++) {
+            LstmState st = parts[p];
+            int rows = steps * st.batch;
+            // Block t of hs is h_{t−1}, so its leading rows line up with dz; block 0 (zeros) adds nothing.
+            Gemm.gemm(true, false, units, g4, rows, st.hs, st.dz, recurrentKernel.grad().buffer(), true);
+            st.toTimeMajor(x.buffer());
+            Gemm.gemm(true, false, features, g4, rows, st.xt, st.dz, kernel.grad().buffer(), true);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < g4; j++) {
+                    biasSums[j] += st.dz[r * g4 + j];
+                }
+            }
+            if (gx != null) {
+                // The time-major input is no longer needed, so its buffer takes dL/dx.
+                Gemm.gemm(false, true, rows, features, g4, st.dz, kernel.value().buffer(), st.xt, false);
+                st.addFromTimeMajor(gx.buffer());
             }
         }
         float[] gb = bias.grad().buffer();
         for (int j = 0; j < g4; j++) {
             gb[j] += (float) biasSums[j];
         }
-        if (gx != null) {
-            // The time-major input is no longer needed, so its buffer takes dL/dx.
-            Gemm.gemm(false, true, rows, features, g4, st.dz, kernel.value().buffer(), st.xt, false);
-            st.addFromTimeMajor(gx.buffer());
+    }
+
+    /** Back-propagation through time of one part: dL/dz of every step, and dL/dh flowing back. */
+    private void backwardPart(int p) {
+        LstmState st = parts[p];
+        int g4 = 4 * units;
+        st.startBackward();
+        for (int t = steps - 1; t >= 0; t--) {
+            st.cellBackward(t, callGOut, returnSequences);
+            if (t > 0) {
+                Gemm.gemm(false, true, st.batch, units, g4, st.step, recurrentKernel.value().buffer(), st.dh, false);
+            }
         }
     }
 

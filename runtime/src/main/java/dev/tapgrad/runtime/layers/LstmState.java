@@ -3,9 +3,11 @@ package dev.tapgrad.runtime.layers;
 import java.util.Arrays;
 
 /**
- * The buffers of one {@link Lstm} and its per-step gate arithmetic: the state of the latest forward
- * call, time-major so that each step's rows are contiguous, and the scratch of backward. The
- * layer runs the GEMMs on these arrays; everything is reallocated only when the batch size changes.
+ * The buffers of one part of an {@link Lstm}'s batch (examples {@code lo … lo + batch − 1}) and
+ * its per-step gate arithmetic: the state of the latest forward call, time-major so that each
+ * step's rows are contiguous, and the scratch of backward. The layer runs the GEMMs on these
+ * arrays; the parts of a batch share nothing, so they can run on different cores. Everything is
+ * reallocated only when the part's size changes.
  */
 final class LstmState {
     private final int steps;
@@ -13,6 +15,8 @@ final class LstmState {
     private final int units;
 
     int batch = -1;
+    /** Index of the part's first example in the whole batch. */
+    int lo;
     /** x as (steps, B, features); in backward also dL/dx in that order. */
     float[] xt;
     /** z's input part x_t · kernel + bias, then the activated gates i, f, g, o, (steps, B, 4·units). */
@@ -44,7 +48,9 @@ final class LstmState {
         this.cScratch = new double[units];
     }
 
-    void ensureBatch(int b) {
+    /** Takes examples {@code lo … lo + b − 1} of the batch. */
+    void ensureBatch(int lo, int b) {
+        this.lo = lo;
         if (b == batch) {
             return;
         }
@@ -62,21 +68,21 @@ final class LstmState {
         batch = b;
     }
 
-    /** Copies x (B, steps, features) into {@link #xt} as (steps, B, features). */
+    /** Copies the part's rows of x (B, steps, features) into {@link #xt} as (steps, part, features). */
     void toTimeMajor(float[] x) {
         for (int n = 0; n < batch; n++) {
             for (int t = 0; t < steps; t++) {
-                System.arraycopy(x, (n * steps + t) * features, xt, (t * batch + n) * features, features);
+                System.arraycopy(x, ((lo + n) * steps + t) * features, xt, (t * batch + n) * features, features);
             }
         }
     }
 
-    /** Adds {@link #xt}, read as (steps, B, features), to g (B, steps, features). */
+    /** Adds {@link #xt}, read as (steps, part, features), to the part's rows of g (B, steps, features). */
     void addFromTimeMajor(float[] g) {
         for (int t = 0; t < steps; t++) {
             for (int n = 0; n < batch; n++) {
                 int src = (t * batch + n) * features;
-                int dst = (n * steps + t) * features;
+                int dst = ((lo + n) * steps + t) * features;
                 for (int f = 0; f < features; f++) {
                     g[dst + f] += xt[src + f];
                 }
@@ -84,16 +90,16 @@ final class LstmState {
         }
     }
 
-    /** Writes every h_t to out (B, steps, units), or only the last to out (B, units). */
+    /** Writes every h_t to the part's rows of out (B, steps, units), or only the last to out (B, units). */
     void copyOut(float[] out, boolean sequences) {
         int bu = batch * units;
         if (!sequences) {
-            System.arraycopy(hs, steps * bu, out, 0, bu);
+            System.arraycopy(hs, steps * bu, out, lo * units, bu);
             return;
         }
         for (int t = 0; t < steps; t++) {
             for (int n = 0; n < batch; n++) {
-                System.arraycopy(hs, (t + 1) * bu + n * units, out, (n * steps + t) * units, units);
+                System.arraycopy(hs, (t + 1) * bu + n * units, out, ((lo + n) * steps + t) * units, units);
             }
         }
     }
@@ -177,9 +183,9 @@ final class LstmState {
                 int s = n * units + k;
                 double dhk = dh[s];
                 if (sequences) {
-                    dhk += gOut[(n * steps + t) * units + k];
+                    dhk += gOut[((lo + n) * steps + t) * units + k];
                 } else if (t == steps - 1) {
-                    dhk += gOut[s];
+                    dhk += gOut[lo * units + s];
                 }
                 int gi = gOff + k;
                 double i = gates[gi];

@@ -120,6 +120,71 @@ class LstmTest {
         }
     }
 
+    /**
+     * A batch large enough to be split into parts (run on different cores) computes, for every
+     * example, what that example alone computes: the same outputs and dL/dx, and parameter
+     * gradients that are the sum of the examples' (float tolerance: the parts sum in another order).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 40, 70})
+    void aSplitBatchComputesWhatEachExampleAloneComputes(int b) {
+        for (boolean sequences : new boolean[] {true, false}) {
+            Random random = new Random(b);
+            Lstm l = randomLstm(sequences, random);
+            Tensor x = Tensor.wrap(GradCheck.uniform(random, b * T * F), b, T, F);
+            Tensor out = Tensor.zeros(outShape(sequences, b));
+            Tensor gOut = Tensor.wrap(GradCheck.uniform(random, out.size()), out.shape());
+            Tensor gx = Tensor.zeros(b, T, F);
+            l.forward(x, out);
+            l.backward(x, out, gOut, gx);
+            float[][] whole = grads(l);
+
+            int perOut = out.size() / b;
+            double[][] summed = new double[3][];
+            for (int p = 0; p < 3; p++) {
+                summed[p] = new double[whole[p].length];
+            }
+            for (int n = 0; n < b; n++) {
+                zeroGrads(l);
+                Tensor xn = Tensor.wrap(java.util.Arrays.copyOfRange(x.buffer(), n * T * F, (n + 1) * T * F), 1, T, F);
+                Tensor on = Tensor.zeros(outShape(sequences, 1));
+                Tensor gn = Tensor.wrap(java.util.Arrays.copyOfRange(gOut.buffer(), n * perOut, (n + 1) * perOut), on.shape());
+                Tensor gxn = Tensor.zeros(1, T, F);
+                l.forward(xn, on);
+                l.backward(xn, on, gn, gxn);
+                String where = "B=" + b + (sequences ? " sequences" : "") + ", example " + n;
+                assertArrayEquals(on.buffer(), java.util.Arrays.copyOfRange(out.buffer(), n * perOut, (n + 1) * perOut),
+                        1e-6f, where + ": out");
+                assertArrayEquals(gxn.buffer(), java.util.Arrays.copyOfRange(gx.buffer(), n * T * F, (n + 1) * T * F),
+                        1e-6f, where + ": dL/dx");
+                float[][] one = grads(l);
+                for (int p = 0; p < 3; p++) {
+                    for (int i = 0; i < one[p].length; i++) {
+                        summed[p][i] += one[p][i];
+                    }
+                }
+            }
+            for (int p = 0; p < 3; p++) {
+                assertClose("B=" + b + " parameter " + p + " gradient", summed[p], whole[p], 1e-5, 1e-5);
+            }
+        }
+    }
+
+    private static float[][] grads(Lstm l) {
+        List<Parameter> ps = l.parameters();
+        float[][] g = new float[ps.size()][];
+        for (int p = 0; p < ps.size(); p++) {
+            g[p] = ps.get(p).grad().toArray();
+        }
+        return g;
+    }
+
+    private static void zeroGrads(Lstm l) {
+        for (Parameter p : l.parameters()) {
+            p.zeroGrad();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void gradientsMatchCentralDifferences(boolean sequences) {
