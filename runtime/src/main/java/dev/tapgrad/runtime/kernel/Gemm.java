@@ -33,7 +33,7 @@ public final class Gemm {
 
     private Gemm() {}
 
-    /** The shared pool, or null on one thread; {@link Parallel} reserves it for its regions. */
+    /** The shared pool, or null on one thread; {@link ParallelFor} reserves it while a loop is shared. */
     static GemmPool pool() {
         return POOL;
     }

@@ -46,8 +46,8 @@ final class GemmPool {
      * later slice for the one it has seen.
      */
     /**
-     * Takes the pool for a {@link Parallel} region: until {@link #release}, products run on the
-     * thread that calls them, because every core already has a part of the region's work.
+     * Takes the pool for a {@link ParallelFor} loop: until {@link #release}, products run on the
+     * thread that calls them, because every core already has a part of the loop's work.
      */
     boolean reserve() {
         return busy.compareAndSet(false, true);

@@ -16,6 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * give the same result whichever thread runs an item. {@code -Dtapgrad.threads=N} sets the thread
  * count, as for {@link Gemm} (1: everything runs in the caller). A call made while another thread's
  * loop is running, or with fewer than two chunks, runs in the caller alone, in slot 0.
+ *
+ * <p>While a loop is shared, matrix products its body calls run on the thread that calls them:
+ * the loop reserves the GEMM pool, since every core already has a part of the work (an LSTM's
+ * recurrence over parts of a batch makes one small product per step and part).
  */
 public final class ParallelFor {
     /** The work of one call: items {@code [from, to)}, run in slot {@code slot}. */
@@ -85,6 +89,8 @@ public final class ParallelFor {
     }
 
     private void share(int items, int grain, int chunks, Body body) {
+        GemmPool gemm = Gemm.pool();
+        boolean reserved = gemm != null && gemm.reserve();
         try {
             this.body = body;
             this.items = items;
@@ -114,6 +120,9 @@ public final class ParallelFor {
             }
         } finally {
             this.body = null;
+            if (reserved) {
+                gemm.release();
+            }
             busy.set(false);
         }
     }

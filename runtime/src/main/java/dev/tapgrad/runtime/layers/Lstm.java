@@ -3,7 +3,7 @@ package dev.tapgrad.runtime.layers;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.Gemm;
-import dev.tapgrad.runtime.kernel.Parallel;
+import dev.tapgrad.runtime.kernel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -54,8 +54,16 @@ public final class Lstm extends AbstractLayer {
     private float[] callX;
     private float[] callOut;
     private float[] callGOut;
-    private final Parallel.Body forwardPart = this::forwardPart;
-    private final Parallel.Body backwardPart = this::backwardPart;
+    private final ParallelFor.Body forwardParts = (from, to, slot) -> {
+        for (int p = from; p < to; p++) {
+            forwardPart(p);
+        }
+    };
+    private final ParallelFor.Body backwardParts = (from, to, slot) -> {
+        for (int p = from; p < to; p++) {
+            backwardPart(p);
+        }
+    };
 
     /**
      * An LSTM over sequences of {@code steps} vectors of {@code features} values; parameters start
@@ -147,7 +155,7 @@ public final class Lstm extends AbstractLayer {
         callX = x.buffer();
         callOut = out.buffer();
         try {
-            Parallel.run(partCount, forwardPart);
+            ParallelFor.run(partCount, 1, forwardParts);
         } finally {
             callX = null;
             callOut = null;
@@ -221,7 +229,7 @@ public final class Lstm extends AbstractLayer {
         }
         callGOut = gOut.buffer();
         try {
-            Parallel.run(partCount, backwardPart);
+            ParallelFor.run(partCount, 1, backwardParts);
         } finally {
             callGOut = null;
         }
