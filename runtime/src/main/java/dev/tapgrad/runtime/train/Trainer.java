@@ -94,6 +94,9 @@ public final class Trainer {
         for (int k = 0; k < params.size(); k++) { // indexed: an iterator would be an allocation per step
             Parameter p = params.get(k);
             float[] grad = p.grad().buffer();
+            if (allFinite(grad)) {
+                continue;
+            }
             for (int i = 0; i < grad.length; i++) {
                 if (!Float.isFinite(grad[i])) {
                     throw diverged(g, fit, "the gradient of " + p.name() + " has " + grad[i] + " at flat index " + i
@@ -101,6 +104,19 @@ public final class Trainer {
                 }
             }
         }
+    }
+
+    /**
+     * Whether every value is finite: the largest exponent field is below all ones. An integer
+     * max over the bits, which the JIT vectorises (a loop that branches on Float.isFinite per
+     * value does not, and took 5% of a CNN step over its 220 000 gradients).
+     */
+    static boolean allFinite(float[] v) {
+        int max = 0;
+        for (int i = 0; i < v.length; i++) {
+            max = Math.max(max, Float.floatToRawIntBits(v[i]) & 0x7f800000);
+        }
+        return max != 0x7f800000;
     }
 
     private static TrainingDivergedException diverged(CompiledGraph g, Fit fit, String what, String term,

@@ -272,4 +272,22 @@ class TrainerTest {
         assertEquals("loss 0.7000 = loss 0.5000 + 0.1×small 2.0000",
                 Progress.describe(v, "", List.of("loss", "small"), new double[] {1, 0.1}));
     }
+
+    /** The vectorised finiteness check agrees with Float.isFinite on every kind of float, anywhere in the array. */
+    @org.junit.jupiter.api.Test
+    void allFiniteFindsEveryNonFiniteValue() {
+        float[] finite = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1.5f, -3e-39f};
+        org.junit.jupiter.api.Assertions.assertTrue(Trainer.allFinite(finite));
+        org.junit.jupiter.api.Assertions.assertTrue(Trainer.allFinite(new float[0]));
+        float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0xffc00001),
+                Float.intBitsToFloat(0x7f800001)};
+        for (float b : bad) {
+            for (int at : new int[] {0, 5, 36}) {
+                float[] v = new float[37];
+                java.util.Arrays.fill(v, 0.25f);
+                v[at] = b;
+                org.junit.jupiter.api.Assertions.assertFalse(Trainer.allFinite(v), b + " at " + at);
+            }
+        }
+    }
 }
