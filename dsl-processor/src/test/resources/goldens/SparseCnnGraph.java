@@ -14,10 +14,10 @@ import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
-import dev.tapgrad.runtime.kernel.Penalties;
 import dev.tapgrad.runtime.layers.Conv2D;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.layers.Flatten;
+import dev.tapgrad.runtime.layers.OutputPenalty;
 import dev.tapgrad.runtime.loss.Losses;
 import dev.tapgrad.runtime.train.CompiledGraph;
 import dev.tapgrad.runtime.train.Trainer;
@@ -90,6 +90,8 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     conv1 = new Conv2D("conv1", 28, 28, 1, 32, 3, 3, 1, 1, Padding.VALID, Activation.RELU);
     flat = new Flatten("flat");
     out = new Dense("out", 21632, 10, Activation.SOFTMAX);
+    // sparsity is mean(abs(conv1)): conv1 computes it in its own passes (see backward)
+    conv1.penalize(OutputPenalty.MEAN_ABS, 0.01);
     Random random = new Random(seed);
     List<Parameter> all = new ArrayList<>();
     conv1.initialize(random);
@@ -193,8 +195,8 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     terms[0] = Losses.categoricalCrossentropy(y, outOut, outGrad, 1.0);
     // out
     out.backward(flatOut, outOut, outGrad, flatGrad);
-    // sparsity, tapped at conv1: adds 0.01 · its gradient
-    terms[1] = sparsityWithGradient(conv1Out, conv1Grad, 0.01);
+    // sparsity, tapped at conv1: computed by conv1's forward; conv1.backward adds 0.01 · its gradient
+    terms[1] = conv1.penalty();
     // conv1
     conv1.backward(x, conv1Out, conv1Grad, null);
   }
@@ -205,23 +207,6 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
   private void losses(Tensor y, double[] terms) {
     terms[0] = Losses.categoricalCrossentropy(y, outOut, null, 1.0);
     terms[1] = sparsity(conv1Out).item();
-  }
-
-  /**
-   * Auxiliary loss {@link SparseCnn#sparsity}, differentiated at compile time: runs its body, then adds {@code weight} times its
-   * gradient into the gradient buffer of each tap.
-   *
-   * @param conv1 tap "conv1", (B, 26, 26, 32)
-   * @param conv1Grad gradient of the total loss with respect to conv1, accumulated into
-   * @param weight the term's weight in the total loss
-   * @return the unweighted value of sparsity
-   */
-  private double sparsityWithGradient(Tensor conv1, Tensor conv1Grad, double weight) {
-    // SparseCnn.sparsity is mean(abs(conv1)): the fused kernels compute the ops' values in one pass forward and
-    // one backward, with no temporaries
-    double value = Penalties.meanAbs(conv1);
-    Penalties.addMeanAbsGradient(conv1, weight, conv1Grad);
-    return value;
   }
 
   /**

@@ -34,6 +34,7 @@ public final class GraphWriter {
     private final GraphShapes shapes;
     private final AuxPlan main;
     private final List<AuxPlan> aux;
+    private final LayerPenalties layerPenalties;
     private final LayerEmitter layers;
     private final ClassName modelType;
     private final ClassName graphType;
@@ -47,6 +48,7 @@ public final class GraphWriter {
         this.shapes = shapes;
         this.main = main;
         this.aux = aux;
+        this.layerPenalties = new LayerPenalties(spec, aux);
         this.layers = new LayerEmitter(shapes);
         this.modelType = ClassName.get(spec.packageName(), spec.simpleName());
         this.graphType = ClassName.get(spec.packageName(), spec.graphName());
@@ -73,7 +75,9 @@ public final class GraphWriter {
             t.addMethod(new AuxEmitter(spec, main.spec(), main.program(), main.adjoint(), main.shapes()).method());
         }
         for (AuxPlan p : aux) {
-            t.addMethod(new AuxEmitter(spec, p.spec(), p.program(), p.adjoint(), p.shapes()).method());
+            if (layerPenalties.layer(p) == null) {
+                t.addMethod(new AuxEmitter(spec, p.spec(), p.program(), p.adjoint(), p.shapes()).method());
+            }
         }
         t.addType(steps());
         return JavaFile.builder(spec.packageName(), t.build())
@@ -122,6 +126,15 @@ public final class GraphWriter {
                 .addJavadoc("Builds the layers and draws their initial weights (Keras defaults) from {@code seed}.\n");
         for (LayerSpec l : spec.layers()) {
             c.addStatement(layers.construct(l));
+        }
+        for (AuxPlan p : aux) {
+            String layer = layerPenalties.layer(p);
+            if (layer != null) {
+                c.addComment("$L is $L: $L computes it in its own passes (see backward)", p.spec().method(),
+                        layerPenalties.text(p), layer);
+                c.addStatement("$L.penalize($T.$L, $L)", layer, Runtime.OUTPUT_PENALTY, layerPenalties.constant(p),
+                        Double.toString(p.spec().weight()));
+            }
         }
         c.addStatement("$T random = new $T(seed)", Random.class, Random.class);
         c.addStatement("$T<$T> all = new $T<>()", List.class, Runtime.PARAMETER, ArrayList.class);
@@ -267,6 +280,13 @@ public final class GraphWriter {
     }
 
     private void emitLoss(MethodSpec.Builder m, AuxPlan p, int index) {
+        String layer = index == 0 ? null : layerPenalties.layer(p);
+        if (layer != null) {
+            m.addComment("$L, tapped at $L: computed by $L's forward; $L.backward adds $L · its gradient",
+                    p.spec().method(), layer, layer, layer, p.spec().weight());
+            m.addStatement("terms[$L] = $L.penalty()", index, layer);
+            return;
+        }
         AuxEmitter e = new AuxEmitter(spec, p.spec(), p.program(), p.adjoint(), p.shapes());
         List<String> args = new ArrayList<>();
         for (int i = 0; i < p.spec().taps().size(); i++) {

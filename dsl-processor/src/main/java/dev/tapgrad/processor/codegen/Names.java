@@ -14,7 +14,7 @@ public final class Names {
             "x", "y", "terms", "seed", "random", "all", "size", "batch", "parameters", "steps", "workspace", "file", "train",
             "options", "data", "input", "Tensor", "Parameter", "List", "ArrayList", "Random", "Map", "Path",
             "IOException", "Losses", "Trainer", "Checkpoints", "Dataset", "Fit", "History", "Gradients",
-            "CompiledGraph", "TrainableModel", "Workspace", "Penalties", "Steps", "Activation", "Padding", "LossKind", "Metric", "Generated", "Override");
+            "CompiledGraph", "TrainableModel", "Workspace", "Penalties", "OutputPenalty", "Steps", "Activation", "Padding", "LossKind", "Metric", "Generated", "Override");
 
     /** Suffixes of the buffers derived from a layer's name. */
     static final java.util.List<String> BUFFER_SUFFIXES = java.util.List.of("Out", "Grad", "Inputs", "InputGrads");

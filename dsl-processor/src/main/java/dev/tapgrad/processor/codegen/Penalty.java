@@ -50,6 +50,11 @@ record Penalty(Value input, String forward, String gradient, String text) {
                 reduce + "(" + inner.op().method() + "(" + in.value().name() + "))");
     }
 
+    /** The runtime's {@code OutputPenalty} constant for this penalty, e.g. {@code MEAN_ABS} for {@code meanAbs}. */
+    String constant() {
+        return forward.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+    }
+
     private static boolean isOps(Instr in) {
         return in.op().ownerClass().equals(OPS);
     }

@@ -73,10 +73,18 @@ public final class Conv2D extends AbstractLayer {
     private float[] callGrad;
     private float callFloor;
     private boolean callRelu;
+    private int callPenalty;
+    private float callScale;
     private final ParallelFor.Body forwardBody = (from, to, slot) ->
-            direct.forward(callX, callBias, callOut, callFloor, from, to, slot);
+            direct.forward(callX, callBias, callOut, callFloor, callPenalty, from, to, slot);
     private final ParallelFor.Body backwardBody = (from, to, slot) ->
-            direct.backward(callX, callOut, callGrad, callRelu, from, to, slot);
+            direct.backward(callX, callOut, callGrad, callRelu, callPenalty, callScale, from, to, slot);
+
+    /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}); null for none. */
+    private OutputPenalty penalty;
+    private double penaltyWeight;
+    /** The penalty of the latest forward's output, unweighted; NaN before the first. */
+    private double penaltyValue = Double.NaN;
 
     /** A convolution layer; parameters start at zero until {@link #initialize}. */
     public Conv2D(String name, int height, int width, int channels, int filters, int kernelH, int kernelW,
@@ -116,6 +124,46 @@ public final class Conv2D extends AbstractLayer {
         direct = on ? new DirectConv(geometry, ParallelFor.slots()) : null;
         batch = -1; // the scratch differs between the paths
         lastInput = null;
+    }
+
+    /**
+     * Computes {@code penalty} of this layer's output in every {@link #forward} (read it with
+     * {@link #penalty()}) and adds {@code weight} times its gradient to dL/dout at the start of
+     * every {@link #backward}: the same values as computing the penalty and its gradient with the
+     * ops on the output, but on the direct path with relu inside the layer's own passes instead
+     * of four passes over the output of their own. Generated graphs call it for an aux loss that is
+     * exactly such a penalty on this layer's output.
+     *
+     * @throws IllegalArgumentException if the weight is not finite
+     */
+    public void penalize(OutputPenalty penalty, double weight) {
+        if (!Double.isFinite(weight)) {
+            throw new IllegalArgumentException("Conv2D " + name() + ".penalize: the weight must be finite, got " + weight);
+        }
+        this.penalty = java.util.Objects.requireNonNull(penalty, "Conv2D.penalize: pass an OutputPenalty");
+        this.penaltyWeight = weight;
+    }
+
+    /**
+     * The unweighted output penalty of the latest {@link #forward}.
+     *
+     * @throws IllegalStateException if no penalty was set with {@link #penalize} or forward has not run
+     */
+    public double penalty() {
+        if (penalty == null || lastInput == null) {
+            throw new IllegalStateException("Conv2D " + name() + ".penalty: " + (penalty == null
+                    ? "no output penalty; call penalize first" : "run forward first"));
+        }
+        return penaltyValue;
+    }
+
+    /** Whether the penalty is computed inside the direct kernel's passes (relu), not in passes of its own. */
+    private boolean fusedPenalty() {
+        return penalty != null && direct != null && activation == Activation.RELU;
+    }
+
+    private int penaltyMode() {
+        return !fusedPenalty() ? DirectConv.NO_PENALTY : penalty.square ? DirectConv.SQUARE : DirectConv.ABS;
     }
 
     /** Whether this layer computes with the direct kernel. */
@@ -197,6 +245,7 @@ public final class Conv2D extends AbstractLayer {
             callBias = bias.value().buffer();
             callOut = target;
             callFloor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
+            callPenalty = penaltyMode();
             ParallelFor.run(b, 1, forwardBody);
             callX = null;
             callOut = null;
@@ -208,6 +257,9 @@ public final class Conv2D extends AbstractLayer {
         }
         if (!fusedRelu && activation != Activation.LINEAR) {
             Activations.forward(activation, target, o, b * outH * outW, filters);
+        }
+        if (penalty != null) {
+            penaltyValue = fusedPenalty() ? penalty.fromSum(direct.penaltySum(b), out.size()) : penalty.value(out);
         }
         lastInput = in;
     }
@@ -262,6 +314,9 @@ public final class Conv2D extends AbstractLayer {
         float[] o = out.buffer();
         float[] in = x.buffer();
         boolean relu = activation == Activation.RELU;
+        if (penalty != null && !fusedPenalty()) {
+            penalty.addGradient(out, penaltyWeight, gOut);
+        }
         if (direct != null) {
             if (!relu) {
                 Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, filters);
@@ -270,6 +325,8 @@ public final class Conv2D extends AbstractLayer {
             callOut = o;
             callGrad = g;
             callRelu = relu;
+            callPenalty = penaltyMode();
+            callScale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
             ParallelFor.run(b, 1, backwardBody);
             callX = null;
             callOut = null;

@@ -42,6 +42,8 @@ final class DirectConv {
     private final float[][][] kernelAcc;
     /** Per image: its kernel gradient then its bias gradient, reduced in image order; sized per batch. */
     private float[] partials = new float[0];
+    /** Per image: the sum of |out| or out² of the latest forward with an output penalty. */
+    private double[] penaltySums = new double[0];
     private final double[] sums;
 
     DirectConv(ConvGeometry geometry, int slots) {
@@ -78,11 +80,18 @@ final class DirectConv {
         }
     }
 
+    /** No output penalty, or an L1 or L2 one summed while the output is stored. */
+    static final int NO_PENALTY = 0;
+    static final int ABS = 1;
+    static final int SQUARE = 2;
+
     /**
      * Writes {@code max(conv(x) + bias, floor)} for images [from, to) into {@code out}, (B, OH, OW,
-     * filters): floor 0 is relu, −∞ the pre-activation itself (Math.max keeps NaN).
+     * filters): floor 0 is relu, −∞ the pre-activation itself (Math.max keeps NaN). With a
+     * {@code penalty} ({@link #ABS}, {@link #SQUARE}) each image's Σ|out| or Σout² is summed while
+     * its rows are in L1, for {@link #penaltySum}.
      */
-    void forward(float[] x, float[] bias, float[] out, float floor, int from, int to, int slot) {
+    void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot) {
         int f = g.filters;
         float[] xp = patchA[slot];
         float[] a = acc[slot];
@@ -91,6 +100,7 @@ final class DirectConv {
         boolean nine = paddedPatch == 9;
         for (int image = from; image < to; image++) {
             int o = image * g.pixels() * f;
+            double imageSum = 0;
             for (int oy = 0; oy < g.outH; oy++) {
                 for (int ox = 0; ox < g.outW; ox++, o += f) {
                     g.gather(x, image, oy, ox, xp);
@@ -98,6 +108,9 @@ final class DirectConv {
                         five(a, bias, xp, 0, f);
                         fourFloor(c, a, floor, xp, 5, f);
                         System.arraycopy(c, 0, out, o, f);
+                        if (penalty != NO_PENALTY) {
+                            imageSum += pixelSum(c, penalty == SQUARE, f);
+                        }
                         continue;
                     }
                     float[] src = bias;
@@ -118,9 +131,39 @@ final class DirectConv {
                     }
                     // Stored through a copy: a vector loop storing at an offset into out ran at half speed.
                     System.arraycopy(c, 0, out, o, f);
+                    if (penalty != NO_PENALTY) {
+                        imageSum += pixelSum(c, penalty == SQUARE, f);
+                    }
                 }
             }
+            if (penalty != NO_PENALTY) {
+                penaltySums[image] = imageSum;
+            }
         }
+    }
+
+    /** Σ|c| or Σc² of one pixel's filters, each term a float as the ops store it, summed in double. */
+    private static double pixelSum(float[] c, boolean square, int n) {
+        double s = 0;
+        if (square) {
+            for (int j = 0; j < n; j++) {
+                s += c[j] * c[j];
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                s += Math.abs(c[j]);
+            }
+        }
+        return s;
+    }
+
+    /** The output penalty's sum over images [0, batch) of the latest forward, added in image order. */
+    double penaltySum(int batch) {
+        double s = 0;
+        for (int image = 0; image < batch; image++) {
+            s += penaltySums[image];
+        }
+        return s;
     }
 
     private void five(float[] a, float[] src, float[] xp, int p, int n) {
@@ -177,15 +220,22 @@ final class DirectConv {
         if (partials.length < need) {
             partials = new float[need];
         }
+        if (penaltySums.length < batch) {
+            penaltySums = new double[batch];
+        }
     }
 
     /**
      * Kernel and bias gradients of images [from, to) into their partials. With {@code relu},
      * {@code grad} holds dL/dout and is first masked by {@code out > 0} (relu's derivative, 0 at 0
      * and for NaN), the result written back, so that {@code grad} holds dL/dz afterwards;
-     * otherwise {@code grad} already holds dL/dz.
+     * otherwise {@code grad} already holds dL/dz. With relu and an output {@code penalty}, its
+     * gradient is added to dL/dout in the same pass: {@code scale} where out > 0 for {@link #ABS}
+     * (sign(out) is 1 there, and the mask zeroes the rest), {@code 2·out·scale} for {@link
+     * #SQUARE}; the same floats as adding the penalty's gradient first.
      */
-    void backward(float[] x, float[] out, float[] grad, boolean relu, int from, int to, int slot) {
+    void backward(float[] x, float[] out, float[] grad, boolean relu, int penalty, float scale, int from, int to,
+            int slot) {
         int f = g.filters;
         int pixels = g.pixels();
         float[] xa = patchA[slot];
@@ -202,10 +252,10 @@ final class DirectConv {
             int base = image * pixels * f;
             for (int q = 0; q < pixels; q += 2) {
                 g.gather(x, image, q / g.outW, q % g.outW, xa);
-                dz(out, grad, base + q * f, ga, db, relu, f);
+                dz(out, grad, base + q * f, ga, db, relu, penalty, scale, f);
                 if (q + 1 < pixels) {
                     g.gather(x, image, (q + 1) / g.outW, (q + 1) % g.outW, xb);
-                    dz(out, grad, base + (q + 1) * f, gb, db, relu, f);
+                    dz(out, grad, base + (q + 1) * f, gb, db, relu, penalty, scale, f);
                 } else {
                     // An odd pixel count: the pair's second pixel adds exact zeros.
                     java.util.Arrays.fill(xb, 0f);
@@ -233,12 +283,27 @@ final class DirectConv {
      * [0, 0x7f7fffff] exactly when out > 0 (+0, negatives and NaN fall outside), and m is all
      * ones outside it. (out > 0) equals (z > 0) because out = max(z, 0).
      */
-    private static void dz(float[] out, float[] grad, int o, float[] gz, float[] db, boolean relu, int n) {
+    private static void dz(float[] out, float[] grad, int o, float[] gz, float[] db, boolean relu, int penalty,
+            float scale, int n) {
         if (relu) {
-            for (int j = 0; j < n; j++) {
-                int k = Float.floatToRawIntBits(out[o + j]) - 1;
-                int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
-                gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j]) & ~m);
+            if (penalty == ABS) {
+                for (int j = 0; j < n; j++) {
+                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
+                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j] + scale) & ~m);
+                }
+            } else if (penalty == SQUARE) {
+                for (int j = 0; j < n; j++) {
+                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
+                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j] + 2 * out[o + j] * scale) & ~m);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
+                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j]) & ~m);
+                }
             }
             System.arraycopy(gz, 0, grad, o, n);
         } else {
