@@ -44,6 +44,8 @@ final class DirectConv {
     private float[] partials = new float[0];
     /** Per image: the sum of |out| or out² of the latest forward with an output penalty. */
     private double[] penaltySums = new double[0];
+    /** Per slot: one image's running Σ|out| or Σout² per filter, in double (an elementwise add vectorises, a reduction does not). */
+    private final double[][] penaltyAcc;
     private final double[] sums;
 
     DirectConv(ConvGeometry geometry, int slots) {
@@ -60,6 +62,7 @@ final class DirectConv {
         this.gradA = perSlot(slots, f);
         this.gradB = perSlot(slots, f);
         this.biasAcc = perSlot(slots, f);
+        this.penaltyAcc = new double[slots][f + 8];
         this.kernelAcc = new float[slots][][];
         for (int s = 0; s < slots; s++) {
             kernelAcc[s] = perSlot(p, f);
@@ -98,9 +101,12 @@ final class DirectConv {
         float[] c = store[slot];
         int last = groups.length - 1;
         boolean nine = paddedPatch == 9;
+        double[] pa = penaltyAcc[slot];
         for (int image = from; image < to; image++) {
             int o = image * g.pixels() * f;
-            double imageSum = 0;
+            if (penalty != NO_PENALTY) {
+                java.util.Arrays.fill(pa, 0);
+            }
             for (int oy = 0; oy < g.outH; oy++) {
                 for (int ox = 0; ox < g.outW; ox++, o += f) {
                     g.gather(x, image, oy, ox, xp);
@@ -109,7 +115,7 @@ final class DirectConv {
                         fourFloor(c, a, floor, xp, 5, f);
                         System.arraycopy(c, 0, out, o, f);
                         if (penalty != NO_PENALTY) {
-                            imageSum += pixelSum(c, penalty == SQUARE, f);
+                            addPenalty(pa, c, penalty == SQUARE, f);
                         }
                         continue;
                     }
@@ -132,29 +138,31 @@ final class DirectConv {
                     // Stored through a copy: a vector loop storing at an offset into out ran at half speed.
                     System.arraycopy(c, 0, out, o, f);
                     if (penalty != NO_PENALTY) {
-                        imageSum += pixelSum(c, penalty == SQUARE, f);
+                        addPenalty(pa, c, penalty == SQUARE, f);
                     }
                 }
             }
             if (penalty != NO_PENALTY) {
+                double imageSum = 0;
+                for (int j = 0; j < f; j++) {
+                    imageSum += pa[j];
+                }
                 penaltySums[image] = imageSum;
             }
         }
     }
 
-    /** Σ|c| or Σc² of one pixel's filters, each term a float as the ops store it, summed in double. */
-    private static double pixelSum(float[] c, boolean square, int n) {
-        double s = 0;
+    /** Adds |c| or c² of one pixel's filters (each term a float, as the ops store it) to the per-filter sums. */
+    private static void addPenalty(double[] acc, float[] c, boolean square, int n) {
         if (square) {
             for (int j = 0; j < n; j++) {
-                s += c[j] * c[j];
+                acc[j] += c[j] * c[j];
             }
         } else {
             for (int j = 0; j < n; j++) {
-                s += Math.abs(c[j]);
+                acc[j] += Math.abs(c[j]);
             }
         }
-        return s;
     }
 
     /** The output penalty's sum over images [0, batch) of the latest forward, added in image order. */
