@@ -1,5 +1,6 @@
 package dev.tapgrad.runtime.layers;
 
+import dev.tapgrad.runtime.kernel.ElementMath;
 import java.util.Arrays;
 
 /**
@@ -36,16 +37,14 @@ final class LstmState {
     float[] dh;
     /** dL/dc_t flowing back from step t + 1, (B, units). */
     private float[] dc;
-    /** One example's pre-activations z, (4·units), and cell states c, (units), in double for the exps. */
-    private final double[] zScratch;
-    private final double[] cScratch;
+    /** c_{−1}: the zero state step 0 starts from, (units). */
+    private final float[] zeroState;
 
     LstmState(int steps, int features, int units) {
         this.steps = steps;
         this.features = features;
         this.units = units;
-        this.zScratch = new double[4 * units];
-        this.cScratch = new double[units];
+        this.zeroState = new float[units];
     }
 
     /** Takes examples {@code lo … lo + b − 1} of the batch. */
@@ -112,34 +111,19 @@ final class LstmState {
     void cellForward(int t) {
         int g4 = 4 * units;
         int bu = batch * units;
-        double[] z = zScratch;
-        double[] cd = cScratch;
-        // In passes over one example's units, the exps reading doubles: a float-to-double
-        // conversion feeding Math.exp directly chains every value's exp to the previous one's
-        // (the conversion merges into a register the last exp wrote), which made the cell three
-        // times slower. Values and rounding are as in one pass.
         for (int n = 0; n < batch; n++) {
             int gOff = (t * batch + n) * g4;
             int sOff = n * g4;
             int cOff = t * bu + n * units;
             if (t > 0) {
                 for (int q = 0; q < g4; q++) {
-                    z[q] = (double) gates[gOff + q] + step[sOff + q];
-                }
-            } else {
-                for (int q = 0; q < g4; q++) {
-                    z[q] = gates[gOff + q];
+                    gates[gOff + q] += step[sOff + q];
                 }
             }
-            for (int q = 0; q < 2 * units; q++) {
-                gates[gOff + q] = (float) sigmoid(z[q]);
-            }
-            for (int q = 2 * units; q < 3 * units; q++) {
-                gates[gOff + q] = (float) tanh(z[q]);
-            }
-            for (int q = 3 * units; q < g4; q++) {
-                gates[gOff + q] = (float) sigmoid(z[q]);
-            }
+            // The gates' exps and tanhs a run at a time (vectorised where the Vector API is on).
+            ElementMath.sigmoid(gates, gOff, 2 * units);
+            ElementMath.tanh(gates, gOff + 2 * units, units);
+            ElementMath.sigmoid(gates, gOff + 3 * units, units);
             for (int k = 0; k < units; k++) {
                 int gi = gOff + k;
                 float i = gates[gi];
@@ -148,13 +132,12 @@ final class LstmState {
                 double cPrev = t > 0 ? cs[cOff - bu + k] : 0;
                 float c = (float) (f * cPrev + (double) i * g);
                 cs[cOff + k] = c;
-                cd[k] = c;
+                tanhCs[cOff + k] = c;
             }
+            ElementMath.tanh(tanhCs, cOff, units);
             for (int k = 0; k < units; k++) {
                 float o = gates[gOff + 3 * units + k];
-                float tc = (float) tanh(cd[k]);
-                float h = (float) ((double) o * tc);
-                tanhCs[cOff + k] = tc;
+                float h = (float) ((double) o * tanhCs[cOff + k]);
                 hs[cOff + bu + k] = h;
                 hStep[n * units + k] = h;
             }
@@ -175,61 +158,43 @@ final class LstmState {
     void cellBackward(int t, float[] gOut, boolean sequences) {
         int g4 = 4 * units;
         int bu = batch * units;
+        // Float arithmetic in straight loops without branches, which the JIT vectorises (in double,
+        // with the branches on t inside, this was an eighth of an LSTM step); the gate values are
+        // floats already, so the products differ from double ones by float rounding only.
+        float[] prev = t > 0 ? cs : zeroState;
         for (int n = 0; n < batch; n++) {
             int gOff = (t * batch + n) * g4;
             int sOff = n * g4;
             int cOff = t * bu + n * units;
-            for (int k = 0; k < units; k++) {
-                int s = n * units + k;
-                double dhk = dh[s];
-                if (sequences) {
-                    dhk += gOut[((lo + n) * steps + t) * units + k];
-                } else if (t == steps - 1) {
-                    dhk += gOut[lo * units + s];
+            int pOff = t > 0 ? cOff - bu : 0;
+            int dOff = n * units;
+            // dL/dh_t: what flows back from step t + 1, plus dL/dout at step t.
+            if (sequences || t == steps - 1) {
+                int go = sequences ? ((lo + n) * steps + t) * units : (lo + n) * units;
+                for (int k = 0; k < units; k++) {
+                    dh[dOff + k] += gOut[go + k];
                 }
-                int gi = gOff + k;
-                double i = gates[gi];
-                double f = gates[gi + units];
-                double g = gates[gi + 2 * units];
-                double o = gates[gi + 3 * units];
-                double tc = tanhCs[cOff + k];
-                double cPrev = t > 0 ? cs[cOff - bu + k] : 0;
-                double dck = dc[s] + dhk * o * (1 - tc * tc);
-                dc[s] = (float) (dck * f);
-                int si = sOff + k;
-                step[si] = (float) (dck * g * i * (1 - i));
-                step[si + units] = (float) (dck * cPrev * f * (1 - f));
-                step[si + 2 * units] = (float) (dck * i * (1 - g * g));
-                step[si + 3 * units] = (float) (dhk * tc * o * (1 - o));
+            }
+            for (int k = 0; k < units; k++) {
+                float dhk = dh[dOff + k];
+                float i = gates[gOff + k];
+                float f = gates[gOff + units + k];
+                float g = gates[gOff + 2 * units + k];
+                float o = gates[gOff + 3 * units + k];
+                float tc = tanhCs[cOff + k];
+                float dck = dc[dOff + k] + dhk * o * (1 - tc * tc);
+                dc[dOff + k] = dck * f;
+                step[sOff + k] = dck * g * i * (1 - i);
+                step[sOff + units + k] = dck * prev[pOff + k] * f * (1 - f);
+                step[sOff + 2 * units + k] = dck * i * (1 - g * g);
+                step[sOff + 3 * units + k] = dhk * tc * o * (1 - o);
             }
         }
         System.arraycopy(step, 0, dz, t * batch * g4, batch * g4);
     }
 
-    /**
-     * tanh through one {@code Math.exp} (a JIT intrinsic), as (1 − e)/(1 + e) with e = exp(−2|x|);
-     * {@code Math.tanh} is StrictMath's software routine, several times slower, and tanh runs twice
-     * per unit and step. Relative error below 1e-12 (the cancellation in 1 − e is at most
-     * 1.1e-16/(2|x|)); below |x| = 1e-4 it is x − x³/3 (the next term is below 2e-17 of x), and
-     * above 20 it is ±1 in double.
-     */
+    /** tanh as the cell computes it on the portable path (see {@link ElementMath#tanh(double)}). */
     static double tanh(double x) {
-        double a = Math.abs(x);
-        if (a < 1e-4) {
-            return x * (1 - x * x / 3); // keeps the sign of −0
-        }
-        if (a > 20) {
-            return Math.copySign(1.0, x);
-        }
-        double e = Math.exp(-2 * a);
-        return Math.copySign((1 - e) / (1 + e), x);
-    }
-
-    /**
-     * The logistic function. Without a branch on the sign (a coin flip here): for very negative x,
-     * exp(−x) overflows to infinity and 1/(1 + ∞) is the right 0.
-     */
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
+        return ElementMath.tanh(x);
     }
 }

@@ -1,0 +1,85 @@
+package dev.tapgrad.runtime.kernel;
+
+/**
+ * The logistic function and tanh over runs of a float array, in place: with the Vector API
+ * (the JDK's vectorised exp and tanh, several values per instruction) wherever the vector GEMM
+ * kernel runs, else value by value through {@code Math.exp} in double. An LSTM evaluates five of
+ * them per unit and step, a million per step of the issue's LSTM workload. The two paths agree to
+ * float rounding (a few ulps), which the tests check.
+ */
+public final class ElementMath {
+    /** What a path provides; {@link VectorElementMath} is loaded by name only where the module is present. */
+    interface Impl {
+        void sigmoid(float[] a, int off, int n);
+
+        void tanh(float[] a, int off, int n);
+    }
+
+    static final Impl PORTABLE = new Portable();
+    static final Impl ACTIVE = load();
+
+    private ElementMath() {}
+
+    /** {@code a[i] = 1 / (1 + exp(−a[i]))} for i in [off, off + n). */
+    public static void sigmoid(float[] a, int off, int n) {
+        ACTIVE.sigmoid(a, off, n);
+    }
+
+    /** {@code a[i] = tanh(a[i])} for i in [off, off + n). */
+    public static void tanh(float[] a, int off, int n) {
+        ACTIVE.tanh(a, off, n);
+    }
+
+    /** Which path runs, for benchmarks and logs: "vector" or "portable". */
+    public static String pathName() {
+        return ACTIVE == PORTABLE ? "portable" : "vector";
+    }
+
+    private static Impl load() {
+        if (GemmKernels.VECTOR == null) {
+            return PORTABLE; // the module, FMA or C2 is missing, or vectors are switched off
+        }
+        try {
+            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.VectorElementMath").getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return PORTABLE;
+        }
+    }
+
+    /** Value by value in double, through one {@code Math.exp} each (an intrinsic; Math.tanh is not). */
+    static final class Portable implements Impl {
+        @Override
+        public void sigmoid(float[] a, int off, int n) {
+            for (int i = off; i < off + n; i++) {
+                // No branch on the sign: for very negative x, exp(−x) is ∞ and 1/(1 + ∞) the right 0.
+                a[i] = (float) (1 / (1 + Math.exp(-(double) a[i])));
+            }
+        }
+
+        @Override
+        public void tanh(float[] a, int off, int n) {
+            for (int i = off; i < off + n; i++) {
+                a[i] = (float) ElementMath.tanh(a[i]);
+            }
+        }
+    }
+
+    /**
+     * tanh through one {@code Math.exp}, as (1 − e)/(1 + e) with e = exp(−2|x|); {@code Math.tanh}
+     * is StrictMath's software routine, several times slower. Relative error below 1e-12 (the
+     * cancellation in 1 − e is at most 1.1e-16/(2|x|)); below |x| = 1e-4 it is x − x³/3 (the next
+     * term is below 2e-17 of x), and above 20 it is ±1 in double.
+     */
+    public static double tanh(double x) {
+        double a = Math.abs(x);
+        if (a < 1e-4) {
+            return x * (1 - x * x / 3); // keeps the sign of −0
+        }
+        if (a > 20) {
+            return Math.copySign(1.0, x);
+        }
+        double e = Math.exp(-2 * a);
+        return Math.copySign((1 - e) / (1 + e), x);
+    }
+}

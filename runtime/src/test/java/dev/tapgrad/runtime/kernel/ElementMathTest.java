@@ -1,0 +1,85 @@
+package dev.tapgrad.runtime.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both paths of {@link ElementMath} against the functions in double: within 4 float ulps of the
+ * true value (an absolute 1e-37 near zero), exact at the special values, NaN kept, over runs whose
+ * length is not a multiple of the vector width (the tail takes the portable path).
+ */
+class ElementMathTest {
+    private static final float[] SPECIAL = {0f, -0f, 1e-30f, -1e-6f, 1e-4f, 0.5f, -0.5f, 1f, -3f, 8.9f, -15f, 20.5f,
+            -87f, 88f, 100f, -104f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+
+    @Test
+    void theVectorPathIsUsedWhereTheGemmVectorKernelIs() {
+        // The runtime's tests run with --add-modules jdk.incubator.vector and C2.
+        if (GemmKernels.VECTOR != null) {
+            assertNotSame(ElementMath.PORTABLE, ElementMath.ACTIVE);
+            assertEquals("vector", ElementMath.pathName());
+        }
+    }
+
+    @Test
+    void sigmoidIsWithinFourUlpsOnBothPaths() {
+        for (ElementMath.Impl impl : paths()) {
+            float[] x = values();
+            float[] y = x.clone();
+            impl.sigmoid(y, 3, x.length - 5); // an offset and a ragged tail
+            for (int i = 0; i < x.length; i++) {
+                double expected = i < 3 || i >= x.length - 2 ? x[i] : 1 / (1 + Math.exp(-(double) x[i]));
+                assertClose(impl + " sigmoid(" + x[i] + ")", expected, y[i]);
+            }
+        }
+    }
+
+    @Test
+    void tanhIsWithinFourUlpsOnBothPaths() {
+        for (ElementMath.Impl impl : paths()) {
+            float[] x = values();
+            float[] y = x.clone();
+            impl.tanh(y, 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                assertClose(impl + " tanh(" + x[i] + ")", Math.tanh(x[i]), y[i]);
+            }
+        }
+    }
+
+    @Test
+    void nanStaysNan() {
+        for (ElementMath.Impl impl : paths()) {
+            float[] a = new float[37];
+            a[20] = Float.NaN;
+            float[] b = a.clone();
+            impl.sigmoid(a, 0, a.length);
+            impl.tanh(b, 0, b.length);
+            assertEquals(Float.NaN, a[20], impl + " sigmoid");
+            assertEquals(Float.NaN, b[20], impl + " tanh");
+            assertEquals(0.5f, a[19], impl + " sigmoid(0)");
+        }
+    }
+
+    private static ElementMath.Impl[] paths() {
+        return ElementMath.ACTIVE == ElementMath.PORTABLE ? new ElementMath.Impl[] {ElementMath.PORTABLE}
+                : new ElementMath.Impl[] {ElementMath.PORTABLE, ElementMath.ACTIVE};
+    }
+
+    private static float[] values() {
+        Random r = new Random(17);
+        float[] x = new float[SPECIAL.length + 203];
+        System.arraycopy(SPECIAL, 0, x, 0, SPECIAL.length);
+        for (int i = SPECIAL.length; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 10 : 1));
+        }
+        return x;
+    }
+
+    private static void assertClose(String what, double expected, float actual) {
+        double tolerance = Math.max(4 * Math.ulp((float) expected), 1e-37);
+        assertEquals(expected, actual, tolerance, what);
+    }
+}
