@@ -22,6 +22,16 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code --add-modules jdk.incubator.vector} for the vector kernel.
  */
 public final class KernelBench {
+    /**
+     * Shapes timed besides {@link GemmBenchmark#SHAPES}: the CNN's 10-class head at batch 32 and
+     * 128 (forward, weight gradient, input gradient as Dense calls them) and an MLP head.
+     */
+    static final String[] HEAD_SHAPES = {
+        "32x10x21632:NN", "21632x10x32:TN", "32x21632x10:NT",
+        "128x10x21632:NN", "21632x10x128:TN", "128x21632x10:NT",
+        "128x10x512:NN", "512x10x128:TN", "128x512x10:NT",
+    };
+
     private KernelBench() {}
 
     public static void main(String[] args) throws RunnerException {
@@ -43,15 +53,19 @@ public final class KernelBench {
         int cores = Runtime.getRuntime().availableProcessors();
         OptionsBuilder gemm = new OptionsBuilder();
         gemm.include(GemmBenchmark.class.getName() + ".gemm").forks(1).shouldFailOnError(true);
-        if (filter != null) {
-            java.util.List<String> shapes = new java.util.ArrayList<>();
-            for (String s : GemmBenchmark.SHAPES) {
-                if (java.util.regex.Pattern.compile(filter).matcher(s).find()) {
-                    shapes.add(s);
-                }
+        java.util.List<String> shapes = new java.util.ArrayList<>();
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(GemmBenchmark.SHAPES));
+        for (String s : HEAD_SHAPES) {
+            if (!all.contains(s)) {
+                all.add(s);
             }
-            gemm.param("shape", shapes.toArray(new String[0]));
         }
+        for (String s : all) {
+            if (filter == null || java.util.regex.Pattern.compile(filter).matcher(s).find()) {
+                shapes.add(s);
+            }
+        }
+        gemm.param("shape", shapes.toArray(new String[0]));
         quick(gemm, quick);
         Collection<RunResult> results = new Runner(gemm.build()).run();
         System.out.printf(Locale.ROOT, "%n%-22s %10s %9s %14s %14s%n", "shape m x n x k", "µs", "GFLOP/s",

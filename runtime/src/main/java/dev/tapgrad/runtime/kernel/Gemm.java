@@ -11,7 +11,9 @@ import java.util.Arrays;
  * vector registers (about twice as fast on large products; {@code -Dtapgrad.vector=false} turns it
  * off); otherwise, and on plain JDK 17 without flags, a portable packed, cache-blocked kernel shaped
  * for HotSpot's auto-vectoriser (see {@link GemmBlock} and {@link RowKernels}), which prints a
- * one-line hint to stderr on the first product. Either may compute {@code Cᵀ = op(B)ᵀ · op(A)ᵀ}
+ * one-line hint to stderr on the first product. With the vector kernel, products whose C has at
+ * most a vector's lanes of rows or columns (a 10-class head) go to a third, {@link SkinnyKernel}
+ * ({@code -Dtapgrad.skinny=false} turns it off). Each may compute {@code Cᵀ = op(B)ᵀ · op(A)ᵀ}
  * instead when C's rows are too short for its vectors (a 10-class output layer). Large products
  * are shared between the machine's cores. The result does not depend on the number of threads.
  * {@code -Dtapgrad.threads=N} sets how many threads share a product (default: the available
@@ -91,7 +93,9 @@ public final class Gemm {
      */
     static void compute(GemmPool pool, boolean transA, boolean transB, int m, int n, int k,
             float[] a, float[] b, float[] c, boolean accumulate) {
-        GemmKernel kernel = GemmKernels.ACTIVE.suits(m, n, k) ? GemmKernels.ACTIVE : GemmKernels.PORTABLE;
+        GemmKernel kernel = GemmKernels.ACTIVE.suits(m, n, k) ? GemmKernels.ACTIVE
+                : GemmKernels.SKINNY != null && GemmKernels.SKINNY.suits(m, n, k) ? GemmKernels.SKINNY
+                : GemmKernels.PORTABLE;
         compute(kernel, pool, transA, transB, m, n, k, a, b, c, accumulate);
     }
 
@@ -121,6 +125,7 @@ public final class Gemm {
                 job.slice(s);
                 own.run(job);
             }
+            kernel.finish(job);
         } finally {
             job.clear();
         }

@@ -35,6 +35,16 @@ final class GemmJob {
     /** Most rows of op(B) per slice, set by the kernel's plan. */
     int kmax;
     int rowBlocks;
+    /**
+     * Parts of k computed as separate chunks into {@link #partials} and summed, in part order, by
+     * the kernel's {@link GemmKernel#finish}; 1 (the default) for none. Set by the plan from the
+     * shape only, so the order of the sums does not depend on the threads.
+     */
+    int kParts;
+    /** Length of a part of k when {@link #kParts} is above 1 (the last part may be shorter). */
+    int kPart;
+    /** Shared scratch for the parts' sums, grown by the kernel's plan, kept from product to product. */
+    float[] partials = new float[0];
     int chunks;
     /** The current slice of op(B)'s rows, [pc0, pc1). */
     int pc0;
@@ -56,9 +66,11 @@ final class GemmJob {
         this.c = c;
         this.accumulate = accumulate;
         this.transposedOut = transposedOut;
+        kParts = 1;
+        kPart = bigK;
         kernel.plan(this);
         rowBlocks = (bigM + mb - 1) / mb;
-        chunks = rowBlocks * ((bigN + nc - 1) / nc);
+        chunks = rowBlocks * ((bigN + nc - 1) / nc) * kParts;
     }
 
     /** Number of slices of op(B)'s rows: K split evenly into pieces of at most kmax, multiples of 4. */

@@ -32,6 +32,12 @@ interface GemmKernel {
      */
     void plan(GemmJob job);
 
+    /**
+     * Completes a job once all its chunks are done, on the calling thread: sums the parts of k a
+     * plan with {@link GemmJob#kParts} above 1 left in {@link GemmJob#partials}. Nothing by default.
+     */
+    default void finish(GemmJob job) {}
+
     /** The calling thread's worker, with buffers it keeps from product to product. */
     GemmWorker worker();
 }

@@ -12,9 +12,18 @@ final class GemmKernels {
     /** The vector kernel's class, compiled against {@code jdk.incubator.vector}. */
     private static final String VECTOR_CLASS = "dev.tapgrad.runtime.kernel.VectorKernel";
 
+    /** The skinny-product kernel's class, compiled against {@code jdk.incubator.vector} too. */
+    private static final String SKINNY_CLASS = "dev.tapgrad.runtime.kernel.SkinnyKernel";
+
     static final GemmKernel PORTABLE = new PortableKernel();
     /** The vector kernel, or null where it cannot run (module absent, no FMA, disabled, failed to load). */
-    static final GemmKernel VECTOR = loadVector();
+    static final GemmKernel VECTOR = loadVector(VECTOR_CLASS);
+    /**
+     * The Vector API kernel for products with a side of at most a vector's lanes, which the vector
+     * kernel does not suit; null where that cannot run or {@code -Dtapgrad.skinny=false}.
+     */
+    static final GemmKernel SKINNY = VECTOR == null || "false".equalsIgnoreCase(System.getProperty("tapgrad.skinny"))
+            ? null : loadVector(SKINNY_CLASS);
     /** The kernel {@link Gemm#gemm} uses. */
     static final GemmKernel ACTIVE = VECTOR != null ? VECTOR : PORTABLE;
 
@@ -68,17 +77,17 @@ final class GemmKernels {
         }
     }
 
-    private static GemmKernel loadVector() {
+    private static GemmKernel loadVector(String className) {
         // Without hardware FMA the Vector API's fma runs lane by lane in software: far slower than
         // the portable kernel's multiply-adds.
         if (disabled() || !modulePresent() || !RowKernels.FMA || !optimizingCompiler()) {
             return null;
         }
         try {
-            return (GemmKernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+            return (GemmKernel) Class.forName(className).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             // A JDK whose incubating API differs from the one compiled against: stay portable, say why.
-            System.err.println("tapgrad: vector kernel unavailable (" + e + "); matrix products use the portable kernel");
+            System.err.println("tapgrad: " + className + " unavailable (" + e + "); matrix products use the portable kernel");
             return null;
         }
     }

@@ -84,6 +84,7 @@ final class GemmPool {
                     throw new IllegalStateException("gemm: a helper thread failed", f);
                 }
             }
+            kernel.finish(job);
             return true;
         } finally {
             job.clear();
