@@ -1,5 +1,6 @@
 package dev.tapgrad.runtime;
 
+import dev.tapgrad.runtime.kernel.ElementMath;
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 
@@ -36,6 +37,7 @@ final class LossKernels {
         int n = pr.size;
         double[] tb = Workspace.doubles(Math.min(n, BLOCK));
         double[] pb = Workspace.doubles(tb.length);
+        float[] logs = wrt == null ? Workspace.floats(tb.length) : null;
         Tensor grad = wrt == null ? null : Workspace.zeros(pr.shape);
         double factor = wrt == null ? 0 : g.item() / pr.rows;
         double total = 0;
@@ -52,9 +54,16 @@ final class LossKernels {
                 }
             }
             if (wrt == null) {
+                // The logs a block at a time through ElementMath (vectorised where the Vector API
+                // is on: an LSTM prior takes one per state value and step); the ratio is rounded to
+                // float first, which moves the term by float rounding only.
+                float[] ratio = logs;
                 for (int q = 0; q < len; q++) {
-                    double tv = clip(tb[q]);
-                    total += tv * Math.log(tv / clip(pb[q]));
+                    ratio[q] = (float) (clip(tb[q]) / clip(pb[q]));
+                }
+                ElementMath.log(ratio, 0, len);
+                for (int q = 0; q < len; q++) {
+                    total += clip(tb[q]) * ratio[q];
                 }
             } else {
                 float[] out = grad.buffer();

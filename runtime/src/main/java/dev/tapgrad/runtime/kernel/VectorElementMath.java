@@ -34,4 +34,14 @@ final class VectorElementMath implements ElementMath.Impl {
         }
         ElementMath.PORTABLE.tanh(a, i, end - i);
     }
+
+    @Override
+    public void log(float[] a, int off, int n) {
+        int i = off;
+        int end = off + n;
+        for (int upper = off + S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).lanewise(VectorOperators.LOG).intoArray(a, i);
+        }
+        ElementMath.PORTABLE.log(a, i, end - i);
+    }
 }
