@@ -119,9 +119,14 @@ public final class Conv2D extends AbstractLayer {
         useDirect(DirectConv.suits(geometry));
     }
 
-    /** Chooses the direct kernel or im2col + GEMM; tests compare the two on the same layer. */
+    /** Chooses the direct kernel (on vectors where it can) or im2col + GEMM; tests compare the two on the same layer. */
     void useDirect(boolean on) {
-        direct = on ? new DirectConv(geometry, ParallelFor.slots()) : null;
+        useDirect(on, true);
+    }
+
+    /** As {@link #useDirect(boolean)}, the direct kernel's scalar loops when not {@code vector}; for tests. */
+    void useDirect(boolean on, boolean vector) {
+        direct = on ? new DirectConv(geometry, ParallelFor.slots(), vector) : null;
         batch = -1; // the scratch differs between the paths
         lastInput = null;
     }
@@ -169,6 +174,11 @@ public final class Conv2D extends AbstractLayer {
     /** Whether this layer computes with the direct kernel. */
     boolean usesDirect() {
         return direct != null;
+    }
+
+    /** Whether this layer computes with the direct kernel on the Vector API. */
+    boolean usesVectorConv() {
+        return direct != null && direct.vectorized();
     }
 
     /**

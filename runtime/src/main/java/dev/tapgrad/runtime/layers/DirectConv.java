@@ -17,7 +17,10 @@ import java.lang.management.ManagementFactory;
  * loop (two pixels per loop halves the accumulator traffic). Each image's gradients are summed in
  * float, then the images in double in image order, so the result does not depend on the threads.
  *
- * <p>Only used with hardware FMA ({@link #FMA}): the loops are {@link Math#fma} chains.
+ * <p>Only used with hardware FMA ({@link #FMA}): the loops are {@link Math#fma} chains. Where the
+ * Vector API can run ({@link VectorConvs}), both passes are its {@link ConvPasses} instead, which
+ * keep a vector of filters' kernel rows and gradient sums in registers across an image (C2's
+ * auto-vectoriser handles a 32-filter loop poorly); these loops are the fallback.
  */
 final class DirectConv {
     /** Whether {@code Math.fma} is a hardware instruction here; the direct path needs it. */
@@ -47,9 +50,13 @@ final class DirectConv {
     /** Per slot: one image's running Σ|out| or Σout² per filter, in double (an elementwise add vectorises, a reduction does not). */
     private final double[][] penaltyAcc;
     private final double[] sums;
+    /** The Vector API's passes, or null when these loops compute. */
+    private final ConvPasses vector;
 
-    DirectConv(ConvGeometry geometry, int slots) {
+    /** Scratch for {@code slots} threads; the Vector API's passes when {@code vector} and {@link VectorConvs#suits}. */
+    DirectConv(ConvGeometry geometry, int slots, boolean vector) {
         this.g = geometry;
+        this.vector = vector && VectorConvs.suits(geometry) ? VectorConvs.create(geometry, slots) : null;
         int f = geometry.filters;
         int p = geometry.patch;
         this.paddedPatch = padToFoursAndFives(p);
@@ -77,6 +84,10 @@ final class DirectConv {
 
     /** Copies the (patch, filters) kernel into the per-row arrays the loops read; call before {@link #forward}. */
     void loadKernel(float[] kernel) {
+        if (vector != null) {
+            vector.loadKernel(kernel);
+            return;
+        }
         int f = g.filters;
         for (int p = 0; p < g.patch; p++) {
             System.arraycopy(kernel, p * f, rows[p], 0, f);
@@ -95,6 +106,10 @@ final class DirectConv {
      * its rows are in L1, for {@link #penaltySum}.
      */
     void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot) {
+        if (vector != null) {
+            vector.forward(x, bias, out, floor, penalty, from, to, slot, penaltySums);
+            return;
+        }
         int f = g.filters;
         float[] xp = patchA[slot];
         float[] a = acc[slot];
@@ -222,6 +237,11 @@ final class DirectConv {
         return a;
     }
 
+    /** Whether the Vector API's passes compute this layer. */
+    boolean vectorized() {
+        return vector != null;
+    }
+
     /** Sizes the per-image gradient partials for a batch; allocates only when the batch grows. */
     void ensureBatch(int batch) {
         int need = batch * (g.patch * g.filters + g.filters);
@@ -244,6 +264,10 @@ final class DirectConv {
      */
     void backward(float[] x, float[] out, float[] grad, boolean relu, int penalty, float scale, int from, int to,
             int slot) {
+        if (vector != null) {
+            vector.backward(x, out, grad, relu, penalty, scale, from, to, slot, partials);
+            return;
+        }
         int f = g.filters;
         int pixels = g.pixels();
         float[] xa = patchA[slot];

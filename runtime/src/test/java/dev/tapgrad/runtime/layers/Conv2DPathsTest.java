@@ -32,32 +32,140 @@ class Conv2DPathsTest {
         "6, 6, 2, 16, 3, 3, 1, 1, VALID, SIGMOID, 2"})
     void bothPathsMatchTheFloat64Reference(int h, int w, int c, int f, int kh, int kw, int sh, int sw,
             Padding padding, Activation act, int b) {
-        Random random = new Random(h * 131 + w * 17 + c * 5 + f + kh + sh + act.ordinal());
-        Conv2D direct = new Conv2D("d", h, w, c, f, kh, kw, sh, sw, padding, act);
-        direct.initialize(random);
-        float[] bias = direct.bias().buffer();
-        for (int i = 0; i < bias.length; i++) {
-            bias[i] = (float) (0.3 * random.nextGaussian());
-        }
-        Conv2D general = new Conv2D("g", h, w, c, f, kh, kw, sh, sw, padding, act);
-        general.kernel().copyFrom(direct.kernel());
-        general.bias().copyFrom(direct.bias());
+        Case t = new Case(h, w, c, f, kh, kw, sh, sw, padding, act, b, null);
+        Conv2D direct = t.layer("d");
+        Conv2D general = t.copy(direct, "g");
         direct.useDirect(true);
         general.useDirect(false);
         assertTrue(direct.usesDirect());
+        t.check(direct, "direct");
+        t.check(general, "im2col");
+    }
 
-        Tensor x = Tensor.randn(random, b, h, w, c);
-        Tensor g = Tensor.randn(random, b, direct.outputHeight(), direct.outputWidth(), f);
-        Tensor gx0 = Tensor.randn(random, b, h, w, c); // gx accumulates: start from values, not zeros
-        for (Conv2D conv : new Conv2D[] {direct, general}) {
-            String path = conv == direct ? "direct" : "im2col";
+    /**
+     * The direct kernel's two implementations, the Vector API's and the scalar loops (its fallback),
+     * on the same layers and inputs, each with and without an output penalty computed in its passes.
+     * Filters that are not a multiple of the lanes (20) take the scalar loops even when vectors are
+     * asked for.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} -> {3}, kernel {4}x{5}, stride {6}x{7} {8}, {9}, B={10}, {11}")
+    @CsvSource({
+        "28, 28, 1, 32, 3, 3, 1, 1, VALID, RELU, 3, MEAN_ABS",   // the CNN's layer and its penalty
+        "28, 28, 1, 32, 3, 3, 1, 1, VALID, RELU, 3, NONE",
+        "28, 28, 1, 16, 3, 3, 1, 1, VALID, RELU, 2, SUM_SQUARE",
+        "28, 28, 1, 48, 3, 3, 1, 1, VALID, RELU, 2, MEAN_SQUARE",
+        "28, 28, 1, 48, 3, 3, 1, 1, VALID, LINEAR, 2, SUM_ABS",
+        "7, 7, 1, 32, 3, 3, 1, 1, VALID, RELU, 3, SUM_ABS",      // 25 pixels per image
+        "9, 9, 1, 16, 3, 3, 1, 1, VALID, LINEAR, 3, NONE",       // 49
+        "12, 11, 2, 16, 5, 5, 1, 1, VALID, RELU, 2, MEAN_ABS",   // 5x5x2: the taps in a loop
+        "9, 8, 2, 16, 5, 5, 1, 1, SAME, RELU, 3, MEAN_SQUARE",   // padded, 72 pixels
+        "9, 7, 1, 32, 3, 3, 2, 2, SAME, RELU, 2, SUM_SQUARE",    // padded with strides, 20 pixels
+        "10, 10, 1, 32, 3, 3, 2, 2, VALID, RELU, 2, NONE",       // strides, the last input row unread
+        "6, 6, 2, 16, 3, 3, 1, 1, SAME, TANH, 2, MEAN_ABS",
+        "5, 5, 2, 20, 2, 2, 1, 1, SAME, RELU, 3, MEAN_SQUARE"})  // 20 filters: the scalar loops
+    void bothDirectImplementationsMatchTheFloat64Reference(int h, int w, int c, int f, int kh, int kw, int sh,
+            int sw, Padding padding, Activation act, int b, String penalty) {
+        OutputPenalty pen = penalty.equals("NONE") ? null : OutputPenalty.valueOf(penalty);
+        Case t = new Case(h, w, c, f, kh, kw, sh, sw, padding, act, b, pen);
+        Conv2D vector = t.layer("v");
+        Conv2D scalar = t.copy(vector, "s");
+        vector.useDirect(true, true);
+        scalar.useDirect(true, false);
+        assertEquals(VectorConvs.LANES > 0 && f % VectorConvs.LANES == 0, vector.usesVectorConv(), "vector path taken");
+        assertTrue(scalar.usesDirect() && !scalar.usesVectorConv(), "the scalar loops when vectors are off");
+        t.check(vector, vector.usesVectorConv() ? "vector" : "direct (fallback)");
+        t.check(scalar, "direct");
+    }
+
+    /** The runtime's tests run with the Vector API module (surefire's argLine): the vector path is tested. */
+    @Test
+    void theVectorPathRunsWhereTheModuleIsPresent() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean on = !"false".equalsIgnoreCase(System.getProperty("tapgrad.vector"));
+        if (module && on && DirectConv.FMA) {
+            assertTrue(VectorConvs.LANES >= 4, "VectorConv loaded");
+            Conv2D conv = new Conv2D("c", 28, 28, 1, 32, 3, 3, 1, 1, Padding.VALID, Activation.RELU);
+            assertEquals(32 % VectorConvs.LANES == 0, conv.usesVectorConv());
+        }
+    }
+
+    /** One layer's sizes and inputs, and the checks of a layer's passes against the float64 reference. */
+    private static final class Case {
+        final int h, w, c, f, kh, kw, sh, sw, b;
+        final Padding padding;
+        final Activation act;
+        final OutputPenalty penalty;
+        final double weight = 0.037;
+        final Random random;
+        final Tensor x, g, gx0;
+        private Conv2D first;
+
+        Case(int h, int w, int c, int f, int kh, int kw, int sh, int sw, Padding padding, Activation act, int b,
+                OutputPenalty penalty) {
+            this.h = h;
+            this.w = w;
+            this.c = c;
+            this.f = f;
+            this.kh = kh;
+            this.kw = kw;
+            this.sh = sh;
+            this.sw = sw;
+            this.padding = padding;
+            this.act = act;
+            this.b = b;
+            this.penalty = penalty;
+            this.random = new Random(h * 131 + w * 17 + c * 5 + f + kh + sh + act.ordinal());
+            int oh = Conv2D.outputSize(h, kh, sh, padding);
+            int ow = Conv2D.outputSize(w, kw, sw, padding);
+            // The layer's parameters are drawn first, as before the inputs existed.
+            first = new Conv2D("t", h, w, c, f, kh, kw, sh, sw, padding, act);
+            first.initialize(random);
+            float[] bias = first.bias().buffer();
+            for (int i = 0; i < bias.length; i++) {
+                bias[i] = (float) (0.3 * random.nextGaussian());
+            }
+            x = Tensor.randn(random, b, h, w, c);
+            g = Tensor.randn(random, b, oh, ow, f);
+            gx0 = Tensor.randn(random, b, h, w, c); // gx accumulates: start from values, not zeros
+        }
+
+        Conv2D layer(String name) {
+            return copy(first, name);
+        }
+
+        Conv2D copy(Conv2D from, String name) {
+            Conv2D conv = new Conv2D(name, h, w, c, f, kh, kw, sh, sw, padding, act);
+            conv.kernel().copyFrom(from.kernel());
+            conv.bias().copyFrom(from.bias());
+            if (penalty != null) {
+                conv.penalize(penalty, weight);
+            }
+            return conv;
+        }
+
+        void check(Conv2D conv, String path) {
             Reference ref = new Reference(conv, x, kh, kw, sh, sw, padding);
             Tensor out = Tensor.zeros(g.shape());
             conv.forward(x, out);
+            double penaltySum = 0;
+            double penaltyTol = 0;
+            int pixels = out.dim(1) * out.dim(2);
             for (int i = 0; i < ref.z.length; i++) {
                 double expected = activate(act, ref.z[i]);
                 double tol = 4 * (ref.terms + 1) * EPS * ref.zAbs[i] * Math.max(1, Math.abs(slope(act, ref.z[i]))) + 1e-7;
                 assertEquals(expected, out.buffer()[i], tol, path + " " + act + " out[" + i + "]");
+                if (penalty != null) {
+                    penaltySum += penalty.square ? expected * expected : Math.abs(expected);
+                    // Each term within its output's tolerance, then float sums of at most an image's pixels.
+                    penaltyTol += (penalty.square ? 2 * Math.abs(expected) + tol : 1) * tol
+                            + 4 * (pixels + 1) * EPS * (penalty.square ? expected * expected : Math.abs(expected));
+                }
+            }
+            if (penalty != null) {
+                int n = out.size();
+                double want = penalty.mean ? penaltySum / n : penaltySum;
+                double tol = (penalty.mean ? penaltyTol / n : penaltyTol) + 4 * EPS * Math.abs(want);
+                assertEquals(want, conv.penalty(), tol, path + " penalty");
             }
             // Two backward passes: the second sees warm scratch and must add, not overwrite.
             Tensor gx = gx0.copy();
@@ -65,11 +173,14 @@ class Conv2DPathsTest {
             conv.backward(x, out, gOut, gx);
             gOut = g.copy();
             conv.backward(x, out, gOut, gx);
+            float scale = penalty == null ? 0f : penalty.scale(weight, out.size());
             double[] dz = new double[ref.z.length];
             for (int i = 0; i < dz.length; i++) {
+                double o = out.buffer()[i];
+                double pg = penalty == null ? 0 : penalty.square ? 2 * o * scale : Math.signum(o) * scale;
                 // relu's mask from this path's own output: a z within rounding of 0 may land either side.
-                dz[i] = act == Activation.RELU ? (out.buffer()[i] > 0 ? g.buffer()[i] : 0)
-                        : g.buffer()[i] * slope(act, ref.z[i]);
+                dz[i] = act == Activation.RELU ? (o > 0 ? g.buffer()[i] + pg : 0)
+                        : (g.buffer()[i] + pg) * slope(act, ref.z[i]);
                 assertEquals(dz[i], gOut.buffer()[i], 1e-6 * (1 + Math.abs(dz[i])), path + " dL/dz left in gOut[" + i + "]");
             }
             Reference.Grads want = ref.gradients(dz);
