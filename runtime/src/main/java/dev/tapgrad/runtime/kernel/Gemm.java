@@ -114,7 +114,7 @@ public final class Gemm {
     private static void run(GemmKernel kernel, GemmPool pool, boolean transA, boolean transB, int bigM, int bigN,
             int bigK, float[] a, float[] b, float[] c, boolean accumulate, boolean transposedOut, long work) {
         GemmWorker own = kernel.worker();
-        if (pool != null && work >= PARALLEL
+        if (pool != null && kernel.shares(work)
                 && pool.run(kernel, own, transA, transB, bigM, bigN, bigK, a, b, c, accumulate, transposedOut)) {
             return;
         }

@@ -33,6 +33,14 @@ interface GemmKernel {
     void plan(GemmJob job);
 
     /**
+     * Whether a product of {@code work} multiply-adds is worth sharing between threads (if its
+     * plan gives it two chunks or more); {@link Gemm#PARALLEL} on by default.
+     */
+    default boolean shares(long work) {
+        return work >= Gemm.PARALLEL;
+    }
+
+    /**
      * Completes a job once all its chunks are done, on the calling thread: sums the parts of k a
      * plan with {@link GemmJob#kParts} above 1 left in {@link GemmJob#partials}. Nothing by default.
      */

@@ -28,6 +28,13 @@ final class SkinnyKernel implements GemmKernel {
     /** Most floats of part sums (4 MB); a product needing more is cut into blocks of rows instead. */
     static final long PARTIALS_MAX = 1L << 20;
 
+    /**
+     * From this many multiply-adds on, a product is shared between threads: a 10-class MLP head
+     * (128×10×512, 2^19.3) ran at about 11 GFLOP/s shared on the loaded 2-core machine and 25 to
+     * 50 alone; the CNN head's products (2^22.7 and up) gain from sharing.
+     */
+    static final long SHARE = 1L << 21;
+
     private final ThreadLocal<SkinnyBlock> blocks = ThreadLocal.withInitial(SkinnyBlock::new);
 
     /** Fails where the preferred species is too narrow to pay (fewer than 8 floats). */
@@ -72,12 +79,17 @@ final class SkinnyKernel implements GemmKernel {
         int mr = SkinnyTiles.MR;
         int tiles = (job.bigM + mr - 1) / mr;
         int chunks = 1;
-        if (Gemm.THREADS > 1 && (long) job.bigM * job.bigN * job.bigK >= Gemm.PARALLEL) {
+        if (Gemm.THREADS > 1 && shares((long) job.bigM * job.bigN * job.bigK)) {
             // Four chunks per thread, so that one the OS delays can be made up; rows only change
             // who computes an element, never its order.
             chunks = Math.min(tiles, 4 * Gemm.THREADS);
         }
         job.mb = mr * ((tiles + chunks - 1) / chunks);
+    }
+
+    @Override
+    public boolean shares(long work) {
+        return work >= SHARE;
     }
 
     /** Sums the parts of k in part order into the first, then stores that into C. */
