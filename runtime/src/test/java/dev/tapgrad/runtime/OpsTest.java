@@ -345,4 +345,48 @@ class OpsTest {
         assertArrayEquals(shape, t.shape(), "shape " + Arrays.toString(t.shape()));
         assertArrayEquals(expected, t.toArray(), 1e-6f, Arrays.toString(t.toArray()));
     }
+
+    /**
+     * The KL gradient for yPred against a repeating target (the LSTM prior's fast path) equals the
+     * general path's against the same target written out in full, to float rounding, including
+     * predictions outside [1e-7, 1] where the clip is flat (0, negative, above 1, NaN).
+     */
+    @org.junit.jupiter.api.Test
+    void klGradientForARepeatingTargetMatchesTheGeneralPath() {
+        java.util.Random r = new java.util.Random(9);
+        int rows = 6;
+        int classes = 5;
+        float[] target = {0.1f, 0.2f, 0.3f, 0.4f, 0f};
+        float[] full = new float[rows * classes];
+        float[] pred = new float[rows * classes];
+        for (int i = 0; i < pred.length; i++) {
+            full[i] = target[i % classes];
+            pred[i] = r.nextFloat();
+        }
+        pred[3] = 0f;
+        pred[7] = -0.5f;
+        pred[11] = 1.5f;
+        pred[13] = Float.NaN;
+        pred[17] = 1f;
+        pred[19] = 1e-7f;
+        pred[23] = 5e-8f;
+        Tensor yPred = Tensor.of(pred, rows, classes);
+        Tensor g = Tensor.scalar(0.7);
+        Tensor fast = Ops.klDivergenceAdjointPred(Tensor.of(target, classes), yPred, null, g);
+        Tensor general = Ops.klDivergenceAdjointPred(Tensor.of(full, rows, classes), yPred, null, g);
+        float[] a = fast.toArray();
+        float[] b = general.toArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {rows, classes}, fast.shape());
+        for (int i = 0; i < a.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(b[i], a[i], 2e-6 * Math.abs(b[i]), "element " + i);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(0f, a[3]);
+        org.junit.jupiter.api.Assertions.assertEquals(0f, a[7]);
+        org.junit.jupiter.api.Assertions.assertEquals(0f, a[11]);
+        org.junit.jupiter.api.Assertions.assertEquals(0f, a[13]);
+        org.junit.jupiter.api.Assertions.assertEquals(0f, a[23]);
+        // At the clip's ends the gradient is still −t/p·g/rows: p = 1 (class 2, t = 0.3), p = ε (class 4, t clipped to ε).
+        org.junit.jupiter.api.Assertions.assertEquals(-0.3 * 0.7 / rows, a[17], 1e-7);
+        org.junit.jupiter.api.Assertions.assertEquals(-1.0 * 0.7 / rows, a[19], 1e-6);
+    }
 }
