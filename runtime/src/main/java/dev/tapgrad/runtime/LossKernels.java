@@ -35,8 +35,13 @@ final class LossKernels {
         float[] t = pr.t;
         float[] p = pr.p;
         int n = pr.size;
-        if (wrt == Wrt.PRED && pr.pPeriod == n && n % pr.tPeriod == 0) {
-            return klPredGradient(pr, g.item() / pr.rows);
+        if (pr.pPeriod == n && n % pr.tPeriod == 0) {
+            if (wrt == null) {
+                return klValue(pr);
+            }
+            if (wrt == Wrt.PRED) {
+                return klPredGradient(pr, g.item() / pr.rows);
+            }
         }
         double[] tb = Workspace.doubles(Math.min(n, BLOCK));
         double[] pb = Workspace.doubles(tb.length);
@@ -80,6 +85,38 @@ final class LossKernels {
             }
         }
         return wrt == null ? Workspace.newScalar(total / pr.rows) : reduce(grad, wrt, pr.yTrue, pr.yPred);
+    }
+
+    /**
+     * {@link #kl}'s value when yPred is whole and yTrue repeats along it (a constant target, an
+     * LSTM prior's case), as {@code Σ t·log t − Σ t·log p} with clipped t and p: the first sum
+     * once per period, the logs of p a row at a time through ElementMath (vectorised where the
+     * Vector API is on). Differs from the general path by float rounding of the logs only.
+     */
+    private static Tensor klValue(Pair pr) {
+        float[] t = pr.t;
+        float[] p = pr.p;
+        int period = pr.tPeriod;
+        float[] ct = Workspace.floats(period);
+        float[] logs = Workspace.floats(period);
+        double tLogT = 0;
+        for (int j = 0; j < period; j++) {
+            double c = clip(t[j]);
+            ct[j] = (float) c;
+            tLogT += c * Math.log(c);
+        }
+        float eps = (float) EPSILON;
+        double cross = 0;
+        for (int o = 0; o < pr.size; o += period) {
+            for (int j = 0; j < period; j++) {
+                logs[j] = Math.min(Math.max(p[o + j], eps), 1f); // NaN stays NaN
+            }
+            ElementMath.log(logs, 0, period);
+            for (int j = 0; j < period; j++) {
+                cross += ct[j] * (double) logs[j];
+            }
+        }
+        return Workspace.newScalar((tLogT * (pr.size / period) - cross) / pr.rows);
     }
 
     /**

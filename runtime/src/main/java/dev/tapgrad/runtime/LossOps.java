@@ -1,5 +1,7 @@
 package dev.tapgrad.runtime;
 
+import dev.tapgrad.runtime.kernel.ElementMath;
+
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
 import java.util.Arrays;
@@ -114,14 +116,19 @@ public class LossOps extends ShapeOps {
                     o[off + j] = (float) (e[j] - max - logTotal);
                 }
             } else {
+                // exp(x − max) ≤ 1 a row at a time through ElementMath (vectorised where the
+                // Vector API is on), straight into the output row, then normalised.
+                for (int j = 0; j < n; j++) {
+                    o[off + j] = (float) (e[j] - max);
+                }
+                ElementMath.exp(o, off, n);
                 double total = 0;
                 for (int j = 0; j < n; j++) {
-                    double ej = Math.exp(e[j] - max);
-                    e[j] = ej;
-                    total += ej;
+                    total += o[off + j];
                 }
+                float inv = (float) (1 / total);
                 for (int j = 0; j < n; j++) {
-                    o[off + j] = (float) (e[j] / total);
+                    o[off + j] *= inv;
                 }
             }
         }

@@ -389,4 +389,28 @@ class OpsTest {
         org.junit.jupiter.api.Assertions.assertEquals(-0.3 * 0.7 / rows, a[17], 1e-7);
         org.junit.jupiter.api.Assertions.assertEquals(-1.0 * 0.7 / rows, a[19], 1e-6);
     }
+
+    /** The KL value against a repeating target (the fast path) equals the general path's, to float rounding of the logs. */
+    @org.junit.jupiter.api.Test
+    void klValueForARepeatingTargetMatchesTheGeneralPath() {
+        java.util.Random r = new java.util.Random(4);
+        int rows = 7;
+        int classes = 6;
+        float[] target = {0.05f, 0.15f, 0.3f, 0.2f, 0.3f, 0f};
+        float[] full = new float[rows * classes];
+        float[] pred = new float[rows * classes];
+        for (int i = 0; i < pred.length; i++) {
+            full[i] = target[i % classes];
+            pred[i] = r.nextFloat() * 0.5f;
+        }
+        pred[4] = 0f; // clipped to 1e-7
+        pred[9] = 2f; // clipped to 1
+        Tensor yPred = Tensor.of(pred, rows, classes);
+        double fast = Ops.klDivergence(Tensor.of(target, classes), yPred).item();
+        double general = Ops.klDivergence(Tensor.of(full, rows, classes), yPred).item();
+        org.junit.jupiter.api.Assertions.assertEquals(general, fast, 1e-6 * Math.abs(general));
+        pred[20] = Float.NaN;
+        org.junit.jupiter.api.Assertions.assertTrue(Double.isNaN(Ops.klDivergence(Tensor.of(target, classes),
+                Tensor.of(pred, rows, classes)).item()), "NaN in the predictions stays visible");
+    }
 }

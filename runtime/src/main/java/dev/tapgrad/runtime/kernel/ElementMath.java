@@ -1,7 +1,7 @@
 package dev.tapgrad.runtime.kernel;
 
 /**
- * The logistic function, tanh and log over runs of a float array, in place: with the Vector API
+ * The logistic function, tanh, exp and log over runs of a float array, in place: with the Vector API
  * (the JDK's vectorised exp and tanh, several values per instruction) wherever the vector GEMM
  * kernel runs, else value by value through {@code Math.exp} in double. An LSTM evaluates five of
  * them per unit and step, a million per step of the issue's LSTM workload. The two paths agree to
@@ -15,6 +15,8 @@ public final class ElementMath {
         void tanh(float[] a, int off, int n);
 
         void log(float[] a, int off, int n);
+
+        void exp(float[] a, int off, int n);
     }
 
     static final Impl PORTABLE = new Portable();
@@ -35,6 +37,11 @@ public final class ElementMath {
     /** {@code a[i] = log(a[i])} for i in [off, off + n). */
     public static void log(float[] a, int off, int n) {
         ACTIVE.log(a, off, n);
+    }
+
+    /** {@code a[i] = exp(a[i])} for i in [off, off + n). */
+    public static void exp(float[] a, int off, int n) {
+        ACTIVE.exp(a, off, n);
     }
 
     /** Which path runs, for benchmarks and logs: "vector" or "portable". */
@@ -75,6 +82,13 @@ public final class ElementMath {
         public void log(float[] a, int off, int n) {
             for (int i = off; i < off + n; i++) {
                 a[i] = (float) Math.log(a[i]);
+            }
+        }
+
+        @Override
+        public void exp(float[] a, int off, int n) {
+            for (int i = off; i < off + n; i++) {
+                a[i] = (float) Math.exp(a[i]);
             }
         }
     }

@@ -44,4 +44,14 @@ final class VectorElementMath implements ElementMath.Impl {
         }
         ElementMath.PORTABLE.log(a, i, end - i);
     }
+
+    @Override
+    public void exp(float[] a, int off, int n) {
+        int i = off;
+        int end = off + n;
+        for (int upper = off + S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).lanewise(VectorOperators.EXP).intoArray(a, i);
+        }
+        ElementMath.PORTABLE.exp(a, i, end - i);
+    }
 }

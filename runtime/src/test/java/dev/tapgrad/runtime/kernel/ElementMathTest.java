@@ -65,6 +65,18 @@ class ElementMathTest {
     }
 
     @Test
+    void expIsWithinFourUlpsOnBothPaths() {
+        for (ElementMath.Impl impl : paths()) {
+            float[] x = values();
+            float[] y = x.clone();
+            impl.exp(y, 2, x.length - 2);
+            for (int i = 2; i < x.length; i++) {
+                assertClose(impl + " exp(" + x[i] + ")", Math.exp(x[i]), y[i]);
+            }
+        }
+    }
+
+    @Test
     void nanStaysNan() {
         for (ElementMath.Impl impl : paths()) {
             float[] a = new float[37];
