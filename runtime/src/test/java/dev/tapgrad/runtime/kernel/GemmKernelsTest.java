@@ -30,17 +30,7 @@ class GemmKernelsTest {
             {1, 65, 33}, {17, 129, 1}, {8, 48, 256}, {9, 49, 257}, {100, 10, 9}, {10, 100, 9},
             {1, 10, 600}, {130, 10, 300}, {4056 / 8, 32, 9}, {9, 32, 700}, {96, 97, 530},
         };
-        Stream.Builder<Arguments> b = Stream.builder();
-        for (int[] s : sizes) {
-            for (boolean ta : new boolean[] {false, true}) {
-                for (boolean tb : new boolean[] {false, true}) {
-                    for (boolean acc : new boolean[] {false, true}) {
-                        b.add(Arguments.of(ta, tb, s[0], s[1], s[2], acc));
-                    }
-                }
-            }
-        }
-        return b.build();
+        return GemmCases.everyCombination(sizes);
     }
 
     @Test

@@ -18,17 +18,7 @@ class GemmTest {
 
     static Stream<Arguments> cases() {
         int[][] sizes = {{1, 1, 1}, {2, 3, 4}, {5, 1, 7}, {1, 6, 3}, {37, 29, 53}, {64, 70, 9}};
-        Stream.Builder<Arguments> b = Stream.builder();
-        for (int[] s : sizes) {
-            for (boolean ta : new boolean[] {false, true}) {
-                for (boolean tb : new boolean[] {false, true}) {
-                    for (boolean acc : new boolean[] {false, true}) {
-                        b.add(Arguments.of(ta, tb, s[0], s[1], s[2], acc));
-                    }
-                }
-            }
-        }
-        return b.build();
+        return GemmCases.everyCombination(sizes);
     }
 
     @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")

@@ -34,17 +34,7 @@ class SkinnyGemmTest {
             // C's rows short: computed as Cᵀ
             {10, 1000, 33}, {3, 33, 1000}, {16, 200, 517}, {1, 100, 33}, {2, 1000, 3},
         };
-        Stream.Builder<Arguments> b = Stream.builder();
-        for (int[] s : sizes) {
-            for (boolean ta : new boolean[] {false, true}) {
-                for (boolean tb : new boolean[] {false, true}) {
-                    for (boolean acc : new boolean[] {false, true}) {
-                        b.add(Arguments.of(ta, tb, s[0], s[1], s[2], acc));
-                    }
-                }
-            }
-        }
-        return b.build();
+        return GemmCases.everyCombination(sizes);
     }
 
     @Test
