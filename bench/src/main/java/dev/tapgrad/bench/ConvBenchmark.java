@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The CNN workload's Conv2D layer (28×28×1 → 26×26×32, 3×3, relu): forward, and forward + backward
  * (kernel and bias gradients; the first layer needs no input gradient). {@link KernelBench} turns
  * the times into GFLOP/s with 2·B·26·26·32·9 flops per pass (the multiply-adds of the convolution,
- * so im2col, bias and relu count as overhead). The {@code Scalar} variants time the same layer with
- * the direct kernel's scalar loops ({@code -Dtapgrad.vector.conv=false} while it is built), the
- * others with its Vector API passes where java runs with {@code --add-modules jdk.incubator.vector}.
+ * so im2col, bias and relu count as overhead). With {@code --add-modules jdk.incubator.vector} the
+ * layer runs the direct kernel's Vector API passes; {@code -Dtapgrad.vector.conv=false} on the
+ * java command (JMH's fork inherits it) times its scalar loops instead.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,8 +37,6 @@ public class ConvBenchmark {
     public int batch;
 
     Conv2D conv;
-    /** The same layer on the direct kernel's scalar loops. */
-    Conv2D scalar;
     Tensor x;
     Tensor out;
     Tensor gOut;
@@ -48,14 +46,6 @@ public class ConvBenchmark {
         conv = new Conv2D("conv", 28, 28, 1, 32, 3, 3, 1, 1, Padding.VALID, Activation.RELU);
         Random r = new Random(1);
         conv.initialize(r);
-        // Read when a layer is built: this one takes the scalar loops.
-        System.setProperty("tapgrad.vector.conv", "false");
-        try {
-            scalar = new Conv2D("scalar", 28, 28, 1, 32, 3, 3, 1, 1, Padding.VALID, Activation.RELU);
-        } finally {
-            System.clearProperty("tapgrad.vector.conv");
-        }
-        scalar.kernel().copyFrom(conv.kernel());
         x = Tensor.randn(r, batch, 28, 28, 1);
         out = Tensor.zeros(batch, 26, 26, 32);
         gOut = Tensor.randn(r, batch, 26, 26, 32);
@@ -71,19 +61,6 @@ public class ConvBenchmark {
     public Tensor forwardBackward() {
         conv.forward(x, out);
         conv.backward(x, out, gOut, null);
-        return gOut;
-    }
-
-    @Benchmark
-    public Tensor forwardScalar() {
-        scalar.forward(x, out);
-        return out;
-    }
-
-    @Benchmark
-    public Tensor forwardBackwardScalar() {
-        scalar.forward(x, out);
-        scalar.backward(x, out, gOut, null);
         return gOut;
     }
 
