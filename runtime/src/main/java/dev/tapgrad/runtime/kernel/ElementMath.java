@@ -61,34 +61,70 @@ public final class ElementMath {
         }
     }
 
-    /** Value by value in double, through one {@code Math.exp} each (an intrinsic; Math.tanh is not). */
+    /**
+     * Value by value in double, through one {@code Math.exp} or {@code Math.log} each (intrinsics;
+     * Math.tanh is not). The values are widened into a double block first: a float-to-double
+     * conversion feeding Math.exp directly chains every call to the previous one on JDK 17 (the
+     * conversion merges into the register the last call wrote), three times slower.
+     */
     static final class Portable implements Impl {
+        private static final int BLOCK = 256;
+        private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[BLOCK]);
+
         @Override
         public void sigmoid(float[] a, int off, int n) {
-            for (int i = off; i < off + n; i++) {
-                // No branch on the sign: for very negative x, exp(−x) is ∞ and 1/(1 + ∞) the right 0.
-                a[i] = (float) (1 / (1 + Math.exp(-(double) a[i])));
+            double[] w = WIDE.get();
+            for (int b = off; b < off + n; b += BLOCK) {
+                int len = Math.min(BLOCK, off + n - b);
+                for (int q = 0; q < len; q++) {
+                    w[q] = a[b + q];
+                }
+                for (int q = 0; q < len; q++) {
+                    // No branch on the sign: for very negative x, exp(−x) is ∞ and 1/(1 + ∞) the right 0.
+                    a[b + q] = (float) (1 / (1 + Math.exp(-w[q])));
+                }
             }
         }
 
         @Override
         public void tanh(float[] a, int off, int n) {
-            for (int i = off; i < off + n; i++) {
-                a[i] = (float) ElementMath.tanh(a[i]);
+            double[] w = WIDE.get();
+            for (int b = off; b < off + n; b += BLOCK) {
+                int len = Math.min(BLOCK, off + n - b);
+                for (int q = 0; q < len; q++) {
+                    w[q] = a[b + q];
+                }
+                for (int q = 0; q < len; q++) {
+                    a[b + q] = (float) ElementMath.tanh(w[q]);
+                }
             }
         }
 
         @Override
         public void log(float[] a, int off, int n) {
-            for (int i = off; i < off + n; i++) {
-                a[i] = (float) Math.log(a[i]);
+            double[] w = WIDE.get();
+            for (int b = off; b < off + n; b += BLOCK) {
+                int len = Math.min(BLOCK, off + n - b);
+                for (int q = 0; q < len; q++) {
+                    w[q] = a[b + q];
+                }
+                for (int q = 0; q < len; q++) {
+                    a[b + q] = (float) Math.log(w[q]);
+                }
             }
         }
 
         @Override
         public void exp(float[] a, int off, int n) {
-            for (int i = off; i < off + n; i++) {
-                a[i] = (float) Math.exp(a[i]);
+            double[] w = WIDE.get();
+            for (int b = off; b < off + n; b += BLOCK) {
+                int len = Math.min(BLOCK, off + n - b);
+                for (int q = 0; q < len; q++) {
+                    w[q] = a[b + q];
+                }
+                for (int q = 0; q < len; q++) {
+                    a[b + q] = (float) Math.exp(w[q]);
+                }
             }
         }
     }
