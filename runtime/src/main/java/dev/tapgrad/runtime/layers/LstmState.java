@@ -192,9 +192,4 @@ final class LstmState {
         }
         System.arraycopy(step, 0, dz, t * batch * g4, batch * g4);
     }
-
-    /** tanh as the cell computes it on the portable path (see {@link ElementMath#tanh(double)}). */
-    static double tanh(double x) {
-        return ElementMath.tanh(x);
-    }
 }
