@@ -45,42 +45,16 @@ final class GemmKernels {
             }
             hinted = true;
         }
-        if (ACTIVE == PORTABLE && !disabled() && !modulePresent() && RowKernels.FMA) {
+        if (ACTIVE == PORTABLE && !Platform.vectorDisabled() && !Platform.vectorModulePresent() && Platform.FMA) {
             System.err.println("tapgrad: matrix products use the portable kernel; run java with --add-modules "
                     + "jdk.incubator.vector for the faster vector kernel (-Dtapgrad.vector=false silences this)");
-        }
-    }
-
-    private static boolean disabled() {
-        return "false".equalsIgnoreCase(System.getProperty("tapgrad.vector"));
-    }
-
-    private static boolean modulePresent() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    }
-
-    /**
-     * Whether HotSpot's C2 compiles hot code: only C2 turns Vector API calls into vector
-     * instructions; under {@code -Xint} or {@code -XX:TieredStopAtLevel=1..3} every vector would be
-     * a heap object (slow, and allocating in a step that must allocate nothing). True when unknown.
-     */
-    private static boolean optimizingCompiler() {
-        if (System.getProperty("java.vm.info", "").contains("interpreted mode")) {
-            return false;
-        }
-        try {
-            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            boolean tiered = Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue());
-            return !tiered || Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4;
-        } catch (RuntimeException | LinkageError e) {
-            return true;
         }
     }
 
     private static GemmKernel loadVector(String className) {
         // Without hardware FMA the Vector API's fma runs lane by lane in software: far slower than
         // the portable kernel's multiply-adds.
-        if (disabled() || !modulePresent() || !RowKernels.FMA || !optimizingCompiler()) {
+        if (!Platform.vectorUsable()) {
             return null;
         }
         try {

@@ -1,7 +1,5 @@
 package dev.tapgrad.runtime.kernel;
 
-import java.lang.management.ManagementFactory;
-
 /**
  * The GEMM's inner loops: one row of C, as {@code c[j] += a0·b0[j] + … + a3·b3[j]} over
  * {@code j < n}, with the a's scalars and the b's rows of a packed panel.
@@ -16,23 +14,9 @@ import java.lang.management.ManagementFactory;
  */
 final class RowKernels {
     /** Whether {@code Math.fma} is a hardware instruction here (HotSpot's UseFMA); false when unknown. */
-    static final boolean FMA = detectFma();
+    static final boolean FMA = Platform.FMA;
 
     private RowKernels() {}
-
-    private static boolean detectFma() {
-        String forced = System.getProperty("tapgrad.gemm.fma");
-        if (forced != null) {
-            return Boolean.parseBoolean(forced);
-        }
-        try {
-            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .getVMOption("UseFMA").getValue());
-        } catch (RuntimeException | LinkageError e) {
-            // Not HotSpot, or no jdk.management module: multiply-adds are correct everywhere.
-            return false;
-        }
-    }
 
     static void update4(int n, float a0, float a1, float a2, float a3,
             float[] b0, float[] b1, float[] b2, float[] b3, float[] c) {

@@ -1,6 +1,6 @@
 package dev.tapgrad.runtime.layers;
 
-import java.lang.management.ManagementFactory;
+import dev.tapgrad.runtime.kernel.Platform;
 
 /**
  * Direct convolution for layers with small patches (a 3×3 kernel over one channel): no im2col, and
@@ -24,7 +24,7 @@ import java.lang.management.ManagementFactory;
  */
 final class DirectConv {
     /** Whether {@code Math.fma} is a hardware instruction here; the direct path needs it. */
-    static final boolean FMA = detectFma();
+    static final boolean FMA = Platform.FMA;
 
     private final ConvGeometry g;
     /** Forward groups of kernel rows, each 4 or 5; they sum to {@link #paddedPatch}. */
@@ -404,18 +404,5 @@ final class DirectConv {
             out[i] = i < fives ? 5 : 4;
         }
         return out;
-    }
-
-    private static boolean detectFma() {
-        String forced = System.getProperty("tapgrad.gemm.fma");
-        if (forced != null) {
-            return Boolean.parseBoolean(forced);
-        }
-        try {
-            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .getVMOption("UseFMA").getValue());
-        } catch (RuntimeException | LinkageError e) {
-            return false; // not HotSpot, or no jdk.management: the im2col path is correct everywhere
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tapgrad.runtime.layers;
 
+import dev.tapgrad.runtime.kernel.Platform;
 import java.lang.reflect.Constructor;
 
 /**
@@ -22,7 +23,7 @@ final class VectorConvs {
     static {
         Constructor<?> constructor = null;
         int lanes = 0;
-        if (!"false".equalsIgnoreCase(System.getProperty("tapgrad.vector")) && modulePresent() && optimizingCompiler()) {
+        if (Platform.vectorUsable()) {
             try {
                 Class<?> c = Class.forName(CLASS);
                 lanes = c.getDeclaredField("LANES").getInt(null);
@@ -56,29 +57,6 @@ final class VectorConvs {
             return (ConvPasses) CONSTRUCTOR.newInstance(geometry, slots);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("VectorConv failed to construct", e);
-        }
-    }
-
-    private static boolean modulePresent() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    }
-
-    /**
-     * Whether HotSpot's C2 compiles hot code: only C2 turns Vector API calls into vector
-     * instructions; elsewhere every vector would be a heap object (slow, and allocating per pixel).
-     * True when unknown.
-     */
-    private static boolean optimizingCompiler() {
-        if (System.getProperty("java.vm.info", "").contains("interpreted mode")) {
-            return false;
-        }
-        try {
-            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(
-                    com.sun.management.HotSpotDiagnosticMXBean.class);
-            boolean tiered = Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue());
-            return !tiered || Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4;
-        } catch (RuntimeException | LinkageError e) {
-            return true;
         }
     }
 }

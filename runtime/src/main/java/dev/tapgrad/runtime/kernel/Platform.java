@@ -1,0 +1,67 @@
+package dev.tapgrad.runtime.kernel;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * What this JVM and CPU offer the kernels, decided once: hardware fused multiply-adds, the
+ * incubating Vector API, and C2 (the only compiler that turns Vector API calls into vector
+ * instructions). Every kernel that chooses between a vector and a portable path asks here, so
+ * the GEMM, the convolution and the element functions always agree.
+ */
+public final class Platform {
+    /**
+     * Whether {@code Math.fma} is a hardware instruction here (HotSpot's UseFMA; false when
+     * unknown). {@code -Dtapgrad.gemm.fma=true|false} overrides it.
+     */
+    public static final boolean FMA = detectFma();
+    /** Whether C2 compiles hot code (true when unknown): not under -Xint or TieredStopAtLevel below 4. */
+    public static final boolean OPTIMIZING_COMPILER = detectOptimizingCompiler();
+
+    private Platform() {}
+
+    /** Whether {@code -Dtapgrad.vector=false} asks for the portable kernels. */
+    public static boolean vectorDisabled() {
+        return "false".equalsIgnoreCase(System.getProperty("tapgrad.vector"));
+    }
+
+    /** Whether java ran with {@code --add-modules jdk.incubator.vector}. */
+    public static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /**
+     * Whether vector kernels may run: not disabled, the module present, hardware FMA (without it
+     * the Vector API's fma runs lane by lane in software) and C2 (elsewhere every vector is a heap
+     * object: slow, and allocating in a step that must allocate nothing).
+     */
+    public static boolean vectorUsable() {
+        return !vectorDisabled() && vectorModulePresent() && FMA && OPTIMIZING_COMPILER;
+    }
+
+    private static boolean detectFma() {
+        String forced = System.getProperty("tapgrad.gemm.fma");
+        if (forced != null) {
+            return Boolean.parseBoolean(forced);
+        }
+        try {
+            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseFMA").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            // Not HotSpot, or no jdk.management module: multiply-adds are correct everywhere.
+            return false;
+        }
+    }
+
+    private static boolean detectOptimizingCompiler() {
+        if (System.getProperty("java.vm.info", "").contains("interpreted mode")) {
+            return false;
+        }
+        try {
+            var vm = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            boolean tiered = Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue());
+            return !tiered || Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4;
+        } catch (RuntimeException | LinkageError e) {
+            return true;
+        }
+    }
+}
