@@ -34,20 +34,7 @@ public final class Conv2D extends AbstractLayer {
     /** At most this many patch values per chunk (4 MB): the whole batch when the patches are small. */
     private static final int CHUNK_VALUES = 1 << 20;
 
-    private final int height;
-    private final int width;
-    private final int channels;
-    private final int filters;
-    private final int kernelH;
-    private final int kernelW;
-    private final int strideH;
-    private final int strideW;
     private final Activation activation;
-    private final int outH;
-    private final int outW;
-    private final int padTop;
-    private final int padLeft;
-    private final int patch;
     private final ConvGeometry geometry;
     private final Parameter kernel;
     private final Parameter bias;
@@ -96,21 +83,12 @@ public final class Conv2D extends AbstractLayer {
                     + ", " + width + ", " + channels + "), filters " + filters + ", kernel (" + kernelH + ", "
                     + kernelW + "), strides (" + strideH + ", " + strideW + ")");
         }
-        this.height = height;
-        this.width = width;
-        this.channels = channels;
-        this.filters = filters;
-        this.kernelH = kernelH;
-        this.kernelW = kernelW;
-        this.strideH = strideH;
-        this.strideW = strideW;
         this.activation = activation;
-        this.outH = outputSize(height, kernelH, strideH, padding);
-        this.outW = outputSize(width, kernelW, strideW, padding);
+        int outH = outputSize(height, kernelH, strideH, padding);
+        int outW = outputSize(width, kernelW, strideW, padding);
         // TensorFlow puts the odd padding pixel at the bottom/right.
-        this.padTop = padding == Padding.SAME ? Math.max((outH - 1) * strideH + kernelH - height, 0) / 2 : 0;
-        this.padLeft = padding == Padding.SAME ? Math.max((outW - 1) * strideW + kernelW - width, 0) / 2 : 0;
-        this.patch = kernelH * kernelW * channels;
+        int padTop = padding == Padding.SAME ? Math.max((outH - 1) * strideH + kernelH - height, 0) / 2 : 0;
+        int padLeft = padding == Padding.SAME ? Math.max((outW - 1) * strideW + kernelW - width, 0) / 2 : 0;
         this.geometry = new ConvGeometry(height, width, channels, filters, kernelH, kernelW, strideH, strideW, outH,
                 outW, padTop, padLeft);
         this.kernel = new Parameter(name + ".kernel", Tensor.zeros(kernelH, kernelW, channels, filters));
@@ -205,12 +183,12 @@ public final class Conv2D extends AbstractLayer {
 
     /** Output height OH. */
     public int outputHeight() {
-        return outH;
+        return geometry.outH;
     }
 
     /** Output width OW. */
     public int outputWidth() {
-        return outW;
+        return geometry.outW;
     }
 
     /** The live kernel, (kh, kw, channels, filters). */
@@ -231,7 +209,7 @@ public final class Conv2D extends AbstractLayer {
     /** Glorot-uniform kernel with fan_in = kh·kw·channels, fan_out = kh·kw·filters; zero bias (Keras). */
     @Override
     public void initialize(Random random) {
-        Initializers.glorotUniform(kernel.value(), kernelH * kernelW * channels, kernelH * kernelW * filters, random);
+        Initializers.glorotUniform(kernel.value(), geometry.kernelH * geometry.kernelW * geometry.channels, geometry.kernelH * geometry.kernelW * geometry.filters, random);
         bias.value().fill(0f);
     }
 
@@ -262,11 +240,11 @@ public final class Conv2D extends AbstractLayer {
         } else {
             im2colForward(in, b, target);
             if (fusedRelu) {
-                Activations.forward(Activation.RELU, o, o, b * outH * outW, filters);
+                Activations.forward(Activation.RELU, o, o, b * geometry.outH * geometry.outW, geometry.filters);
             }
         }
         if (!fusedRelu && activation != Activation.LINEAR) {
-            Activations.forward(activation, target, o, b * outH * outW, filters);
+            Activations.forward(activation, target, o, b * geometry.outH * geometry.outW, geometry.filters);
         }
         if (penalty != null) {
             penaltyValue = fusedPenalty() ? penalty.fromSum(direct.penaltySum(b), out.size()) : penalty.value(out);
@@ -277,7 +255,7 @@ public final class Conv2D extends AbstractLayer {
     /** The pre-activation conv(x) + bias of the whole batch into {@code target}, by im2col + GEMM. */
     private void im2colForward(float[] in, int b, float[] target) {
         float[] bv = bias.value().buffer();
-        int pixels = outH * outW;
+        int pixels = geometry.outH * geometry.outW;
         boolean whole = chunkImages >= b;
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
             int images = Math.min(chunkImages, b - b0);
@@ -285,11 +263,11 @@ public final class Conv2D extends AbstractLayer {
             im2col(in, b0, images, rows);
             float[] dst = whole ? target : chunkOut;
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(bv, 0, dst, r * filters, filters);
+                System.arraycopy(bv, 0, dst, r * geometry.filters, geometry.filters);
             }
-            Gemm.gemm(true, false, rows, filters, patch, cols, kernel.value().buffer(), dst, true);
+            Gemm.gemm(true, false, rows, geometry.filters, geometry.patch, cols, kernel.value().buffer(), dst, true);
             if (!whole) {
-                System.arraycopy(chunkOut, 0, target, b0 * pixels * filters, rows * filters);
+                System.arraycopy(chunkOut, 0, target, b0 * pixels * geometry.filters, rows * geometry.filters);
             }
         }
     }
@@ -319,7 +297,7 @@ public final class Conv2D extends AbstractLayer {
             throw new IllegalStateException("Conv2D " + name() + " backward: call forward on this x "
                     + Arrays.toString(x.shape()) + " first");
         }
-        int pixels = outH * outW;
+        int pixels = geometry.outH * geometry.outW;
         float[] g = gOut.buffer();
         float[] o = out.buffer();
         float[] in = x.buffer();
@@ -329,7 +307,7 @@ public final class Conv2D extends AbstractLayer {
         }
         if (direct != null) {
             if (!relu) {
-                Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, filters);
+                Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, geometry.filters);
             }
             callX = in;
             callOut = o;
@@ -346,7 +324,7 @@ public final class Conv2D extends AbstractLayer {
             if (relu) {
                 reluBackwardWithBiasGradient(o, g, b * pixels);
             } else {
-                Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, filters);
+                Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, geometry.filters);
                 addBiasGradient(g, b * pixels);
             }
         }
@@ -356,7 +334,7 @@ public final class Conv2D extends AbstractLayer {
                 return;
             }
             if (cols.length == 0) {
-                cols = new float[chunkImages * pixels * patch]; // once: the first backward that needs dx
+                cols = new float[chunkImages * pixels * geometry.patch]; // once: the first backward that needs dx
             }
         }
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
@@ -364,16 +342,16 @@ public final class Conv2D extends AbstractLayer {
             int rows = images * pixels;
             float[] gChunk = g;
             if (!whole) {
-                System.arraycopy(g, b0 * pixels * filters, chunkOut, 0, rows * filters);
+                System.arraycopy(g, b0 * pixels * geometry.filters, chunkOut, 0, rows * geometry.filters);
                 gChunk = chunkOut;
             }
             if (direct == null) {
                 im2col(in, b0, images, rows);
-                Gemm.gemm(false, false, patch, filters, rows, cols, gChunk, kernel.grad().buffer(), true);
+                Gemm.gemm(false, false, geometry.patch, geometry.filters, rows, cols, gChunk, kernel.grad().buffer(), true);
             }
             if (gx != null) {
                 // The patches are no longer needed, so their buffer takes the patch gradients, (patch, rows).
-                Gemm.gemm(false, true, patch, rows, filters, kernel.value().buffer(), gChunk, cols, false);
+                Gemm.gemm(false, true, geometry.patch, rows, geometry.filters, kernel.value().buffer(), gChunk, cols, false);
                 col2im(gx.buffer(), b0, images, rows);
             }
         }
@@ -387,8 +365,8 @@ public final class Conv2D extends AbstractLayer {
     private void reluBackwardWithBiasGradient(float[] out, float[] g, int rows) {
         Arrays.fill(biasSums, 0);
         for (int r = 0; r < rows; r++) {
-            int off = r * filters;
-            for (int f = 0; f < filters; f++) {
+            int off = r * geometry.filters;
+            for (int f = 0; f < geometry.filters; f++) {
                 // The branch-free mask of Activations.backward: the sign is a coin flip.
                 int k = Float.floatToRawIntBits(out[off + f]) - 1;
                 int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
@@ -398,7 +376,7 @@ public final class Conv2D extends AbstractLayer {
             }
         }
         float[] gb = bias.grad().buffer();
-        for (int f = 0; f < filters; f++) {
+        for (int f = 0; f < geometry.filters; f++) {
             gb[f] += (float) biasSums[f];
         }
     }
@@ -406,13 +384,13 @@ public final class Conv2D extends AbstractLayer {
     private void addBiasGradient(float[] g, int rows) {
         Arrays.fill(biasSums, 0);
         for (int r = 0; r < rows; r++) {
-            int off = r * filters;
-            for (int f = 0; f < filters; f++) {
+            int off = r * geometry.filters;
+            for (int f = 0; f < geometry.filters; f++) {
                 biasSums[f] += g[off + f];
             }
         }
         float[] gb = bias.grad().buffer();
-        for (int f = 0; f < filters; f++) {
+        for (int f = 0; f < geometry.filters; f++) {
             gb[f] += (float) biasSums[f];
         }
     }
@@ -421,12 +399,12 @@ public final class Conv2D extends AbstractLayer {
         if (b == batch) {
             return;
         }
-        int pixels = outH * outW;
-        chunkImages = Math.max(1, Math.min(b, CHUNK_VALUES / (pixels * patch)));
-        z = activation == Activation.GELU ? new float[b * pixels * filters] : new float[0];
+        int pixels = geometry.outH * geometry.outW;
+        chunkImages = Math.max(1, Math.min(b, CHUNK_VALUES / (pixels * geometry.patch)));
+        z = activation == Activation.GELU ? new float[b * pixels * geometry.filters] : new float[0];
         // The direct path needs patches only for dx, which the first layer of a model skips: allocated then.
-        cols = direct == null ? new float[chunkImages * pixels * patch] : new float[0];
-        chunkOut = chunkImages >= b ? new float[0] : new float[chunkImages * pixels * filters];
+        cols = direct == null ? new float[chunkImages * pixels * geometry.patch] : new float[0];
+        chunkOut = chunkImages >= b ? new float[0] : new float[chunkImages * pixels * geometry.filters];
         if (direct != null) {
             direct.ensureBatch(b);
         }
@@ -440,26 +418,26 @@ public final class Conv2D extends AbstractLayer {
      * are one strided run of x.
      */
     private void im2col(float[] x, int b0, int images, int rows) {
-        for (int ky = 0; ky < kernelH; ky++) {
-            for (int kx = 0; kx < kernelW; kx++) {
+        for (int ky = 0; ky < geometry.kernelH; ky++) {
+            for (int kx = 0; kx < geometry.kernelW; kx++) {
                 int lo = geometry.firstInside(kx);
                 int hi = geometry.lastInside(kx);
-                for (int c = 0; c < channels; c++) {
-                    int base = ((ky * kernelW + kx) * channels + c) * rows;
+                for (int c = 0; c < geometry.channels; c++) {
+                    int base = ((ky * geometry.kernelW + kx) * geometry.channels + c) * rows;
                     for (int b = b0, r = base; b < b0 + images; b++) {
-                        for (int oy = 0; oy < outH; oy++, r += outW) {
-                            int iy = oy * strideH - padTop + ky;
-                            if (iy < 0 || iy >= height || lo > hi) {
-                                Arrays.fill(cols, r, r + outW, 0f);
+                        for (int oy = 0; oy < geometry.outH; oy++, r += geometry.outW) {
+                            int iy = oy * geometry.strideH - geometry.padTop + ky;
+                            if (iy < 0 || iy >= geometry.height || lo > hi) {
+                                Arrays.fill(cols, r, r + geometry.outW, 0f);
                                 continue;
                             }
                             Arrays.fill(cols, r, r + lo, 0f);
-                            int src = ((b * height + iy) * width + lo * strideW - padLeft + kx) * channels + c;
-                            int step = strideW * channels;
+                            int src = ((b * geometry.height + iy) * geometry.width + lo * geometry.strideW - geometry.padLeft + kx) * geometry.channels + c;
+                            int step = geometry.strideW * geometry.channels;
                             for (int ox = lo; ox <= hi; ox++, src += step) {
                                 cols[r + ox] = x[src];
                             }
-                            Arrays.fill(cols, r + hi + 1, r + outW, 0f);
+                            Arrays.fill(cols, r + hi + 1, r + geometry.outW, 0f);
                         }
                     }
                 }
@@ -469,20 +447,20 @@ public final class Conv2D extends AbstractLayer {
 
     /** Adds the patch gradients in {@link #cols}, (patch, rows) as {@link #im2col} wrote them, to images [b0, b0 + images) of gx. */
     private void col2im(float[] gx, int b0, int images, int rows) {
-        for (int ky = 0; ky < kernelH; ky++) {
-            for (int kx = 0; kx < kernelW; kx++) {
+        for (int ky = 0; ky < geometry.kernelH; ky++) {
+            for (int kx = 0; kx < geometry.kernelW; kx++) {
                 int lo = geometry.firstInside(kx);
                 int hi = geometry.lastInside(kx);
-                for (int c = 0; c < channels; c++) {
-                    int base = ((ky * kernelW + kx) * channels + c) * rows;
+                for (int c = 0; c < geometry.channels; c++) {
+                    int base = ((ky * geometry.kernelW + kx) * geometry.channels + c) * rows;
                     for (int b = b0, r = base; b < b0 + images; b++) {
-                        for (int oy = 0; oy < outH; oy++, r += outW) {
-                            int iy = oy * strideH - padTop + ky;
-                            if (iy < 0 || iy >= height) {
+                        for (int oy = 0; oy < geometry.outH; oy++, r += geometry.outW) {
+                            int iy = oy * geometry.strideH - geometry.padTop + ky;
+                            if (iy < 0 || iy >= geometry.height) {
                                 continue;
                             }
-                            int dst = ((b * height + iy) * width + lo * strideW - padLeft + kx) * channels + c;
-                            int step = strideW * channels;
+                            int dst = ((b * geometry.height + iy) * geometry.width + lo * geometry.strideW - geometry.padLeft + kx) * geometry.channels + c;
+                            int step = geometry.strideW * geometry.channels;
                             for (int ox = lo; ox <= hi; ox++, dst += step) {
                                 gx[dst] += cols[r + ox];
                             }
@@ -495,12 +473,12 @@ public final class Conv2D extends AbstractLayer {
 
     /** Checks x (B, height, width, channels) against out (B, OH, OW, filters); returns B; allocates nothing. */
     private int checkShapes(String op, Tensor x, Tensor out) {
-        boolean ok = x.rank() == 4 && out.rank() == 4 && x.dim(1) == height && x.dim(2) == width
-                && x.dim(3) == channels && out.dim(0) == x.dim(0) && out.dim(1) == outH && out.dim(2) == outW
-                && out.dim(3) == filters;
+        boolean ok = x.rank() == 4 && out.rank() == 4 && x.dim(1) == geometry.height && x.dim(2) == geometry.width
+                && x.dim(3) == geometry.channels && out.dim(0) == x.dim(0) && out.dim(1) == geometry.outH && out.dim(2) == geometry.outW
+                && out.dim(3) == geometry.filters;
         if (!ok) {
-            throw new IllegalArgumentException("Conv2D " + name() + " " + op + ": expected x (B, " + height + ", "
-                    + width + ", " + channels + ") and out (B, " + outH + ", " + outW + ", " + filters + "), got x "
+            throw new IllegalArgumentException("Conv2D " + name() + " " + op + ": expected x (B, " + geometry.height + ", "
+                    + geometry.width + ", " + geometry.channels + ") and out (B, " + geometry.outH + ", " + geometry.outW + ", " + geometry.filters + "), got x "
                     + Arrays.toString(x.shape()) + " and out " + Arrays.toString(out.shape()));
         }
         return x.dim(0);
