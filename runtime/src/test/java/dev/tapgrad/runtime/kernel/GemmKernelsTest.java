@@ -45,13 +45,13 @@ class GemmKernelsTest {
     @MethodSource("shapes")
     void bothKernelsMatchAFloat64Product(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
         Random r = new Random(101L * m + 13L * n + k + (transA ? 7 : 0) + (transB ? 11 : 0));
-        float[] a = random(r, m * k);
-        float[] b = random(r, k * n);
-        float[] c0 = random(r, m * n);
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
+        float[] c0 = GemmCases.random(r, m * n);
         for (GemmKernel kernel : kernels()) {
             float[] c = c0.clone();
             Gemm.compute(kernel, null, transA, transB, m, n, k, a, b, c, accumulate);
-            check(kernel.name(), transA, transB, m, n, k, a, b, c0, c, accumulate);
+            GemmCases.check(kernel.name() + " kernel: ", transA, transB, m, n, k, a, b, c0, c, accumulate);
         }
     }
 
@@ -60,9 +60,9 @@ class GemmKernelsTest {
     void vectorKernelGivesTheSameBitsOnAnyNumberOfThreads(boolean transA, boolean transB, int m, int n, int k,
             boolean accumulate) {
         Random r = new Random(7L * m + 5L * n + 3L * k);
-        float[] a = random(r, m * k);
-        float[] b = random(r, k * n);
-        float[] c = random(r, m * n);
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
+        float[] c = GemmCases.random(r, m * n);
         float[] alone = c.clone();
         Gemm.compute(GemmKernels.VECTOR, null, transA, transB, m, n, k, a, b, alone, accumulate);
         float[] shared = c.clone();
@@ -75,13 +75,13 @@ class GemmKernelsTest {
     void theCheckFailsOnAWrongValue() {
         Random r = new Random(1);
         int m = 17, n = 33, k = 65;
-        float[] a = random(r, m * k);
-        float[] b = random(r, k * n);
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
         float[] c = new float[m * n];
         Gemm.compute(GemmKernels.VECTOR, null, false, false, m, n, k, a, b, c, false);
         c[5 * n + 7] += 1e-3f;
         try {
-            check("vector", false, false, m, n, k, a, b, new float[m * n], c, false);
+            GemmCases.check("vector kernel: ", false, false, m, n, k, a, b, new float[m * n], c, false);
         } catch (AssertionError expected) {
             return;
         }
@@ -90,40 +90,5 @@ class GemmKernelsTest {
 
     private static GemmKernel[] kernels() {
         return new GemmKernel[] {GemmKernels.VECTOR, GemmKernels.PORTABLE};
-    }
-
-    /**
-     * Each value against the float64 sum, within the bound of a float32 sum of k + 1 terms in any
-     * order: (k + 1) · 2^-24 · Σ|terms| (plus a hair for the final rounding).
-     */
-    private static void check(String kernel, boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b,
-            float[] c0, float[] c, boolean accumulate) {
-        double unit = 0x1p-24;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double sum = accumulate ? c0[i * n + j] : 0;
-                double scale = Math.abs(sum);
-                for (int p = 0; p < k; p++) {
-                    double av = transA ? a[p * m + i] : a[i * k + p];
-                    double bv = transB ? b[j * k + p] : b[p * n + j];
-                    sum += av * bv;
-                    scale += Math.abs(av * bv);
-                }
-                double bound = (k + 2) * unit * scale + Float.MIN_NORMAL;
-                double got = c[i * n + j];
-                if (!(Math.abs(got - sum) <= bound)) {
-                    throw new AssertionError(kernel + " kernel: C[" + i + "," + j + "] = " + got + ", float64 gives "
-                            + sum + " (bound " + bound + ")");
-                }
-            }
-        }
-    }
-
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
     }
 }

@@ -50,9 +50,9 @@ class SkinnyGemmTest {
     void matchesAFloat64ProductOnOneThreadAndBitForBitOnThree(boolean transA, boolean transB, int m, int n, int k,
             boolean accumulate) {
         Random r = new Random(101L * m + 13L * n + k + (transA ? 7 : 0) + (transB ? 11 : 0) + (accumulate ? 3 : 0));
-        float[] a = random(r, m * k + EXTRA);
-        float[] b = random(r, k * n + EXTRA);
-        float[] c0 = random(r, m * n + EXTRA);
+        float[] a = GemmCases.random(r, m * k + EXTRA);
+        float[] b = GemmCases.random(r, k * n + EXTRA);
+        float[] c0 = GemmCases.random(r, m * n + EXTRA);
         float[] alone = c0.clone();
         Gemm.compute(GemmKernels.SKINNY, null, transA, transB, m, n, k, a, b, alone, accumulate);
         check(transA, transB, m, n, k, a, b, c0, alone, accumulate);
@@ -70,11 +70,11 @@ class SkinnyGemmTest {
     void aSecondProductWithNewValuesIsNotTheFirst() {
         int m = 64, n = 10, k = 700;
         Random r = new Random(4);
-        float[] a = random(r, m * k);
-        float[] b = random(r, k * n);
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
         float[] c = new float[m * n];
         Gemm.compute(GemmKernels.SKINNY, POOL, false, true, m, n, k, a, b, c, false);
-        b = random(r, k * n);
+        b = GemmCases.random(r, k * n);
         Gemm.compute(GemmKernels.SKINNY, POOL, false, true, m, n, k, a, b, c, false);
         check(false, true, m, n, k, a, b, new float[m * n], c, false);
     }
@@ -96,8 +96,8 @@ class SkinnyGemmTest {
     void theCheckFailsOnAWrongValue() {
         Random r = new Random(1);
         int m = 40, n = 10, k = 2000;
-        float[] a = random(r, m * k);
-        float[] b = random(r, k * n);
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
         float[] c = new float[m * n];
         Gemm.compute(GemmKernels.SKINNY, null, false, false, m, n, k, a, b, c, false);
         c[5 * n + 7] += 0.5f;
@@ -109,46 +109,17 @@ class SkinnyGemmTest {
         fail("a value off by 0.5 passed the check");
     }
 
-    private static GemmKernel pick(int m, int n, int k) {
-        return GemmKernels.ACTIVE.suits(m, n, k) ? GemmKernels.ACTIVE
-                : GemmKernels.SKINNY.suits(m, n, k) ? GemmKernels.SKINNY : GemmKernels.PORTABLE;
-    }
-
-    /**
-     * Each value against the float64 sum, within the bound of a float32 sum of k + 1 terms in any
-     * order: (k + 2) · 2^-24 · Σ|terms|; and the values past C's matrix unchanged.
-     */
+    /** {@link GemmCases#check}, and the values past C's matrix unchanged. */
     private static void check(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b,
             float[] c0, float[] c, boolean accumulate) {
-        double unit = 0x1p-24;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double sum = accumulate ? c0[i * n + j] : 0;
-                double scale = Math.abs(sum);
-                for (int p = 0; p < k; p++) {
-                    double av = transA ? a[p * m + i] : a[i * k + p];
-                    double bv = transB ? b[j * k + p] : b[p * n + j];
-                    sum += av * bv;
-                    scale += Math.abs(av * bv);
-                }
-                double bound = (k + 2) * unit * scale + Float.MIN_NORMAL;
-                double got = c[i * n + j];
-                if (!(Math.abs(got - sum) <= bound)) {
-                    throw new AssertionError("C[" + i + "," + j + "] = " + got + ", float64 gives " + sum
-                            + " (bound " + bound + ")");
-                }
-            }
-        }
+        GemmCases.check("", transA, transB, m, n, k, a, b, c0, c, accumulate);
         for (int e = m * n; e < c.length; e++) {
             assertEquals(c0[e], c[e], "C[" + e + "] past the matrix was written");
         }
     }
 
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
+    private static GemmKernel pick(int m, int n, int k) {
+        return GemmKernels.ACTIVE.suits(m, n, k) ? GemmKernels.ACTIVE
+                : GemmKernels.SKINNY.suits(m, n, k) ? GemmKernels.SKINNY : GemmKernels.PORTABLE;
     }
 }
