@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.kernel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,7 +25,7 @@ final class GemmPool {
     private final AtomicInteger pending = new AtomicInteger();
     private final GemmJob job = new GemmJob();
     /** Incremented to publish a slice of the job; the job's fields are written before it. */
-    private volatile long generation;
+    private final AtomicLong generation = new AtomicLong();
     private volatile Thread caller;
     private volatile Throwable failure;
 
@@ -73,7 +74,7 @@ final class GemmPool {
                 job.slice(s);
                 failure = null;
                 pending.set(workers.length);
-                generation++; // publishes the job's fields
+                generation.incrementAndGet(); // publishes the job's fields
                 for (Thread w : workers) {
                     LockSupport.unpark(w);
                 }
@@ -93,29 +94,13 @@ final class GemmPool {
     }
 
     private void awaitWorkers() {
-        long spinUntil = System.nanoTime() + SPIN_NANOS;
-        while (pending.get() > 0) {
-            if (System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
-            }
-        }
+        SpinPark.awaitZero(pending, SPIN_NANOS, this);
     }
 
     private void work() {
         long seen = 0;
         while (true) {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
-            long g;
-            while ((g = generation) == seen) {
-                if (System.nanoTime() < spinUntil) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-            seen = g;
+            seen = SpinPark.awaitChange(generation, seen, SPIN_NANOS, this);
             try {
                 job.kernel.worker().run(job);
             } catch (Throwable t) {

@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.kernel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,7 +43,7 @@ public final class ParallelFor {
     private final AtomicInteger nextChunk = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
     /** Incremented to publish a call; the fields below are written before it. */
-    private volatile long generation;
+    private final AtomicLong generation = new AtomicLong();
     private volatile Thread caller;
     private volatile Throwable failure;
     private Body body;
@@ -100,7 +101,7 @@ public final class ParallelFor {
             failure = null;
             caller = Thread.currentThread();
             pending.set(helpers.length);
-            generation++; // publishes the fields above
+            generation.incrementAndGet(); // publishes the fields above
             for (Thread h : helpers) {
                 LockSupport.unpark(h);
             }
@@ -136,29 +137,13 @@ public final class ParallelFor {
     }
 
     private void awaitHelpers() {
-        long spinUntil = System.nanoTime() + SPIN_NANOS;
-        while (pending.get() > 0) {
-            if (System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
-            }
-        }
+        SpinPark.awaitZero(pending, SPIN_NANOS, this);
     }
 
     private void work(int slot) {
         long seen = 0;
         while (true) {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
-            long g;
-            while ((g = generation) == seen) {
-                if (System.nanoTime() < spinUntil) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-            seen = g;
+            seen = SpinPark.awaitChange(generation, seen, SPIN_NANOS, this);
             try {
                 takeChunks(slot);
             } catch (Throwable t) {
