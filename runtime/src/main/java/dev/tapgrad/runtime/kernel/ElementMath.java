@@ -1,10 +1,10 @@
 package dev.tapgrad.runtime.kernel;
 
 /**
- * The logistic function, tanh, exp and log over runs of a float array, in place: with the Vector API
- * (the JDK's vectorised exp and tanh, several values per instruction) wherever the vector GEMM
- * kernel runs, else value by value through {@code Math.exp} in double. An LSTM evaluates five of
- * them per unit and step, a million per step of the issue's LSTM workload. The two paths agree to
+ * The logistic function, tanh, exp and log over runs of a float array, in place: with the Vector
+ * API (the JDK's vectorised exp, tanh and log, several values per instruction) wherever {@link
+ * Platform#vectorUsable} allows, else value by value in double. An LSTM evaluates five of them
+ * per unit and step, a million per step of the issue's LSTM workload. The two paths agree to
  * float rounding (a few ulps), which the tests check.
  */
 public final class ElementMath {
@@ -50,7 +50,7 @@ public final class ElementMath {
     }
 
     private static Impl load() {
-        if (GemmKernels.VECTOR == null) {
+        if (!Platform.vectorUsable()) {
             return PORTABLE; // the module, FMA or C2 is missing, or vectors are switched off
         }
         try {

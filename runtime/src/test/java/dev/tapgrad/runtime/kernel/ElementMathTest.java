@@ -18,7 +18,7 @@ class ElementMathTest {
     @Test
     void theVectorPathIsUsedWhereTheGemmVectorKernelIs() {
         // The runtime's tests run with --add-modules jdk.incubator.vector and C2.
-        if (GemmKernels.VECTOR != null) {
+        if (Platform.vectorUsable()) {
             assertNotSame(ElementMath.PORTABLE, ElementMath.ACTIVE);
             assertEquals("vector", ElementMath.pathName());
         }
