@@ -1,6 +1,6 @@
 package dev.tapgrad.bench;
 
-import dev.tapgrad.runtime.kernel.Gemm;
+import dev.tapgrad.runtime.kernel.gemm.Gemm;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

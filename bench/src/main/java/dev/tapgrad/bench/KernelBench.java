@@ -1,6 +1,6 @@
 package dev.tapgrad.bench;
 
-import dev.tapgrad.runtime.kernel.Gemm;
+import dev.tapgrad.runtime.kernel.gemm.Gemm;
 import java.util.Collection;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;

@@ -1,6 +1,6 @@
 package dev.tapgrad.runtime;
 
-import dev.tapgrad.runtime.kernel.ElementMath;
+import dev.tapgrad.runtime.kernel.math.ElementMath;
 
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;

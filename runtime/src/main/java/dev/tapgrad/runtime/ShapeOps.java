@@ -2,7 +2,7 @@ package dev.tapgrad.runtime;
 
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
-import dev.tapgrad.runtime.kernel.Gemm;
+import dev.tapgrad.runtime.kernel.gemm.Gemm;
 import java.util.Arrays;
 
 /**

@@ -4,9 +4,11 @@ import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.kernel.Activations;
-import dev.tapgrad.runtime.kernel.Gemm;
-import dev.tapgrad.runtime.kernel.ParallelFor;
+import dev.tapgrad.runtime.kernel.conv.ConvGeometry;
+import dev.tapgrad.runtime.kernel.conv.DirectConv;
+import dev.tapgrad.runtime.kernel.math.Activations;
+import dev.tapgrad.runtime.kernel.gemm.Gemm;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -53,19 +55,15 @@ public final class Conv2D extends AbstractLayer {
     private float[] chunkOut;
     private float[] lastInput;
 
-    // The arrays of the current call, read by the direct kernel's bodies on every thread.
-    private float[] callX;
-    private float[] callBias;
-    private float[] callOut;
-    private float[] callGrad;
-    private float callFloor;
-    private boolean callRelu;
-    private int callPenalty;
-    private float callScale;
-    private final ParallelFor.Body forwardBody = (from, to, slot) ->
-            direct.forward(callX, callBias, callOut, callFloor, callPenalty, from, to, slot);
-    private final ParallelFor.Body backwardBody = (from, to, slot) ->
-            direct.backward(callX, callOut, callGrad, callRelu, callPenalty, callScale, from, to, slot);
+    /*
+     * The direct kernel's passes over a part of the batch. A call's tensors and its floor or
+     * penalty scale come in as arguments (ParallelFor hands them to every thread), so no call's
+     * data is kept in fields; the activation and the penalty's mode are the layer's configuration.
+     */
+    private final ParallelFor.ArrayBody forwardBody = (x, bias, out, floor, from, to, slot) ->
+            direct.forward(x, bias, out, floor, penaltyMode(), from, to, slot);
+    private final ParallelFor.ArrayBody backwardBody = (x, out, grad, scale, from, to, slot) ->
+            direct.backward(x, out, grad, reluInside(), penaltyMode(), scale, from, to, slot);
 
     /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}); null for none. */
     private OutputPenalty penalty;
@@ -143,6 +141,11 @@ public final class Conv2D extends AbstractLayer {
     /** Whether the penalty is computed inside the direct kernel's passes (relu), not in passes of its own. */
     private boolean fusedPenalty() {
         return penalty != null && direct != null && activation == Activation.RELU;
+    }
+
+    /** Whether relu is applied inside the layer's passes (floor 0 forward, its mask backward). */
+    private boolean reluInside() {
+        return activation == Activation.RELU;
     }
 
     private int penaltyMode() {
@@ -229,14 +232,8 @@ public final class Conv2D extends AbstractLayer {
         boolean fusedRelu = activation == Activation.RELU;
         if (direct != null) {
             direct.loadKernel(kernel.value().buffer());
-            callX = in;
-            callBias = bias.value().buffer();
-            callOut = target;
-            callFloor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
-            callPenalty = penaltyMode();
-            ParallelFor.run(b, 1, forwardBody);
-            callX = null;
-            callOut = null;
+            float floor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
+            ParallelFor.run(b, 1, forwardBody, in, bias.value().buffer(), target, floor);
         } else {
             im2colForward(in, b, target);
             if (fusedRelu) {
@@ -260,7 +257,7 @@ public final class Conv2D extends AbstractLayer {
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
             int images = Math.min(chunkImages, b - b0);
             int rows = images * pixels;
-            im2col(in, b0, images, rows);
+            geometry.im2col(in, b0, images, rows, cols);
             float[] dst = whole ? target : chunkOut;
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(bv, 0, dst, r * geometry.filters, geometry.filters);
@@ -309,16 +306,8 @@ public final class Conv2D extends AbstractLayer {
             if (!relu) {
                 Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, geometry.filters);
             }
-            callX = in;
-            callOut = o;
-            callGrad = g;
-            callRelu = relu;
-            callPenalty = penaltyMode();
-            callScale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
-            ParallelFor.run(b, 1, backwardBody);
-            callX = null;
-            callOut = null;
-            callGrad = null;
+            float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
+            ParallelFor.run(b, 1, backwardBody, in, o, g, scale);
             direct.reduce(b, kernel.grad().buffer(), bias.grad().buffer());
         } else {
             if (relu) {
@@ -346,13 +335,13 @@ public final class Conv2D extends AbstractLayer {
                 gChunk = chunkOut;
             }
             if (direct == null) {
-                im2col(in, b0, images, rows);
+                geometry.im2col(in, b0, images, rows, cols);
                 Gemm.gemm(false, false, geometry.patch, geometry.filters, rows, cols, gChunk, kernel.grad().buffer(), true);
             }
             if (gx != null) {
                 // The patches are no longer needed, so their buffer takes the patch gradients, (patch, rows).
                 Gemm.gemm(false, true, geometry.patch, rows, geometry.filters, kernel.value().buffer(), gChunk, cols, false);
-                col2im(gx.buffer(), b0, images, rows);
+                geometry.col2im(cols, b0, images, rows, gx.buffer());
             }
         }
     }
@@ -409,66 +398,6 @@ public final class Conv2D extends AbstractLayer {
             direct.ensureBatch(b);
         }
         batch = b;
-    }
-
-    /**
-     * Writes the patches of images [b0, b0 + images) of x into {@link #cols} as (patch, rows):
-     * value (ky, kx, c) of pixel row r at {@code cols[((ky·kw + kx)·channels + c)·rows + r]}, zeros
-     * where padded. For each patch position and image row, the pixels that read inside the image
-     * are one strided run of x.
-     */
-    private void im2col(float[] x, int b0, int images, int rows) {
-        for (int ky = 0; ky < geometry.kernelH; ky++) {
-            for (int kx = 0; kx < geometry.kernelW; kx++) {
-                int lo = geometry.firstInside(kx);
-                int hi = geometry.lastInside(kx);
-                for (int c = 0; c < geometry.channels; c++) {
-                    int base = ((ky * geometry.kernelW + kx) * geometry.channels + c) * rows;
-                    for (int b = b0, r = base; b < b0 + images; b++) {
-                        for (int oy = 0; oy < geometry.outH; oy++, r += geometry.outW) {
-                            int iy = oy * geometry.strideH - geometry.padTop + ky;
-                            if (iy < 0 || iy >= geometry.height || lo > hi) {
-                                Arrays.fill(cols, r, r + geometry.outW, 0f);
-                                continue;
-                            }
-                            Arrays.fill(cols, r, r + lo, 0f);
-                            int src = ((b * geometry.height + iy) * geometry.width + lo * geometry.strideW - geometry.padLeft + kx) * geometry.channels + c;
-                            int step = geometry.strideW * geometry.channels;
-                            for (int ox = lo; ox <= hi; ox++, src += step) {
-                                cols[r + ox] = x[src];
-                            }
-                            Arrays.fill(cols, r + hi + 1, r + geometry.outW, 0f);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Adds the patch gradients in {@link #cols}, (patch, rows) as {@link #im2col} wrote them, to images [b0, b0 + images) of gx. */
-    private void col2im(float[] gx, int b0, int images, int rows) {
-        for (int ky = 0; ky < geometry.kernelH; ky++) {
-            for (int kx = 0; kx < geometry.kernelW; kx++) {
-                int lo = geometry.firstInside(kx);
-                int hi = geometry.lastInside(kx);
-                for (int c = 0; c < geometry.channels; c++) {
-                    int base = ((ky * geometry.kernelW + kx) * geometry.channels + c) * rows;
-                    for (int b = b0, r = base; b < b0 + images; b++) {
-                        for (int oy = 0; oy < geometry.outH; oy++, r += geometry.outW) {
-                            int iy = oy * geometry.strideH - geometry.padTop + ky;
-                            if (iy < 0 || iy >= geometry.height) {
-                                continue;
-                            }
-                            int dst = ((b * geometry.height + iy) * geometry.width + lo * geometry.strideW - geometry.padLeft + kx) * geometry.channels + c;
-                            int step = geometry.strideW * geometry.channels;
-                            for (int ox = lo; ox <= hi; ox++, dst += step) {
-                                gx[dst] += cols[r + ox];
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /** Checks x (B, height, width, channels) against out (B, OH, OW, filters); returns B; allocates nothing. */

@@ -2,8 +2,8 @@ package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.kernel.Gemm;
-import dev.tapgrad.runtime.kernel.ParallelFor;
+import dev.tapgrad.runtime.kernel.gemm.Gemm;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package dev.tapgrad.runtime.layers;
 
-import dev.tapgrad.runtime.kernel.ElementMath;
+import dev.tapgrad.runtime.kernel.math.ElementMath;
 import java.util.Arrays;
 
 /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.conv.DirectConv;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -71,7 +72,7 @@ class Conv2DPathsTest {
         Conv2D scalar = t.copy(vector, "s");
         vector.useDirect(true, true);
         scalar.useDirect(true, false);
-        assertEquals(VectorConvs.LANES > 0 && f % VectorConvs.LANES == 0, vector.usesVectorConv(), "vector path taken");
+        assertEquals(DirectConv.VECTOR_LANES > 0 && f % DirectConv.VECTOR_LANES == 0, vector.usesVectorConv(), "vector path taken");
         assertTrue(scalar.usesDirect() && !scalar.usesVectorConv(), "the scalar loops when vectors are off");
         t.check(vector, vector.usesVectorConv() ? "vector" : "direct (fallback)");
         t.check(scalar, "direct");
@@ -83,9 +84,9 @@ class Conv2DPathsTest {
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         boolean on = !"false".equalsIgnoreCase(System.getProperty("tapgrad.vector"));
         if (module && on && DirectConv.FMA) {
-            assertTrue(VectorConvs.LANES >= 4, "VectorConv loaded");
+            assertTrue(DirectConv.VECTOR_LANES >= 4, "VectorConv loaded");
             Conv2D conv = new Conv2D("c", 28, 28, 1, 32, 3, 3, 1, 1, Padding.VALID, Activation.RELU);
-            assertEquals(32 % VectorConvs.LANES == 0, conv.usesVectorConv());
+            assertEquals(32 % DirectConv.VECTOR_LANES == 0, conv.usesVectorConv());
         }
     }
 
@@ -232,21 +233,6 @@ class Conv2DPathsTest {
         assertEquals(DirectConv.FMA, conv.usesDirect());
         Conv2D wide = new Conv2D("w", 8, 8, 16, 32, 3, 3, 1, 1, Padding.SAME, Activation.RELU);
         assertTrue(!wide.usesDirect(), "144-value patches stay on im2col + GEMM");
-    }
-
-    @Test
-    void kernelRowsAreGroupedInFoursAndFives() {
-        int[][] cases = {{1, 4}, {3, 4}, {4, 4}, {5, 5}, {6, 8}, {7, 8}, {9, 9}, {11, 12}, {25, 25}, {27, 27}};
-        for (int[] c : cases) {
-            int padded = DirectConv.padToFoursAndFives(c[0]);
-            assertEquals(c[1], padded, "patch " + c[0]);
-            int sum = 0;
-            for (int group : DirectConv.groupsOf(padded)) {
-                assertTrue(group == 4 || group == 5);
-                sum += group;
-            }
-            assertEquals(padded, sum);
-        }
     }
 
     private static double tolerance(int terms, double absSum) {

@@ -1,0 +1,21 @@
+package dev.tapgrad.runtime.kernel.conv;
+
+/**
+ * The two passes of {@link DirectConv} as another implementation computes them (the Vector API's,
+ * {@link VectorConvs}). Same contracts as {@link DirectConv#forward} and {@link DirectConv#backward},
+ * plus the per-image arrays DirectConv owns and reduces: the passes write image i's penalty sum to
+ * {@code penaltySums[i]} and its kernel-then-bias gradient to {@code partials} at
+ * {@code i·(patch·filters + filters)}.
+ */
+interface ConvPasses {
+    /** Takes the (patch, filters) kernel for the following forward and backward calls. */
+    void loadKernel(float[] kernel);
+
+    /** As {@link DirectConv#forward}, with each image's Σ|out| or Σout² into {@code penaltySums}. */
+    void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot,
+            double[] penaltySums);
+
+    /** As {@link DirectConv#backward}, with each image's kernel and bias gradients into {@code partials}. */
+    void backward(float[] x, float[] out, float[] grad, boolean relu, int penalty, float scale, int from, int to,
+            int slot, float[] partials);
+}

@@ -1,0 +1,412 @@
+package dev.tapgrad.runtime.kernel.conv;
+
+import dev.tapgrad.runtime.kernel.Platform;
+
+/**
+ * Direct convolution for layers with small patches (a 3×3 kernel over one channel): no im2col, and
+ * every pass over the (B, OH, OW, filters) tensors fused into one. Those tensors are megabytes
+ * (2.8 MB at B = 32 for the CNN's 26×26×32), larger than L2, so each extra pass costs more than the
+ * arithmetic.
+ *
+ * <p>Forward, per output pixel: its patch gathered into a small array, then
+ * {@code out[f] = act(bias[f] + Σ_p patch[p]·K[p][f])} along the filters axis, in loops of four or
+ * five kernel rows (the most C2 still unrolls and vectorises; each row its own array at offset 0,
+ * as C2 needs), the last with the activation floor, stored once. Backward (kernel and bias
+ * gradients), per pair of output pixels: dL/dz = relu'(out)·dL/dout written back and summed for the
+ * bias, then {@code dK[p][f] += patch_a[p]·g_a[f] + patch_b[p]·g_b[f]} for three kernel rows per
+ * loop (two pixels per loop halves the accumulator traffic). Each image's gradients are summed in
+ * float, then the images in double in image order, so the result does not depend on the threads.
+ *
+ * <p>Only used with hardware FMA ({@link #FMA}): the loops are {@link Math#fma} chains. Where the
+ * Vector API can run ({@link VectorConvs}), both passes are its {@link ConvPasses} instead, which
+ * keep a vector of filters' kernel rows and gradient sums in registers across an image (C2's
+ * auto-vectoriser handles a 32-filter loop poorly); these loops are the fallback.
+ *
+ * <p>A kernel, not user API: public for {@code layers.Conv2D}, which owns one per layer.
+ */
+public final class DirectConv {
+    /** Whether {@code Math.fma} is a hardware instruction here; the direct path needs it. */
+    public static final boolean FMA = Platform.FMA;
+    /** Float lanes of the Vector API's passes, 0 where they cannot run; they take layers whose filters are a multiple. */
+    public static final int VECTOR_LANES = VectorConvs.LANES;
+
+    private final ConvGeometry g;
+    /** Forward groups of kernel rows, each 4 or 5; they sum to {@link #paddedPatch}. */
+    private final int[] groups;
+    /** The patch rounded up to a sum of 4s and 5s; the extra rows and patch values are zeros. */
+    private final int paddedPatch;
+    /** The kernel as (paddedPatch) rows of filters, each its own array; refreshed every forward. */
+    private final float[][] rows;
+    /** Per slot: patches of two pixels, accumulator, output row, masked gradients of two pixels, bias sums. */
+    private final float[][] patchA;
+    private final float[][] patchB;
+    private final float[][] acc;
+    private final float[][] store;
+    private final float[][] gradA;
+    private final float[][] gradB;
+    private final float[][] biasAcc;
+    /** Per slot: one image's kernel gradient, (patch) rows of filters. */
+    private final float[][][] kernelAcc;
+    /** Per image: its kernel gradient then its bias gradient, reduced in image order; sized per batch. */
+    private float[] partials = new float[0];
+    /** Per image: the sum of |out| or out² of the latest forward with an output penalty. */
+    private double[] penaltySums = new double[0];
+    /** Per slot: one image's running Σ|out| or Σout² per filter, in double (an elementwise add vectorises, a reduction does not). */
+    private final double[][] penaltyAcc;
+    private final double[] sums;
+    /** The Vector API's passes, or null when these loops compute. */
+    private final ConvPasses vector;
+
+    /** Scratch for {@code slots} threads; the Vector API's passes when {@code vector} and {@link VectorConvs#suits}. */
+    public DirectConv(ConvGeometry geometry, int slots, boolean vector) {
+        this.g = geometry;
+        this.vector = vector && VectorConvs.suits(geometry) ? VectorConvs.create(geometry, slots) : null;
+        int f = geometry.filters;
+        int p = geometry.patch;
+        this.paddedPatch = roundUpToRowGroups(p);
+        this.groups = rowGroups(paddedPatch);
+        this.rows = new float[paddedPatch][f];
+        this.patchA = perSlot(slots, paddedPatch);
+        this.patchB = perSlot(slots, paddedPatch);
+        this.acc = perSlot(slots, f);
+        this.store = perSlot(slots, f);
+        this.gradA = perSlot(slots, f);
+        this.gradB = perSlot(slots, f);
+        this.biasAcc = perSlot(slots, f);
+        this.penaltyAcc = new double[slots][f + 8];
+        this.kernelAcc = new float[slots][][];
+        for (int s = 0; s < slots; s++) {
+            kernelAcc[s] = perSlot(p, f);
+        }
+        this.sums = new double[p * f + f];
+    }
+
+    /** Whether the direct kernel is the faster choice for this layer (measured: see Conv2D). */
+    public static boolean suits(ConvGeometry geometry) {
+        return FMA && geometry.patch <= 32 && geometry.filters >= 16;
+    }
+
+    /** Copies the (patch, filters) kernel into the per-row arrays the loops read; call before {@link #forward}. */
+    public void loadKernel(float[] kernel) {
+        if (vector != null) {
+            vector.loadKernel(kernel);
+            return;
+        }
+        int f = g.filters;
+        for (int p = 0; p < g.patch; p++) {
+            System.arraycopy(kernel, p * f, rows[p], 0, f);
+        }
+    }
+
+    /** No output penalty, or an L1 or L2 one summed while the output is stored. */
+    public static final int NO_PENALTY = 0;
+    public static final int ABS = 1;
+    public static final int SQUARE = 2;
+
+    /**
+     * Writes {@code max(conv(x) + bias, floor)} for images [from, to) into {@code out}, (B, OH, OW,
+     * filters): floor 0 is relu, −∞ the pre-activation itself (Math.max keeps NaN). With a
+     * {@code penalty} ({@link #ABS}, {@link #SQUARE}) each image's Σ|out| or Σout² is summed while
+     * its rows are in L1, for {@link #penaltySum}.
+     */
+    public void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot) {
+        if (vector != null) {
+            vector.forward(x, bias, out, floor, penalty, from, to, slot, penaltySums);
+            return;
+        }
+        int f = g.filters;
+        float[] xp = patchA[slot];
+        float[] a = acc[slot];
+        float[] c = store[slot];
+        int last = groups.length - 1;
+        boolean patchOf9 = paddedPatch == 9;
+        double[] pa = penaltyAcc[slot];
+        for (int image = from; image < to; image++) {
+            int o = image * g.pixels() * f;
+            if (penalty != NO_PENALTY) {
+                java.util.Arrays.fill(pa, 0);
+            }
+            for (int oy = 0; oy < g.outH; oy++) {
+                for (int ox = 0; ox < g.outW; ox++, o += f) {
+                    g.gather(x, image, oy, ox, xp);
+                    if (patchOf9) {
+                        multiplyAddRows5(a, bias, xp, 0, f);
+                        multiplyAddRows4AndFloor(c, a, floor, xp, 5, f);
+                        System.arraycopy(c, 0, out, o, f);
+                        if (penalty != NO_PENALTY) {
+                            addPenalty(pa, c, penalty == SQUARE, f);
+                        }
+                        continue;
+                    }
+                    float[] src = bias;
+                    int p = 0;
+                    for (int k = 0; k < last; k++) {
+                        if (groups[k] == 5) {
+                            multiplyAddRows5(a, src, xp, p, f);
+                        } else {
+                            multiplyAddRows4(a, src, xp, p, f);
+                        }
+                        src = a;
+                        p += groups[k];
+                    }
+                    if (groups[last] == 5) {
+                        multiplyAddRows5AndFloor(c, src, floor, xp, p, f);
+                    } else {
+                        multiplyAddRows4AndFloor(c, src, floor, xp, p, f);
+                    }
+                    // Stored through a copy: a vector loop storing at an offset into out ran at half speed.
+                    System.arraycopy(c, 0, out, o, f);
+                    if (penalty != NO_PENALTY) {
+                        addPenalty(pa, c, penalty == SQUARE, f);
+                    }
+                }
+            }
+            if (penalty != NO_PENALTY) {
+                double imageSum = 0;
+                for (int j = 0; j < f; j++) {
+                    imageSum += pa[j];
+                }
+                penaltySums[image] = imageSum;
+            }
+        }
+    }
+
+    /** Adds |c| or c² of one pixel's filters (each term a float, as the ops store it) to the per-filter sums. */
+    private static void addPenalty(double[] acc, float[] c, boolean square, int n) {
+        if (square) {
+            for (int j = 0; j < n; j++) {
+                acc[j] += c[j] * c[j];
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                acc[j] += Math.abs(c[j]);
+            }
+        }
+    }
+
+    /** The output penalty's sum over images [0, batch) of the latest forward, added in image order. */
+    public double penaltySum(int batch) {
+        double s = 0;
+        for (int image = 0; image < batch; image++) {
+            s += penaltySums[image];
+        }
+        return s;
+    }
+
+    private void multiplyAddRows5(float[] a, float[] src, float[] xp, int p, int n) {
+        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3], x4 = xp[p + 4];
+        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3], k4 = rows[p + 4];
+        for (int j = 0; j < n; j++) {
+            a[j] = Math.fma(x4, k4[j], Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j],
+                    Math.fma(x0, k0[j], src[j])))));
+        }
+    }
+
+    private void multiplyAddRows4(float[] a, float[] src, float[] xp, int p, int n) {
+        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3];
+        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3];
+        for (int j = 0; j < n; j++) {
+            a[j] = Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j], Math.fma(x0, k0[j], src[j]))));
+        }
+    }
+
+    private void multiplyAddRows5AndFloor(float[] c, float[] src, float floor, float[] xp, int p, int n) {
+        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3], x4 = xp[p + 4];
+        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3], k4 = rows[p + 4];
+        for (int j = 0; j < n; j++) {
+            c[j] = Math.max(Math.fma(x4, k4[j], Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j],
+                    Math.fma(x0, k0[j], src[j]))))), floor);
+        }
+    }
+
+    private void multiplyAddRows4AndFloor(float[] c, float[] src, float floor, float[] xp, int p, int n) {
+        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3];
+        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3];
+        for (int j = 0; j < n; j++) {
+            c[j] = Math.max(Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j], Math.fma(x0, k0[j],
+                    src[j])))), floor);
+        }
+    }
+
+    /**
+     * Arrays of n values, each followed by a cache line of slack: arrays allocated one after the
+     * other sit next to each other in memory, and two threads writing the ends of neighbouring
+     * scratch arrays on every pixel made two threads no faster than one (false sharing).
+     */
+    private static float[][] perSlot(int count, int n) {
+        float[][] a = new float[count][];
+        for (int i = 0; i < count; i++) {
+            a[i] = new float[n + 16];
+        }
+        return a;
+    }
+
+    /** Whether the Vector API's passes compute this layer. */
+    public boolean vectorized() {
+        return vector != null;
+    }
+
+    /** Sizes the per-image gradient partials for a batch; allocates only when the batch grows. */
+    public void ensureBatch(int batch) {
+        int need = batch * (g.patch * g.filters + g.filters);
+        if (partials.length < need) {
+            partials = new float[need];
+        }
+        if (penaltySums.length < batch) {
+            penaltySums = new double[batch];
+        }
+    }
+
+    /**
+     * Kernel and bias gradients of images [from, to) into their partials. With {@code relu},
+     * {@code grad} holds dL/dout and is first masked by {@code out > 0} (relu's derivative, 0 at 0
+     * and for NaN), the result written back, so that {@code grad} holds dL/dz afterwards;
+     * otherwise {@code grad} already holds dL/dz. With relu and an output {@code penalty}, its
+     * gradient is added to dL/dout in the same pass: {@code scale} where out > 0 for {@link #ABS}
+     * (sign(out) is 1 there, and the mask zeroes the rest), {@code 2·out·scale} for {@link
+     * #SQUARE}; the same floats as adding the penalty's gradient first.
+     */
+    public void backward(float[] x, float[] out, float[] grad, boolean relu, int penalty, float scale, int from, int to,
+            int slot) {
+        if (vector != null) {
+            vector.backward(x, out, grad, relu, penalty, scale, from, to, slot, partials);
+            return;
+        }
+        int f = g.filters;
+        int pixels = g.pixels();
+        float[] xa = patchA[slot];
+        float[] xb = patchB[slot];
+        float[] ga = gradA[slot];
+        float[] gb = gradB[slot];
+        float[] db = biasAcc[slot];
+        float[][] dk = kernelAcc[slot];
+        for (int image = from; image < to; image++) {
+            java.util.Arrays.fill(db, 0f);
+            for (float[] row : dk) {
+                java.util.Arrays.fill(row, 0f);
+            }
+            int base = image * pixels * f;
+            for (int q = 0; q < pixels; q += 2) {
+                g.gather(x, image, q / g.outW, q % g.outW, xa);
+                dz(out, grad, base + q * f, ga, db, relu, penalty, scale, f);
+                if (q + 1 < pixels) {
+                    g.gather(x, image, (q + 1) / g.outW, (q + 1) % g.outW, xb);
+                    dz(out, grad, base + (q + 1) * f, gb, db, relu, penalty, scale, f);
+                } else {
+                    // An odd pixel count: the pair's second pixel adds exact zeros.
+                    java.util.Arrays.fill(xb, 0f);
+                    java.util.Arrays.fill(gb, 0f);
+                }
+                int p = 0;
+                for (; p + 3 <= g.patch; p += 3) {
+                    multiplyAddGradientRows3(dk[p], dk[p + 1], dk[p + 2], xa, xb, p, ga, gb, f);
+                }
+                for (; p < g.patch; p++) {
+                    multiplyAddGradientRow(dk[p], xa[p], xb[p], ga, gb, f);
+                }
+            }
+            int off = image * (g.patch * f + f);
+            for (int p = 0; p < g.patch; p++, off += f) {
+                System.arraycopy(dk[p], 0, partials, off, f);
+            }
+            System.arraycopy(db, 0, partials, off, f);
+        }
+    }
+
+    /**
+     * dL/dz of one pixel into {@code gz} (and back into {@code grad}), added to the bias sums.
+     * relu'(z) from out without a branch (the sign is a coin flip): k = bits(out) − 1 lies in
+     * [0, 0x7f7fffff] exactly when out > 0 (+0, negatives and NaN fall outside), and m is all
+     * ones outside it. (out > 0) equals (z > 0) because out = max(z, 0).
+     */
+    private static void dz(float[] out, float[] grad, int o, float[] gz, float[] db, boolean relu, int penalty,
+            float scale, int n) {
+        if (relu) {
+            if (penalty == ABS) {
+                for (int j = 0; j < n; j++) {
+                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
+                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j] + scale) & ~m);
+                }
+            } else if (penalty == SQUARE) {
+                for (int j = 0; j < n; j++) {
+                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
+                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j] + 2 * out[o + j] * scale) & ~m);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
+                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j]) & ~m);
+                }
+            }
+            System.arraycopy(gz, 0, grad, o, n);
+        } else {
+            System.arraycopy(grad, o, gz, 0, n);
+        }
+        for (int j = 0; j < n; j++) {
+            db[j] += gz[j];
+        }
+    }
+
+    private static void multiplyAddGradientRows3(float[] d0, float[] d1, float[] d2, float[] xa, float[] xb, int p, float[] ga,
+            float[] gb, int n) {
+        float a0 = xa[p], a1 = xa[p + 1], a2 = xa[p + 2];
+        float b0 = xb[p], b1 = xb[p + 1], b2 = xb[p + 2];
+        for (int j = 0; j < n; j++) {
+            float u = ga[j];
+            float v = gb[j];
+            d0[j] = Math.fma(b0, v, Math.fma(a0, u, d0[j]));
+            d1[j] = Math.fma(b1, v, Math.fma(a1, u, d1[j]));
+            d2[j] = Math.fma(b2, v, Math.fma(a2, u, d2[j]));
+        }
+    }
+
+    private static void multiplyAddGradientRow(float[] d, float a, float b, float[] ga, float[] gb, int n) {
+        for (int j = 0; j < n; j++) {
+            d[j] = Math.fma(b, gb[j], Math.fma(a, ga[j], d[j]));
+        }
+    }
+
+    /** Adds the images' partials, in image order in double, to the kernel and bias gradients. */
+    public void reduce(int batch, float[] kernelGrad, float[] biasGrad) {
+        int kf = g.patch * g.filters;
+        int stride = kf + g.filters;
+        java.util.Arrays.fill(sums, 0);
+        for (int image = 0, off = 0; image < batch; image++, off += stride) {
+            for (int j = 0; j < stride; j++) {
+                sums[j] += partials[off + j];
+            }
+        }
+        for (int j = 0; j < kf; j++) {
+            kernelGrad[j] += (float) sums[j];
+        }
+        for (int j = 0; j < g.filters; j++) {
+            biasGrad[j] += (float) sums[kf + j];
+        }
+    }
+
+    /** The smallest count ≥ patch (and ≥ 4) that is a sum of 4s and 5s: 4, 5, 8, 9, 10, 12 and up. */
+    static int roundUpToRowGroups(int patch) {
+        int n = Math.max(patch, 4);
+        while (n == 6 || n == 7 || n == 11) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Splits n (a sum of 4s and 5s) into as many 5s as possible, then 4s: fewer loops per pixel. */
+    static int[] rowGroups(int n) {
+        int groupsOf5 = n / 5;
+        while ((n - 5 * groupsOf5) % 4 != 0) {
+            groupsOf5--;
+        }
+        int groupsOf4 = (n - 5 * groupsOf5) / 4;
+        int[] out = new int[groupsOf5 + groupsOf4];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = i < groupsOf5 ? 5 : 4;
+        }
+        return out;
+    }
+}

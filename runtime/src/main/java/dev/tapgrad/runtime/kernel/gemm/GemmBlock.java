@@ -1,0 +1,186 @@
+package dev.tapgrad.runtime.kernel.gemm;
+
+import java.util.Arrays;
+
+/**
+ * One thread's part in computing a {@link GemmJob}, and the buffers it reuses from product to
+ * product: a packed panel of op(B) and the rows of P being updated.
+ *
+ * <p>For each chunk it takes (MB rows of P by up to NC columns, within the job's current slice of
+ * op(B)'s rows) it packs the slice's panel of op(B), one row per array, unless it already holds
+ * it; loads the chunk's rows of P from C, or zeros them; passes every row over L1-sized stretches
+ * of panel rows, four k at a time ({@link RowKernels}, which need every operand at offset 0,
+ * hence the copies); and stores the rows back into C, each row of P into a column of C when the
+ * job computes Cᵀ. Every element of C is summed in the same order whatever thread computes it, so
+ * the result does not depend on the number of threads.
+ */
+final class GemmBlock implements GemmWorker {
+    /** Columns per chunk, and the longest vector loop. */
+    static final int NC = 1024;
+    /** Rows of op(B) per slice, and of the packed panel (2 MB at full width). */
+    static final int KMAX = 512;
+    /** Rows of P per chunk. */
+    static final int MB = 16;
+    /**
+     * Floats of the panel that every row of a chunk passes over before the next ones: half of a
+     * 48 KB L1, so that the stretch and the row being updated stay there (measured: 4096 to 8192
+     * are within 3% of each other, 16 fixed rows of 1024 lose 25% on wide products).
+     */
+    static final int L1_FLOATS = 6144;
+
+    /** The job a thread runs alone. */
+    private final GemmJob local = new GemmJob();
+
+    /** The packed panel: row kk holds op(B)[pc0 + kk, jc … jc + nc). */
+    private float[][] panel = new float[0][];
+    /** The rows of P in the current chunk. */
+    private final float[][] rows = new float[MB][];
+    private int width;
+    /** What the panel holds: a slice's id and its first column; -1 for nothing. */
+    private long packedId = -1;
+    private int packedJc = -1;
+
+    @Override
+    public GemmJob local() {
+        return local;
+    }
+
+    @Override
+    public void run(GemmJob job) {
+        ensure(job.pc1 - job.pc0, job.nc);
+        int chunk;
+        while ((chunk = job.next.getAndIncrement()) < job.chunks) {
+            int jc = chunk / job.rowBlocks * job.nc;
+            int ib = chunk % job.rowBlocks * job.mb;
+            chunk(job, ib, Math.min(job.bigM, ib + MB), jc, Math.min(job.nc, job.bigN - jc));
+        }
+    }
+
+    private void chunk(GemmJob job, int ib, int ie, int jc, int nc) {
+        int kc = job.pc1 - job.pc0;
+        if (packedId != job.id || packedJc != jc) {
+            pack(job.transB, job.bigN, job.bigK, job.b, job.pc0, kc, jc, nc);
+            packedId = job.id;
+            packedJc = jc;
+        }
+        load(job.c, job.bigM, job.bigN, job.transposedOut, job.pc0 == 0 && !job.accumulate, ib, ie, jc, nc);
+        // As many panel rows as fit the L1 budget, a multiple of 4 between 4 and 64.
+        int stretch = Math.max(4, Math.min(64, L1_FLOATS / nc / 4 * 4));
+        for (int kb = 0; kb < kc; kb += stretch) {
+            int ke = Math.min(kc, kb + stretch);
+            for (int i = ib; i < ie; i++) {
+                update(rows[i - ib], job.transA, job.bigM, job.bigK, job.a, i, job.pc0, kb, ke, nc);
+            }
+        }
+        store(job.c, job.bigM, job.bigN, job.transposedOut, ib, ie, jc, nc);
+    }
+
+    /** Row {@code t} of P += op(A)[i, pc + kb … pc + ke) · panel rows kb … ke. */
+    private void update(float[] t, boolean transA, int bigM, int bigK, float[] a, int i, int pc, int kb, int ke, int nc) {
+        float[][] p = panel;
+        // A(i, q) is a[q·M + i] when A is stored transposed, else a[i·K + q].
+        int step = transA ? bigM : 1;
+        int at = transA ? (pc + kb) * bigM + i : i * bigK + pc + kb;
+        int kk = kb;
+        for (; kk + 4 <= ke; kk += 4, at += 4 * step) {
+            RowKernels.update4(nc, a[at], a[at + step], a[at + 2 * step], a[at + 3 * step],
+                    p[kk], p[kk + 1], p[kk + 2], p[kk + 3], t);
+        }
+        switch (ke - kk) {
+            case 3 -> RowKernels.update3(nc, a[at], a[at + step], a[at + 2 * step], p[kk], p[kk + 1], p[kk + 2], t);
+            case 2 -> RowKernels.update2(nc, a[at], a[at + step], p[kk], p[kk + 1], t);
+            case 1 -> RowKernels.update1(nc, a[at], p[kk], t);
+            default -> { }
+        }
+    }
+
+    /** Packs op(B)[pc … pc + kc, jc … jc + nc) into the panel, one row per array. */
+    private void pack(boolean transB, int bigN, int bigK, float[] b, int pc, int kc, int jc, int nc) {
+        float[][] p = panel;
+        if (!transB) {
+            for (int kk = 0; kk < kc; kk++) {
+                System.arraycopy(b, (pc + kk) * bigN + jc, p[kk], 0, nc);
+            }
+            return;
+        }
+        // op(B)[q, j] = b[j·K + q]: eight rows of the panel at a time, so that each j reads eight
+        // neighbouring values of b and every write streams along a panel row.
+        int kk = 0;
+        for (; kk + 8 <= kc; kk += 8) {
+            float[] p0 = p[kk], p1 = p[kk + 1], p2 = p[kk + 2], p3 = p[kk + 3];
+            float[] p4 = p[kk + 4], p5 = p[kk + 5], p6 = p[kk + 6], p7 = p[kk + 7];
+            int src = jc * bigK + pc + kk;
+            for (int j = 0; j < nc; j++, src += bigK) {
+                p0[j] = b[src];
+                p1[j] = b[src + 1];
+                p2[j] = b[src + 2];
+                p3[j] = b[src + 3];
+                p4[j] = b[src + 4];
+                p5[j] = b[src + 5];
+                p6[j] = b[src + 6];
+                p7[j] = b[src + 7];
+            }
+        }
+        for (; kk < kc; kk++) {
+            float[] row = p[kk];
+            int src = jc * bigK + pc + kk;
+            for (int j = 0; j < nc; j++, src += bigK) {
+                row[j] = b[src];
+            }
+        }
+    }
+
+    private void load(float[] c, int bigM, int bigN, boolean transposedOut, boolean zero, int ib, int ie, int jc, int nc) {
+        for (int i = ib; i < ie; i++) {
+            float[] t = rows[i - ib];
+            if (zero) {
+                Arrays.fill(t, 0, nc, 0f);
+            } else if (!transposedOut) {
+                System.arraycopy(c, i * bigN + jc, t, 0, nc);
+            } else {
+                for (int j = 0, src = jc * bigM + i; j < nc; j++, src += bigM) {
+                    t[j] = c[src];
+                }
+            }
+        }
+    }
+
+    private void store(float[] c, int bigM, int bigN, boolean transposedOut, int ib, int ie, int jc, int nc) {
+        if (!transposedOut) {
+            for (int i = ib; i < ie; i++) {
+                System.arraycopy(rows[i - ib], 0, c, i * bigN + jc, nc);
+            }
+            return;
+        }
+        // Row i of P is column i of C: for each of C's rows, the chunk's MB values are contiguous.
+        for (int j = 0; j < nc; j++) {
+            int dst = (jc + j) * bigM;
+            for (int i = ib; i < ie; i++) {
+                c[dst + i] = rows[i - ib][j];
+            }
+        }
+    }
+
+    /** Grows the panel to {@code kc} rows and the arrays to {@code nc} values; never shrinks (at most 2 MB). */
+    private void ensure(int kc, int nc) {
+        if (nc > width) {
+            // Wider arrays for every row; grown in steps so that a few shapes settle it for good.
+            int w = Math.min(NC, Math.max(nc, 2 * width));
+            for (int kk = 0; kk < panel.length; kk++) {
+                panel[kk] = new float[w];
+            }
+            for (int i = 0; i < MB; i++) {
+                rows[i] = new float[w];
+            }
+            width = w;
+            packedId = -1;
+        }
+        if (kc > panel.length) {
+            int old = panel.length;
+            panel = Arrays.copyOf(panel, Math.min(KMAX, Math.max(kc, 2 * old)));
+            for (int kk = old; kk < panel.length; kk++) {
+                panel[kk] = new float[width];
+            }
+        }
+    }
+}

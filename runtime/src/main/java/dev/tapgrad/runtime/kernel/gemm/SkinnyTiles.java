@@ -1,0 +1,117 @@
+package dev.tapgrad.runtime.kernel.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The skinny kernel's inner loops ({@link SkinnyKernel}): rows of P, one vector each, as
+ * {@code row += op(A)[i, p] · B[p]} over a part of k, where {@code B[p]}, the L values at
+ * {@code b[p·L]}, holds row p of the part of op(B) in its first N lanes (the others are
+ * anything: their sums are never read). Each row's sum starts at zero and adds its k in order, so
+ * its bits depend only on the part of k, never on the thread or the row's position in a chunk.
+ * The rows are written to {@code t} N values apart, in order, each vector's lanes past N
+ * overwritten by the next row (the last row's overhang by nothing that is read).
+ *
+ * <p>As in {@link VectorTiles}, every vector is a local of one method, written out per row, so that
+ * C2 keeps them in registers.
+ */
+final class SkinnyTiles {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes of a vector: the widest P this kernel computes. */
+    static final int L = S.length();
+    /**
+     * Rows per tile: eight independent chains of fused multiply-adds cover the latency of two FMA
+     * units (4 cycles each), and each packed row of op(B) is loaded once for eight.
+     */
+    static final int MR = 8;
+
+    private SkinnyTiles() {}
+
+    /** Copies L floats: one vector instead of a call to System.arraycopy, which costs more for so few. */
+    static void copy(float[] src, int from, float[] dst, int to) {
+        FloatVector.fromArray(S, src, from).intoArray(dst, to);
+    }
+
+    /**
+     * Eight rows of P into {@code t[r·n …]}, op(A)[i + r, p] at {@code a[ao + r·rowStep + p]}
+     * (A stored as is). Every index moves by a constant per p, so that C2 hoists the bounds
+     * checks out of the loop (measured: a variable step per p, which it cannot, halved the speed).
+     */
+    static void rows8(int kc, float[] a, int ao, int rowStep, float[] b, float[] t, int n) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int a1 = ao + rowStep, a2 = a1 + rowStep, a3 = a2 + rowStep;
+        int a4 = a3 + rowStep, a5 = a4 + rowStep, a6 = a5 + rowStep, a7 = a6 + rowStep;
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(S, b, p * L);
+            c0 = bv.fma(FloatVector.broadcast(S, a[ao + p]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[a1 + p]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[a2 + p]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[a3 + p]), c3);
+            c4 = bv.fma(FloatVector.broadcast(S, a[a4 + p]), c4);
+            c5 = bv.fma(FloatVector.broadcast(S, a[a5 + p]), c5);
+            c6 = bv.fma(FloatVector.broadcast(S, a[a6 + p]), c6);
+            c7 = bv.fma(FloatVector.broadcast(S, a[a7 + p]), c7);
+        }
+        c0.intoArray(t, 0);
+        c1.intoArray(t, n);
+        c2.intoArray(t, 2 * n);
+        c3.intoArray(t, 3 * n);
+        c4.intoArray(t, 4 * n);
+        c5.intoArray(t, 5 * n);
+        c6.intoArray(t, 6 * n);
+        c7.intoArray(t, 7 * n);
+    }
+
+    /** {@link #rows8} from a copy of op(A) in which op(A)[i + r, p] is at {@code a[ao + p·L + r]}. */
+    static void rows8Packed(int kc, float[] a, int ao, float[] b, float[] t, int n) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            int q = ao + p * L;
+            FloatVector bv = FloatVector.fromArray(S, b, p * L);
+            c0 = bv.fma(FloatVector.broadcast(S, a[q]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[q + 1]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[q + 2]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[q + 3]), c3);
+            c4 = bv.fma(FloatVector.broadcast(S, a[q + 4]), c4);
+            c5 = bv.fma(FloatVector.broadcast(S, a[q + 5]), c5);
+            c6 = bv.fma(FloatVector.broadcast(S, a[q + 6]), c6);
+            c7 = bv.fma(FloatVector.broadcast(S, a[q + 7]), c7);
+        }
+        c0.intoArray(t, 0);
+        c1.intoArray(t, n);
+        c2.intoArray(t, 2 * n);
+        c3.intoArray(t, 3 * n);
+        c4.intoArray(t, 4 * n);
+        c5.intoArray(t, 5 * n);
+        c6.intoArray(t, 6 * n);
+        c7.intoArray(t, 7 * n);
+    }
+
+    /** One row of P into {@code t[0 …]}. */
+    static void rows1(int kc, float[] a, int ao, float[] b, float[] t) {
+        FloatVector c0 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            c0 = FloatVector.fromArray(S, b, p * L).fma(FloatVector.broadcast(S, a[ao + p]), c0);
+        }
+        c0.intoArray(t, 0);
+    }
+
+    /** {@code s[e] += s[part·size + e]} for parts 1 … parts − 1 in order, e below size. */
+    static void sumParts(float[] s, int size, int parts) {
+        int e = 0;
+        for (int bound = S.loopBound(size); e < bound; e += L) {
+            FloatVector v = FloatVector.fromArray(S, s, e);
+            for (int part = 1, at = size + e; part < parts; part++, at += size) {
+                v = v.add(FloatVector.fromArray(S, s, at));
+            }
+            v.intoArray(s, e);
+        }
+        for (; e < size; e++) {
+            float v = s[e];
+            for (int part = 1, at = size + e; part < parts; part++, at += size) {
+                v += s[at];
+            }
+            s[e] = v;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.tapgrad.runtime.kernel.gemm;
+
+import java.util.Arrays;
+
+/**
+ * One thread's part in a {@link GemmJob} of the {@link VectorKernel}, and the buffers it reuses
+ * from product to product (never shrunk; nothing is allocated once they fit).
+ *
+ * <p>For each chunk it takes (rows [ib, ie) of P by columns [jc, jc + nc) within the job's slice
+ * [pc0, pc1) of k) it packs the slice's panel of op(B) into NR-column micro-panels, unless it
+ * already holds it from the previous chunk, packs the chunk's rows of op(A) into MR-row
+ * micro-panels, zero-padded to whole tiles, then runs the micro-kernel over every tile, column
+ * panels outside so that one B micro-panel (kc × NR) stays in L1 while the A block streams from
+ * L2. Whole tiles of a non-transposed product are updated in C itself; tiles cut by C's edges, and
+ * every tile when P is Cᵀ, through a small tile buffer that C's values are copied into and out of.
+ */
+final class VectorBlock implements GemmWorker {
+    private static final int MR = VectorTiles.MR;
+    private static final int NR = VectorTiles.NR;
+
+    /** The largest packed blocks the kernel's plan gives (slices are at most KC + 3 long). */
+    private static final long MAX_A = (long) (VectorKernel.MC + MR) * (VectorKernel.KC + 3);
+    private static final long MAX_B = (long) (VectorKernel.NC + NR) * (VectorKernel.KC + 3);
+
+    private final GemmJob local = new GemmJob();
+    /** op(A) of the current chunk: micro-panel t at t·MR·kc, value (p, r) at p·MR + r. */
+    private float[] packedA = new float[0];
+    /** op(B) of the current slice and column block: micro-panel t at t·NR·kc, value (p, j) at p·NR + j. */
+    private float[] packedB = new float[0];
+    /** One tile, for edges and transposed stores. */
+    private final float[] tile = new float[MR * NR];
+    /** What packedB holds: a slice's id and its first column; -1 for nothing. */
+    private long packedId = -1;
+    private int packedJc = -1;
+
+    @Override
+    public GemmJob local() {
+        return local;
+    }
+
+    @Override
+    public void run(GemmJob job) {
+        int kc = job.pc1 - job.pc0;
+        ensure((long) roundUp(job.mb, MR) * kc, (long) roundUp(job.nc, NR) * kc);
+        int chunk;
+        while ((chunk = job.next.getAndIncrement()) < job.chunks) {
+            int jc = chunk / job.rowBlocks * job.nc;
+            int ib = chunk % job.rowBlocks * job.mb;
+            chunk(job, ib, Math.min(job.bigM, ib + job.mb), jc, Math.min(job.nc, job.bigN - jc));
+        }
+    }
+
+    private void chunk(GemmJob job, int ib, int ie, int jc, int nc) {
+        int kc = job.pc1 - job.pc0;
+        if (packedId != job.id || packedJc != jc) {
+            packB(job.transB, job.bigN, job.bigK, job.b, job.pc0, kc, jc, nc);
+            packedId = job.id;
+            packedJc = jc;
+        }
+        packA(job.transA, job.bigM, job.bigK, job.a, job.pc0, kc, ib, ie);
+        boolean add = job.pc0 > 0 || job.accumulate;
+        boolean direct = !job.transposedOut;
+        float[] a = packedA;
+        float[] b = packedB;
+        float[] c = job.c;
+        int ldc = job.bigN;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr);
+            int bo = jr * kc;
+            for (int ir = ib; ir < ie; ir += MR) {
+                int h = Math.min(MR, ie - ir);
+                int ao = (ir - ib) * kc;
+                // One call site for every tile, so that C2 compiles one call of the micro-kernel
+                // (measured: a second call site for edge tiles ran 10 times slower than the first).
+                // Edge tiles, and every tile of Cᵀ, go through the tile buffer, C's values copied
+                // in first: the same sums in the same order as a whole tile, so the bits do not
+                // depend on where the chunks' edges fall.
+                boolean whole = direct && h == MR && w == NR;
+                if (!whole && add) {
+                    copy(job, ir, h, jc + jr, w, true);
+                }
+                VectorTiles.tile(kc, a, ao, b, bo, whole ? c : tile, whole ? ir * ldc + jc + jr : 0,
+                        whole ? ldc : NR, add);
+                if (!whole) {
+                    copy(job, ir, h, jc + jr, w, false);
+                }
+            }
+        }
+    }
+
+    /** Rows [i0, i0 + h) × columns [j0, j0 + w) of P between C and the tile buffer: into the buffer when {@code in}. */
+    private void copy(GemmJob job, int i0, int h, int j0, int w, boolean in) {
+        float[] c = job.c;
+        float[] t = tile;
+        // P[i, j] is C[i, j], or C[j, i] when P is Cᵀ.
+        int rowStep = job.transposedOut ? 1 : job.bigN;
+        int colStep = job.transposedOut ? job.bigM : 1;
+        if (colStep == 1) {
+            for (int r = 0; r < h; r++) {
+                int at = (i0 + r) * rowStep + j0;
+                if (in) {
+                    System.arraycopy(c, at, t, r * NR, w);
+                } else {
+                    System.arraycopy(t, r * NR, c, at, w);
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < h; r++) {
+            int at = (i0 + r) * rowStep + j0 * colStep;
+            if (in) {
+                for (int j = 0, s = r * NR; j < w; j++, s++, at += colStep) {
+                    t[s] = c[at];
+                }
+            } else {
+                for (int j = 0, s = r * NR; j < w; j++, s++, at += colStep) {
+                    c[at] = t[s];
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ib … ie, pc … pc + kc) into MR-row micro-panels, rows past ie zero. */
+    private void packA(boolean transA, int bigM, int bigK, float[] a, int pc, int kc, int ib, int ie) {
+        float[] dst = packedA;
+        for (int ir = ib; ir < ie; ir += MR) {
+            int h = Math.min(MR, ie - ir);
+            int base = (ir - ib) * kc;
+            if (transA) {
+                // op(A)[i, q] = a[q·M + i]: a tile's MR values of one q are neighbours.
+                for (int p = 0, src = pc * bigM + ir, d = base; p < kc; p++, src += bigM, d += MR) {
+                    System.arraycopy(a, src, dst, d, h);
+                    if (h < MR) {
+                        Arrays.fill(dst, d + h, d + MR, 0f);
+                    }
+                }
+            } else {
+                // op(A)[i, q] = a[i·K + q]: read along each row, write with stride MR.
+                for (int r = 0; r < h; r++) {
+                    for (int p = 0, src = (ir + r) * bigK + pc, d = base + r; p < kc; p++, src++, d += MR) {
+                        dst[d] = a[src];
+                    }
+                }
+                for (int r = h; r < MR; r++) {
+                    for (int p = 0, d = base + r; p < kc; p++, d += MR) {
+                        dst[d] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc … pc + kc, jc … jc + nc) into NR-column micro-panels, columns past nc zero. */
+    private void packB(boolean transB, int bigN, int bigK, float[] b, int pc, int kc, int jc, int nc) {
+        float[] dst = packedB;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!transB) {
+                // op(B)[q, j] = b[q·N + j]: a micro-panel row is a run of one row of b.
+                for (int p = 0, src = (pc) * bigN + jc + jr, d = base; p < kc; p++, src += bigN, d += NR) {
+                    System.arraycopy(b, src, dst, d, w);
+                    if (w < NR) {
+                        Arrays.fill(dst, d + w, d + NR, 0f);
+                    }
+                }
+            } else {
+                // op(B)[q, j] = b[j·K + q]: read along b's rows, write with stride NR.
+                for (int j = 0; j < w; j++) {
+                    for (int p = 0, src = (jc + jr + j) * bigK + pc, d = base + j; p < kc; p++, src++, d += NR) {
+                        dst[d] = b[src];
+                    }
+                }
+                for (int j = w; j < NR; j++) {
+                    for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                        dst[d] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Grows the packing buffers to hold {@code aSize} and {@code bSize} floats, at least doubling, so that a few shapes settle them. */
+    private void ensure(long aSize, long bSize) {
+        if (aSize > packedA.length) {
+            packedA = new float[(int) Math.max(aSize, Math.min(2L * packedA.length, MAX_A))];
+        }
+        if (bSize > packedB.length) {
+            packedB = new float[(int) Math.max(bSize, Math.min(2L * packedB.length, MAX_B))];
+            packedId = -1;
+        }
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+}

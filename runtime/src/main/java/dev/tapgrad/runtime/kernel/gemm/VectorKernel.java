@@ -1,0 +1,97 @@
+package dev.tapgrad.runtime.kernel.gemm;
+
+/**
+ * The Vector API kernel ({@code jdk.incubator.vector}): op(A) and op(B) packed into micro-panels,
+ * an MR × NR block of C kept in vector registers across a slice of k ({@link VectorTiles}), cache
+ * blocking in {@link VectorBlock}. Loaded by {@link GemmKernels} through its class name only when
+ * the module is present.
+ *
+ * <p>Geometry: slices of at most {@link #KC} values of k (a B micro-panel of KC × NR floats, 32 KB
+ * with 16 lanes, stays in L1 while the A block streams from L2); chunks of about {@link #MC} rows
+ * by up to {@link #NC} columns, cut smaller when a shared product would otherwise give the threads
+ * fewer than two chunks each. C is computed transposed when that wastes fewer padded tile values
+ * (a 10-class head: 10 rows of Cᵀ fill a 12-row tile, 10 columns of C a 32-wide one badly).
+ */
+final class VectorKernel implements GemmKernel {
+    /** Most values of k per slice: the only blocking that decides the order of the sums. */
+    static final int KC = Integer.getInteger("tapgrad.vector.kc", 256);
+    /** Rows of C per chunk, before rounding to tiles: an A block of MC × KC floats in L2. */
+    static final int MC = Integer.getInteger("tapgrad.vector.mc", 144);
+    /** Most columns per chunk: a packed B panel of KC × NC floats (1 MB) in L2. */
+    static final int NC = Integer.getInteger("tapgrad.vector.nc", 1024);
+
+    private final ThreadLocal<VectorBlock> blocks = ThreadLocal.withInitial(VectorBlock::new);
+    private final String name;
+
+    /** Fails where the preferred species is too narrow to pay (fewer than 4 floats). */
+    VectorKernel() {
+        if (VectorTiles.L < 4) {
+            throw new IllegalStateException("the preferred vector species has " + VectorTiles.L + " float lanes");
+        }
+        int bits = VectorTiles.S.vectorBitSize();
+        String arch = System.getProperty("os.arch", "");
+        String isa = bits + "-bit";
+        if (arch.equals("amd64") || arch.equals("x86_64")) {
+            isa = bits == 512 ? "AVX-512" : bits == 256 ? "AVX2" : "SSE";
+        } else if (arch.equals("aarch64") && bits == 128) {
+            isa = "NEON";
+        }
+        name = "vector (" + isa + ", " + VectorTiles.L + " lanes, " + VectorTiles.MR + "x" + VectorTiles.NR + " tiles)";
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Products with a short side (fewer than about 32 rows or columns: a 10-class head, a conv's
+     * 9-row kernel gradient, a single row) spend more on packing both operands per slice of k than
+     * the tile gains, and pad most of a tile; measured slower than the portable kernel there
+     * (9x32x4056: 14 against 18 GFLOP/s, 128x10x21632: 11 against 14, 1x512x512: 6 against 8).
+     */
+    @Override
+    public boolean suits(int m, int n, int k) {
+        return 16L * (m + n) <= (long) m * n;
+    }
+
+    @Override
+    public boolean transposes(int m, int n) {
+        long direct = (long) roundUp(m, VectorTiles.MR) * roundUp(n, VectorTiles.NR);
+        long transposed = (long) roundUp(n, VectorTiles.MR) * roundUp(m, VectorTiles.NR);
+        return transposed < direct;
+    }
+
+    @Override
+    public void plan(GemmJob job) {
+        int mr = VectorTiles.MR;
+        int nr = VectorTiles.NR;
+        int rowTiles = (job.bigM + mr - 1) / mr;
+        int colTiles = (job.bigN + nr - 1) / nr;
+        int rowBlocks = (rowTiles * mr + MC - 1) / MC;
+        int colBlocks = (colTiles * nr + NC - 1) / NC;
+        if (Gemm.THREADS > 1 && (long) job.bigM * job.bigN * job.bigK >= Gemm.PARALLEL) {
+            // Two chunks per thread at least, so that one the OS delays can be made up: rows first
+            // (each thread packs the B panel of a column block once for all its rows).
+            int want = 2 * Gemm.THREADS;
+            if (rowBlocks * colBlocks < want) {
+                rowBlocks = Math.min(rowTiles, (want + colBlocks - 1) / colBlocks);
+            }
+            if (rowBlocks * colBlocks < want) {
+                colBlocks = Math.min(colTiles, (want + rowBlocks - 1) / rowBlocks);
+            }
+        }
+        job.mb = mr * ((rowTiles + rowBlocks - 1) / rowBlocks);
+        job.nc = nr * ((colTiles + colBlocks - 1) / colBlocks);
+        job.kmax = KC;
+    }
+
+    @Override
+    public GemmWorker worker() {
+        return blocks.get();
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.tapgrad.runtime.kernel.math;
+
+import dev.tapgrad.runtime.kernel.Platform;
+
+/**
+ * The logistic function, tanh, exp and log over runs of a float array, in place: with the Vector
+ * API (the JDK's vectorised exp, tanh and log, several values per instruction) wherever {@link
+ * Platform#vectorUsable} allows, else value by value in double. An LSTM evaluates five of them
+ * per unit and step, a million per step of the issue's LSTM workload. The two paths agree to
+ * float rounding (a few ulps), which the tests check.
+ */
+public final class ElementMath {
+    /** What a path provides; {@link VectorElementMath} is loaded by name only where the module is present. */
+    interface Impl {
+        void sigmoid(float[] a, int off, int n);
+
+        void tanh(float[] a, int off, int n);
+
+        void log(float[] a, int off, int n);
+
+        void exp(float[] a, int off, int n);
+    }
+
+    static final Impl PORTABLE = new Portable();
+    static final Impl ACTIVE = load();
+
+    private ElementMath() {}
+
+    /** {@code a[i] = 1 / (1 + exp(−a[i]))} for i in [off, off + n). */
+    public static void sigmoid(float[] a, int off, int n) {
+        ACTIVE.sigmoid(a, off, n);
+    }
+
+    /** {@code a[i] = tanh(a[i])} for i in [off, off + n). */
+    public static void tanh(float[] a, int off, int n) {
+        ACTIVE.tanh(a, off, n);
+    }
+
+    /** {@code a[i] = log(a[i])} for i in [off, off + n). */
+    public static void log(float[] a, int off, int n) {
+        ACTIVE.log(a, off, n);
+    }
+
+    /** {@code a[i] = exp(a[i])} for i in [off, off + n). */
+    public static void exp(float[] a, int off, int n) {
+        ACTIVE.exp(a, off, n);
+    }
+
+    /** Which path runs, for benchmarks and logs: "vector" or "portable". */
+    public static String pathName() {
+        return ACTIVE == PORTABLE ? "portable" : "vector";
+    }
+
+    private static Impl load() {
+        if (!Platform.vectorUsable()) {
+            return PORTABLE; // the module, FMA or C2 is missing, or vectors are switched off
+        }
+        try {
+            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.math.VectorElementMath").getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return PORTABLE;
+        }
+    }
+
+    /**
+     * Value by value in double, through one {@code Math.exp} or {@code Math.log} each (intrinsics;
+     * Math.tanh is not). The values are widened into a double block first: a float-to-double
+     * conversion feeding Math.exp directly chains every call to the previous one on JDK 17 (the
+     * conversion merges into the register the last call wrote), three times slower.
+     */
+    static final class Portable implements Impl {
+        private static final int BLOCK = 256;
+        private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[BLOCK]);
+
+        private static final int SIGMOID = 0;
+        private static final int TANH = 1;
+        private static final int LOG = 2;
+        private static final int EXP = 3;
+
+        @Override
+        public void sigmoid(float[] a, int off, int n) {
+            apply(SIGMOID, a, off, n);
+        }
+
+        @Override
+        public void tanh(float[] a, int off, int n) {
+            apply(TANH, a, off, n);
+        }
+
+        @Override
+        public void log(float[] a, int off, int n) {
+            apply(LOG, a, off, n);
+        }
+
+        @Override
+        public void exp(float[] a, int off, int n) {
+            apply(EXP, a, off, n);
+        }
+
+        /** One block walk for the four functions; the choice is made once per block, outside its loops. */
+        private static void apply(int function, float[] a, int off, int n) {
+            double[] w = WIDE.get();
+            for (int b = off; b < off + n; b += BLOCK) {
+                int len = Math.min(BLOCK, off + n - b);
+                for (int q = 0; q < len; q++) {
+                    w[q] = a[b + q];
+                }
+                switch (function) {
+                    case SIGMOID:
+                        for (int q = 0; q < len; q++) {
+                            // No branch on the sign: for very negative x, exp(−x) is ∞ and 1/(1 + ∞) the right 0.
+                            a[b + q] = (float) (1 / (1 + Math.exp(-w[q])));
+                        }
+                        break;
+                    case TANH:
+                        for (int q = 0; q < len; q++) {
+                            a[b + q] = (float) ElementMath.tanh(w[q]);
+                        }
+                        break;
+                    case LOG:
+                        for (int q = 0; q < len; q++) {
+                            a[b + q] = (float) Math.log(w[q]);
+                        }
+                        break;
+                    default:
+                        for (int q = 0; q < len; q++) {
+                            a[b + q] = (float) Math.exp(w[q]);
+                        }
+                        break;
+                }
+            }
+        }
+    }
+
+    /**
+     * tanh through one {@code Math.exp}, as (1 − e)/(1 + e) with e = exp(−2|x|); {@code Math.tanh}
+     * is StrictMath's software routine, several times slower. Relative error below 1e-12 (the
+     * cancellation in 1 − e is at most 1.1e-16/(2|x|)); below |x| = 1e-4 it is x − x³/3 (the next
+     * term is below 2e-17 of x), and above 20 it is ±1 in double.
+     */
+    public static double tanh(double x) {
+        double a = Math.abs(x);
+        if (a < 1e-4) {
+            return x * (1 - x * x / 3); // keeps the sign of −0
+        }
+        if (a > 20) {
+            return Math.copySign(1.0, x);
+        }
+        double e = Math.exp(-2 * a);
+        return Math.copySign((1 - e) / (1 + e), x);
+    }
+}

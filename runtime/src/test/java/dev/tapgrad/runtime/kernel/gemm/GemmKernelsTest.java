@@ -1,0 +1,94 @@
+package dev.tapgrad.runtime.kernel.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both kernels on the same inputs, each called directly (whichever one {@link Gemm#gemm} would
+ * pick): every combination of transposes, overwrite and accumulate, sizes that end inside a tile
+ * (odd, one past a power of two), skinny products, and several slices of k. Each result is checked
+ * against a float64 product with a bound derived from k and the magnitudes, and the vector kernel
+ * for giving the same bits on one thread as on a pool of three. The build runs the tests with
+ * {@code --add-modules jdk.incubator.vector}, so the vector kernel must be present here.
+ */
+class GemmKernelsTest {
+    private static final GemmPool POOL = new GemmPool(3);
+
+    static Stream<Arguments> shapes() {
+        int[][] sizes = {
+            {1, 1, 1}, {3, 3, 3}, {17, 17, 17}, {33, 65, 129}, {65, 33, 17}, {129, 3, 65},
+            {1, 65, 33}, {17, 129, 1}, {8, 48, 256}, {9, 49, 257}, {100, 10, 9}, {10, 100, 9},
+            {1, 10, 600}, {130, 10, 300}, {4056 / 8, 32, 9}, {9, 32, 700}, {96, 97, 530},
+        };
+        return GemmCases.everyCombination(sizes);
+    }
+
+    @Test
+    void theVectorKernelIsPresentWhereTheBuildRunsTests() {
+        assertNotNull(GemmKernels.VECTOR, "tests run with --add-modules jdk.incubator.vector (see the parent pom)");
+        assertEquals(GemmKernels.VECTOR.name(), Gemm.kernelName());
+        assertTrue(Gemm.kernelName().startsWith("vector ("), Gemm.kernelName());
+        assertEquals("portable", GemmKernels.PORTABLE.name());
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("shapes")
+    void bothKernelsMatchAFloat64Product(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+        Random r = new Random(101L * m + 13L * n + k + (transA ? 7 : 0) + (transB ? 11 : 0));
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
+        float[] c0 = GemmCases.random(r, m * n);
+        for (GemmKernel kernel : kernels()) {
+            float[] c = c0.clone();
+            Gemm.compute(kernel, null, transA, transB, m, n, k, a, b, c, accumulate);
+            GemmCases.check(kernel.name() + " kernel: ", transA, transB, m, n, k, a, b, c0, c, accumulate);
+        }
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("shapes")
+    void vectorKernelGivesTheSameBitsOnAnyNumberOfThreads(boolean transA, boolean transB, int m, int n, int k,
+            boolean accumulate) {
+        Random r = new Random(7L * m + 5L * n + 3L * k);
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
+        float[] c = GemmCases.random(r, m * n);
+        float[] alone = c.clone();
+        Gemm.compute(GemmKernels.VECTOR, null, transA, transB, m, n, k, a, b, alone, accumulate);
+        float[] shared = c.clone();
+        Gemm.compute(GemmKernels.VECTOR, POOL, transA, transB, m, n, k, a, b, shared, accumulate);
+        assertEquals(Arrays.toString(alone), Arrays.toString(shared));
+    }
+
+    /** The check itself must catch a wrong product: one value changed fails it. */
+    @Test
+    void theCheckFailsOnAWrongValue() {
+        Random r = new Random(1);
+        int m = 17, n = 33, k = 65;
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
+        float[] c = new float[m * n];
+        Gemm.compute(GemmKernels.VECTOR, null, false, false, m, n, k, a, b, c, false);
+        c[5 * n + 7] += 1e-3f;
+        try {
+            GemmCases.check("vector kernel: ", false, false, m, n, k, a, b, new float[m * n], c, false);
+        } catch (AssertionError expected) {
+            return;
+        }
+        fail("a value off by 1e-3 passed the check");
+    }
+
+    private static GemmKernel[] kernels() {
+        return new GemmKernel[] {GemmKernels.VECTOR, GemmKernels.PORTABLE};
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tapgrad.runtime.kernel.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tapgrad.runtime.kernel.gemm.Gemm;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** Shared loops: every item runs once, failures come back, products inside stay correct. */
+class ParallelForTest {
+    @RepeatedTest(20)
+    void everyPartRunsExactlyOnce() {
+        for (int parts : new int[] {0, 1, 2, 3, 5}) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(Math.max(parts, 1));
+            ParallelFor.run(parts, 1, (from, to, slot) -> {
+                for (int p = from; p < to; p++) {
+                    runs.incrementAndGet(p);
+                }
+            });
+            for (int p = 0; p < parts; p++) {
+                assertEquals(1, runs.get(p), parts + " items: item " + p);
+            }
+        }
+    }
+
+    @Test
+    void aFailingPartIsRethrownAfterTheOthersFinish() {
+        IllegalStateException boom = new IllegalStateException("item 1 failed");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ParallelFor.run(2, 1, (from, to, slot) -> {
+            if (from == 1) {
+                throw boom;
+            }
+        }));
+        // Thrown as is from the caller's chunk, wrapped from a helper's.
+        assertSame(boom, e.getMessage().equals(boom.getMessage()) ? e : e.getCause());
+        // The loop is over: the next one runs normally.
+        AtomicIntegerArray again = new AtomicIntegerArray(2);
+        ParallelFor.run(2, 1, (from, to, slot) -> {
+            for (int p = from; p < to; p++) {
+                again.incrementAndGet(p);
+            }
+        });
+        assertEquals(1, again.get(0));
+        assertEquals(1, again.get(1));
+    }
+
+    @Test
+    void productsInsideASharedLoopAreCorrect() {
+        int m = 64;
+        int n = 64;
+        int k = 64; // 2^18 multiply-adds: outside a loop this product would be shared
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) - 3;
+            b[i] = (i % 5) - 2;
+        }
+        float[] expected = new float[m * n];
+        Gemm.gemm(false, false, m, n, k, a, b, expected, false);
+        float[][] c = new float[4][m * n];
+        ParallelFor.run(4, 1, (from, to, slot) -> {
+            for (int p = from; p < to; p++) {
+                Gemm.gemm(false, false, m, n, k, a, b, c[p], false);
+            }
+        });
+        for (int p = 0; p < 4; p++) {
+            assertArrayEquals(expected, c[p], "loop item " + p);
+        }
+        // Small integers: every sum is exact, so the reference is the plain triple loop.
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = 0;
+                for (int q = 0; q < k; q++) {
+                    s += a[i * k + q] * b[q * n + j];
+                }
+                assertEquals(s, expected[i * n + j]);
+            }
+        }
+    }
+
+    @Test
+    void aLoopInsideALoopRunsInItsCaller() {
+        AtomicIntegerArray inner = new AtomicIntegerArray(6);
+        ParallelFor.run(2, 1, (from, to, slot) -> {
+            for (int p = from; p < to; p++) {
+                int outer = p;
+                ParallelFor.run(3, 1, (f2, t2, s2) -> {
+                    for (int q = f2; q < t2; q++) {
+                        inner.incrementAndGet(outer * 3 + q);
+                    }
+                });
+            }
+        });
+        for (int i = 0; i < 6; i++) {
+            assertEquals(1, inner.get(i), "inner item " + i);
+        }
+    }
+}
