@@ -48,8 +48,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * zero; the bias gradients (main loss only) are checked to be zero as the proof.
  */
 class OpGradientsThroughProcessorTest {
-    /** PyTorch's fixtures for the runtime's op tests; surefire runs in the module directory. */
-    private static final Path FIXTURES = Path.of("..", "runtime", "src", "test", "resources", "dev", "tapgrad", "runtime", "ops");
+    /** PyTorch's fixtures for the runtime's op tests; surefire sets {@code basedir} to the module folder. */
+    private static final Path FIXTURES = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+            .resolve("../runtime/src/test/resources/dev/tapgrad/runtime/ops");
     private static final String PACKAGE = "oprows";
 
     /**
