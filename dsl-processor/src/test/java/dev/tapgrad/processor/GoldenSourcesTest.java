@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,8 +21,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * comparison. Each model is also generated twice to show the output is deterministic.
  */
 class GoldenSourcesTest {
+    /**
+     * A source: {@code good/...} from src/test/resources, or a mission case by its one definition
+     * in samples/src/test/java/dev/tapgrad/reference (as {@code cases.<Name>}, the goldens' package).
+     */
+    private static JavaFileObject source(String source) {
+        return source.startsWith("good/") ? Compile.resource(source)
+                : Compile.sharedModel("dev/tapgrad/reference/" + source + ".java", "cases");
+    }
+
     private static String generate(String source, String graph) throws IOException {
-        Compilation c = Compile.compile(Compile.resource(source));
+        Compilation c = Compile.compile(source(source));
         assertThat(c).succeededWithoutWarnings();
         return c.generatedSourceFile(graph).orElseThrow().getCharContent(true).toString();
     }
@@ -35,12 +45,12 @@ class GoldenSourcesTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource({
         "good/SparseCnn.java, demo.SparseCnnGraph, SparseCnnGraph.java",
-        "good/cases/PriorLstm.java, cases.PriorLstmGraph, cases/PriorLstmGraph.java",
-        "good/cases/DiverseMlp.java, cases.DiverseMlpGraph, cases/DiverseMlpGraph.java",
-        "good/cases/RegularizedClassifier.java, cases.RegularizedClassifierGraph, cases/RegularizedClassifierGraph.java",
-        "good/cases/WeightLoss.java, cases.WeightLossGraph, cases/WeightLossGraph.java",
-        "good/cases/HelperLoss.java, cases.HelperLossGraph, cases/HelperLossGraph.java",
-        "good/cases/ResidualDag.java, cases.ResidualDagGraph, cases/ResidualDagGraph.java",
+        "PriorLstm, cases.PriorLstmGraph, cases/PriorLstmGraph.java",
+        "DiverseMlp, cases.DiverseMlpGraph, cases/DiverseMlpGraph.java",
+        "RegularizedClassifier, cases.RegularizedClassifierGraph, cases/RegularizedClassifierGraph.java",
+        "WeightLoss, cases.WeightLossGraph, cases/WeightLossGraph.java",
+        "HelperLoss, cases.HelperLossGraph, cases/HelperLossGraph.java",
+        "ResidualDag, cases.ResidualDagGraph, cases/ResidualDagGraph.java",
     })
     void generatedSourceMatchesTheGolden(String source, String graph, String goldenFile) throws IOException {
         String generated = generate(source, graph);

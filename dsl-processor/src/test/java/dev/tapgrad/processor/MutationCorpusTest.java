@@ -46,8 +46,13 @@ class MutationCorpusTest {
     private static final long SEED = 0x7A96_4AD5L;
     private static final int VARIANTS = 400;
     private static final int BATCH = 8;
-    private static final List<String> SEEDS = List.of("StridedNet.java", "MultiTapNet.java", "ResidualNet.java",
-            "OpsInLossBodies.java", "PriorLstm.java", "HelperLossNet.java");
+    /**
+     * The seeds: models other tests compile too are read from their one definition (the samples'
+     * test models, good/), the others from corpus/seeds/.
+     */
+    private static final List<String> SEEDS = List.of("samples:dev/tapgrad/reference/StridedCnn.java",
+            "samples:dev/tapgrad/semantics/MultiTapNet.java", "samples:dev/tapgrad/semantics/ResidualNet.java",
+            "good/OpsInLossBodies.java", "corpus/seeds/PriorLstm.java", "corpus/seeds/HelperLossNet.java");
     private static final Set<String> TAGS = Arrays.stream(Tag.values()).map(Tag::id).collect(Collectors.toSet());
     private static final Pattern TAPGRAD = Pattern.compile("^\\[Tapgrad/(\\w+)\\] \\S");
     private static final String GENERATED_CODE_FAILS = "the generated code does not compile although the model had no error";
@@ -58,7 +63,7 @@ class MutationCorpusTest {
     void malformedModelsNeverCrashTheProcessorAndAlwaysGetAnAnswer() {
         long start = System.nanoTime();
         Map<String, String> seeds = new LinkedHashMap<>();
-        SEEDS.forEach(name -> seeds.put(name, resource("corpus/seeds/" + name)));
+        SEEDS.forEach(path -> seeds.put(path.substring(path.lastIndexOf('/') + 1), seed(path)));
         CorpusMutator mutator = new CorpusMutator(SEED);
         List<Variant> originals = mutator.seeds(seeds);
         List<Variant> variants = mutator.variants(seeds, VARIANTS);
@@ -218,6 +223,12 @@ class MutationCorpusTest {
     private static String path(JavaFileObject file) {
         String path = file.toUri().getPath();
         return path.startsWith("/") ? path : "/" + path;
+    }
+
+    private static String seed(String path) {
+        return path.startsWith("samples:")
+                ? Compile.sharedModelText(path.substring("samples:".length()), "seeds")
+                : resource(path);
     }
 
     private static String resource(String path) {

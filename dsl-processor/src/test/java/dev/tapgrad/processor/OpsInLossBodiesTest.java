@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.testing.compile.Compilation;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.Tensor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Random;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,42 +87,7 @@ class OpsInLossBodiesTest {
         return loss;
     }
 
-    /** The live parameter tensor {@code layer.param} of the model, through the layer field's accessor. */
     private static Tensor parameter(Object model, String name) {
-        String[] parts = name.split("\\.");
-        try {
-            var field = model.getClass().getSuperclass().getDeclaredField(parts[0]);
-            field.setAccessible(true);
-            Object layer = field.get(model);
-            return (Tensor) layer.getClass().getMethod(parts[1]).invoke(layer);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("cannot read " + name, e);
-        }
-    }
-
-    /** Loads the classes javac wrote during a compile-testing compilation, the runtime from the test class path. */
-    private static final class GeneratedClasses extends ClassLoader {
-        private final Compilation compilation;
-
-        GeneratedClasses(Compilation compilation) {
-            super(OpsInLossBodiesTest.class.getClassLoader());
-            this.compilation = compilation;
-        }
-
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            String path = "/" + name.replace('.', '/') + ".class";
-            for (JavaFileObject f : compilation.generatedFiles()) {
-                if (f.getKind() == JavaFileObject.Kind.CLASS && f.toUri().getPath().endsWith(path)) {
-                    try (InputStream in = f.openInputStream()) {
-                        byte[] bytes = in.readAllBytes();
-                        return defineClass(name, bytes, 0, bytes.length);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-            throw new ClassNotFoundException(name);
-        }
+        return GeneratedClasses.parameter(model, name);
     }
 }

@@ -22,6 +22,13 @@ class CaseFiniteDifferenceTest {
     @TempDir Path dir;
 
     @Test
+    void stridedCnnWithTwoAuxLossesAndSamePadding() throws Exception {
+        StridedCnnGraph m = new StridedCnnGraph(1);
+        m.load(file("StridedCnn", "weights.safetensors"));
+        check("StridedCnn", params(m.conv1.parameters(), m.out.parameters()), m::gradients);
+    }
+
+    @Test
     void priorLstm() throws Exception {
         PriorLstmGraph m = new PriorLstmGraph(0);
         m.load(file("PriorLstm", "weights.safetensors"));

@@ -31,15 +31,6 @@ class FiniteDifferenceTest {
     }
 
     @Test
-    void stridedCnnWithTwoAuxLossesAndSamePadding() throws Exception {
-        StridedNetGraph m = new StridedNetGraph(1);
-        m.load(Fixtures.copy("StridedCnn", "weights.safetensors", dir));
-        List<Parameter> params = new ArrayList<>(m.conv1.parameters());
-        params.addAll(m.out.parameters());
-        check("StridedCnn", params, m::gradients);
-    }
-
-    @Test
     void multiTapAndParameterTaps() {
         MultiTapNetGraph m = new MultiTapNetGraph(5);
         List<Parameter> params = new ArrayList<>(m.conv1.parameters());

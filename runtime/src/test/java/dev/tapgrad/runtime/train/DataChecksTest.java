@@ -10,6 +10,7 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.TapgradDataException;
 import dev.tapgrad.runtime.Tensor;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -122,10 +123,14 @@ class DataChecksTest {
                 fails(() -> Trainer.evaluate(cnn, Dataset.of(Tensor.zeros(4, 28, 28, 1), y))));
     }
 
+    /** MSE labels are not checked like one-hot rows: labels far outside [0, 1] are evaluated, not refused. */
     @Test
     void mseAcceptsAnyFiniteLabels() {
         TestGraph g = TestGraph.regression(2, 0);
-        Trainer.evaluate(g, Dataset.of(Tensor.zeros(2, 2), Tensor.of(new float[] {-5, 7}, 2, 1)));
+        // The weights start at zero, so every prediction is 0 and the loss is ((-5)² + 7²) / 2 = 37.
+        Map<String, Double> result = Trainer.evaluate(g, Dataset.of(Tensor.zeros(2, 2), Tensor.of(new float[] {-5, 7}, 2, 1)));
+        assertEquals(37.0, result.get("mse"), 1e-12);
+        assertEquals(37.0, result.get("loss"), 1e-12);
     }
 
     @Test
