@@ -5,8 +5,9 @@ import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.LayerAttributes;
-import dev.tapgrad.processor.model.LayerKind;
 import dev.tapgrad.processor.model.LayerSpec;
+import dev.tapgrad.processor.model.LayerType;
+import dev.tapgrad.processor.model.LayerType.Attribute;
 import dev.tapgrad.processor.model.ModelSpec;
 import java.util.HashSet;
 import java.util.List;
@@ -39,44 +40,45 @@ public final class AttributeCheck {
 
     private static void check(LayerSpec layer, Report r) {
         LayerAttributes a = layer.attributes();
-        LayerKind kind = layer.kind();
+        LayerType type = layer.kind();
+        List<String> accepted = type.attributes().stream().map(Attribute::name).toList();
         for (Map.Entry<String, Origin> e : a.explicit().entrySet()) {
             String attr = e.getKey();
             if (attr.equals("inputs")) {
                 continue; // wiring is the WiringCheck's
-            } else if (!kind.attributes().contains(attr)) {
+            } else if (!accepted.contains(attr)) {
                 r.error(Tag.LAYER_ATTRIBUTE, e.getValue(),
-                        Messages.notApplicable(attr, kind.simpleName(), layer.name(), kind.attributes()));
+                        Messages.notApplicable(attr, type.simpleName(), layer.name(), accepted));
             }
         }
-        switch (kind) {
-            case DENSE -> positive(layer, "units", a.units(), "units = 64", r);
-            case LSTM -> positive(layer, "units", a.units(), "units = 64, returnSequences = true", r);
-            case CONV2D -> {
-                positive(layer, "filters", a.filters(), "filters = 32, kernel = 3", r);
-                if (!a.explicit().containsKey("kernel")) {
+        for (Attribute attr : type.attributes()) {
+            if (!a.explicit().containsKey(attr.name())) {
+                if (attr.required()) {
                     r.error(Tag.LAYER_ATTRIBUTE, layer.origin(),
-                            Messages.missingAttribute("kernel", kind.simpleName(), layer.name(), "filters = 32, kernel = 3"));
-                } else {
-                    pair(layer, "kernel", a.kernel(), r);
+                            Messages.missingAttribute(attr.name(), type.simpleName(), layer.name(), attr.example()));
                 }
-                if (a.explicit().containsKey("strides")) {
-                    pair(layer, "strides", a.strides(), r);
-                }
+                continue;
             }
-            case FLATTEN, ADD, CONCATENATE -> { }
+            Object value = attr.value().apply(a);
+            switch (attr.rule()) {
+                case POSITIVE -> positive(layer, attr.name(), (Integer) value, r);
+                case POSITIVE_PAIR -> pair(layer, attr.name(), ints(value), r);
+                case ANY -> { }
+            }
         }
     }
 
-    private static void positive(LayerSpec layer, String attr, int value, String example, Report r) {
-        LayerAttributes a = layer.attributes();
-        if (!a.explicit().containsKey(attr)) {
-            r.error(Tag.LAYER_ATTRIBUTE, layer.origin(),
-                    Messages.missingAttribute(attr, layer.kind().simpleName(), layer.name(), example));
-        } else if (value <= 0) {
-            r.error(Tag.LAYER_ATTRIBUTE, a.originOf(attr, layer.origin()),
+    private static void positive(LayerSpec layer, String attr, int value, Report r) {
+        if (value <= 0) {
+            r.error(Tag.LAYER_ATTRIBUTE, layer.attributes().originOf(attr, layer.origin()),
                     Messages.badAttribute(attr, layer.name(), Integer.toString(value), "it must be at least 1"));
         }
+    }
+
+    /** A pair attribute's value, which {@link Attribute#value} reads as the {@code List<Integer>} javac gave. */
+    @SuppressWarnings("unchecked")
+    private static List<Integer> ints(Object value) {
+        return (List<Integer>) value;
     }
 
     private static void pair(LayerSpec layer, String attr, List<Integer> values, Report r) {

@@ -1,13 +1,17 @@
 package dev.tapgrad.processor.codegen;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.tapgrad.processor.model.GraphShapes;
-import dev.tapgrad.processor.model.LayerAttributes;
 import dev.tapgrad.processor.model.LayerSpec;
+import dev.tapgrad.processor.model.LayerType;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The per-layer statements of the generated graph: construction, forward call, backward call. */
+/**
+ * The per-layer statements of the generated graph (construction, forward call, backward call), as
+ * each layer's type describes them.
+ */
 final class LayerEmitter {
     private final GraphShapes shapes;
 
@@ -15,30 +19,17 @@ final class LayerEmitter {
         this.shapes = shapes;
     }
 
-    /** {@code conv1 = new Conv2D("conv1", ...)} with every dimension spelled out. */
+    /** {@code conv1 = new Conv2D("conv1", ...)} with every dimension spelled out, as the layer's type lists them. */
     CodeBlock construct(LayerSpec l) {
-        LayerAttributes a = l.attributes();
-        return switch (l.kind()) {
-            case DENSE -> {
-                List<Integer> in = shapes.input(l.name()).dims();
-                yield CodeBlock.of("$L = new $T($S, $L, $L, $T.$L)", l.name(), Runtime.layer("Dense"), l.name(),
-                        in.get(in.size() - 1), a.units(), Runtime.ACTIVATION, a.activation().name());
+        CodeBlock.Builder b = CodeBlock.builder().add("$L = new $T($S", l.name(), Runtime.layer(l.kind().simpleName()), l.name());
+        for (Object arg : l.kind().constructorArguments(l.attributes(), shapes.inputs().get(l.name()))) {
+            if (arg instanceof Enum<?> e) {
+                b.add(", $T.$L", ClassName.get(e.getDeclaringClass()), e.name());
+            } else {
+                b.add(", $L", arg);
             }
-            case CONV2D -> {
-                List<Integer> in = shapes.input(l.name()).dims();
-                yield CodeBlock.of("$L = new $T($S, $L, $L, $L, $L, $L, $L, $L, $L, $T.$L, $T.$L)", l.name(),
-                        Runtime.layer("Conv2D"), l.name(), in.get(0), in.get(1), in.get(2), a.filters(), a.kernelH(),
-                        a.kernelW(), a.strideH(), a.strideW(), Runtime.PADDING, a.padding().name(), Runtime.ACTIVATION,
-                        a.activation().name());
-            }
-            case LSTM -> {
-                List<Integer> in = shapes.input(l.name()).dims();
-                yield CodeBlock.of("$L = new $T($S, $L, $L, $L, $L)", l.name(), Runtime.layer("Lstm"), l.name(), in.get(0),
-                        in.get(1), a.units(), a.returnSequences());
-            }
-            case FLATTEN, ADD, CONCATENATE -> CodeBlock.of("$L = new $T($S)", l.name(), Runtime.layer(l.kind().simpleName()),
-                    l.name());
-        };
+        }
+        return b.add(")").build();
     }
 
     /** The input tensors of a layer as Java expressions: {@code x} or another layer's output buffer. */
@@ -60,12 +51,12 @@ final class LayerEmitter {
     }
 
     /**
-     * The layer whose output buffers a flatten layer's output and gradient are views of, or null
-     * when the layer computes into buffers of its own (every other kind, and a flatten of the
-     * model input, which changes from call to call).
+     * The layer whose output buffers this layer's output and gradient are views of, or null when
+     * the layer computes into buffers of its own (every type but those whose output views their
+     * input, and those of the model input, which changes from call to call).
      */
     String viewedInput(LayerSpec l) {
-        if (l.kind() != dev.tapgrad.processor.model.LayerKind.FLATTEN) {
+        if (!l.kind().outputViewsInput()) {
             return null;
         }
         List<String> from = shapes.wiring().inputsOf().get(l.name());
@@ -89,34 +80,32 @@ final class LayerEmitter {
         b.addStatement("$L.forward($L, $L)", l.name(), Names.inputs(l.name()), Names.output(l.name()));
     }
 
-    /** The backward call, accumulating into the inputs' gradient buffers; null when there is nothing to do. */
+    /**
+     * The backward call, accumulating into the inputs' gradient buffers, with the arguments the
+     * layer's type lists; null when there is nothing to do (a view, or a layer without parameters
+     * none of whose inputs takes a gradient).
+     */
     CodeBlock backward(LayerSpec l) {
-        List<String> in = inputs(l);
         List<String> g = inputGradients(l);
-        String out = Names.output(l.name());
-        String grad = Names.gradient(l.name());
-        CodeBlock.Builder b = CodeBlock.builder();
-        switch (l.kind()) {
-            case FLATTEN -> {
-                if (g.get(0).equals("null") || viewedInput(l) != null) {
-                    return null;
-                }
-                b.addStatement("$L.backward($L, $L)", l.name(), grad, g.get(0));
-            }
-            case ADD, CONCATENATE -> {
-                for (int k = 0; k < g.size(); k++) {
-                    b.addStatement("$L[$L] = $L", Names.inputGradients(l.name()), k, g.get(k));
-                }
-                if (l.kind() == dev.tapgrad.processor.model.LayerKind.ADD) {
-                    b.addStatement("$L.backward($L, $L)", l.name(), grad, Names.inputGradients(l.name()));
-                } else {
-                    b.addStatement("$L.backward($L, $L, $L)", l.name(), Names.inputs(l.name()), grad,
-                            Names.inputGradients(l.name()));
-                }
-            }
-            default -> b.addStatement("$L.backward($L, $L, $L, $L)", l.name(), in.get(0), out, grad, g.get(0));
+        if (viewedInput(l) != null || l.kind().parameterNames().isEmpty() && g.stream().allMatch("null"::equals)) {
+            return null;
         }
-        return b.build();
+        CodeBlock.Builder b = CodeBlock.builder();
+        if (l.kind().merges()) {
+            for (int k = 0; k < g.size(); k++) {
+                b.addStatement("$L[$L] = $L", Names.inputGradients(l.name()), k, g.get(k));
+            }
+        }
+        List<String> args = new ArrayList<>();
+        for (LayerType.Argument arg : l.kind().backwardArguments()) {
+            args.add(switch (arg) {
+                case INPUT -> l.kind().merges() ? Names.inputs(l.name()) : inputs(l).get(0);
+                case OUTPUT -> Names.output(l.name());
+                case OUTPUT_GRADIENT -> Names.gradient(l.name());
+                case INPUT_GRADIENT -> l.kind().merges() ? Names.inputGradients(l.name()) : g.get(0);
+            });
+        }
+        return b.addStatement("$L.backward($L)", l.name(), String.join(", ", args)).build();
     }
 
     /** {@code conv1 (Conv2D): (B, 28, 28, 1) -> (B, 26, 26, 32)}, for comments. */

@@ -1,6 +1,5 @@
 package dev.tapgrad.processor.codegen;
 
-import dev.tapgrad.processor.model.LayerKind;
 import dev.tapgrad.processor.model.ModelSpec;
 import dev.tapgrad.processor.model.TapRef;
 import java.util.HashSet;
@@ -32,8 +31,8 @@ final class LayerPenalties {
             if (tap.isLabels() || tap.isParameter()) {
                 continue;
             }
-            boolean conv = spec.layer(tap.layer()).map(l -> l.kind() == LayerKind.CONV2D).orElse(false);
-            if (conv && taken.add(tap.layer())) {
+            boolean able = spec.layer(tap.layer()).map(l -> l.kind().takesOutputPenalty()).orElse(false);
+            if (able && taken.add(tap.layer())) {
                 layerOf.put(p, tap.layer());
                 penaltyOf.put(p, penalty);
             }

@@ -4,12 +4,12 @@ import dev.tapgrad.processor.diag.Origin;
 import java.util.List;
 
 /**
- * One {@code @Layer} field: its name (the field name), kind, attributes, the inputs it names with
+ * One {@code @Layer} field: its name (the field name), type ({@code kind}), attributes, the inputs it names with
  * {@code @Layer(inputs = ...)} (empty: the layer declared before it, or the model input) and
  * where each of those names is written.
  */
 public record LayerSpec(
-        String name, LayerKind kind, LayerAttributes attributes, List<String> inputs, List<Origin> inputOrigins,
+        String name, LayerType kind, LayerAttributes attributes, List<String> inputs, List<Origin> inputOrigins,
         Origin origin) {
 
     /** The name by which {@code inputs} refers to the model's input. */
@@ -21,7 +21,7 @@ public record LayerSpec(
     }
 
     /** A layer wired to the layer declared before it. */
-    public LayerSpec(String name, LayerKind kind, LayerAttributes attributes, Origin origin) {
+    public LayerSpec(String name, LayerType kind, LayerAttributes attributes, Origin origin) {
         this(name, kind, attributes, List.of(), List.of(), origin);
     }
 

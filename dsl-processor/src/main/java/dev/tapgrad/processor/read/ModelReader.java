@@ -12,16 +12,16 @@ import dev.tapgrad.processor.diag.Messages;
 import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
+import dev.tapgrad.processor.layers.LayerCatalogue;
 import dev.tapgrad.processor.model.AuxLossSpec;
 import dev.tapgrad.processor.model.ClassForm;
 import dev.tapgrad.processor.model.LayerAttributes;
-import dev.tapgrad.processor.model.LayerKind;
 import dev.tapgrad.processor.model.LayerSpec;
+import dev.tapgrad.processor.model.LayerType;
 import dev.tapgrad.processor.model.LossParameter;
 import dev.tapgrad.processor.model.ModelSpec;
 import dev.tapgrad.processor.model.TapRef;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,15 +150,15 @@ public final class ModelReader {
                 continue; // javac reports the unknown type itself
             }
             String typeName = f.asType().toString();
-            LayerKind kind = null;
+            LayerType kind = null;
             if (f.asType() instanceof DeclaredType dt && dt.asElement() instanceof TypeElement te
                     && elements.getPackageOf(te).getQualifiedName().contentEquals(LAYERS_PACKAGE)) {
-                kind = LayerKind.bySimpleName(te.getSimpleName().toString());
+                kind = LayerCatalogue.bySimpleName(te.getSimpleName().toString());
                 typeName = te.getSimpleName().toString();
             }
             if (kind == null) {
                 report.error(Tag.UNKNOWN_LAYER, ElementOrigin.of(f), Messages.unknownLayerType(name, typeName,
-                        Arrays.stream(LayerKind.values()).map(LayerKind::simpleName).toList()));
+                        LayerCatalogue.names()));
                 continue;
             }
             AnnotationValue inputs = Annotations.explicit(m).get("inputs");

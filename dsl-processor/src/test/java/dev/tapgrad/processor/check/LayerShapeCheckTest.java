@@ -9,6 +9,7 @@ import static dev.tapgrad.processor.check.Specs.model;
 
 import dev.tapgrad.Padding;
 import dev.tapgrad.processor.diag.Report;
+import dev.tapgrad.processor.layers.Conv2DType;
 import dev.tapgrad.processor.model.GraphShapes;
 import dev.tapgrad.processor.model.Shape;
 import java.util.List;
@@ -18,15 +19,15 @@ import org.junit.jupiter.api.Test;
 class LayerShapeCheckTest {
     @Test
     void convOutputSizesAsKerasComputesThem() {
-        assertThat(LayerShapeCheck.outputSize(28, 3, 1, Padding.VALID)).isEqualTo(26); // 28 - 3 + 1
-        assertThat(LayerShapeCheck.outputSize(28, 3, 1, Padding.SAME)).isEqualTo(28); // ceil(28 / 1)
-        assertThat(LayerShapeCheck.outputSize(7, 3, 2, Padding.SAME)).isEqualTo(4); // ceil(7 / 2)
-        assertThat(LayerShapeCheck.outputSize(7, 3, 2, Padding.VALID)).isEqualTo(3); // floor((7 - 3) / 2) + 1
-        assertThat(LayerShapeCheck.outputSize(28, 5, 2, Padding.VALID)).isEqualTo(12); // floor(23 / 2) + 1
-        assertThat(LayerShapeCheck.outputSize(8, 2, 2, Padding.SAME)).isEqualTo(4); // 8 / 2
-        assertThat(LayerShapeCheck.outputSize(3, 3, 1, Padding.VALID)).isEqualTo(1); // kernel exactly fits
-        assertThat(LayerShapeCheck.outputSize(2, 3, 1, Padding.VALID)).isEqualTo(0); // kernel larger than input
-        assertThat(LayerShapeCheck.outputSize(2, 3, 1, Padding.SAME)).isEqualTo(2); // SAME pads instead
+        assertThat(Conv2DType.outputSize(28, 3, 1, Padding.VALID)).isEqualTo(26); // 28 - 3 + 1
+        assertThat(Conv2DType.outputSize(28, 3, 1, Padding.SAME)).isEqualTo(28); // ceil(28 / 1)
+        assertThat(Conv2DType.outputSize(7, 3, 2, Padding.SAME)).isEqualTo(4); // ceil(7 / 2)
+        assertThat(Conv2DType.outputSize(7, 3, 2, Padding.VALID)).isEqualTo(3); // floor((7 - 3) / 2) + 1
+        assertThat(Conv2DType.outputSize(28, 5, 2, Padding.VALID)).isEqualTo(12); // floor(23 / 2) + 1
+        assertThat(Conv2DType.outputSize(8, 2, 2, Padding.SAME)).isEqualTo(4); // 8 / 2
+        assertThat(Conv2DType.outputSize(3, 3, 1, Padding.VALID)).isEqualTo(1); // kernel exactly fits
+        assertThat(Conv2DType.outputSize(2, 3, 1, Padding.VALID)).isEqualTo(0); // kernel larger than input
+        assertThat(Conv2DType.outputSize(2, 3, 1, Padding.SAME)).isEqualTo(2); // SAME pads instead
     }
 
     @Test

@@ -7,10 +7,12 @@ import dev.tapgrad.Padding;
 import dev.tapgrad.processor.diag.Diagnostic;
 import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;
+import dev.tapgrad.processor.layers.Conv2DType;
+import dev.tapgrad.processor.layers.DenseType;
+import dev.tapgrad.processor.layers.FlattenType;
 import dev.tapgrad.processor.model.AuxLossSpec;
 import dev.tapgrad.processor.model.ClassForm;
 import dev.tapgrad.processor.model.LayerAttributes;
-import dev.tapgrad.processor.model.LayerKind;
 import dev.tapgrad.processor.model.LayerSpec;
 import dev.tapgrad.processor.model.LossParameter;
 import dev.tapgrad.processor.model.ModelSpec;
@@ -34,12 +36,12 @@ final class Specs {
     }
 
     static LayerSpec dense(String name, int units) {
-        return new LayerSpec(name, LayerKind.DENSE, new LayerAttributes(units, 0, List.of(), List.of(), Padding.VALID,
+        return new LayerSpec(name, new DenseType(), new LayerAttributes(units, 0, List.of(), List.of(), Padding.VALID,
                 Activation.SOFTMAX, explicit(name, "units", "activation")), new At(name));
     }
 
     static LayerSpec flatten(String name) {
-        return new LayerSpec(name, LayerKind.FLATTEN, new LayerAttributes(0, 0, List.of(), List.of(), Padding.VALID,
+        return new LayerSpec(name, new FlattenType(), new LayerAttributes(0, 0, List.of(), List.of(), Padding.VALID,
                 Activation.LINEAR, Map.of()), new At(name));
     }
 
@@ -48,7 +50,7 @@ final class Specs {
         if (!strides.isEmpty()) {
             written.add("strides");
         }
-        return new LayerSpec(name, LayerKind.CONV2D, new LayerAttributes(0, filters, kernel, strides, padding,
+        return new LayerSpec(name, new Conv2DType(), new LayerAttributes(0, filters, kernel, strides, padding,
                 Activation.RELU, explicit(name, written.toArray(String[]::new))), new At(name));
     }
 

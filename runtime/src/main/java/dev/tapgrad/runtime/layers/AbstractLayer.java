@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.runtime.Parameter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -26,4 +27,32 @@ public abstract class AbstractLayer {
 
     /** Draws initial values (Keras defaults: Glorot-uniform kernels, zero biases) from {@code random}. */
     public abstract void initialize(Random random);
+
+    /**
+     * The shape of the output {@code forward} writes for inputs of these shapes, batch axis first
+     * ({@code (B, ...)}); the shapes each layer takes are in its Javadoc. The processor infers the
+     * same shapes at compile time, and a test holds the two to each other.
+     *
+     * @param inputShapes one shape per input (one for every layer but the merges)
+     * @throws IllegalArgumentException if the layer cannot take inputs of these shapes
+     */
+    public abstract int[] outputShape(int[]... inputShapes);
+
+    /** The only input shape of a single-input layer, checked to have {@code rank} axes (any rank ≥ 2 for -1). */
+    final int[] singleInput(int[][] inputShapes, int rank, String expected) {
+        if (inputShapes.length != 1 || (rank > 0 ? inputShapes[0].length != rank : inputShapes[0].length < 2)) {
+            throw shapeError(expected, inputShapes);
+        }
+        return inputShapes[0];
+    }
+
+    /** The error for inputs a layer cannot take: which layer, what it takes, what it got. */
+    final IllegalArgumentException shapeError(String expected, int[]... inputShapes) {
+        StringBuilder got = new StringBuilder();
+        for (int[] s : inputShapes) {
+            got.append(got.length() == 0 ? "" : ", ").append(Arrays.toString(s));
+        }
+        return new IllegalArgumentException(getClass().getSimpleName() + " " + name + ": takes " + expected + ", got "
+                + (inputShapes.length == 0 ? "no input" : got));
+    }
 }

@@ -26,6 +26,21 @@ public final class Add extends AbstractLayer {
         // No weights.
     }
 
+    /** Two or more inputs of one shape (B, ...) give that shape. */
+    @Override
+    public int[] outputShape(int[]... inputShapes) {
+        String expected = "two or more inputs of one shape (B, ...)";
+        if (inputShapes.length < 2 || inputShapes[0].length < 2) {
+            throw shapeError(expected, inputShapes);
+        }
+        for (int[] s : inputShapes) {
+            if (!Arrays.equals(s, inputShapes[0])) {
+                throw shapeError(expected, inputShapes);
+            }
+        }
+        return inputShapes[0].clone();
+    }
+
     /**
      * {@code out = Σ inputs}.
      *

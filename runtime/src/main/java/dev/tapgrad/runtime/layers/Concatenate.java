@@ -26,6 +26,27 @@ public final class Concatenate extends AbstractLayer {
         // No weights.
     }
 
+    /** Two or more inputs (B, ..., d_k) with equal leading axes give (B, ..., Σ d_k). */
+    @Override
+    public int[] outputShape(int[]... inputShapes) {
+        String expected = "two or more inputs (B, ..., d_k) with equal leading axes";
+        if (inputShapes.length < 2 || inputShapes[0].length < 2) {
+            throw shapeError(expected, inputShapes);
+        }
+        int[] first = inputShapes[0];
+        int last = 0;
+        for (int[] s : inputShapes) {
+            if (s.length != first.length
+                    || !Arrays.equals(s, 0, s.length - 1, first, 0, first.length - 1)) {
+                throw shapeError(expected, inputShapes);
+            }
+            last += s[s.length - 1];
+        }
+        int[] out = first.clone();
+        out[out.length - 1] = last;
+        return out;
+    }
+
     /**
      * Copies each input's last-axis slice into its place in every row of {@code out}.
      *

@@ -194,6 +194,17 @@ public final class Conv2D extends AbstractLayer {
         return geometry.outW;
     }
 
+    /** x (B, height, width, channels) gives (B, OH, OW, filters), OH and OW from {@link #outputSize}. */
+    @Override
+    public int[] outputShape(int[]... inputShapes) {
+        String expected = "(B, " + geometry.height + ", " + geometry.width + ", " + geometry.channels + ")";
+        int[] x = singleInput(inputShapes, 4, expected);
+        if (x[1] != geometry.height || x[2] != geometry.width || x[3] != geometry.channels) {
+            throw shapeError(expected, inputShapes);
+        }
+        return new int[] {x[0], geometry.outH, geometry.outW, geometry.filters};
+    }
+
     /** The live kernel, (kh, kw, channels, filters). */
     public Tensor kernel() {
         return kernel.value();

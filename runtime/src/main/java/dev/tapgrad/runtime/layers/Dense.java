@@ -77,6 +77,18 @@ public final class Dense extends AbstractLayer {
         return List.of(kernel, bias);
     }
 
+    /** x (B, ..., inputs) gives (B, ..., units): the last axis maps to units, the others stay. */
+    @Override
+    public int[] outputShape(int[]... inputShapes) {
+        int[] x = singleInput(inputShapes, -1, "(B, ..., " + inputs + ")");
+        if (x[x.length - 1] != inputs) {
+            throw shapeError("(B, ..., " + inputs + ")", inputShapes);
+        }
+        int[] out = x.clone();
+        out[out.length - 1] = units;
+        return out;
+    }
+
     /** Glorot-uniform kernel with limit √(6 / (inputs + units)), zero bias (Keras defaults). */
     @Override
     public void initialize(Random random) {

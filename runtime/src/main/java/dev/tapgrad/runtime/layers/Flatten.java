@@ -27,6 +27,17 @@ public final class Flatten extends AbstractLayer {
         // Nothing to draw.
     }
 
+    /** x (B, d1, d2, ...) gives (B, d1·d2·...). */
+    @Override
+    public int[] outputShape(int[]... inputShapes) {
+        int[] x = singleInput(inputShapes, -1, "(B, d1, ...)");
+        int size = 1;
+        for (int d = 1; d < x.length; d++) {
+            size = Math.multiplyExact(size, x[d]);
+        }
+        return new int[] {x[0], size};
+    }
+
     /**
      * The (B, d1·d2·...) output over x's own values: generated graphs use it as the layer's
      * output (and over the input's gradient buffer as the output's gradient), so that flattening

@@ -129,6 +129,17 @@ public final class Lstm extends AbstractLayer {
         return List.of(kernel, recurrentKernel, bias);
     }
 
+    /** x (B, steps, features) gives (B, steps, units) when {@code returnSequences}, else (B, units). */
+    @Override
+    public int[] outputShape(int[]... inputShapes) {
+        String expected = "(B, " + steps + ", " + features + ")";
+        int[] x = singleInput(inputShapes, 3, expected);
+        if (x[1] != steps || x[2] != features) {
+            throw shapeError(expected, inputShapes);
+        }
+        return returnSequences ? new int[] {x[0], steps, units} : new int[] {x[0], units};
+    }
+
     /**
      * Keras defaults: Glorot-uniform kernel (fan_in = features, fan_out = 4·units), orthogonal
      * recurrent kernel (orthonormal rows, see {@link Orthogonal}), bias zero except the forget
