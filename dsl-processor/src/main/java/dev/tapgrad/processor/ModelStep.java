@@ -2,10 +2,16 @@ package dev.tapgrad.processor;
 
 import com.palantir.javapoet.JavaFile;
 import com.sun.source.util.Trees;
-import dev.tapgrad.processor.ad.Adjoint;
-import dev.tapgrad.processor.ad.BodyShapes;
+import dev.tapgrad.processor.ad.Fusion;
+import dev.tapgrad.processor.ad.PenaltyFusion;
+import dev.tapgrad.processor.ad.PenaltyRule;
 import dev.tapgrad.processor.ad.Reverse;
-import dev.tapgrad.processor.ad.ir.Value;
+import dev.tapgrad.processor.ir.Adjoint;
+import dev.tapgrad.processor.ir.BodyShapes;
+import dev.tapgrad.processor.ir.IrCheck;
+import dev.tapgrad.processor.ir.IrPrinter;
+import dev.tapgrad.processor.ir.Program;
+import dev.tapgrad.processor.ir.Value;
 import dev.tapgrad.processor.check.AttributeCheck;
 import dev.tapgrad.processor.check.AuxSignatureCheck;
 import dev.tapgrad.processor.check.LayerShapeCheck;
@@ -23,6 +29,7 @@ import dev.tapgrad.processor.model.ModelSpec;
 import dev.tapgrad.processor.model.Shape;
 import dev.tapgrad.processor.model.TapRef;
 import dev.tapgrad.processor.read.ModelReader;
+import dev.tapgrad.processor.read.PenaltyRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,16 +46,22 @@ import javax.lang.model.util.Elements;
 final class ModelStep {
     private final Elements elements;
     private final Trees trees;
+    private final boolean fuse;
 
-    ModelStep(Elements elements, Trees trees) {
+    /** @param fuse whether the penalty rewrite runs (off only to compare fused with unfused code) */
+    ModelStep(Elements elements, Trees trees, boolean fuse) {
         this.elements = elements;
         this.trees = trees;
+        this.fuse = fuse;
     }
 
-    /** The outcome: the report, and the generated file when there was no error. */
-    record Result(Report report, JavaFile file, String summary) {
+    /**
+     * The outcome: the report, and when there was no error the generated file, the summary
+     * ({@code -Atapgrad.report}) and the printed IR of every loss ({@code -Atapgrad.printIr}).
+     */
+    record Result(Report report, JavaFile file, String summary, String ir) {
         Result(Report report, JavaFile file) {
-            this(report, file, null);
+            this(report, file, null, null);
         }
     }
 
@@ -68,9 +81,10 @@ final class ModelStep {
         if (shapes == null) {
             return new Result(report, null);
         }
+        List<PenaltyRule> rules = fuse ? PenaltyRules.read(elements) : List.of();
         List<AuxPlan> plans = new ArrayList<>();
         for (AuxLossSpec loss : spec.lossMethods()) {
-            AuxPlan plan = plan(loss, shapes, report);
+            AuxPlan plan = plan(loss, shapes, report, rules);
             if (plan != null) {
                 plans.add(plan);
             }
@@ -78,28 +92,60 @@ final class ModelStep {
         if (report.hasErrors() || plans.size() != spec.lossMethods().size()) {
             return new Result(report, null);
         }
+        Map<AuxLossSpec, Set<Integer>> reached = new java.util.IdentityHashMap<>();
+        StringBuilder ir = new StringBuilder();
+        for (AuxPlan p : plans) {
+            Set<Integer> taps = new java.util.TreeSet<>();
+            for (int i = 0; i < p.program().inputs().size(); i++) {
+                if (p.adjoint().inputGradients().containsKey(p.program().inputs().get(i))) {
+                    taps.add(i);
+                }
+            }
+            reached.put(p.spec(), taps);
+            ir.append(ir.length() > 0 ? "\n" : "").append(IrPrinter.print(p.program()))
+                    .append(IrPrinter.print(p.program(), p.adjoint()));
+            if (p.fusion() != null) {
+                ir.append(p.fusion()).append('\n');
+            }
+        }
+        String summary = ModelSummary.of(spec, shapes, reached);
         AuxPlan main = spec.lossMethod() == null ? null : plans.remove(0);
-        return new Result(report, new GraphWriter(spec, shapes, main, plans).write(), ModelSummary.of(spec, shapes));
+        return new Result(report, new GraphWriter(spec, shapes, main, plans).write(), summary, ir.toString());
     }
 
-    /** Shapes and reverse pass of one loss method, or null when its body is rejected (reported). */
-    private static AuxPlan plan(AuxLossSpec loss, GraphShapes shapes, Report report) {
+    /**
+     * The typed body, reverse pass and penalty rewrite of one loss method, or null when its body is
+     * rejected (reported). The IR is checked after each phase: a problem there is a processor bug.
+     */
+    private static AuxPlan plan(AuxLossSpec loss, GraphShapes shapes, Report report, List<PenaltyRule> rules) {
         if (loss.body() == null) {
             return null; // the reader reported why
         }
         List<Shape> tapShapes = loss.taps().stream().map(t -> tapShape(t, shapes)).toList();
-        Map<Value, Shape> valueShapes = BodyShapes.infer(loss.body(), tapShapes, report);
-        if (valueShapes == null) {
+        Program typed = BodyShapes.infer(loss.body(), tapShapes, report);
+        if (typed == null) {
             return null;
         }
+        requireWellFormed(typed.name(), IrCheck.check(typed));
         Set<Value> labels = new HashSet<>();
         for (int i = 0; i < loss.taps().size(); i++) {
             if (loss.taps().get(i).isLabels()) {
-                labels.add(loss.body().inputs().get(i));
+                labels.add(typed.inputs().get(i));
             }
         }
-        Adjoint adjoint = Reverse.of(loss.body(), labels, report);
-        return adjoint == null ? null : new AuxPlan(loss, loss.body(), adjoint, valueShapes);
+        Adjoint adjoint = Reverse.of(typed, labels, report);
+        if (adjoint == null) {
+            return null;
+        }
+        requireWellFormed("the reverse pass of " + typed.name(), IrCheck.check(typed, adjoint));
+        Fusion fusion = PenaltyFusion.match(typed, rules);
+        return new AuxPlan(loss, typed, adjoint, fusion);
+    }
+
+    private static void requireWellFormed(String what, List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("malformed IR for " + what + ": " + String.join("; ", problems));
+        }
     }
 
     private static Shape tapShape(TapRef tap, GraphShapes shapes) {

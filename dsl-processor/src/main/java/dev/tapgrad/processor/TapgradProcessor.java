@@ -33,13 +33,19 @@ public final class TapgradProcessor extends AbstractProcessor {
         return Set.of("dev.tapgrad.Model");
     }
 
-    /** {@code -Atapgrad.report=true} prints each model's summary (layers, shapes, what each loss reaches). */
+    /**
+     * {@code -Atapgrad.report=true} prints each model's summary (layers, shapes, what each loss
+     * reaches); {@code -Atapgrad.printIr=true} prints each loss's typed IR and reverse pass;
+     * {@code -Atapgrad.fusion=false} turns the penalty rewrite off (to compare fused and unfused code).
+     */
     @Override
     public Set<String> getSupportedOptions() {
-        return Set.of(REPORT_OPTION);
+        return Set.of(REPORT_OPTION, PRINT_IR_OPTION, FUSION_OPTION);
     }
 
     static final String REPORT_OPTION = "tapgrad.report";
+    static final String PRINT_IR_OPTION = "tapgrad.printIr";
+    static final String FUSION_OPTION = "tapgrad.fusion";
 
     @Override
     public SourceVersion getSupportedSourceVersion() {
@@ -73,12 +79,17 @@ public final class TapgradProcessor extends AbstractProcessor {
                 }
                 return;
             }
-            ModelStep.Result result = new ModelStep(processingEnv.getElementUtils(), trees).run(type);
+            boolean fuse = !"false".equals(processingEnv.getOptions().get(FUSION_OPTION));
+            ModelStep.Result result = new ModelStep(processingEnv.getElementUtils(), trees, fuse).run(type);
             new DiagnosticPrinter(processingEnv.getMessager(), trees, type).print(result.report());
             if (result.file() != null) {
                 write(result, type);
                 if (Boolean.parseBoolean(processingEnv.getOptions().get(REPORT_OPTION))) {
                     processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, result.summary(), type);
+                }
+                if (Boolean.parseBoolean(processingEnv.getOptions().get(PRINT_IR_OPTION))) {
+                    processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE,
+                            "Tapgrad IR of " + type.getSimpleName() + "\n" + result.ir(), type);
                 }
             }
         } catch (Throwable t) {

@@ -31,6 +31,44 @@ class ReportOptionTest {
                 "aux loss sparsity (weight 0.01, tap conv1) reaches conv1.kernel, conv1.bias"));
     }
 
+    /**
+     * A side head: {@code side} reads the trunk but is not on the way to the output, so the main
+     * loss reaches the trunk and the output only; the aux loss on the side head reaches the side head
+     * and the trunk, and a parameter tap whose body ignores it reaches nothing.
+     */
+    @Test
+    void eachTermReachesOnlyTheParametersItsGradientFlowsInto() {
+        Compilation c = Compiler.javac().withProcessors(new TapgradProcessor()).withOptions("-Atapgrad.report=true")
+                .compile(Compile.source("demo.SideHead",
+                        "package demo;",
+                        "import dev.tapgrad.*;",
+                        "import dev.tapgrad.runtime.Tensor;",
+                        "import dev.tapgrad.runtime.layers.Dense;",
+                        "import static dev.tapgrad.Activation.*;",
+                        "import static dev.tapgrad.LossKind.*;",
+                        "import static dev.tapgrad.runtime.Ops.*;",
+                        "@Model(input = {6}, loss = MSE)",
+                        "abstract class SideHead {",
+                        "    @Layer(units = 8, activation = TANH) Dense trunk;",
+                        "    @Layer(inputs = \"trunk\", units = 2) Dense side;",
+                        "    @Layer(inputs = \"trunk\", units = 3) Dense out;",
+                        "    @AuxLoss(tap = \"side\", weight = 0.5)",
+                        "    Tensor sideLoss(Tensor s) { return mean(square(s)); }",
+                        "    @AuxLoss(tap = {\"side\", \"out.kernel\"}, weight = 0.5)",
+                        "    Tensor onlySide(Tensor s, Tensor k) { return sum(s); }",
+                        "}"));
+        assertThat(c).succeededWithoutWarnings();
+        List<String> notes = c.notes().stream().map(d -> d.getMessage(null))
+                .filter(m -> m.startsWith("Tapgrad summary"))
+                .map(m -> String.join("\n", m.lines().map(String::stripLeading).toList())).toList();
+        assertThat(notes).hasSize(1);
+        assertThat(notes.get(0).lines().skip(5).toList()).containsExactly(
+                "main loss mse reaches trunk.kernel, trunk.bias, out.kernel, out.bias",
+                "aux loss sideLoss (weight 0.5, tap side) reaches trunk.kernel, trunk.bias, side.kernel, side.bias",
+                "aux loss onlySide (weight 0.5, tap side, out.kernel) reaches trunk.kernel, trunk.bias, side.kernel,"
+                        + " side.bias").inOrder();
+    }
+
     @Test
     void noSummaryWithoutTheOption() {
         Compilation c = Compile.compile(Compile.resource("good/SparseCnn.java"));

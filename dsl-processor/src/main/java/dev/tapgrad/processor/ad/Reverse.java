@@ -1,9 +1,10 @@
 package dev.tapgrad.processor.ad;
 
-import dev.tapgrad.processor.ad.ir.Instr;
-import dev.tapgrad.processor.ad.ir.Operand;
-import dev.tapgrad.processor.ad.ir.Program;
-import dev.tapgrad.processor.ad.ir.Value;
+import dev.tapgrad.processor.ir.Adjoint;
+import dev.tapgrad.processor.ir.Instr;
+import dev.tapgrad.processor.ir.Operand;
+import dev.tapgrad.processor.ir.Program;
+import dev.tapgrad.processor.ir.Value;
 import dev.tapgrad.processor.diag.Messages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;

@@ -5,14 +5,14 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
-import dev.tapgrad.processor.ad.Adjoint;
-import dev.tapgrad.processor.ad.ir.Instr;
-import dev.tapgrad.processor.ad.ir.Operand;
-import dev.tapgrad.processor.ad.ir.Program;
-import dev.tapgrad.processor.ad.ir.Value;
+import dev.tapgrad.processor.ad.Fusion;
+import dev.tapgrad.processor.ir.Adjoint;
+import dev.tapgrad.processor.ir.Instr;
+import dev.tapgrad.processor.ir.Operand;
+import dev.tapgrad.processor.ir.Program;
+import dev.tapgrad.processor.ir.Value;
 import dev.tapgrad.processor.model.AuxLossSpec;
 import dev.tapgrad.processor.model.ModelSpec;
-import dev.tapgrad.processor.model.Shape;
 import dev.tapgrad.processor.model.TapRef;
 import java.util.HashMap;
 import java.util.List;
@@ -29,18 +29,18 @@ final class AuxEmitter {
     private final AuxLossSpec aux;
     private final Program program;
     private final Adjoint adjoint;
-    private final Map<Value, Shape> shapes;
+    private final Fusion fusion;
     private final NameAllocator names = new NameAllocator();
     private final Map<Value, String> valueNames = new HashMap<>();
     private final Map<Value, String> gradNames = new HashMap<>();
     private final Map<Value, String> adjointNames = new HashMap<>();
 
-    AuxEmitter(ModelSpec spec, AuxLossSpec aux, Program program, Adjoint adjoint, Map<Value, Shape> shapes) {
+    AuxEmitter(ModelSpec spec, AuxPlan plan) {
         this.spec = spec;
-        this.aux = aux;
-        this.program = program;
-        this.adjoint = adjoint;
-        this.shapes = shapes;
+        this.aux = plan.spec();
+        this.program = plan.program();
+        this.adjoint = plan.adjoint();
+        this.fusion = plan.fusion();
         for (Value v : program.inputs()) {
             valueNames.put(v, names.newName(v.name(), v));
         }
@@ -72,7 +72,7 @@ final class AuxEmitter {
             TapRef tap = aux.taps().get(i);
             m.addParameter(Runtime.TENSOR, valueNames.get(in));
             doc.append("@param ").append(valueNames.get(in)).append(tap.isLabels() ? " the labels, " : " tap \"" + tap.text() + "\", ")
-                    .append(shapes.get(in)).append('\n');
+                    .append(in.shape()).append('\n');
             if (reaches(i)) {
                 String g = names.newName(valueNames.get(in) + "Grad");
                 gradNames.put(in, g);
@@ -86,9 +86,8 @@ final class AuxEmitter {
         doc.append("@return the unweighted value of ").append(aux.method()).append('\n');
         m.addJavadoc(doc.toString());
 
-        Penalty penalty = Penalty.match(program);
-        if (penalty != null) {
-            return penalty(m, penalty, weight);
+        if (fusion != null) {
+            return penalty(m, fusion, weight);
         }
         m.addComment("forward: the body of $L.$L", spec.simpleName(), aux.method());
         for (Instr in : program.instrs()) {
@@ -120,16 +119,17 @@ final class AuxEmitter {
         return m.build();
     }
 
-    /** The body of a method whose aux loss is an L1 or L2 penalty: two fused runtime calls. */
-    private MethodSpec penalty(MethodSpec.Builder m, Penalty p, String weight) {
+    /** The body of a method whose loss the penalty rewrite fused: two kernel calls. */
+    private MethodSpec penalty(MethodSpec.Builder m, Fusion f, String weight) {
         String value = names.newName("value");
+        ClassName kernel = ClassName.bestGuess(f.rule().kernelClass());
         m.addComment("$L.$L is $L: the fused kernels compute the ops' values in one pass forward and",
-                spec.simpleName(), aux.method(), p.text());
+                spec.simpleName(), aux.method(), f.text());
         m.addComment("one backward, with no temporaries");
-        m.addStatement("double $L = $T.$L($L)", value, Runtime.PENALTIES, p.forward(), valueNames.get(p.input()));
-        if (gradNames.containsKey(p.input())) {
-            m.addStatement("$T.$L($L, $L, $L)", Runtime.PENALTIES, p.gradient(), valueNames.get(p.input()), weight,
-                    gradNames.get(p.input()));
+        m.addStatement("double $L = $T.$L($L)", value, kernel, f.rule().forward(), valueNames.get(f.input()));
+        if (gradNames.containsKey(f.input())) {
+            m.addStatement("$T.$L($L, $L, $L)", kernel, f.rule().gradient(), valueNames.get(f.input()), weight,
+                    gradNames.get(f.input()));
         }
         m.addStatement("return $L", value);
         return m.build();

@@ -1,11 +1,13 @@
 package dev.tapgrad.processor.codegen;
 
-import dev.tapgrad.processor.ad.Adjoint;
-import dev.tapgrad.processor.ad.ir.Program;
-import dev.tapgrad.processor.ad.ir.Value;
+import dev.tapgrad.processor.ad.Fusion;
+import dev.tapgrad.processor.ir.Adjoint;
+import dev.tapgrad.processor.ir.Program;
 import dev.tapgrad.processor.model.AuxLossSpec;
-import dev.tapgrad.processor.model.Shape;
-import java.util.Map;
 
-/** An aux loss ready for code generation: its spec, lowered body, reverse pass and value shapes. */
-public record AuxPlan(AuxLossSpec spec, Program program, Adjoint adjoint, Map<Value, Shape> shapes) {}
+/**
+ * A loss method ready for code generation: its spec, its body as typed IR (every value carries its
+ * shape), its reverse pass, and the penalty rewrite's outcome ({@code null} when the body is
+ * emitted op by op).
+ */
+public record AuxPlan(AuxLossSpec spec, Program program, Adjoint adjoint, Fusion fusion) {}

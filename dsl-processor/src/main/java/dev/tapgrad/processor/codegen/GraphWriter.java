@@ -72,11 +72,11 @@ public final class GraphWriter {
         t.addMethod(backward());
         t.addMethod(losses());
         if (main != null) {
-            t.addMethod(new AuxEmitter(spec, main.spec(), main.program(), main.adjoint(), main.shapes()).method());
+            t.addMethod(new AuxEmitter(spec, main).method());
         }
         for (AuxPlan p : aux) {
             if (layerPenalties.layer(p) == null) {
-                t.addMethod(new AuxEmitter(spec, p.spec(), p.program(), p.adjoint(), p.shapes()).method());
+                t.addMethod(new AuxEmitter(spec, p).method());
             }
         }
         t.addType(steps());
@@ -132,7 +132,7 @@ public final class GraphWriter {
             if (layer != null) {
                 c.addComment("$L is $L: $L computes it in its own passes (see backward)", p.spec().method(),
                         layerPenalties.text(p), layer);
-                c.addStatement("$L.penalize($T.$L, $L)", layer, Runtime.OUTPUT_PENALTY, layerPenalties.constant(p),
+                c.addStatement("$L.penalize($T.$L, $L)", layer, layerPenalties.constantClass(p), layerPenalties.constant(p),
                         Double.toString(p.spec().weight()));
             }
         }
@@ -287,7 +287,7 @@ public final class GraphWriter {
             m.addStatement("terms[$L] = $L.penalty()", index, layer);
             return;
         }
-        AuxEmitter e = new AuxEmitter(spec, p.spec(), p.program(), p.adjoint(), p.shapes());
+        AuxEmitter e = new AuxEmitter(spec, p);
         List<String> args = new ArrayList<>();
         for (int i = 0; i < p.spec().taps().size(); i++) {
             var tap = p.spec().taps().get(i);

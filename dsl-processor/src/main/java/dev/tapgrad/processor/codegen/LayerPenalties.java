@@ -1,5 +1,7 @@
 package dev.tapgrad.processor.codegen;
 
+import com.palantir.javapoet.ClassName;
+import dev.tapgrad.processor.ad.Fusion;
 import dev.tapgrad.processor.model.ModelSpec;
 import dev.tapgrad.processor.model.TapRef;
 import java.util.HashSet;
@@ -9,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The aux losses a layer computes itself: one that is exactly an L1 or L2 {@link Penalty} on a
- * Conv2D layer's output becomes {@code conv.penalize(OutputPenalty.X, weight)} at construction,
+ * The aux losses a layer computes itself: one that the penalty rewrite fused ({@link Fusion}) on
+ * the output of a layer that can take a penalty ({@code LayerType.takesOutputPenalty()}) becomes {@code conv.penalize(OutputPenalty.X, weight)} at construction,
  * and its term is read from the layer after forward ({@code conv.penalty()}); the layer adds its
  * gradient inside its own backward pass, where the direct kernel needs no passes of its own over
  * the output (the sparse-activation case: {@code mean(abs(conv1))}). At most one per layer; the
@@ -18,23 +20,23 @@ import java.util.Set;
  */
 final class LayerPenalties {
     private final Map<AuxPlan, String> layerOf = new IdentityHashMap<>();
-    private final Map<AuxPlan, Penalty> penaltyOf = new IdentityHashMap<>();
+    private final Map<AuxPlan, Fusion> penaltyOf = new IdentityHashMap<>();
 
     LayerPenalties(ModelSpec spec, List<AuxPlan> aux) {
         Set<String> taken = new HashSet<>();
         for (AuxPlan p : aux) {
-            Penalty penalty = Penalty.match(p.program());
-            if (penalty == null) {
+            Fusion fusion = p.fusion();
+            if (fusion == null) {
                 continue;
             }
-            TapRef tap = p.spec().taps().get(p.program().inputs().indexOf(penalty.input()));
+            TapRef tap = p.spec().taps().get(p.program().inputs().indexOf(fusion.input()));
             if (tap.isLabels() || tap.isParameter()) {
                 continue;
             }
             boolean able = spec.layer(tap.layer()).map(l -> l.kind().takesOutputPenalty()).orElse(false);
             if (able && taken.add(tap.layer())) {
                 layerOf.put(p, tap.layer());
-                penaltyOf.put(p, penalty);
+                penaltyOf.put(p, fusion);
             }
         }
     }
@@ -46,7 +48,12 @@ final class LayerPenalties {
 
     /** The {@code OutputPenalty} constant of a fused aux loss, e.g. {@code MEAN_ABS}. */
     String constant(AuxPlan p) {
-        return penaltyOf.get(p).constant();
+        return penaltyOf.get(p).rule().constant();
+    }
+
+    /** The enum the constant belongs to, as the runtime declares it. */
+    ClassName constantClass(AuxPlan p) {
+        return ClassName.bestGuess(penaltyOf.get(p).rule().constantClass());
     }
 
     /** The body as the user wrote it, for comments. */

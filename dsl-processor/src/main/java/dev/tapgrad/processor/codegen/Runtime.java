@@ -10,8 +10,6 @@ final class Runtime {
     static final ClassName TENSOR = ClassName.get(PKG, "Tensor");
     static final ClassName PARAMETER = ClassName.get(PKG, "Parameter");
     static final ClassName WORKSPACE = ClassName.get(PKG, "Workspace");
-    static final ClassName PENALTIES = ClassName.get(PKG + ".kernel", "Penalties");
-    static final ClassName OUTPUT_PENALTY = ClassName.get(PKG + ".layers", "OutputPenalty");
     static final ClassName DATASET = ClassName.get(PKG, "Dataset");
     static final ClassName FIT = ClassName.get(PKG, "Fit");
     static final ClassName HISTORY = ClassName.get(PKG, "History");

@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.diag;
 
-import dev.tapgrad.processor.ad.ir.OpSignature.ArgKind;
+import dev.tapgrad.processor.ir.OpSignature.ArgKind;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;

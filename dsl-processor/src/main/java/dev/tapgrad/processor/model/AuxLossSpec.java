@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.model;
 
-import dev.tapgrad.processor.ad.ir.Program;
+import dev.tapgrad.processor.ir.Program;
 import dev.tapgrad.processor.diag.Origin;
 import java.util.List;
 

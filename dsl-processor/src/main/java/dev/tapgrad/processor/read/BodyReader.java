@@ -17,11 +17,11 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.Trees;
-import dev.tapgrad.processor.ad.ir.Instr;
-import dev.tapgrad.processor.ad.ir.OpSignature.ArgKind;
-import dev.tapgrad.processor.ad.ir.Operand;
-import dev.tapgrad.processor.ad.ir.Program;
-import dev.tapgrad.processor.ad.ir.Value;
+import dev.tapgrad.processor.ir.Instr;
+import dev.tapgrad.processor.ir.OpSignature.ArgKind;
+import dev.tapgrad.processor.ir.Operand;
+import dev.tapgrad.processor.ir.Program;
+import dev.tapgrad.processor.ir.Value;
 import dev.tapgrad.processor.diag.Messages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
@@ -35,6 +35,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
@@ -169,16 +170,19 @@ final class BodyReader {
         if (e instanceof IdentifierTree id) {
             return identifier(id);
         }
-        if (e instanceof LiteralTree lit && lit.getValue() instanceof Number) {
-            return new Operand.DoubleConst(lit.toString());
+        if (e instanceof LiteralTree lit && lit.getValue() instanceof Number n) {
+            boolean integral = lit.getKind() == Tree.Kind.INT_LITERAL || lit.getKind() == Tree.Kind.LONG_LITERAL;
+            return new Operand.Scalar(n.doubleValue(), lit.toString(), integral, true);
         }
         if (e instanceof LiteralTree lit && lit.getValue() instanceof Boolean b) {
             return new Operand.BooleanConst(b);
         }
         if (e instanceof UnaryTree u && (u.getKind() == Tree.Kind.UNARY_MINUS || u.getKind() == Tree.Kind.UNARY_PLUS)) {
             Operand inner = operand(u.getExpression(), null);
-            if (inner instanceof Operand.DoubleConst c) {
-                return new Operand.DoubleConst((u.getKind() == Tree.Kind.UNARY_MINUS ? "-" : "") + c.javaSource());
+            if (inner instanceof Operand.Scalar c) {
+                boolean minus = u.getKind() == Tree.Kind.UNARY_MINUS;
+                return new Operand.Scalar(c.value() == null ? null : minus ? -c.value() : c.value(),
+                        (minus ? "-" : "") + c.javaSource(), c.integral(), c.literal());
             }
             return inner == null ? null : failed(u, Messages.tensorOperator("-", "neg(x)"));
         }
@@ -201,7 +205,10 @@ final class BodyReader {
             if (f.getSimpleName().contentEquals(n) && !f.getModifiers().contains(Modifier.PRIVATE)) {
                 ArgKind kind = OpResolver.kindOf(f.asType());
                 if (kind == ArgKind.DOUBLE) {
-                    return new Operand.DoubleConst(n);
+                    // javac knows a static final field's constant initialiser; any other field is read at run time
+                    Double value = f.getConstantValue() instanceof Number c ? c.doubleValue() : null;
+                    boolean integral = f.asType().getKind() == TypeKind.INT || f.asType().getKind() == TypeKind.LONG;
+                    return new Operand.Scalar(value, n, integral, false);
                 }
                 if (kind == ArgKind.TENSOR) {
                     return new Operand.TensorConst(n); // a constant: no gradient flows into it
@@ -225,8 +232,10 @@ final class BodyReader {
             case DIVIDE -> "/";
             default -> null;
         };
-        if (l instanceof Operand.DoubleConst a && r instanceof Operand.DoubleConst c && op != null) {
-            return new Operand.DoubleConst("(" + a.javaSource() + " " + op + " " + c.javaSource() + ")");
+        if (l instanceof Operand.Scalar a && r instanceof Operand.Scalar c && op != null) {
+            boolean integral = a.integral() && c.integral();
+            return new Operand.Scalar(fold(a.value(), op, c.value(), integral),
+                    "(" + a.javaSource() + " " + op + " " + c.javaSource() + ")", integral, false);
         }
         String hint = switch (b.getKind()) {
             case PLUS -> "add(a, b)";
@@ -235,6 +244,29 @@ final class BodyReader {
             default -> "an op from dev.tapgrad.runtime.Ops";
         };
         return failed(b, Messages.tensorOperator(b.getKind() == Tree.Kind.PLUS ? "+" : op == null ? b.getKind().toString() : op, hint));
+    }
+
+    /** {@code a op b} as Java computes it (long arithmetic when both are integral), null when unknown. */
+    private static Double fold(Double a, String op, Double b, boolean integral) {
+        if (a == null || b == null) {
+            return null;
+        }
+        if (integral) {
+            long x = a.longValue();
+            long y = b.longValue();
+            return switch (op) {
+                case "+" -> (double) (x + y);
+                case "-" -> (double) (x - y);
+                case "*" -> (double) (x * y);
+                default -> y == 0 ? null : (double) (x / y);
+            };
+        }
+        return switch (op) {
+            case "+" -> a + b;
+            case "-" -> a - b;
+            case "*" -> a * b;
+            default -> a / b;
+        };
     }
 
     private Operand call(MethodInvocationTree call, String name) {
@@ -246,7 +278,7 @@ final class BodyReader {
                 return null;
             }
             args.add(o);
-            kinds.add(o instanceof Operand.DoubleConst ? ArgKind.DOUBLE
+            kinds.add(o instanceof Operand.Scalar ? ArgKind.DOUBLE
                     : o instanceof Operand.BooleanConst ? ArgKind.BOOLEAN : ArgKind.TENSOR);
         }
         String callee = call.getMethodSelect().toString();

@@ -7,7 +7,7 @@ import dev.tapgrad.Activation;
 import dev.tapgrad.LossKind;
 import dev.tapgrad.Metric;
 import dev.tapgrad.Padding;
-import dev.tapgrad.processor.ad.ir.Program;
+import dev.tapgrad.processor.ir.Program;
 import dev.tapgrad.processor.diag.Messages;
 import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;

@@ -6,8 +6,8 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MemberSelectTree;
 import dev.tapgrad.Differentiable;
-import dev.tapgrad.processor.ad.ir.OpSignature;
-import dev.tapgrad.processor.ad.ir.OpSignature.ArgKind;
+import dev.tapgrad.processor.ir.OpSignature;
+import dev.tapgrad.processor.ir.OpSignature.ArgKind;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Element;
@@ -46,7 +46,21 @@ final class OpResolver {
 
     /** Resolves {@code select(args)} for arguments of the given kinds; null if no method matches. */
     Resolution resolve(ExpressionTree select, List<ArgKind> argKinds) {
-        List<ExecutableElement> candidates = candidates(select);
+        return first(candidates(select), argKinds);
+    }
+
+    /**
+     * Resolves {@code owner.name(args)} for arguments of the given kinds, as a call written
+     * {@code Owner.name(...)} in a loss body resolves; null if no method matches. Fusion rules
+     * name their ops this way, so a rule and a body reach the same {@link OpSignature}.
+     */
+    Resolution resolve(TypeElement owner, String name, List<ArgKind> argKinds) {
+        List<ExecutableElement> candidates = new ArrayList<>();
+        methodsNamed(owner, name, candidates);
+        return first(candidates, argKinds);
+    }
+
+    private static Resolution first(List<ExecutableElement> candidates, List<ArgKind> argKinds) {
         for (ExecutableElement m : candidates) {
             if (matches(m, argKinds)) {
                 return new Resolution(m, signatureOf(m));

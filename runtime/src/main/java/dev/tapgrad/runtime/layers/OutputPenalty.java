@@ -1,5 +1,7 @@
 package dev.tapgrad.runtime.layers;
 
+import dev.tapgrad.Fuses;
+import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.Penalties;
 
@@ -7,16 +9,22 @@ import dev.tapgrad.runtime.kernel.Penalties;
  * An L1 or L2 penalty on a layer's whole output, {@code mean|sum} of {@code abs|square}, that a
  * layer computes inside its own passes instead of in passes of their own (see {@link
  * Conv2D#penalize}). Generated graphs use it for an aux loss whose body is exactly such a penalty
- * on a layer's output: the activity regularizers of the sparse-activation case.
+ * on a layer's output: the activity regularizers of the sparse-activation case. Each constant
+ * declares with {@link Fuses} the ops it computes and its kernels; the processor reads these to
+ * fuse a loss body that is one of them (on a layer's output or on any other tap).
  */
 public enum OutputPenalty {
     /** {@code mean(abs(out))}. */
+    @Fuses(ops = Ops.class, value = "mean(abs(x))", kernel = Penalties.class, forward = "meanAbs", gradient = "addMeanAbsGradient")
     MEAN_ABS(false, true),
     /** {@code sum(abs(out))}. */
+    @Fuses(ops = Ops.class, value = "sum(abs(x))", kernel = Penalties.class, forward = "sumAbs", gradient = "addSumAbsGradient")
     SUM_ABS(false, false),
     /** {@code mean(square(out))}. */
+    @Fuses(ops = Ops.class, value = "mean(square(x))", kernel = Penalties.class, forward = "meanSquare", gradient = "addMeanSquareGradient")
     MEAN_SQUARE(true, true),
     /** {@code sum(square(out))}. */
+    @Fuses(ops = Ops.class, value = "sum(square(x))", kernel = Penalties.class, forward = "sumSquare", gradient = "addSumSquareGradient")
     SUM_SQUARE(true, false);
 
     final boolean square;

@@ -1,19 +1,16 @@
-package dev.tapgrad.processor.ad;
+package dev.tapgrad.processor.ir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapgrad.ShapeRule;
-import dev.tapgrad.processor.ad.ir.Instr;
-import dev.tapgrad.processor.ad.ir.OpSignature;
-import dev.tapgrad.processor.ad.ir.OpSignature.ArgKind;
-import dev.tapgrad.processor.ad.ir.Operand;
-import dev.tapgrad.processor.ad.ir.Value;
+import dev.tapgrad.processor.ir.OpSignature.ArgKind;
 import dev.tapgrad.processor.diag.Diagnostic;
 import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
+import dev.tapgrad.processor.model.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -132,7 +129,7 @@ class ShapeRulesTest {
     void inferredShapeOrMessage(Case c) {
         List<Operand> operands = new ArrayList<>();
         List<ArgKind> kinds = new ArrayList<>();
-        List<Dims> shapes = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
         for (String a : c.args()) {
             if (a.equals("true") || a.equals("false")) {
                 operands.add(new Operand.BooleanConst(Boolean.parseBoolean(a)));
@@ -140,13 +137,13 @@ class ShapeRulesTest {
             } else if (a.equals("CONST")) {
                 operands.add(new Operand.TensorConst(a));
                 kinds.add(ArgKind.TENSOR);
-                shapes.add(Dims.UNKNOWN);
+                shapes.add(Shape.UNKNOWN);
             } else if (a.startsWith("[")) {
                 operands.add(new Operand.Var(new Value(operands.size(), "x" + operands.size())));
                 kinds.add(ArgKind.TENSOR);
                 shapes.add(dims(a));
             } else {
-                operands.add(new Operand.DoubleConst(a));
+                operands.add(number(a));
                 kinds.add(ArgKind.DOUBLE);
             }
         }
@@ -154,7 +151,7 @@ class ShapeRulesTest {
         OpSignature op = new OpSignature("dev.tapgrad.runtime.Ops", c.method(), kinds, adjoints, c.rule());
         Instr in = new Instr(new Value(99, "out"), op, operands, Origin.NONE);
         Report report = new Report();
-        Dims out = new ShapeRules(in, shapes, report).apply();
+        Shape out = new ShapeRules(in, shapes, report).apply();
         if (c.expected().startsWith("error: ")) {
             assertNull(out, "no shape for a call that does not fit");
             List<Diagnostic> items = report.items();
@@ -168,12 +165,21 @@ class ShapeRulesTest {
         }
     }
 
+    /** An int literal's value, or a number the shape rules cannot read (a field, an expression). */
+    private static Operand.Scalar number(String source) {
+        try {
+            return new Operand.Scalar((double) Integer.parseInt(source), source, true, true);
+        } catch (NumberFormatException notALiteral) {
+            return new Operand.Scalar(null, source, true, false);
+        }
+    }
+
     /** {@code "[B,26,32]"} as dims; a number is a fixed dimension, B the batch. */
-    private static Dims dims(String bracketed) {
+    private static Shape dims(String bracketed) {
         String text = bracketed.substring(1, bracketed.length() - 1);
         if (text.isEmpty()) {
-            return Dims.SCALAR;
+            return Shape.SCALAR;
         }
-        return new Dims(Arrays.stream(text.split(",")).map(d -> d.equals("B") ? Dims.B : Integer.parseInt(d)).toList());
+        return new Shape(Arrays.stream(text.split(",")).map(d -> d.equals("B") ? Shape.B : Integer.parseInt(d)).toList());
     }
 }

@@ -1,7 +1,5 @@
-package dev.tapgrad.processor.ad;
+package dev.tapgrad.processor.ir;
 
-import dev.tapgrad.processor.ad.ir.Instr;
-import dev.tapgrad.processor.ad.ir.Value;
 import java.util.List;
 import java.util.Map;
 

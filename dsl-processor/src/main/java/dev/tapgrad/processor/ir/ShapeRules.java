@@ -1,43 +1,39 @@
-package dev.tapgrad.processor.ad;
+package dev.tapgrad.processor.ir;
 
 import dev.tapgrad.ShapeRule;
-import dev.tapgrad.processor.ad.ir.Instr;
-import dev.tapgrad.processor.ad.ir.Operand;
 import dev.tapgrad.processor.diag.Messages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
+import dev.tapgrad.processor.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The result shape of one op call by its {@link ShapeRule}, or a {@code BodyShape} error at the
  * call. Axes, keep-dims flags and reshape targets come from the call's constant arguments, which
- * must then be literals. A tensor constant's shape is unknown here: a rule that needs it yields
- * {@link Dims#UNKNOWN}, and broadcasting assumes it fits the other arguments.
+ * must then be int literals. A tensor constant's shape is unknown here: a rule that needs it yields
+ * {@link Shape#UNKNOWN}, and broadcasting assumes it fits the other arguments.
  */
-final class ShapeRules {
-    private static final Pattern INT = Pattern.compile("[-+]?\\d{1,10}");
-
+public final class ShapeRules {
     private final Instr in;
-    private final List<Dims> tensors = new ArrayList<>();
+    private final List<Shape> tensors = new ArrayList<>();
     private final List<Operand> constants = new ArrayList<>();
     private final Report report;
     private final String call;
 
     /** {@code shapes} holds one entry per tensor operand of {@code in}, in order. */
-    ShapeRules(Instr in, List<Dims> shapes, Report report) {
+    public ShapeRules(Instr in, List<Shape> shapes, Report report) {
         this.in = in;
         this.report = report;
         this.tensors.addAll(shapes);
         List<String> parts = new ArrayList<>();
         int t = 0;
         for (Operand o : in.args()) {
-            if (o instanceof Operand.DoubleConst || o instanceof Operand.BooleanConst) {
+            if (o instanceof Operand.Scalar || o instanceof Operand.BooleanConst) {
                 constants.add(o);
                 parts.add(o.toString());
             } else {
-                Dims d = shapes.get(t++);
+                Shape d = shapes.get(t++);
                 parts.add(d.known() ? d.toString() : o.toString());
             }
         }
@@ -45,12 +41,12 @@ final class ShapeRules {
     }
 
     /** The result's shape, or null after reporting why the call does not fit. */
-    Dims apply() {
+    public Shape apply() {
         return switch (in.op().shape()) {
             case SAME -> first();
-            case SCALAR -> Dims.SCALAR;
+            case SCALAR -> Shape.SCALAR;
             case BROADCAST -> broadcast();
-            case BROADCAST_TO_SCALAR -> broadcast() == null ? null : Dims.SCALAR;
+            case BROADCAST_TO_SCALAR -> broadcast() == null ? null : Shape.SCALAR;
             case REDUCE_AXIS -> reduceAxis();
             case SAME_WITH_AXIS -> sameWithAxis();
             case LAST_AXIS -> lastAxis();
@@ -61,15 +57,15 @@ final class ShapeRules {
         };
     }
 
-    private Dims first() {
-        return tensors.isEmpty() ? Dims.UNKNOWN : tensors.get(0);
+    private Shape first() {
+        return tensors.isEmpty() ? Shape.UNKNOWN : tensors.get(0);
     }
 
     // ---- broadcasting -------------------------------------------------------------------------
 
-    private Dims broadcast() {
-        Dims acc = null;
-        for (Dims next : tensors) {
+    private Shape broadcast() {
+        Shape acc = null;
+        for (Shape next : tensors) {
             if (!next.known()) {
                 continue; // a tensor constant: assumed to broadcast into the others
             }
@@ -82,18 +78,18 @@ final class ShapeRules {
                 problem = "both operands carry the batch axis but their ranks differ (" + acc.rank() + " and " + next.rank()
                         + "); Tapgrad does not promote ranks implicitly: reshape or expand one operand first";
             }
-            Dims merged = problem == null ? merge(acc, next) : null;
+            Shape merged = problem == null ? merge(acc, next) : null;
             if (merged == null) {
                 return error(Messages.broadcast(in.op().method(), acc.toString(), next.toString(),
                         problem != null ? problem : "the shapes do not broadcast (trailing dimensions must be equal or 1)"));
             }
             acc = merged;
         }
-        return acc == null ? Dims.UNKNOWN : acc;
+        return acc == null ? Shape.UNKNOWN : acc;
     }
 
     /** NumPy broadcasting where {@code B} matches only {@code B} or 1; null if incompatible. */
-    private static Dims merge(Dims a, Dims b) {
+    private static Shape merge(Shape a, Shape b) {
         int rank = Math.max(a.rank(), b.rank());
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < rank; i++) {
@@ -107,40 +103,40 @@ final class ShapeRules {
                 return null;
             }
         }
-        return new Dims(out);
+        return new Shape(out);
     }
 
     // ---- along an axis ------------------------------------------------------------------------
 
-    private Dims reduceAxis() {
-        Dims x = broadcast();
+    private Shape reduceAxis() {
+        Shape x = broadcast();
         Integer axis = x == null ? null : intConstant(0, "the axis");
         if (axis == null) {
             return null;
         }
         if (!x.known()) {
-            return Dims.UNKNOWN;
+            return Shape.UNKNOWN;
         }
         int a = axis(axis, x);
         if (a < 0) {
             return null;
         }
-        for (Dims t : tensors) {
+        for (Shape t : tensors) {
             if (t.known() && a - (x.rank() - t.rank()) < 0) {
                 return error(Messages.axisNotInArgument(call, axis, t.toString()));
             }
         }
         List<Integer> out = new ArrayList<>(x.sizes());
-        if (keepDims()) {
+        if (keepShape()) {
             out.set(a, 1);
         } else {
             out.remove(a);
         }
-        return new Dims(out);
+        return new Shape(out);
     }
 
-    private Dims sameWithAxis() {
-        Dims x = first();
+    private Shape sameWithAxis() {
+        Shape x = first();
         Integer axis = intConstant(0, "the axis");
         if (axis == null) {
             return null;
@@ -148,19 +144,19 @@ final class ShapeRules {
         return !x.known() || axis(axis, x) >= 0 ? x : null;
     }
 
-    private Dims lastAxis() {
-        Dims x = first();
+    private Shape lastAxis() {
+        Shape x = first();
         return x.isScalar() ? error(Messages.needsLastAxis(call, in.op().method())) : x;
     }
 
-    private Dims expandDims() {
-        Dims x = first();
+    private Shape expandDims() {
+        Shape x = first();
         Integer axis = intConstant(0, "the position of the new axis");
         if (axis == null) {
             return null;
         }
         if (!x.known()) {
-            return Dims.UNKNOWN;
+            return Shape.UNKNOWN;
         }
         int r = x.rank();
         if (axis < -(r + 1) || axis > r) {
@@ -168,11 +164,11 @@ final class ShapeRules {
         }
         List<Integer> out = new ArrayList<>(x.sizes());
         out.add(axis < 0 ? axis + r + 1 : axis, 1);
-        return new Dims(out);
+        return new Shape(out);
     }
 
     /** {@code axis} as an index of {@code x}, or -1 after reporting it out of range. */
-    private int axis(int axis, Dims x) {
+    private int axis(int axis, Shape x) {
         int r = x.rank();
         if (axis < -r || axis >= r) {
             error(Messages.axisOutOfRange(call, axis, x.toString(), r));
@@ -183,8 +179,8 @@ final class ShapeRules {
 
     // ---- moving values between axes -----------------------------------------------------------
 
-    private Dims reshape() {
-        Dims x = first();
+    private Shape reshape() {
+        Shape x = first();
         List<Integer> target = new ArrayList<>();
         for (int i = 0; i < constants.size(); i++) {
             Integer d = intConstant(i, "each dimension");
@@ -205,11 +201,11 @@ final class ShapeRules {
             }
         }
         if (!x.known()) {
-            return Dims.UNKNOWN;
+            return Shape.UNKNOWN;
         }
         long size = 1;
         for (int d : x.sizes()) {
-            size *= d == Dims.B ? 1 : d;
+            size *= d == Shape.B ? 1 : d;
         }
         long known = 1;
         for (int d : target) {
@@ -217,7 +213,7 @@ final class ShapeRules {
         }
         List<Integer> out = new ArrayList<>(target);
         if (x.hasBatch()) {
-            if (x.get(0) != Dims.B || x.sizes().lastIndexOf(Dims.B) != 0) {
+            if (x.get(0) != Shape.B || x.sizes().lastIndexOf(Shape.B) != 0) {
                 return error(Messages.reshapeBatchNotFirst(call, x.toString()));
             }
             if (target.get(0) != -1) {
@@ -227,12 +223,12 @@ final class ShapeRules {
                 return error(Messages.reshapeBatchFirst(call, x.toString(),
                         "reshape(" + String.join(", ", example) + ")"));
             }
-            out.set(0, Dims.B);
+            out.set(0, Shape.B);
             if (known != size) {
-                return error(Messages.reshapeSize(call, "one example holds " + size + " values", new Dims(out).toString(),
+                return error(Messages.reshapeSize(call, "one example holds " + size + " values", new Shape(out).toString(),
                         known + " per example"));
             }
-            return new Dims(out);
+            return new Shape(out);
         }
         int infer = target.indexOf(-1);
         if (infer >= 0) {
@@ -241,16 +237,16 @@ final class ShapeRules {
             }
             out.set(infer, (int) (size / known));
         } else if (known != size) {
-            return error(Messages.reshapeSize(call, x + " holds " + size + " values", new Dims(out).toString(),
+            return error(Messages.reshapeSize(call, x + " holds " + size + " values", new Shape(out).toString(),
                     Long.toString(known)));
         }
-        return new Dims(out);
+        return new Shape(out);
     }
 
-    private Dims transpose() {
-        Dims x = first();
+    private Shape transpose() {
+        Shape x = first();
         if (!x.known()) {
-            return Dims.UNKNOWN;
+            return Shape.UNKNOWN;
         }
         int r = x.rank();
         if (r < 2) {
@@ -259,17 +255,17 @@ final class ShapeRules {
         List<Integer> out = new ArrayList<>(x.sizes());
         out.set(r - 2, x.get(r - 1));
         out.set(r - 1, x.get(r - 2));
-        return new Dims(out);
+        return new Shape(out);
     }
 
-    private Dims matmul() {
+    private Shape matmul() {
         if (tensors.size() != 2) {
             return error(Messages.shapeRuleNeedsConstant(call, in.op().method(), "MATMUL", "second Tensor"));
         }
-        Dims a = tensors.get(0);
-        Dims b = tensors.get(1);
+        Shape a = tensors.get(0);
+        Shape b = tensors.get(1);
         if (!a.known() || !b.known()) {
-            return Dims.UNKNOWN;
+            return Shape.UNKNOWN;
         }
         int r = a.rank();
         if (r != b.rank() || (r != 2 && r != 3)) {
@@ -286,53 +282,48 @@ final class ShapeRules {
             } else {
                 fix = Messages.matmulInnerRule();
             }
-            return error(Messages.matmulInner(call, Dims.name(k1), Dims.name(k2), fix));
+            return error(Messages.matmulInner(call, Shape.name(k1), Shape.name(k2), fix));
         }
         if (r == 3 && a.get(0) != b.get(0)) {
-            return error(Messages.matmulBatch(call, Dims.name(a.get(0)), Dims.name(b.get(0))));
+            return error(Messages.matmulBatch(call, Shape.name(a.get(0)), Shape.name(b.get(0))));
         }
         List<Integer> out = new ArrayList<>(a.sizes());
         out.set(r - 1, b.get(r - 1));
-        return new Dims(out);
+        return new Shape(out);
     }
 
-    private static Dims transposed(Dims x) {
+    private static Shape transposed(Shape x) {
         List<Integer> out = new ArrayList<>(x.sizes());
         int r = out.size();
         out.set(r - 2, x.get(r - 1));
         out.set(r - 1, x.get(r - 2));
-        return new Dims(out);
+        return new Shape(out);
     }
 
     // ---- constant arguments -------------------------------------------------------------------
 
     /** The {@code index}-th numeric constant as an int literal, or null after reporting why not. */
     private Integer intConstant(int index, String what) {
-        List<Operand.DoubleConst> numbers = constants.stream()
-                .filter(Operand.DoubleConst.class::isInstance).map(Operand.DoubleConst.class::cast).toList();
+        List<Operand.Scalar> numbers = constants.stream()
+                .filter(Operand.Scalar.class::isInstance).map(Operand.Scalar.class::cast).toList();
         if (index >= numbers.size()) {
             error(Messages.shapeRuleNeedsConstant(call, in.op().method(), in.op().shape().name(), "int"));
             return null;
         }
-        String source = numbers.get(index).javaSource().strip();
-        if (INT.matcher(source).matches()) {
-            try {
-                return Integer.parseInt(source);
-            } catch (NumberFormatException tooLarge) {
-                // reported below
-            }
+        Operand.Scalar number = numbers.get(index);
+        if (number.intValue() == null) {
+            error(Messages.constantNotLiteral(call, what, number.javaSource()));
         }
-        error(Messages.constantNotLiteral(call, what, source));
-        return null;
+        return number.intValue();
     }
 
-    /** The boolean constant ({@code keepDims}), false when the op has none. */
-    private boolean keepDims() {
+    /** The boolean constant ({@code keepShape}), false when the op has none. */
+    private boolean keepShape() {
         return constants.stream().filter(Operand.BooleanConst.class::isInstance)
                 .map(o -> ((Operand.BooleanConst) o).value()).findFirst().orElse(false);
     }
 
-    private Dims error(String message) {
+    private Shape error(String message) {
         report.error(Tag.BODY_SHAPE, in.origin(), message);
         return null;
     }

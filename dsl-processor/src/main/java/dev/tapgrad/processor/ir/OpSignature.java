@@ -1,4 +1,4 @@
-package dev.tapgrad.processor.ad.ir;
+package dev.tapgrad.processor.ir;
 
 import dev.tapgrad.ShapeRule;
 import java.util.List;

@@ -1,8 +1,7 @@
-package dev.tapgrad.processor.ad.ir;
+package dev.tapgrad.processor.ir;
 
 import dev.tapgrad.processor.diag.Origin;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** {@code result = op(args...)}: one call of a differentiable op, with the expression it came from. */
 public record Instr(Value result, OpSignature op, List<Operand> args, Origin origin) {
@@ -12,7 +11,6 @@ public record Instr(Value result, OpSignature op, List<Operand> args, Origin ori
 
     @Override
     public String toString() {
-        return result + " = " + op.ownerSimpleName() + "." + op.method()
-                + args.stream().map(Object::toString).collect(Collectors.joining(", ", "(", ")"));
+        return IrPrinter.instr(this);
     }
 }
