@@ -40,13 +40,6 @@ final class GemmPool {
     }
 
     /**
-     * Computes the product with the workers, the calling thread taking part with {@code own};
-     * returns false, having done nothing, when the pool is busy with another thread's product or
-     * the kernel's plan gives the product a single chunk.
-     * Every worker answers every slice (possibly finding no chunk left), so none can mistake a
-     * later slice for the one it has seen.
-     */
-    /**
      * Takes the pool for a {@link ParallelFor} loop: until {@link #release}, products run on the
      * thread that calls them, because every core already has a part of the loop's work.
      */
@@ -59,6 +52,13 @@ final class GemmPool {
         busy.set(false);
     }
 
+    /**
+     * Computes the product with the workers, the calling thread taking part with {@code own};
+     * returns false, having done nothing, when the pool is busy with another thread's product or
+     * the kernel's plan gives the product a single chunk.
+     * Every worker answers every slice (possibly finding no chunk left), so none can mistake a
+     * later slice for the one it has seen.
+     */
     boolean run(GemmKernel kernel, GemmWorker own, boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a, float[] b,
             float[] c, boolean accumulate, boolean transposedOut) {
         if (!busy.compareAndSet(false, true)) {
