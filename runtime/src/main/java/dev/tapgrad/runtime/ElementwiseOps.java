@@ -73,7 +73,7 @@ public class ElementwiseOps {
 
     /** Adjoint of {@link #div} with respect to {@code b}: {@code -g · a / b²}, reduced to b's shape. */
     public static Tensor divAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
-        Tensor ratio = Broadcast.apply(a, b, (x, y) -> x / ((double) y * y));
+        Tensor ratio = Broadcast.apply(a, b, (x, y) -> x / (y * y));
         return Broadcast.reduceTo(Broadcast.apply(g, ratio, (x, y) -> -x * y), b.dims());
     }
 

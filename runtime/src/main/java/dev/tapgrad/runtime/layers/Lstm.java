@@ -37,7 +37,7 @@ public final class Lstm extends AbstractLayer {
     /** Column sums of the bias gradient, in double so that long sequences do not lose low bits. */
     private final double[] biasSums;
 
-    /** Gates and states of the latest forward call, and backward's scratch. */
+    // Gates and states of the latest forward call, and backward's scratch.
     /**
      * At most this many parts of a batch run their recurrences independently (on different cores
      * when there are any), each of at least {@link #PART_ROWS} examples.

@@ -2,6 +2,9 @@ package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.runtime.Tensor;
 import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.QRDecomposition;
 
 /**
  * Keras's {@code Orthogonal} initialiser (gain 1), the default for recurrent kernels. As Keras
@@ -10,9 +13,8 @@ import java.util.Random;
  * (rows ≥ cols) or Qᵀ (rows < cols). So the result has orthonormal columns, or orthonormal rows
  * when it is wide: an LSTM's (u, 4u) recurrent kernel W has W·Wᵀ = I.
  *
- * <p>Q comes from modified Gram–Schmidt in double, run twice per column so that it stays
- * orthogonal to rounding; Gram–Schmidt yields R's diagonal positive by construction, which is
- * exactly Keras's {@code q *= sign(diag(r))} correction of a Householder QR.
+ * <p>The QR decomposition is EJML's (Householder, float64); Keras's {@code q *= sign(diag(r))}
+ * then makes the result unique, whichever signs the decomposition chose.
  */
 final class Orthogonal {
     private Orthogonal() {}
@@ -21,39 +23,29 @@ final class Orthogonal {
     static void fill(Tensor matrix, int rows, int cols, Random random) {
         int tall = Math.max(rows, cols);
         int narrow = Math.min(rows, cols);
-        // q[j] is column j of the (tall, narrow) matrix A, drawn row by row as a row-major sample.
-        double[][] q = new double[narrow][tall];
-        for (int r = 0; r < tall; r++) {
-            for (int j = 0; j < narrow; j++) {
-                q[j][r] = random.nextGaussian();
-            }
+        // A (tall, narrow), drawn row by row as a row-major sample, as Keras draws it.
+        DMatrixRMaj a = new DMatrixRMaj(tall, narrow);
+        for (int i = 0; i < a.data.length; i++) {
+            a.data[i] = random.nextGaussian();
         }
-        for (int j = 0; j < narrow; j++) {
-            for (int pass = 0; pass < 2; pass++) {
-                for (int i = 0; i < j; i++) {
-                    double dot = 0;
-                    for (int r = 0; r < tall; r++) {
-                        dot += q[i][r] * q[j][r];
-                    }
-                    for (int r = 0; r < tall; r++) {
-                        q[j][r] -= dot * q[i][r];
-                    }
-                }
-            }
-            double norm = 0;
-            for (int r = 0; r < tall; r++) {
-                norm += q[j][r] * q[j][r];
-            }
-            // A Gaussian matrix has full column rank with probability 1, so norm > 0.
-            norm = Math.sqrt(norm);
-            for (int r = 0; r < tall; r++) {
-                q[j][r] /= norm;
-            }
+        QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(tall, narrow);
+        if (!qr.decompose(a)) {
+            throw new IllegalStateException("QR decomposition of a " + tall + "×" + narrow + " Gaussian matrix failed");
         }
+        DMatrixRMaj q = qr.getQ(null, true); // thin: (tall, narrow)
+        DMatrixRMaj r = qr.getR(null, true); // (narrow, narrow)
         float[] m = matrix.buffer();
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                m[r * cols + c] = (float) (rows < cols ? q[r][c] : q[c][r]);
+        for (int j = 0; j < narrow; j++) {
+            // A Gaussian matrix has full column rank with probability 1, so R's diagonal has no zero
+            // (where Keras's sign(0) = 0 would zero a column).
+            double sign = r.get(j, j) < 0 ? -1 : 1;
+            for (int i = 0; i < tall; i++) {
+                float v = (float) (sign * q.get(i, j));
+                if (rows >= cols) {
+                    m[i * cols + j] = v;
+                } else {
+                    m[j * cols + i] = v;
+                }
             }
         }
     }

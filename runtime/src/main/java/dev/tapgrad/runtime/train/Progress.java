@@ -5,44 +5,34 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The progress bar of one epoch and the per-epoch summary lines, all on standard error so that
- * standard output stays free for a program's results. A quiet instance prints nothing.
+ * standard output stays free for a program's results. A quiet instance prints nothing, and so does
+ * the bar when the optional progress-bar library is not on the class path ({@code TerminalBar}): then
+ * the per-epoch lines are all there is.
  */
 final class Progress implements AutoCloseable {
     /** The bar redraws about once a second; formatting its message more often is wasted work. */
     private static final long MESSAGE_INTERVAL_NANOS = 200_000_000L;
 
-    private static final int NO_CONSOLE_WIDTH = 200;
+    /** Whether the optional library and its terminal dependency are on this class's class path. */
+    private static final boolean BAR_AVAILABLE = present("me.tongfei.progressbar.ProgressBar")
+            && present("org.jline.terminal.TerminalBuilder");
 
-    private final ProgressBar bar;
+    private final TerminalBar bar;
     private long lastMessage;
 
-    private Progress(ProgressBar bar) {
+    private Progress(TerminalBar bar) {
         this.bar = bar;
     }
 
     /** A bar over {@code batches} steps for epoch {@code epoch} of {@code epochs} (1-based). */
     static Progress epoch(boolean verbose, int epoch, int epochs, int batches) {
-        if (!verbose) {
+        if (!verbose || !BAR_AVAILABLE) {
             return new Progress(null);
         }
-        ProgressBar bar = new ProgressBarBuilder()
-                .setTaskName("Epoch " + epoch + "/" + epochs)
-                .setInitialMax(batches)
-                .setStyle(ProgressBarStyle.ASCII)
-                // System.err as it is now (not the file descriptor), so redirections apply. Without
-                // a console (CI logs, IDE runners) the library assumes 80 columns, which would cut the
-                // loss terms off, so allow long lines there.
-                .setConsumer(System.console() != null
-                        ? new ConsoleProgressBarConsumer(System.err)
-                        : new ConsoleProgressBarConsumer(System.err, NO_CONSOLE_WIDTH))
-                .build();
+        TerminalBar bar = TerminalBar.open("Epoch " + epoch + "/" + epochs, batches);
         return new Progress(bar);
     }
 
@@ -53,7 +43,7 @@ final class Progress implements AutoCloseable {
         }
         long now = System.nanoTime();
         if (last || now - lastMessage > MESSAGE_INTERVAL_NANOS) {
-            bar.setExtraMessage(message.get());
+            bar.message(message.get());
             lastMessage = now;
         }
         bar.step();
@@ -63,6 +53,21 @@ final class Progress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+        }
+    }
+
+    /** Whether epochs show a bar: the optional progress-bar library is on the class path. */
+    static boolean barAvailable() {
+        return BAR_AVAILABLE;
+    }
+
+    private static boolean present(String className) {
+        try {
+            // initialize = false: asking must not start the library (JLine probes the terminal).
+            Class.forName(className, false, Progress.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

@@ -94,6 +94,40 @@ class LstmTest {
         }
     }
 
+    /**
+     * Keras's semantics, not just orthogonality: Q is the thin QR factor of the Gaussian A drawn
+     * row by row, with R = QᵀA upper triangular and its diagonal positive (the sign fix), and a wide
+     * matrix is Qᵀ. Checked on A drawn again from the same seed, for a tall and a wide shape.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void orthogonalIsTheSignFixedQOfTheDrawnGaussian(boolean tall) {
+        int rows = tall ? 6 : 3, cols = tall ? 3 : 6, big = 6, small = 3;
+        Tensor m = Tensor.zeros(rows, cols);
+        Orthogonal.fill(m, rows, cols, new Random(5));
+        Random again = new Random(5);
+        double[][] a = new double[big][small];
+        for (int i = 0; i < big; i++) {
+            for (int j = 0; j < small; j++) {
+                a[i][j] = again.nextGaussian();
+            }
+        }
+        float[] v = m.buffer();
+        for (int p = 0; p < small; p++) {
+            for (int j = 0; j < small; j++) {
+                double rpj = 0; // (QᵀA)[p][j], with Q[i][p] = m[i][p] (tall) or m[p][i] (wide)
+                for (int i = 0; i < big; i++) {
+                    rpj += (tall ? v[i * cols + p] : v[p * cols + i]) * a[i][j];
+                }
+                if (p > j) {
+                    assertEquals(0, rpj, 1e-5, "R[" + p + "][" + j + "] below the diagonal");
+                } else if (p == j) {
+                    assertTrue(rpj > 0.01, "R[" + p + "][" + p + "] = " + rpj + " must be positive");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void forwardMatchesNaiveRecurrence(boolean sequences) {

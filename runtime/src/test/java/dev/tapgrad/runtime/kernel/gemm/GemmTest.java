@@ -32,17 +32,11 @@ class GemmTest {
 
         Gemm.gemm(transA, transB, m, n, k, a, b, c, accumulate);
 
+        GemmCases.Reference ref = GemmCases.reference(transA, transB, m, n, k, a, b, c0, accumulate);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                double sum = accumulate ? c0[i * n + j] : 0;
-                double scale = Math.abs(sum);
-                for (int p = 0; p < k; p++) {
-                    double av = transA ? a[p * m + i] : a[i * k + p];
-                    double bv = transB ? b[j * k + p] : b[p * n + j];
-                    sum += av * bv;
-                    scale += Math.abs(av * bv);
-                }
-                assertEquals(sum, c[i * n + j], 1e-6 * (1 + scale), "C[" + i + "," + j + "]");
+                double scale = ref.magnitude()[i * n + j];
+                assertEquals(ref.product()[i * n + j], c[i * n + j], 1e-6 * (1 + scale), "C[" + i + "," + j + "]");
             }
         }
     }
