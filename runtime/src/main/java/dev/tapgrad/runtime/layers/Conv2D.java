@@ -3,6 +3,7 @@ package dev.tapgrad.runtime.layers;
 import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.internal.OutputPenalty;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.Activations;
 import dev.tapgrad.runtime.kernel.Gemm;
@@ -146,7 +147,7 @@ public final class Conv2D extends AbstractLayer {
     }
 
     private int penaltyMode() {
-        return !fusedPenalty() ? DirectConv.NO_PENALTY : penalty.square ? DirectConv.SQUARE : DirectConv.ABS;
+        return !fusedPenalty() ? DirectConv.NO_PENALTY : penalty.squares() ? DirectConv.SQUARE : DirectConv.ABS;
     }
 
     /** Whether this layer computes with the direct kernel. */

@@ -1,12 +1,11 @@
-package dev.tapgrad.runtime.layers;
+package dev.tapgrad.runtime.internal;
 
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.kernel.Penalties;
 
 /**
  * An L1 or L2 penalty on a layer's whole output, {@code mean|sum} of {@code abs|square}, that a
- * layer computes inside its own passes instead of in passes of their own (see {@link
- * Conv2D#penalize}). Generated graphs use it for an aux loss whose body is exactly such a penalty
+ * layer computes inside its own passes instead of in passes of their own (see {@code
+ * Conv2D.penalize}). Generated graphs use it for an aux loss whose body is exactly such a penalty
  * on a layer's output: the activity regularizers of the sparse-activation case.
  */
 public enum OutputPenalty {
@@ -19,22 +18,27 @@ public enum OutputPenalty {
     /** {@code sum(square(out))}. */
     SUM_SQUARE(true, false);
 
-    final boolean square;
-    final boolean mean;
+    private final boolean square;
+    private final boolean mean;
 
     OutputPenalty(boolean square, boolean mean) {
         this.square = square;
         this.mean = mean;
     }
 
+    /** Whether the penalty squares the values (L2) rather than taking their absolute values (L1). */
+    public boolean squares() {
+        return square;
+    }
+
     /** The penalty of {@code out}, unweighted, as the ops compute it ({@link Penalties}). */
-    double value(Tensor out) {
+    public double value(Tensor out) {
         return square ? (mean ? Penalties.meanSquare(out) : Penalties.sumSquare(out))
                 : (mean ? Penalties.meanAbs(out) : Penalties.sumAbs(out));
     }
 
     /** {@code grad += weight · ∂penalty/∂out}, as the ops' reverse pass computes it. */
-    void addGradient(Tensor out, double weight, Tensor grad) {
+    public void addGradient(Tensor out, double weight, Tensor grad) {
         if (square) {
             if (mean) {
                 Penalties.addMeanSquareGradient(out, weight, grad);
@@ -52,12 +56,12 @@ public enum OutputPenalty {
      * The float every value's gradient is scaled by, as the ops' reverse pass rounds it: the
      * float weight, divided by the number of values for a mean.
      */
-    float scale(double weight, int values) {
+    public float scale(double weight, int values) {
         return mean ? (float) ((float) weight / (double) Math.max(1, values)) : (float) weight;
     }
 
     /** The value from the sum of |out| or out² (in double), rounded as the ops round it. */
-    double fromSum(double sum, int values) {
+    public double fromSum(double sum, int values) {
         return mean ? (float) ((float) sum / (double) Math.max(1, values)) : (float) sum;
     }
 }
