@@ -17,7 +17,7 @@ import dev.tapgrad.processor.ad.ir.Value;
  * @param text the body as the user wrote it, for the comment, e.g. {@code mean(abs(conv1))}
  */
 record Penalty(Value input, String forward, String gradient, String text) {
-    private static final String OPS = "dev.tapgrad.runtime.Ops";
+    private static final String OPS_PACKAGE = "dev.tapgrad.runtime.ops";
 
     /** The penalty {@code program} computes, or null if its body is anything else. */
     static Penalty match(Program program) {
@@ -56,6 +56,6 @@ record Penalty(Value input, String forward, String gradient, String text) {
     }
 
     private static boolean isOps(Instr in) {
-        return in.op().ownerClass().equals(OPS);
+        return in.op().ownerPackage().equals(OPS_PACKAGE);
     }
 }
