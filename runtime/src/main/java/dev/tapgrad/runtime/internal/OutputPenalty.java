@@ -31,6 +31,11 @@ public enum OutputPenalty {
         return square;
     }
 
+    /** Whether the penalty is a mean over the values rather than their sum. */
+    public boolean averages() {
+        return mean;
+    }
+
     /** The penalty of {@code out}, unweighted, as the ops compute it ({@link Penalties}). */
     public double value(Tensor out) {
         return square ? (mean ? Penalties.meanSquare(out) : Penalties.sumSquare(out))

@@ -45,7 +45,7 @@ public final class CategoricalCrossentropy {
         float[] p = pr.full(pr.p, pr.pPeriod);
         Tensor grad = wrt == null ? null : Workspace.zeros(pr.shape);
         float[] gb = grad == null ? null : grad.buffer();
-        double factor = wrt == null ? 0 : g.item() / pr.rows;
+        double factor = wrt == null ? 0 : (double) g.item() / pr.rows;
         double total = 0;
         for (int r = 0; r < pr.rows; r++) {
             total += row(y, p, r * pr.classes, pr.classes, wrt == Wrt.TRUE ? gb : null, wrt == Wrt.PRED ? gb : null,

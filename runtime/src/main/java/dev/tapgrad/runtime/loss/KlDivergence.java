@@ -38,14 +38,14 @@ public final class KlDivergence {
                 return klValue(pr);
             }
             if (wrt == Wrt.PRED) {
-                return klPredGradient(pr, g.item() / pr.rows);
+                return klPredGradient(pr, (double) g.item() / pr.rows);
             }
         }
         double[] tb = Workspace.doubles(Math.min(n, BLOCK));
         double[] pb = Workspace.doubles(tb.length);
         float[] logs = wrt == null ? Workspace.floats(tb.length) : null;
         Tensor grad = wrt == null ? null : Workspace.zeros(pr.shape);
-        double factor = wrt == null ? 0 : g.item() / pr.rows;
+        double factor = wrt == null ? 0 : (double) g.item() / pr.rows;
         double total = 0;
         for (int i0 = 0, it = 0, ip = 0; i0 < n; i0 += BLOCK) {
             int len = Math.min(BLOCK, n - i0);

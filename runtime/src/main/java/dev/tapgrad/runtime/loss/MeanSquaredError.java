@@ -41,7 +41,7 @@ public final class MeanSquaredError {
             return Workspace.newScalar(sum(t, p, pr.size) / n);
         }
         Tensor grad = Workspace.uninitialized(pr.shape);
-        gradient(t, p, pr.size, grad.buffer(), wrt, g.item() / n);
+        gradient(t, p, pr.size, grad.buffer(), wrt, (double) g.item() / n);
         return pr.reduce(grad, wrt);
     }
 
