@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tapgrad.runtime.Ops;
+import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.ops.ElementwiseMath;
 import dev.tapgrad.runtime.ops.Reductions;
-import dev.tapgrad.runtime.Tensor;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

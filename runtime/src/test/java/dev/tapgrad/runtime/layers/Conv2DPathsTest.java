@@ -8,9 +8,9 @@ import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.internal.OutputPenalty;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Conv2D's two ways of computing, the direct kernel and im2col + GEMM, on the same layers and
