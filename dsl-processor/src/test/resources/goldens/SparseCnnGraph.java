@@ -12,14 +12,14 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
+import dev.tapgrad.runtime.internal.CompiledGraph;
+import dev.tapgrad.runtime.internal.MainLoss;
+import dev.tapgrad.runtime.internal.OutputPenalty;
+import dev.tapgrad.runtime.internal.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Conv2D;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.layers.Flatten;
-import dev.tapgrad.runtime.layers.OutputPenalty;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
 import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -192,7 +192,7 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     conv1Grad.fill(0f);
     outGrad.fill(0f);
     // main loss: categorical_crossentropy
-    terms[0] = Losses.categoricalCrossentropy(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
     // out
     out.backward(flatOut, outOut, outGrad, flatGrad);
     // sparsity, tapped at conv1: computed by conv1's forward; conv1.backward adds 0.01 · its gradient
@@ -205,7 +205,7 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.categoricalCrossentropy(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, null, 1.0);
     terms[1] = sparsity(conv1Out).item();
   }
 

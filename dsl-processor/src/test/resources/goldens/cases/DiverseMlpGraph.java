@@ -8,17 +8,16 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.LossOps;
-import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
-import dev.tapgrad.runtime.ShapeOps;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
+import dev.tapgrad.runtime.internal.CompiledGraph;
+import dev.tapgrad.runtime.internal.MainLoss;
+import dev.tapgrad.runtime.internal.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
+import dev.tapgrad.runtime.ops.LinearAlgebra;
+import dev.tapgrad.runtime.ops.Reductions;
 import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -173,7 +172,7 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
     hiddenGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: mse
-    terms[0] = Losses.mse(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
     // out
     out.backward(hiddenOut, outOut, outGrad, hiddenGrad);
     // diversity, tapped at hidden: adds 0.1 · its gradient
@@ -186,7 +185,7 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.mse(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, null, 1.0);
     terms[1] = diversity(hiddenOut).item();
   }
 
@@ -201,17 +200,17 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    */
   private double diversityWithGradient(Tensor hidden, Tensor hiddenGrad, double weight) {
     // forward: the body of DiverseMlp.diversity
-    Tensor unit = LossOps.l2Normalize(hidden, 1);
-    Tensor t2 = ShapeOps.transpose(unit);
-    Tensor t3 = ShapeOps.matmul(unit, t2);
-    Tensor t4 = Ops.mean(t3);
+    Tensor unit = LinearAlgebra.l2Normalize(hidden, 1);
+    Tensor t2 = LinearAlgebra.transpose(unit);
+    Tensor t3 = LinearAlgebra.matmul(unit, t2);
+    Tensor t4 = Reductions.mean(t3);
     // reverse: the gradient of weight · diversity, one adjoint per op, last op first
     Tensor dT4 = workspace.scalar(weight);
-    Tensor dT3 = Ops.meanAdjoint(t3, t4, dT4);
-    Tensor dUnit = ShapeOps.matmulAdjointA(unit, t2, t3, dT3);
-    Tensor dT2 = ShapeOps.matmulAdjointB(unit, t2, t3, dT3);
-    dUnit = dUnit.plus(ShapeOps.transposeAdjoint(unit, t2, dT2));
-    Tensor dHidden = LossOps.l2NormalizeAdjoint(hidden, 1, unit, dUnit);
+    Tensor dT3 = Reductions.meanAdjoint(t3, t4, dT4);
+    Tensor dUnit = LinearAlgebra.matmulAdjointA(unit, t2, t3, dT3);
+    Tensor dT2 = LinearAlgebra.matmulAdjointB(unit, t2, t3, dT3);
+    dUnit = Workspace.sum(dUnit, LinearAlgebra.transposeAdjoint(unit, t2, dT2));
+    Tensor dHidden = LinearAlgebra.l2NormalizeAdjoint(hidden, 1, unit, dUnit);
     hiddenGrad.addInPlace(dHidden);
     return t4.item();
   }

@@ -8,16 +8,17 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.LossOps;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
+import dev.tapgrad.runtime.internal.CompiledGraph;
+import dev.tapgrad.runtime.internal.MainLoss;
+import dev.tapgrad.runtime.internal.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.layers.Lstm;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
+import dev.tapgrad.runtime.ops.Losses;
+import dev.tapgrad.runtime.ops.Probability;
 import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -172,7 +173,7 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
     lstmGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: mse
-    terms[0] = Losses.mse(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
     // out
     out.backward(lstmOut, outOut, outGrad, lstmGrad);
     // prior, tapped at lstm: adds 0.5 · its gradient
@@ -185,7 +186,7 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.mse(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, null, 1.0);
     terms[1] = prior(lstmOut).item();
   }
 
@@ -200,12 +201,12 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
    */
   private double priorWithGradient(Tensor lstm, Tensor lstmGrad, double weight) {
     // forward: the body of PriorLstm.prior
-    Tensor t1 = LossOps.softmax(lstm);
-    Tensor t2 = LossOps.klDivergence(TARGET, t1);
+    Tensor t1 = Probability.softmax(lstm);
+    Tensor t2 = Losses.klDivergence(TARGET, t1);
     // reverse: the gradient of weight · prior, one adjoint per op, last op first
     Tensor dT2 = workspace.scalar(weight);
-    Tensor dT1 = LossOps.klDivergenceAdjointPred(TARGET, t1, t2, dT2);
-    Tensor dLstm = LossOps.softmaxAdjoint(lstm, t1, dT1);
+    Tensor dT1 = Losses.klDivergenceAdjointPred(TARGET, t1, t2, dT2);
+    Tensor dLstm = Probability.softmaxAdjoint(lstm, t1, dT1);
     lstmGrad.addInPlace(dLstm);
     return t2.item();
   }

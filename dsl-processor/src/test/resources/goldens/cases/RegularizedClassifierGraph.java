@@ -8,15 +8,17 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.LossOps;
-import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
+import dev.tapgrad.runtime.internal.CompiledGraph;
+import dev.tapgrad.runtime.internal.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Dense;
-import dev.tapgrad.runtime.train.CompiledGraph;
+import dev.tapgrad.runtime.ops.Arithmetic;
+import dev.tapgrad.runtime.ops.ElementwiseMath;
+import dev.tapgrad.runtime.ops.Losses;
+import dev.tapgrad.runtime.ops.Reductions;
 import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -220,19 +222,19 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
   private double lossWithGradient(Tensor yTrue, Tensor yPred, Tensor yPredGrad, Tensor act,
       Tensor actGrad, double weight) {
     // forward: the body of RegularizedClassifier.loss
-    Tensor t3 = LossOps.categoricalCrossentropy(yTrue, yPred);
-    Tensor t4 = Ops.abs(act);
-    Tensor t5 = Ops.mean(t4);
-    Tensor t6 = Ops.scale(0.1, t5);
-    Tensor t7 = Ops.add(t3, t6);
+    Tensor t3 = Losses.categoricalCrossentropy(yTrue, yPred);
+    Tensor t4 = ElementwiseMath.abs(act);
+    Tensor t5 = Reductions.mean(t4);
+    Tensor t6 = Arithmetic.scale(0.1, t5);
+    Tensor t7 = Arithmetic.add(t3, t6);
     // reverse: the gradient of weight · loss, one adjoint per op, last op first
     Tensor dT7 = workspace.scalar(weight);
-    Tensor dT3 = Ops.addAdjointA(t3, t6, t7, dT7);
-    Tensor dT6 = Ops.addAdjointB(t3, t6, t7, dT7);
-    Tensor dT5 = Ops.scaleAdjoint(0.1, t5, t6, dT6);
-    Tensor dT4 = Ops.meanAdjoint(t4, t5, dT5);
-    Tensor dAct = Ops.absAdjoint(act, t4, dT4);
-    Tensor dYPred = LossOps.categoricalCrossentropyAdjointPred(yTrue, yPred, t3, dT3);
+    Tensor dT3 = Arithmetic.addAdjointA(t3, t6, t7, dT7);
+    Tensor dT6 = Arithmetic.addAdjointB(t3, t6, t7, dT7);
+    Tensor dT5 = Arithmetic.scaleAdjoint(0.1, t5, t6, dT6);
+    Tensor dT4 = Reductions.meanAdjoint(t4, t5, dT5);
+    Tensor dAct = ElementwiseMath.absAdjoint(act, t4, dT4);
+    Tensor dYPred = Losses.categoricalCrossentropyAdjointPred(yTrue, yPred, t3, dT3);
     yPredGrad.addInPlace(dYPred);
     actGrad.addInPlace(dAct);
     return t7.item();

@@ -8,17 +8,19 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
+import dev.tapgrad.runtime.internal.CompiledGraph;
+import dev.tapgrad.runtime.internal.MainLoss;
+import dev.tapgrad.runtime.internal.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.Add;
 import dev.tapgrad.runtime.layers.Concatenate;
 import dev.tapgrad.runtime.layers.Dense;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
+import dev.tapgrad.runtime.ops.Arithmetic;
+import dev.tapgrad.runtime.ops.ElementwiseMath;
+import dev.tapgrad.runtime.ops.Reductions;
 import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -247,7 +249,7 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
     joinedGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: mse
-    terms[0] = Losses.mse(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
     // out
     out.backward(joinedOut, outOut, outGrad, joinedGrad);
     // joined
@@ -270,7 +272,7 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.mse(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, null, 1.0);
     terms[1] = both(aOut, skipOut).item();
   }
 
@@ -287,19 +289,19 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    */
   private double bothWithGradient(Tensor a, Tensor aGrad, Tensor s, Tensor sGrad, double weight) {
     // forward: the body of ResidualDag.both
-    Tensor t2 = Ops.square(a);
-    Tensor t3 = Ops.mean(t2);
-    Tensor t4 = Ops.abs(s);
-    Tensor t5 = Ops.mean(t4);
-    Tensor t6 = Ops.add(t3, t5);
+    Tensor t2 = ElementwiseMath.square(a);
+    Tensor t3 = Reductions.mean(t2);
+    Tensor t4 = ElementwiseMath.abs(s);
+    Tensor t5 = Reductions.mean(t4);
+    Tensor t6 = Arithmetic.add(t3, t5);
     // reverse: the gradient of weight · both, one adjoint per op, last op first
     Tensor dT6 = workspace.scalar(weight);
-    Tensor dT3 = Ops.addAdjointA(t3, t5, t6, dT6);
-    Tensor dT5 = Ops.addAdjointB(t3, t5, t6, dT6);
-    Tensor dT4 = Ops.meanAdjoint(t4, t5, dT5);
-    Tensor dS = Ops.absAdjoint(s, t4, dT4);
-    Tensor dT2 = Ops.meanAdjoint(t2, t3, dT3);
-    Tensor dA = Ops.squareAdjoint(a, t2, dT2);
+    Tensor dT3 = Arithmetic.addAdjointA(t3, t5, t6, dT6);
+    Tensor dT5 = Arithmetic.addAdjointB(t3, t5, t6, dT6);
+    Tensor dT4 = Reductions.meanAdjoint(t4, t5, dT5);
+    Tensor dS = ElementwiseMath.absAdjoint(s, t4, dT4);
+    Tensor dT2 = Reductions.meanAdjoint(t2, t3, dT3);
+    Tensor dA = ElementwiseMath.squareAdjoint(a, t2, dT2);
     aGrad.addInPlace(dA);
     sGrad.addInPlace(dS);
     return t6.item();

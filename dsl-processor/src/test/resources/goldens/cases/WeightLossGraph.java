@@ -11,12 +11,12 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
+import dev.tapgrad.runtime.internal.CompiledGraph;
+import dev.tapgrad.runtime.internal.MainLoss;
+import dev.tapgrad.runtime.internal.Penalties;
+import dev.tapgrad.runtime.internal.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
-import dev.tapgrad.runtime.kernel.Penalties;
 import dev.tapgrad.runtime.layers.Dense;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
 import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -189,7 +189,7 @@ public final class WeightLossGraph extends WeightLoss implements TrainableModel 
     intermediateGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: categorical_crossentropy
-    terms[0] = Losses.categoricalCrossentropy(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
     // biasSquare, tapped at out.bias: adds 0.2 · its gradient
     terms[2] = biasSquareWithGradient(parameters.get(5).value(), parameters.get(5).grad(), 0.2);
     // out
@@ -206,7 +206,7 @@ public final class WeightLossGraph extends WeightLoss implements TrainableModel 
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.categoricalCrossentropy(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, null, 1.0);
     terms[1] = l1(parameters.get(2).value()).item();
     terms[2] = biasSquare(parameters.get(5).value()).item();
   }

@@ -106,7 +106,7 @@ final class AuxEmitter {
                 if (s.first()) {
                     m.addStatement("$T $L = $L", Runtime.TENSOR, target, call);
                 } else {
-                    m.addStatement("$L = $L.plus($L)", target, target, call);
+                    m.addStatement("$L = $T.sum($L, $L)", target, Runtime.WORKSPACE, target, call);
                 }
             }
             for (Value in : program.inputs()) {

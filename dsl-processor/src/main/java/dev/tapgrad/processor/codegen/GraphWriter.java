@@ -243,7 +243,8 @@ public final class GraphWriter {
         String last = shapes.lastLayer();
         if (main == null) {
             m.addComment("main loss: $L", spec.mainTermName());
-            m.addStatement("terms[0] = $T.$L(y, $L, $L, 1.0)", Runtime.LOSSES, mainLossMethod(), lastOutput(), Names.gradient(last));
+            m.addStatement("terms[0] = $T.valueAndGradient($T.$L, y, $L, $L, 1.0)", Runtime.MAIN_LOSS, Runtime.LOSS_KIND,
+                    spec.loss(), lastOutput(), Names.gradient(last));
         }
         List<String> order = shapes.wiring().order();
         for (int i = order.size() - 1; i >= 0; i--) {
@@ -337,20 +338,13 @@ public final class GraphWriter {
         throw new IllegalStateException("no parameter " + name);
     }
 
-    private String mainLossMethod() {
-        return switch (spec.loss()) {
-            case CATEGORICAL_CROSSENTROPY -> "categoricalCrossentropy";
-            case MSE -> "mse";
-            case NONE -> throw new IllegalStateException("no main loss");
-        };
-    }
-
     private MethodSpec losses() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("losses").addModifiers(Modifier.PRIVATE)
                 .addParameter(Runtime.TENSOR, "y").addParameter(ArrayTypeName.of(TypeName.DOUBLE), "terms")
                 .addJavadoc("Every loss term, without gradients: the auxiliary losses run as the user wrote them.\n");
         if (main == null) {
-            m.addStatement("terms[0] = $T.$L(y, $L, null, 1.0)", Runtime.LOSSES, mainLossMethod(), lastOutput());
+            m.addStatement("terms[0] = $T.valueAndGradient($T.$L, y, $L, null, 1.0)", Runtime.MAIN_LOSS, Runtime.LOSS_KIND,
+                    spec.loss(), lastOutput());
         } else {
             String args = main.spec().taps().stream().map(this::tapValue).collect(Collectors.joining(", "));
             m.addStatement("terms[0] = $L($L).item()", main.spec().method(), args);

@@ -13,7 +13,8 @@ public final class Names {
     static final java.util.Set<String> RESERVED = java.util.Set.of(
             "x", "y", "terms", "seed", "random", "all", "size", "batch", "parameters", "steps", "workspace", "file", "train",
             "options", "data", "input", "Tensor", "Parameter", "List", "ArrayList", "Random", "Map", "Path",
-            "IOException", "Losses", "Trainer", "Checkpoints", "Dataset", "Fit", "History", "Gradients",
+            "IOException", "Losses", "MainLoss", "Arithmetic", "ElementwiseMath", "Reductions", "Shapes",
+            "LinearAlgebra", "Probability", "Trainer", "Checkpoints", "Dataset", "Fit", "History", "Gradients",
             "CompiledGraph", "TrainableModel", "Workspace", "Penalties", "OutputPenalty", "Steps", "Activation", "Padding", "LossKind", "Metric", "Generated", "Override");
 
     /** Suffixes of the buffers derived from a layer's name. */

@@ -1,4 +1,4 @@
-package dev.tapgrad.runtime.train;
+package dev.tapgrad.runtime.internal;
 
 import dev.tapgrad.LossKind;
 import dev.tapgrad.Metric;
