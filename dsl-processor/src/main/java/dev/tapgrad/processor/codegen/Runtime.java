@@ -18,6 +18,8 @@ final class Runtime {
     static final ClassName GRADIENTS = ClassName.get(PKG, "Gradients");
     static final ClassName TRAINABLE_MODEL = ClassName.get(PKG, "TrainableModel");
     static final ClassName COMPILED_GRAPH = ClassName.get(PKG + ".train", "CompiledGraph");
+    static final ClassName GRAPH_STEPS = ClassName.get(PKG + ".internal", "GraphSteps");
+    static final ClassName GRAPH_SPEC = ClassName.get(PKG + ".internal", "GraphSpec");
     static final ClassName TRAINER = ClassName.get(PKG + ".train", "Trainer");
     static final ClassName LOSSES = ClassName.get(PKG + ".loss", "Losses");
     static final ClassName CHECKPOINTS = ClassName.get(PKG + ".io", "Checkpoints");
