@@ -25,7 +25,7 @@ import javax.lang.model.util.Elements;
  */
 public final class PenaltyRules {
     /** The runtime enum whose constants declare the rules, and that a layer's {@code penalize} takes. */
-    static final String DECLARING = "dev.tapgrad.runtime.internal.OutputPenalty";
+    static final String DECLARING = "dev.tapgrad.runtime.layers.OutputPenalty";
     private static final String FUSES = "dev.tapgrad.Fuses";
 
     private PenaltyRules() {}

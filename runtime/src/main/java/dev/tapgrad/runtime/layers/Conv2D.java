@@ -4,7 +4,7 @@ import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.OutputPenalty;
+import dev.tapgrad.runtime.layers.OutputPenalty;
 import dev.tapgrad.runtime.kernel.conv.ConvGeometry;
 import dev.tapgrad.runtime.kernel.conv.DirectConv;
 import dev.tapgrad.runtime.kernel.math.Activations;

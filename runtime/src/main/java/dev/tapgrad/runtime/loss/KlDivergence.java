@@ -1,7 +1,7 @@
 package dev.tapgrad.runtime.loss;
 
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.Workspace;
+import dev.tapgrad.runtime.internal.tensor.Workspace;
 import dev.tapgrad.runtime.kernel.math.ElementMath;
 
 /**

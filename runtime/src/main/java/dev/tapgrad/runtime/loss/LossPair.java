@@ -1,9 +1,9 @@
 package dev.tapgrad.runtime.loss;
 
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.Broadcast;
-import dev.tapgrad.runtime.internal.OpSupport;
-import dev.tapgrad.runtime.internal.Workspace;
+import dev.tapgrad.runtime.internal.tensor.Broadcast;
+import dev.tapgrad.runtime.internal.tensor.OpSupport;
+import dev.tapgrad.runtime.internal.tensor.Workspace;
 import java.util.Arrays;
 
 /**

@@ -3,8 +3,8 @@ package dev.tapgrad.runtime.ops;
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.Broadcast;
-import dev.tapgrad.runtime.internal.Workspace;
+import dev.tapgrad.runtime.internal.tensor.Broadcast;
+import dev.tapgrad.runtime.internal.tensor.Workspace;
 
 /**
  * Arithmetic with its derivative rules: {@code neg}, {@code scale} by a constant, and {@code add},

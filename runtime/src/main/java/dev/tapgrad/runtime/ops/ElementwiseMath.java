@@ -1,12 +1,12 @@
 package dev.tapgrad.runtime.ops;
 
-import static dev.tapgrad.runtime.internal.OpSupport.map;
+import static dev.tapgrad.runtime.internal.tensor.OpSupport.map;
 
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.Broadcast;
-import dev.tapgrad.runtime.internal.Workspace;
+import dev.tapgrad.runtime.internal.tensor.Broadcast;
+import dev.tapgrad.runtime.internal.tensor.Workspace;
 
 /**
  * Elementwise math with its derivative rules: {@code abs}, {@code square}, {@code exp},

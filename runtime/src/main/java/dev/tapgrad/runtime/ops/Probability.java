@@ -3,8 +3,8 @@ package dev.tapgrad.runtime.ops;
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.OpSupport;
-import dev.tapgrad.runtime.internal.Workspace;
+import dev.tapgrad.runtime.internal.tensor.OpSupport;
+import dev.tapgrad.runtime.internal.tensor.Workspace;
 import dev.tapgrad.runtime.kernel.math.ElementMath;
 
 /**

@@ -3,7 +3,7 @@ package dev.tapgrad.runtime.ops;
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.OpSupport;
+import dev.tapgrad.runtime.internal.tensor.OpSupport;
 import java.util.Arrays;
 
 /**

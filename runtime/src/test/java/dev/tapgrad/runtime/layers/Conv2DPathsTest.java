@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.OutputPenalty;
+import dev.tapgrad.runtime.layers.OutputPenalty;
 import dev.tapgrad.runtime.kernel.conv.DirectConv;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import dev.tapgrad.LossKind;
 import dev.tapgrad.Metric;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.internal.CompiledGraph;
+import dev.tapgrad.runtime.train.CompiledGraph;
 import dev.tapgrad.runtime.internal.MainLoss;
 import java.util.ArrayList;
 import java.util.HashMap;

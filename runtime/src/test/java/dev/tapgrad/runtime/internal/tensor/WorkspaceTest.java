@@ -1,4 +1,4 @@
-package dev.tapgrad.runtime.internal;
+package dev.tapgrad.runtime.internal.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,8 +1,9 @@
-package dev.tapgrad.runtime.internal;
+package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.Fuses;
 import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.internal.tensor.Penalties;
 
 /**
  * An L1 or L2 penalty on a layer's whole output, {@code mean|sum} of {@code abs|square}, that a

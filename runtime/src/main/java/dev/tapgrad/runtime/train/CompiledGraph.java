@@ -1,4 +1,4 @@
-package dev.tapgrad.runtime.internal;
+package dev.tapgrad.runtime.train;
 
 import dev.tapgrad.LossKind;
 import dev.tapgrad.Metric;
