@@ -2,7 +2,9 @@ package dev.tapgrad.runtime.f64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tapgrad.runtime.Tensor;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Float64 finite differences of a double reference, against a float32 analytic gradient.
@@ -121,5 +123,32 @@ public final class Check64 {
             assertEquals(numeric, predicted, RELATIVE * magnitude + floor,
                     what + ": directional derivative along random direction " + trial);
         }
+    }
+
+    /**
+     * An op's float adjoints {@code grads} (one per argument, for the cotangent r) against float64
+     * central differences of {@code Σ reference(args)·r}, after checking that {@code reference}
+     * gives the op's float output {@code out} at {@code args}.
+     */
+    public static void op(String what, Tensor[] args, Tensor out, float[][] grads, double[] r,
+            Function<T64[], T64> reference, Random random) {
+        float[][] values = new float[args.length][];
+        int[][] shapes = new int[args.length][];
+        String[] names = new String[args.length];
+        for (int k = 0; k < args.length; k++) {
+            values[k] = args[k].toArray();
+            shapes[k] = args[k].shape();
+            names[k] = "arg" + k;
+        }
+        Function<double[][], T64> f = a -> {
+            T64[] t = new T64[a.length];
+            for (int k = 0; k < a.length; k++) {
+                t[k] = new T64(a[k], shapes[k]);
+            }
+            return reference.apply(t);
+        };
+        double[][] at = widen(values);
+        assertSameValues(what + " forward", f.apply(at), out.toArray());
+        gradients(what, names, at, grads, a -> dot(f.apply(a), r), random);
     }
 }
