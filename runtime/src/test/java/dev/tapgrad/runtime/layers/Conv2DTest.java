@@ -196,7 +196,7 @@ class Conv2DTest {
         Tensor x;
         int b = 2;
         do {
-            // Keep every pre-activation at least 0.02 from RELU's kink, which steps of 1e-2 cannot cross.
+            // Keep every pre-activation at least 0.02 from RELU's kink, so the reference's 1e-6 steps and the float forward stay on one side.
             conv = randomConv(h, w, c, f, kh, kw, sh, sw, padding, act, random);
             x = Tensor.wrap(GradCheck.uniform(random, b * h * w * c), b, h, w, c);
         } while (minAbs(direct(conv, x, kh, kw, sh, sw, padding)) < 0.02);

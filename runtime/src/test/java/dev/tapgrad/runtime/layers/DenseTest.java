@@ -98,7 +98,7 @@ class DenseTest {
         Dense d;
         Tensor x;
         do {
-            // Keep every pre-activation at least 0.05 from RELU's kink, which steps of 1e-2 cannot cross.
+            // Keep every pre-activation at least 0.05 from RELU's kink, so the reference's 1e-6 steps and the float forward stay on one side.
             d = randomDense(act, random);
             x = Tensor.wrap(GradCheck.uniform(random, 3 * 2 * IN), X_SHAPE);
         } while (minAbs(naive(d, x)) < 0.05);
