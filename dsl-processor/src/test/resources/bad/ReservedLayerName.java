@@ -15,4 +15,8 @@ abstract class ReservedLayerName {
     @Layer(units = 32, activation = RELU) Dense x;
     @Layer(units = 16, activation = RELU) Dense hidden;
     @Layer(units = 5) Dense hiddenOut;
+    @Layer(units = 4) Dense hiddenKernel;
+
+    @AuxLoss(tap = "hidden.kernel", weight = 0.1)
+    Tensor l1(Tensor kernel) { return sum(abs(kernel)); }
 }

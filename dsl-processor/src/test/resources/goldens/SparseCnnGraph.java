@@ -9,24 +9,18 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
-import dev.tapgrad.runtime.io.Checkpoints;
+import dev.tapgrad.runtime.internal.GraphSpec;
+import dev.tapgrad.runtime.internal.GraphSteps;
+import dev.tapgrad.runtime.internal.MainLoss;
 import dev.tapgrad.runtime.layers.Conv2D;
 import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.layers.Flatten;
 import dev.tapgrad.runtime.layers.OutputPenalty;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
-import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import javax.annotation.processing.Generated;
 
 /**
@@ -36,22 +30,9 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tapgrad.processor.TapgradProcessor")
 public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
   /**
-   * Every trainable parameter, in layer order.
+   * Holds the parameters and runs the training loop's steps around the passes below.
    */
-  private final List<Parameter> parameters;
-
-  private final Steps steps = new Steps();
-
-  /**
-   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
-   * first batch; open while a step runs.
-   */
-  private final Workspace workspace = new Workspace();
-
-  /**
-   * The batch size the buffers below are allocated for; -1 before the first batch.
-   */
-  private int batch = -1;
+  private final Steps steps;
 
   /**
    * Output of conv1, (B, 26, 26, 32).
@@ -92,71 +73,44 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     out = new Dense("out", 21632, 10, Activation.SOFTMAX);
     // sparsity is mean(abs(conv1)): conv1 computes it in its own passes (see backward)
     conv1.penalize(OutputPenalty.MEAN_ABS, 0.01);
-    Random random = new Random(seed);
-    List<Parameter> all = new ArrayList<>();
-    conv1.initialize(random);
-    all.addAll(conv1.parameters());
-    out.initialize(random);
-    all.addAll(out.parameters());
-    parameters = List.copyOf(all);
+    steps = new Steps(seed);
   }
 
-  /**
-   * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
-   */
   @Override
   public History fit(Dataset train, Fit options) {
-    return Trainer.fit(steps, train, options);
+    return steps.fit(train, options);
   }
 
-  /**
-   * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
-   */
   @Override
   public Map<String, Double> evaluate(Dataset data) {
-    return Trainer.evaluate(steps, data);
+    return steps.evaluate(data);
   }
 
-  /**
-   * The model's outputs for {@code x}; no loss is computed.
-   */
   @Override
   public Tensor predict(Tensor x) {
-    return Trainer.predict(steps, x);
+    return steps.predict(x);
   }
 
-  /**
-   * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
-   */
   @Override
   public Gradients gradients(Tensor x, Tensor y) {
-    return Trainer.gradients(steps, x, y);
+    return steps.gradients(x, y);
   }
 
-  /**
-   * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
-   */
   @Override
   public void save(Path file) throws IOException {
-    Checkpoints.save(file, parameters);
+    steps.save(file);
   }
 
-  /**
-   * Reads every parameter from a safetensors file; on any error the weights stay as they were.
-   */
   @Override
   public void load(Path file) throws IOException {
-    Checkpoints.load(file, parameters, "SparseCnn");
+    steps.load(file);
   }
 
   /**
-   * Allocates the activation and gradient buffers when the batch size changes, and only then.
+   * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
+   * when the batch size changes, and only then.
    */
   private void allocate(int size) {
-    if (size == batch) {
-      return;
-    }
-    batch = size;
     conv1Out = Tensor.zeros(size, 26, 26, 32);
     conv1Grad = Tensor.zeros(size, 26, 26, 32);
     // flat is a view: flattening copies nothing, and its gradient lands in conv1's
@@ -170,7 +124,6 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
    * Runs every layer after its inputs; each output stays in its buffer for the losses and backward.
    */
   private void forward(Tensor x) {
-    allocate(x.dim(0));
     // conv1 (Conv2D): (B, 28, 28, 1) -> (B, 26, 26, 32)
     conv1.forward(x, conv1Out);
     // flat (Flatten): (B, 26, 26, 32) -> (B, 21632)
@@ -185,14 +138,11 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
-    for (int i = 0; i < parameters.size(); i++) {
-      parameters.get(i).zeroGrad();
-    }
+    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
     conv1Grad.fill(0f);
     outGrad.fill(0f);
     // main loss: categorical_crossentropy
-    terms[0] = Losses.categoricalCrossentropy(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
     // out
     out.backward(flatOut, outOut, outGrad, flatGrad);
     // sparsity, tapped at conv1: computed by conv1's forward; conv1.backward adds 0.01 · its gradient
@@ -205,82 +155,44 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.categoricalCrossentropy(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, null, 1.0);
     terms[1] = sparsity(conv1Out).item();
   }
 
   /**
-   * The compiled steps that the runtime's training loop drives.
+   * This model's constants and passes; {@link GraphSteps} runs each step of the training loop around
+   * them and serves the API above.
    */
-  private final class Steps implements CompiledGraph {
-    @Override
-    public String modelName() {
-      return "SparseCnn";
+  private final class Steps extends GraphSteps {
+    Steps(long seed) {
+      super(GraphSpec.of("SparseCnn")
+          .input(28, 28, 1)
+          .output(10)
+          .loss(LossKind.CATEGORICAL_CROSSENTROPY)
+          .auxLoss("sparsity", 0.01)
+          .metrics(Metric.ACCURACY)
+          .layers(conv1, flat, out), seed);
     }
 
     @Override
-    public int[] inputShape() {
-      return new int[] {28, 28, 1};
+    protected void allocate(int size) {
+      SparseCnnGraph.this.allocate(size);
     }
 
     @Override
-    public int[] outputShape() {
-      return new int[] {10};
-    }
-
-    @Override
-    public LossKind lossKind() {
-      return LossKind.CATEGORICAL_CROSSENTROPY;
-    }
-
-    @Override
-    public List<Metric> metrics() {
-      return List.of(Metric.ACCURACY);
-    }
-
-    @Override
-    public List<String> termNames() {
-      return List.of("categorical_crossentropy", "sparsity");
-    }
-
-    @Override
-    public double[] termWeights() {
-      return new double[] {1.0, 0.01};
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-      return parameters;
-    }
-
-    @Override
-    public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      workspace.open();
-      try {
-        forward(x);
-        backward(x, y, terms);
-      } finally {
-        workspace.close();
-      }
+    protected Tensor forward(Tensor x) {
+      SparseCnnGraph.this.forward(x);
       return outOut;
     }
 
     @Override
-    public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      workspace.open();
-      try {
-        forward(x);
-        losses(y, terms);
-      } finally {
-        workspace.close();
-      }
-      return outOut;
+    protected void backward(Tensor x, Tensor y, double[] terms) {
+      SparseCnnGraph.this.backward(x, y, terms);
     }
 
     @Override
-    public Tensor predictStep(Tensor x) {
-      forward(x);
-      return outOut;
+    protected void losses(Tensor y, double[] terms) {
+      SparseCnnGraph.this.losses(y, terms);
     }
   }
 }

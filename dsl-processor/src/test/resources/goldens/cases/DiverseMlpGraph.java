@@ -3,29 +3,22 @@ package cases;
 
 import dev.tapgrad.Activation;
 import dev.tapgrad.LossKind;
-import dev.tapgrad.Metric;
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.LossOps;
-import dev.tapgrad.runtime.Ops;
-import dev.tapgrad.runtime.Parameter;
-import dev.tapgrad.runtime.ShapeOps;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
-import dev.tapgrad.runtime.io.Checkpoints;
+import dev.tapgrad.runtime.internal.GraphSpec;
+import dev.tapgrad.runtime.internal.GraphSteps;
+import dev.tapgrad.runtime.internal.MainLoss;
+import dev.tapgrad.runtime.internal.tensor.Workspace;
 import dev.tapgrad.runtime.layers.Dense;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
-import dev.tapgrad.runtime.train.Trainer;
+import dev.tapgrad.runtime.ops.LinearAlgebra;
+import dev.tapgrad.runtime.ops.Reductions;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import javax.annotation.processing.Generated;
 
 /**
@@ -35,22 +28,9 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tapgrad.processor.TapgradProcessor")
 public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel {
   /**
-   * Every trainable parameter, in layer order.
+   * Holds the parameters and runs the training loop's steps around the passes below.
    */
-  private final List<Parameter> parameters;
-
-  private final Steps steps = new Steps();
-
-  /**
-   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
-   * first batch; open while a step runs.
-   */
-  private final Workspace workspace = new Workspace();
-
-  /**
-   * The batch size the buffers below are allocated for; -1 before the first batch.
-   */
-  private int batch = -1;
+  private final Steps steps;
 
   /**
    * Output of hidden, (B, 6).
@@ -78,71 +58,44 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
   public DiverseMlpGraph(long seed) {
     hidden = new Dense("hidden", 5, 6, Activation.RELU);
     out = new Dense("out", 6, 1, Activation.LINEAR);
-    Random random = new Random(seed);
-    List<Parameter> all = new ArrayList<>();
-    hidden.initialize(random);
-    all.addAll(hidden.parameters());
-    out.initialize(random);
-    all.addAll(out.parameters());
-    parameters = List.copyOf(all);
+    steps = new Steps(seed);
   }
 
-  /**
-   * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
-   */
   @Override
   public History fit(Dataset train, Fit options) {
-    return Trainer.fit(steps, train, options);
+    return steps.fit(train, options);
   }
 
-  /**
-   * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
-   */
   @Override
   public Map<String, Double> evaluate(Dataset data) {
-    return Trainer.evaluate(steps, data);
+    return steps.evaluate(data);
   }
 
-  /**
-   * The model's outputs for {@code x}; no loss is computed.
-   */
   @Override
   public Tensor predict(Tensor x) {
-    return Trainer.predict(steps, x);
+    return steps.predict(x);
   }
 
-  /**
-   * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
-   */
   @Override
   public Gradients gradients(Tensor x, Tensor y) {
-    return Trainer.gradients(steps, x, y);
+    return steps.gradients(x, y);
   }
 
-  /**
-   * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
-   */
   @Override
   public void save(Path file) throws IOException {
-    Checkpoints.save(file, parameters);
+    steps.save(file);
   }
 
-  /**
-   * Reads every parameter from a safetensors file; on any error the weights stay as they were.
-   */
   @Override
   public void load(Path file) throws IOException {
-    Checkpoints.load(file, parameters, "DiverseMlp");
+    steps.load(file);
   }
 
   /**
-   * Allocates the activation and gradient buffers when the batch size changes, and only then.
+   * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
+   * when the batch size changes, and only then.
    */
   private void allocate(int size) {
-    if (size == batch) {
-      return;
-    }
-    batch = size;
     hiddenOut = Tensor.zeros(size, 6);
     hiddenGrad = Tensor.zeros(size, 6);
     outOut = Tensor.zeros(size, 1);
@@ -153,7 +106,6 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    * Runs every layer after its inputs; each output stays in its buffer for the losses and backward.
    */
   private void forward(Tensor x) {
-    allocate(x.dim(0));
     // hidden (Dense): (B, 5) -> (B, 6)
     hidden.forward(x, hiddenOut);
     // out (Dense): (B, 6) -> (B, 1)
@@ -166,14 +118,11 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
-    for (int i = 0; i < parameters.size(); i++) {
-      parameters.get(i).zeroGrad();
-    }
+    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
     hiddenGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: mse
-    terms[0] = Losses.mse(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
     // out
     out.backward(hiddenOut, outOut, outGrad, hiddenGrad);
     // diversity, tapped at hidden: adds 0.1 · its gradient
@@ -186,7 +135,7 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.mse(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, null, 1.0);
     terms[1] = diversity(hiddenOut).item();
   }
 
@@ -201,93 +150,54 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    */
   private double diversityWithGradient(Tensor hidden, Tensor hiddenGrad, double weight) {
     // forward: the body of DiverseMlp.diversity
-    Tensor unit = LossOps.l2Normalize(hidden, 1);
-    Tensor t2 = ShapeOps.transpose(unit);
-    Tensor t3 = ShapeOps.matmul(unit, t2);
-    Tensor t4 = Ops.mean(t3);
+    Tensor unit = LinearAlgebra.l2Normalize(hidden, 1);
+    Tensor t2 = LinearAlgebra.transpose(unit);
+    Tensor t3 = LinearAlgebra.matmul(unit, t2);
+    Tensor t4 = Reductions.mean(t3);
     // reverse: the gradient of weight · diversity, one adjoint per op, last op first
-    Tensor dT4 = workspace.scalar(weight);
-    Tensor dT3 = Ops.meanAdjoint(t3, t4, dT4);
-    Tensor dUnit = ShapeOps.matmulAdjointA(unit, t2, t3, dT3);
-    Tensor dT2 = ShapeOps.matmulAdjointB(unit, t2, t3, dT3);
-    dUnit = dUnit.plus(ShapeOps.transposeAdjoint(unit, t2, dT2));
-    Tensor dHidden = LossOps.l2NormalizeAdjoint(hidden, 1, unit, dUnit);
+    Tensor dT4 = steps.workspace().scalar(weight);
+    Tensor dT3 = Reductions.meanAdjoint(t3, t4, dT4);
+    Tensor dUnit = LinearAlgebra.matmulAdjointA(unit, t2, t3, dT3);
+    Tensor dT2 = LinearAlgebra.matmulAdjointB(unit, t2, t3, dT3);
+    dUnit = Workspace.sum(dUnit, LinearAlgebra.transposeAdjoint(unit, t2, dT2));
+    Tensor dHidden = LinearAlgebra.l2NormalizeAdjoint(hidden, 1, unit, dUnit);
     hiddenGrad.addInPlace(dHidden);
     return t4.item();
   }
 
   /**
-   * The compiled steps that the runtime's training loop drives.
+   * This model's constants and passes; {@link GraphSteps} runs each step of the training loop around
+   * them and serves the API above.
    */
-  private final class Steps implements CompiledGraph {
-    @Override
-    public String modelName() {
-      return "DiverseMlp";
+  private final class Steps extends GraphSteps {
+    Steps(long seed) {
+      super(GraphSpec.of("DiverseMlp")
+          .input(5)
+          .output(1)
+          .loss(LossKind.MSE)
+          .auxLoss("diversity", 0.1)
+          .layers(hidden, out), seed);
     }
 
     @Override
-    public int[] inputShape() {
-      return new int[] {5};
+    protected void allocate(int size) {
+      DiverseMlpGraph.this.allocate(size);
     }
 
     @Override
-    public int[] outputShape() {
-      return new int[] {1};
-    }
-
-    @Override
-    public LossKind lossKind() {
-      return LossKind.MSE;
-    }
-
-    @Override
-    public List<Metric> metrics() {
-      return List.of();
-    }
-
-    @Override
-    public List<String> termNames() {
-      return List.of("mse", "diversity");
-    }
-
-    @Override
-    public double[] termWeights() {
-      return new double[] {1.0, 0.1};
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-      return parameters;
-    }
-
-    @Override
-    public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      workspace.open();
-      try {
-        forward(x);
-        backward(x, y, terms);
-      } finally {
-        workspace.close();
-      }
+    protected Tensor forward(Tensor x) {
+      DiverseMlpGraph.this.forward(x);
       return outOut;
     }
 
     @Override
-    public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      workspace.open();
-      try {
-        forward(x);
-        losses(y, terms);
-      } finally {
-        workspace.close();
-      }
-      return outOut;
+    protected void backward(Tensor x, Tensor y, double[] terms) {
+      DiverseMlpGraph.this.backward(x, y, terms);
     }
 
     @Override
-    public Tensor predictStep(Tensor x) {
-      forward(x);
-      return outOut;
+    protected void losses(Tensor y, double[] terms) {
+      DiverseMlpGraph.this.losses(y, terms);
     }
   }
 }

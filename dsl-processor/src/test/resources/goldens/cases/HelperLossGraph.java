@@ -3,27 +3,20 @@ package cases;
 
 import dev.tapgrad.Activation;
 import dev.tapgrad.LossKind;
-import dev.tapgrad.Metric;
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
-import dev.tapgrad.runtime.io.Checkpoints;
-import dev.tapgrad.runtime.kernel.Penalties;
+import dev.tapgrad.runtime.internal.GraphSpec;
+import dev.tapgrad.runtime.internal.GraphSteps;
+import dev.tapgrad.runtime.internal.MainLoss;
+import dev.tapgrad.runtime.internal.tensor.Penalties;
 import dev.tapgrad.runtime.layers.Dense;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
-import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import javax.annotation.processing.Generated;
 
 /**
@@ -33,22 +26,9 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tapgrad.processor.TapgradProcessor")
 public final class HelperLossGraph extends HelperLoss implements TrainableModel {
   /**
-   * Every trainable parameter, in layer order.
+   * Holds the parameters and runs the training loop's steps around the passes below.
    */
-  private final List<Parameter> parameters;
-
-  private final Steps steps = new Steps();
-
-  /**
-   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
-   * first batch; open while a step runs.
-   */
-  private final Workspace workspace = new Workspace();
-
-  /**
-   * The batch size the buffers below are allocated for; -1 before the first batch.
-   */
-  private int batch = -1;
+  private final Steps steps;
 
   /**
    * Output of hidden, (B, 6).
@@ -87,73 +67,44 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
     hidden = new Dense("hidden", 8, 6, Activation.RELU);
     intermediate = new Dense("intermediate", 6, 5, Activation.RELU);
     out = new Dense("out", 5, 3, Activation.SOFTMAX);
-    Random random = new Random(seed);
-    List<Parameter> all = new ArrayList<>();
-    hidden.initialize(random);
-    all.addAll(hidden.parameters());
-    intermediate.initialize(random);
-    all.addAll(intermediate.parameters());
-    out.initialize(random);
-    all.addAll(out.parameters());
-    parameters = List.copyOf(all);
+    steps = new Steps(seed);
   }
 
-  /**
-   * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
-   */
   @Override
   public History fit(Dataset train, Fit options) {
-    return Trainer.fit(steps, train, options);
+    return steps.fit(train, options);
   }
 
-  /**
-   * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
-   */
   @Override
   public Map<String, Double> evaluate(Dataset data) {
-    return Trainer.evaluate(steps, data);
+    return steps.evaluate(data);
   }
 
-  /**
-   * The model's outputs for {@code x}; no loss is computed.
-   */
   @Override
   public Tensor predict(Tensor x) {
-    return Trainer.predict(steps, x);
+    return steps.predict(x);
   }
 
-  /**
-   * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
-   */
   @Override
   public Gradients gradients(Tensor x, Tensor y) {
-    return Trainer.gradients(steps, x, y);
+    return steps.gradients(x, y);
   }
 
-  /**
-   * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
-   */
   @Override
   public void save(Path file) throws IOException {
-    Checkpoints.save(file, parameters);
+    steps.save(file);
   }
 
-  /**
-   * Reads every parameter from a safetensors file; on any error the weights stay as they were.
-   */
   @Override
   public void load(Path file) throws IOException {
-    Checkpoints.load(file, parameters, "HelperLoss");
+    steps.load(file);
   }
 
   /**
-   * Allocates the activation and gradient buffers when the batch size changes, and only then.
+   * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
+   * when the batch size changes, and only then.
    */
   private void allocate(int size) {
-    if (size == batch) {
-      return;
-    }
-    batch = size;
     hiddenOut = Tensor.zeros(size, 6);
     hiddenGrad = Tensor.zeros(size, 6);
     intermediateOut = Tensor.zeros(size, 5);
@@ -166,7 +117,6 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
    * Runs every layer after its inputs; each output stays in its buffer for the losses and backward.
    */
   private void forward(Tensor x) {
-    allocate(x.dim(0));
     // hidden (Dense): (B, 8) -> (B, 6)
     hidden.forward(x, hiddenOut);
     // intermediate (Dense): (B, 6) -> (B, 5)
@@ -181,15 +131,12 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
-    for (int i = 0; i < parameters.size(); i++) {
-      parameters.get(i).zeroGrad();
-    }
+    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
     hiddenGrad.fill(0f);
     intermediateGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: categorical_crossentropy
-    terms[0] = Losses.categoricalCrossentropy(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
     // out
     out.backward(intermediateOut, outOut, outGrad, intermediateGrad);
     // reg, tapped at intermediate: adds 0.1 · its gradient
@@ -204,7 +151,7 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.categoricalCrossentropy(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, null, 1.0);
     terms[1] = reg(intermediateOut).item();
   }
 
@@ -226,77 +173,38 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
   }
 
   /**
-   * The compiled steps that the runtime's training loop drives.
+   * This model's constants and passes; {@link GraphSteps} runs each step of the training loop around
+   * them and serves the API above.
    */
-  private final class Steps implements CompiledGraph {
-    @Override
-    public String modelName() {
-      return "HelperLoss";
+  private final class Steps extends GraphSteps {
+    Steps(long seed) {
+      super(GraphSpec.of("HelperLoss")
+          .input(8)
+          .output(3)
+          .loss(LossKind.CATEGORICAL_CROSSENTROPY)
+          .auxLoss("reg", 0.1)
+          .layers(hidden, intermediate, out), seed);
     }
 
     @Override
-    public int[] inputShape() {
-      return new int[] {8};
+    protected void allocate(int size) {
+      HelperLossGraph.this.allocate(size);
     }
 
     @Override
-    public int[] outputShape() {
-      return new int[] {3};
-    }
-
-    @Override
-    public LossKind lossKind() {
-      return LossKind.CATEGORICAL_CROSSENTROPY;
-    }
-
-    @Override
-    public List<Metric> metrics() {
-      return List.of();
-    }
-
-    @Override
-    public List<String> termNames() {
-      return List.of("categorical_crossentropy", "reg");
-    }
-
-    @Override
-    public double[] termWeights() {
-      return new double[] {1.0, 0.1};
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-      return parameters;
-    }
-
-    @Override
-    public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      workspace.open();
-      try {
-        forward(x);
-        backward(x, y, terms);
-      } finally {
-        workspace.close();
-      }
+    protected Tensor forward(Tensor x) {
+      HelperLossGraph.this.forward(x);
       return outOut;
     }
 
     @Override
-    public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      workspace.open();
-      try {
-        forward(x);
-        losses(y, terms);
-      } finally {
-        workspace.close();
-      }
-      return outOut;
+    protected void backward(Tensor x, Tensor y, double[] terms) {
+      HelperLossGraph.this.backward(x, y, terms);
     }
 
     @Override
-    public Tensor predictStep(Tensor x) {
-      forward(x);
-      return outOut;
+    protected void losses(Tensor y, double[] terms) {
+      HelperLossGraph.this.losses(y, terms);
     }
   }
 }

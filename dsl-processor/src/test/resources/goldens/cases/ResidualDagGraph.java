@@ -3,29 +3,24 @@ package cases;
 
 import dev.tapgrad.Activation;
 import dev.tapgrad.LossKind;
-import dev.tapgrad.Metric;
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
-import dev.tapgrad.runtime.Ops;
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.Workspace;
-import dev.tapgrad.runtime.io.Checkpoints;
+import dev.tapgrad.runtime.internal.GraphSpec;
+import dev.tapgrad.runtime.internal.GraphSteps;
+import dev.tapgrad.runtime.internal.MainLoss;
 import dev.tapgrad.runtime.layers.Add;
 import dev.tapgrad.runtime.layers.Concatenate;
 import dev.tapgrad.runtime.layers.Dense;
-import dev.tapgrad.runtime.loss.Losses;
-import dev.tapgrad.runtime.train.CompiledGraph;
-import dev.tapgrad.runtime.train.Trainer;
+import dev.tapgrad.runtime.ops.Arithmetic;
+import dev.tapgrad.runtime.ops.ElementwiseMath;
+import dev.tapgrad.runtime.ops.Reductions;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import javax.annotation.processing.Generated;
 
 /**
@@ -35,22 +30,9 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tapgrad.processor.TapgradProcessor")
 public final class ResidualDagGraph extends ResidualDag implements TrainableModel {
   /**
-   * Every trainable parameter, in layer order.
+   * Holds the parameters and runs the training loop's steps around the passes below.
    */
-  private final List<Parameter> parameters;
-
-  private final Steps steps = new Steps();
-
-  /**
-   * Recycles the tensors the loss code's ops create, so that a step allocates nothing after the
-   * first batch; open while a step runs.
-   */
-  private final Workspace workspace = new Workspace();
-
-  /**
-   * The batch size the buffers below are allocated for; -1 before the first batch.
-   */
-  private int batch = -1;
+  private final Steps steps;
 
   /**
    * Output of a, (B, 8).
@@ -131,73 +113,44 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
     skip = new Add("skip");
     joined = new Concatenate("joined");
     out = new Dense("out", 14, 3, Activation.LINEAR);
-    Random random = new Random(seed);
-    List<Parameter> all = new ArrayList<>();
-    a.initialize(random);
-    all.addAll(a.parameters());
-    b.initialize(random);
-    all.addAll(b.parameters());
-    out.initialize(random);
-    all.addAll(out.parameters());
-    parameters = List.copyOf(all);
+    steps = new Steps(seed);
   }
 
-  /**
-   * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
-   */
   @Override
   public History fit(Dataset train, Fit options) {
-    return Trainer.fit(steps, train, options);
+    return steps.fit(train, options);
   }
 
-  /**
-   * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}.
-   */
   @Override
   public Map<String, Double> evaluate(Dataset data) {
-    return Trainer.evaluate(steps, data);
+    return steps.evaluate(data);
   }
 
-  /**
-   * The model's outputs for {@code x}; no loss is computed.
-   */
   @Override
   public Tensor predict(Tensor x) {
-    return Trainer.predict(steps, x);
+    return steps.predict(x);
   }
 
-  /**
-   * Loss terms and the gradient of the total loss for every parameter; the weights do not change.
-   */
   @Override
   public Gradients gradients(Tensor x, Tensor y) {
-    return Trainer.gradients(steps, x, y);
+    return steps.gradients(x, y);
   }
 
-  /**
-   * Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts.
-   */
   @Override
   public void save(Path file) throws IOException {
-    Checkpoints.save(file, parameters);
+    steps.save(file);
   }
 
-  /**
-   * Reads every parameter from a safetensors file; on any error the weights stay as they were.
-   */
   @Override
   public void load(Path file) throws IOException {
-    Checkpoints.load(file, parameters, "ResidualDag");
+    steps.load(file);
   }
 
   /**
-   * Allocates the activation and gradient buffers when the batch size changes, and only then.
+   * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
+   * when the batch size changes, and only then.
    */
   private void allocate(int size) {
-    if (size == batch) {
-      return;
-    }
-    batch = size;
     aOut = Tensor.zeros(size, 8);
     aGrad = Tensor.zeros(size, 8);
     bOut = Tensor.zeros(size, 8);
@@ -214,7 +167,6 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    * Runs every layer after its inputs; each output stays in its buffer for the losses and backward.
    */
   private void forward(Tensor x) {
-    allocate(x.dim(0));
     // a (Dense): (B, 6) -> (B, 8)
     a.forward(x, aOut);
     // b (Dense): (B, 8) -> (B, 8)
@@ -237,17 +189,14 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
-    for (int i = 0; i < parameters.size(); i++) {
-      parameters.get(i).zeroGrad();
-    }
+    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
     aGrad.fill(0f);
     bGrad.fill(0f);
     skipGrad.fill(0f);
     joinedGrad.fill(0f);
     outGrad.fill(0f);
     // main loss: mse
-    terms[0] = Losses.mse(y, outOut, outGrad, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
     // out
     out.backward(joinedOut, outOut, outGrad, joinedGrad);
     // joined
@@ -270,7 +219,7 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    * Every loss term, without gradients: the auxiliary losses run as the user wrote them.
    */
   private void losses(Tensor y, double[] terms) {
-    terms[0] = Losses.mse(y, outOut, null, 1.0);
+    terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, null, 1.0);
     terms[1] = both(aOut, skipOut).item();
   }
 
@@ -287,96 +236,57 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    */
   private double bothWithGradient(Tensor a, Tensor aGrad, Tensor s, Tensor sGrad, double weight) {
     // forward: the body of ResidualDag.both
-    Tensor t2 = Ops.square(a);
-    Tensor t3 = Ops.mean(t2);
-    Tensor t4 = Ops.abs(s);
-    Tensor t5 = Ops.mean(t4);
-    Tensor t6 = Ops.add(t3, t5);
+    Tensor t2 = ElementwiseMath.square(a);
+    Tensor t3 = Reductions.mean(t2);
+    Tensor t4 = ElementwiseMath.abs(s);
+    Tensor t5 = Reductions.mean(t4);
+    Tensor t6 = Arithmetic.add(t3, t5);
     // reverse: the gradient of weight · both, one adjoint per op, last op first
-    Tensor dT6 = workspace.scalar(weight);
-    Tensor dT3 = Ops.addAdjointA(t3, t5, t6, dT6);
-    Tensor dT5 = Ops.addAdjointB(t3, t5, t6, dT6);
-    Tensor dT4 = Ops.meanAdjoint(t4, t5, dT5);
-    Tensor dS = Ops.absAdjoint(s, t4, dT4);
-    Tensor dT2 = Ops.meanAdjoint(t2, t3, dT3);
-    Tensor dA = Ops.squareAdjoint(a, t2, dT2);
+    Tensor dT6 = steps.workspace().scalar(weight);
+    Tensor dT3 = Arithmetic.addAdjointA(t3, t5, t6, dT6);
+    Tensor dT5 = Arithmetic.addAdjointB(t3, t5, t6, dT6);
+    Tensor dT4 = Reductions.meanAdjoint(t4, t5, dT5);
+    Tensor dS = ElementwiseMath.absAdjoint(s, t4, dT4);
+    Tensor dT2 = Reductions.meanAdjoint(t2, t3, dT3);
+    Tensor dA = ElementwiseMath.squareAdjoint(a, t2, dT2);
     aGrad.addInPlace(dA);
     sGrad.addInPlace(dS);
     return t6.item();
   }
 
   /**
-   * The compiled steps that the runtime's training loop drives.
+   * This model's constants and passes; {@link GraphSteps} runs each step of the training loop around
+   * them and serves the API above.
    */
-  private final class Steps implements CompiledGraph {
-    @Override
-    public String modelName() {
-      return "ResidualDag";
+  private final class Steps extends GraphSteps {
+    Steps(long seed) {
+      super(GraphSpec.of("ResidualDag")
+          .input(6)
+          .output(3)
+          .loss(LossKind.MSE)
+          .auxLoss("both", 0.2)
+          .layers(a, b, skip, joined, out), seed);
     }
 
     @Override
-    public int[] inputShape() {
-      return new int[] {6};
+    protected void allocate(int size) {
+      ResidualDagGraph.this.allocate(size);
     }
 
     @Override
-    public int[] outputShape() {
-      return new int[] {3};
-    }
-
-    @Override
-    public LossKind lossKind() {
-      return LossKind.MSE;
-    }
-
-    @Override
-    public List<Metric> metrics() {
-      return List.of();
-    }
-
-    @Override
-    public List<String> termNames() {
-      return List.of("mse", "both");
-    }
-
-    @Override
-    public double[] termWeights() {
-      return new double[] {1.0, 0.2};
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-      return parameters;
-    }
-
-    @Override
-    public Tensor trainStep(Tensor x, Tensor y, double[] terms) {
-      workspace.open();
-      try {
-        forward(x);
-        backward(x, y, terms);
-      } finally {
-        workspace.close();
-      }
+    protected Tensor forward(Tensor x) {
+      ResidualDagGraph.this.forward(x);
       return outOut;
     }
 
     @Override
-    public Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
-      workspace.open();
-      try {
-        forward(x);
-        losses(y, terms);
-      } finally {
-        workspace.close();
-      }
-      return outOut;
+    protected void backward(Tensor x, Tensor y, double[] terms) {
+      ResidualDagGraph.this.backward(x, y, terms);
     }
 
     @Override
-    public Tensor predictStep(Tensor x) {
-      forward(x);
-      return outOut;
+    protected void losses(Tensor y, double[] terms) {
+      ResidualDagGraph.this.losses(y, terms);
     }
   }
 }

@@ -58,7 +58,7 @@ final class MethodMutations {
         }
         String n = c.text();
         return replaceSpan(src, c, pick(rnd, typo(rnd, n), pick(rnd, OPS), pick(rnd, OPS), "Math." + n,
-                "Ops." + n, "dev.tapgrad.runtime.Ops." + n, "dev.tapgrad.runtime.ReductionOps." + n, "Tensor.scalar",
+                "Ops." + n, "dev.tapgrad.runtime.Ops." + n, "dev.tapgrad.runtime.ops.Reductions." + n, "Tensor.scalar",
                 "this." + n, "super." + n, "java.util.Objects.requireNonNull", "String.valueOf", "Ops.Inner." + n,
                 "abs.mean", "Tensor", "new Tensor", m.name(), "dev.tapgrad.runtime.Tensor." + n));
     }

@@ -39,11 +39,11 @@ class OpsInLossBodiesTest {
         Compilation c = compile();
         assertThat(c).succeededWithoutWarnings();
         assertThat(c).generatedSourceFile(MODEL + "Graph").contentsAsUtf8String().contains(
-                "Tensor gram = ShapeOps.matmul(grid, t7);");
+                "Tensor gram = LinearAlgebra.matmul(grid, t7);");
         assertThat(c).generatedSourceFile(MODEL + "Graph").contentsAsUtf8String().contains(
-                "Tensor dT1 = ReductionOps.sumAxisAdjoint(t1, -1, true, t2, dT2);");
+                "Tensor dT1 = Reductions.sumAxisAdjoint(t1, -1, true, t2, dT2);");
         assertThat(c).generatedSourceFile(MODEL + "Graph").contentsAsUtf8String().contains(
-                "Tensor dHidden = LossOps.l2NormalizeAdjoint(hidden, 1, unit, dUnit);");
+                "Tensor dHidden = LinearAlgebra.l2NormalizeAdjoint(hidden, 1, unit, dUnit);");
     }
 
     @Test

@@ -105,7 +105,7 @@ class PenaltyFusionTest {
                 "public final class MyOps {",
                 "    @Differentiable(adjoint = \"absAdjoint\", shape = ShapeRule.SAME)",
                 "    public static Tensor abs(Tensor x) { return Ops.abs(x); }",
-                "    public static Tensor absAdjoint(Tensor x, Tensor out, Tensor g) { return Ops.absAdjoint(x, out, g); }",
+                "    public static Tensor absAdjoint(Tensor x, Tensor out, Tensor g) { return dev.tapgrad.runtime.ops.ElementwiseMath.absAdjoint(x, out, g); }",
                 "}");
         var model = Compile.source("fuse.Penalized",
                 "package fuse;",

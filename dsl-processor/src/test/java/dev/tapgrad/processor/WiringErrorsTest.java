@@ -39,10 +39,13 @@ class WiringErrorsTest {
 
     @Test
     void layerNamesTheGeneratedCodeUsesAreRejected() {
-        // Dense x (column 49) would shadow the input tensor; Dense hiddenOut (column 29) is hidden's output buffer
-        Negative.compile("ReservedLayerName", 2)
+        // Dense x (column 49) would shadow the input tensor; Dense hiddenOut (column 29) is hidden's output buffer;
+        // Dense hiddenKernel (column 29) is the field of the parameter hidden.kernel, which l1 taps
+        Negative.compile("ReservedLayerName", 3)
                 .errorAt(15, 49, "[Tapgrad/Wiring] a layer may not be named x: the generated code uses x itself; rename the field")
                 .errorAt(17, 29, "[Tapgrad/Wiring] a layer may not be named hiddenOut: the generated code names layer"
-                        + " hidden's buffer hiddenOut; rename the field");
+                        + " hidden's buffer hiddenOut; rename the field")
+                .errorAt(18, 29, "[Tapgrad/Wiring] a layer may not be named hiddenKernel: the generated code names the"
+                        + " field of parameter hidden.kernel, which l1 taps, hiddenKernel; rename the field");
     }
 }

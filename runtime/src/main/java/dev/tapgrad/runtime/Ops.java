@@ -1,243 +1,309 @@
 package dev.tapgrad.runtime;
 
-import dev.tapgrad.Differentiable;
-import dev.tapgrad.ShapeRule;
+import dev.tapgrad.Reexport;
+import dev.tapgrad.runtime.ops.Arithmetic;
+import dev.tapgrad.runtime.ops.ElementwiseMath;
+import dev.tapgrad.runtime.ops.LinearAlgebra;
+import dev.tapgrad.runtime.ops.Losses;
+import dev.tapgrad.runtime.ops.Probability;
+import dev.tapgrad.runtime.ops.Reductions;
+import dev.tapgrad.runtime.ops.Shapes;
 
 /**
- * The differentiable operations that loss bodies are written in ({@code import static
- * dev.tapgrad.runtime.Ops.*}). Each op names its derivative rule with {@link Differentiable}; the
- * rule sits right below the op. The processor finds the rules there, so there is no op table in
- * the compiler. Ops run eagerly too, which is how the user's loss methods evaluate outside training.
+ * The differentiable operations that loss bodies are written in, under one static import
+ * ({@code import static dev.tapgrad.runtime.Ops.*}). {@code Ops} is a facade: each method calls the
+ * op of the same name in {@code dev.tapgrad.runtime.ops}, where the op is defined with its
+ * derivative rule beside it, and says so with {@link Reexport}. The processor follows that to the
+ * op, so generated code calls {@code ElementwiseMath.abs} and {@code ElementwiseMath.absAdjoint}
+ * whether a body wrote {@code abs(x)}, {@code Ops.abs(x)} or {@code ElementwiseMath.abs(x)}. Ops
+ * run eagerly too, which is how the user's loss methods evaluate outside training.
  *
- * <p>{@code Ops} is the one entry point: it declares the basic ops and inherits the rest, family
- * by family, so one static import brings every op:
  * <ul>
- *   <li>here: {@code abs}, {@code square}, {@code neg}, {@code scale}, {@code add}, {@code sub},
- *       {@code mul}, and the full {@code sum} and {@code mean};
- *   <li>{@link ElementwiseOps}: {@code exp}, {@code log}, {@code sqrt}, {@code pow}, {@code div},
- *       {@code clip};
- *   <li>{@link ReductionOps}: {@code max}, {@code min}, and {@code sum}, {@code mean}, {@code max},
- *       {@code min} along an axis;
- *   <li>{@link ShapeOps}: {@code expandDims}, {@code reshape}, {@code transpose}, {@code matmul};
- *   <li>{@link LossOps}: {@code softmax}, {@code logSoftmax}, {@code l2Normalize},
- *       {@code cosineSimilarity}, {@code klDivergence}, {@code categoricalCrossentropy},
- *       {@code mse}.
+ *   <li>{@link Arithmetic}: {@code neg}, {@code scale}, {@code add}, {@code sub}, {@code mul},
+ *       {@code div};
+ *   <li>{@link ElementwiseMath}: {@code abs}, {@code square}, {@code exp}, {@code log},
+ *       {@code sqrt}, {@code pow}, {@code clip};
+ *   <li>{@link Reductions}: {@code sum}, {@code mean}, {@code max}, {@code min}, of everything or
+ *       along an axis;
+ *   <li>{@link Shapes}: {@code expandDims}, {@code reshape};
+ *   <li>{@link LinearAlgebra}: {@code transpose}, {@code matmul}, {@code l2Normalize},
+ *       {@code cosineSimilarity};
+ *   <li>{@link Probability}: {@code softmax}, {@code logSoftmax};
+ *   <li>{@link Losses}: {@code klDivergence}, {@code categoricalCrossentropy}, {@code mse}.
  * </ul>
  *
  * <p>Derivatives match PyTorch at kinks: {@code abs'(0) = 0}; {@code clip} passes the gradient on
  * the closed interval; {@code max} and {@code min} split it evenly among ties.
  */
-public final class Ops extends LossOps {
+public final class Ops {
     private Ops() {}
 
-    // ---- unary ------------------------------------------------------------------------------
-
-    /** Elementwise absolute value. */
-    @Differentiable(adjoint = "absAdjoint", shape = ShapeRule.SAME)
-    public static Tensor abs(Tensor x) {
-        // Explicit loops in the hot unary ops: a lambda through map would be a megamorphic call per value.
-        Tensor out = Workspace.uninitialized(x.dims());
-        float[] o = out.buffer();
-        float[] in = x.buffer();
-        for (int i = 0; i < o.length; i++) {
-            o[i] = Math.abs(in[i]);
-        }
-        return out;
-    }
-
-    /** Adjoint of {@link #abs}: {@code g · sign(x)}, with {@code sign(0) = 0}. */
-    public static Tensor absAdjoint(Tensor x, Tensor out, Tensor g) {
-        if (!g.sameShape(x)) {
-            return Broadcast.apply(g, x, (gv, xv) -> gv * Math.signum(xv));
-        }
-        // g · sign(x) without branching on x's sign or zeroness (a coin flip on activations, half of
-        // them exact zeros after a relu; the branches in Math.signum made this 5 ns a value):
-        // flip g's sign bit by x's, and keep only the sign when x is ±0. NaN in x and non-finite g
-        // (rare, so predicted) take Math.signum. In float, g · sign(x) is exact, so this is the
-        // broadcasting path's value bit for bit.
-        Tensor d = Workspace.uninitialized(x.dims());
-        float[] dv = d.buffer();
-        float[] gv = g.buffer();
-        float[] xv = x.buffer();
-        for (int i = 0; i < dv.length; i++) {
-            int xb = Float.floatToRawIntBits(xv[i]);
-            int gb = Float.floatToRawIntBits(gv[i]);
-            int xa = xb & 0x7fffffff;
-            if (xa > 0x7f800000 || (gb & 0x7f800000) == 0x7f800000) {
-                dv[i] = gv[i] * Math.signum(xv[i]);
-            } else {
-                int flipped = gb ^ (xb & 0x80000000);
-                int zero = (xa - 1) >> 31; // all ones when x is ±0
-                dv[i] = Float.intBitsToFloat(flipped & ~(zero & 0x7fffffff));
-            }
-        }
-        return d;
-    }
-
-    /** Elementwise square. */
-    @Differentiable(adjoint = "squareAdjoint", shape = ShapeRule.SAME)
-    public static Tensor square(Tensor x) {
-        Tensor out = Workspace.uninitialized(x.dims());
-        float[] o = out.buffer();
-        float[] in = x.buffer();
-        for (int i = 0; i < o.length; i++) {
-            o[i] = in[i] * in[i]; // one rounding of the exact product, as in double then float
-        }
-        return out;
-    }
-
-    /** Adjoint of {@link #square}: {@code 2 · x · g}. */
-    public static Tensor squareAdjoint(Tensor x, Tensor out, Tensor g) {
-        if (!g.sameShape(x)) {
-            return Broadcast.apply(g, x, (gv, xv) -> 2 * xv * gv);
-        }
-        Tensor d = Workspace.uninitialized(x.dims());
-        float[] dv = d.buffer();
-        float[] gv = g.buffer();
-        float[] xv = x.buffer();
-        for (int i = 0; i < dv.length; i++) {
-            dv[i] = 2 * xv[i] * gv[i]; // 2x is exact, so one rounding as in double then float
-        }
-        return d;
-    }
+    // ---- Arithmetic -------------------------------------------------------------------
 
     /** Elementwise negation. */
-    @Differentiable(adjoint = "negAdjoint", shape = ShapeRule.SAME)
+    @Reexport(Arithmetic.class)
     public static Tensor neg(Tensor x) {
-        return negate(x);
-    }
-
-    /** Adjoint of {@link #neg}: {@code -g}. */
-    public static Tensor negAdjoint(Tensor x, Tensor out, Tensor g) {
-        return negate(g);
+        return Arithmetic.neg(x);
     }
 
     /** {@code factor · x}, with a constant factor. */
-    @Differentiable(adjoint = {"scaleAdjoint"}, shape = ShapeRule.SAME)
+    @Reexport(Arithmetic.class)
     public static Tensor scale(double factor, Tensor x) {
-        return times(factor, x);
+        return Arithmetic.scale(factor, x);
     }
-
-    /** Adjoint of {@link #scale} with respect to {@code x}: {@code factor · g}. */
-    public static Tensor scaleAdjoint(double factor, Tensor x, Tensor out, Tensor g) {
-        return times(factor, g);
-    }
-
-    // ---- binary, with broadcasting ----------------------------------------------------------
 
     /** Elementwise {@code a + b} with NumPy broadcasting. */
-    @Differentiable(adjoint = {"addAdjointA", "addAdjointB"}, shape = ShapeRule.BROADCAST)
+    @Reexport(Arithmetic.class)
     public static Tensor add(Tensor a, Tensor b) {
-        return Broadcast.apply(a, b, Double::sum);
-    }
-
-    /** Adjoint of {@link #add} with respect to {@code a}. */
-    public static Tensor addAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(g, a.dims());
-    }
-
-    /** Adjoint of {@link #add} with respect to {@code b}. */
-    public static Tensor addAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(g, b.dims());
+        return Arithmetic.add(a, b);
     }
 
     /** Elementwise {@code a - b} with NumPy broadcasting. */
-    @Differentiable(adjoint = {"subAdjointA", "subAdjointB"}, shape = ShapeRule.BROADCAST)
+    @Reexport(Arithmetic.class)
     public static Tensor sub(Tensor a, Tensor b) {
-        return Broadcast.apply(a, b, (x, y) -> x - y);
-    }
-
-    /** Adjoint of {@link #sub} with respect to {@code a}. */
-    public static Tensor subAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(g, a.dims());
-    }
-
-    /** Adjoint of {@link #sub} with respect to {@code b}. */
-    public static Tensor subAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(negate(g), b.dims());
+        return Arithmetic.sub(a, b);
     }
 
     /** Elementwise {@code a · b} with NumPy broadcasting. */
-    @Differentiable(adjoint = {"mulAdjointA", "mulAdjointB"}, shape = ShapeRule.BROADCAST)
+    @Reexport(Arithmetic.class)
     public static Tensor mul(Tensor a, Tensor b) {
-        return Broadcast.apply(a, b, (x, y) -> x * y);
+        return Arithmetic.mul(a, b);
     }
 
-    /** Adjoint of {@link #mul} with respect to {@code a}: {@code g · b}, reduced to a's shape. */
-    public static Tensor mulAdjointA(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(Broadcast.apply(g, b, (x, y) -> x * y), a.dims());
+    /** Elementwise {@code a / b} with NumPy broadcasting. */
+    @Reexport(Arithmetic.class)
+    public static Tensor div(Tensor a, Tensor b) {
+        return Arithmetic.div(a, b);
     }
 
-    /** Adjoint of {@link #mul} with respect to {@code b}: {@code g · a}, reduced to b's shape. */
-    public static Tensor mulAdjointB(Tensor a, Tensor b, Tensor out, Tensor g) {
-        return Broadcast.reduceTo(Broadcast.apply(g, a, (x, y) -> x * y), b.dims());
+    // ---- ElementwiseMath --------------------------------------------------------------
+
+    /** Elementwise absolute value. */
+    @Reexport(ElementwiseMath.class)
+    public static Tensor abs(Tensor x) {
+        return ElementwiseMath.abs(x);
     }
 
-    // ---- full reductions --------------------------------------------------------------------
+    /** Elementwise square. */
+    @Reexport(ElementwiseMath.class)
+    public static Tensor square(Tensor x) {
+        return ElementwiseMath.square(x);
+    }
+
+    /** Elementwise {@code eˣ}. */
+    @Reexport(ElementwiseMath.class)
+    public static Tensor exp(Tensor x) {
+        return ElementwiseMath.exp(x);
+    }
+
+    /** Elementwise natural logarithm ({@code -∞} at 0, NaN below). */
+    @Reexport(ElementwiseMath.class)
+    public static Tensor log(Tensor x) {
+        return ElementwiseMath.log(x);
+    }
+
+    /** Elementwise square root (NaN below 0). */
+    @Reexport(ElementwiseMath.class)
+    public static Tensor sqrt(Tensor x) {
+        return ElementwiseMath.sqrt(x);
+    }
+
+    /** Elementwise {@code xᵖ} with a constant exponent (NaN for negative x and a non-integer p). */
+    @Reexport(ElementwiseMath.class)
+    public static Tensor pow(Tensor x, double p) {
+        return ElementwiseMath.pow(x, p);
+    }
+
+    /**
+     * Elementwise {@code min(max(x, lo), hi)}, as {@code torch.clamp}.
+     *
+     * @throws IllegalArgumentException if {@code lo > hi} or either is NaN
+     */
+    @Reexport(ElementwiseMath.class)
+    public static Tensor clip(Tensor x, double lo, double hi) {
+        return ElementwiseMath.clip(x, lo, hi);
+    }
+
+    // ---- Reductions -------------------------------------------------------------------
 
     /** Sum of every value, as a scalar (accumulated in double). */
-    @Differentiable(adjoint = "sumAdjoint", shape = ShapeRule.SCALAR)
+    @Reexport(Reductions.class)
     public static Tensor sum(Tensor x) {
-        // Four interleaved partial sums, added at the end: one running sum is a chain of dependent
-        // double additions, four times slower on the activations an aux loss reduces.
-        float[] v = x.buffer();
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 4 <= v.length; i += 4) {
-            s0 += v[i];
-            s1 += v[i + 1];
-            s2 += v[i + 2];
-            s3 += v[i + 3];
-        }
-        for (; i < v.length; i++) {
-            s0 += v[i];
-        }
-        return Workspace.newScalar((s0 + s1) + (s2 + s3));
-    }
-
-    /** Adjoint of {@link #sum}: {@code g} copied to every position of x. */
-    public static Tensor sumAdjoint(Tensor x, Tensor out, Tensor g) {
-        Tensor d = Workspace.uninitialized(x.dims());
-        d.fill(g.item());
-        return d;
+        return Reductions.sum(x);
     }
 
     /** Mean of every value, as a scalar (accumulated in double). */
-    @Differentiable(adjoint = "meanAdjoint", shape = ShapeRule.SCALAR)
+    @Reexport(Reductions.class)
     public static Tensor mean(Tensor x) {
-        return Workspace.newScalar(sum(x).item() / (double) Math.max(1, x.size()));
+        return Reductions.mean(x);
     }
 
-    /** Adjoint of {@link #mean}: {@code g / n} at every position of x. */
-    public static Tensor meanAdjoint(Tensor x, Tensor out, Tensor g) {
-        Tensor d = Workspace.uninitialized(x.dims());
-        d.fill((float) (g.item() / (double) Math.max(1, x.size())));
-        return d;
+    /** The largest value, as a scalar. */
+    @Reexport(Reductions.class)
+    public static Tensor max(Tensor x) {
+        return Reductions.max(x);
     }
 
-    // ---- helpers ----------------------------------------------------------------------------
-
-    private static Tensor negate(Tensor x) {
-        Tensor out = Workspace.uninitialized(x.dims());
-        float[] o = out.buffer();
-        float[] in = x.buffer();
-        for (int i = 0; i < o.length; i++) {
-            o[i] = -in[i];
-        }
-        return out;
+    /** The smallest value, as a scalar. */
+    @Reexport(Reductions.class)
+    public static Tensor min(Tensor x) {
+        return Reductions.min(x);
     }
 
-    /** {@code factor · x}, multiplied in double as the op is defined (the factor need not be a float). */
-    private static Tensor times(double factor, Tensor x) {
-        Tensor out = Workspace.uninitialized(x.dims());
-        float[] o = out.buffer();
-        float[] in = x.buffer();
-        for (int i = 0; i < o.length; i++) {
-            o[i] = (float) (factor * in[i]);
-        }
-        return out;
+    /** Sum along {@code axis}, which is kept with size 1 when {@code keepDims}. */
+    @Reexport(Reductions.class)
+    public static Tensor sum(Tensor x, int axis, boolean keepDims) {
+        return Reductions.sum(x, axis, keepDims);
+    }
+
+    /** Sum along {@code axis}, which is removed. */
+    @Reexport(Reductions.class)
+    public static Tensor sum(Tensor x, int axis) {
+        return Reductions.sum(x, axis);
+    }
+
+    /** Mean along {@code axis}, which is kept with size 1 when {@code keepDims}. */
+    @Reexport(Reductions.class)
+    public static Tensor mean(Tensor x, int axis, boolean keepDims) {
+        return Reductions.mean(x, axis, keepDims);
+    }
+
+    /** Mean along {@code axis}, which is removed. */
+    @Reexport(Reductions.class)
+    public static Tensor mean(Tensor x, int axis) {
+        return Reductions.mean(x, axis);
+    }
+
+    /** Maximum along {@code axis}, which is kept with size 1 when {@code keepDims}. */
+    @Reexport(Reductions.class)
+    public static Tensor max(Tensor x, int axis, boolean keepDims) {
+        return Reductions.max(x, axis, keepDims);
+    }
+
+    /** Maximum along {@code axis}, which is removed. */
+    @Reexport(Reductions.class)
+    public static Tensor max(Tensor x, int axis) {
+        return Reductions.max(x, axis);
+    }
+
+    /** Minimum along {@code axis}, which is kept with size 1 when {@code keepDims}. */
+    @Reexport(Reductions.class)
+    public static Tensor min(Tensor x, int axis, boolean keepDims) {
+        return Reductions.min(x, axis, keepDims);
+    }
+
+    /** Minimum along {@code axis}, which is removed. */
+    @Reexport(Reductions.class)
+    public static Tensor min(Tensor x, int axis) {
+        return Reductions.min(x, axis);
+    }
+
+    // ---- Shapes -----------------------------------------------------------------------
+
+    /** {@code x} with a new axis of size 1 at {@code axis} ({@code -1} appends one), as {@code torch.unsqueeze}. */
+    @Reexport(Shapes.class)
+    public static Tensor expandDims(Tensor x, int axis) {
+        return Shapes.expandDims(x, axis);
+    }
+
+    /** {@code x} as a rank-1 tensor of {@code d0} values ({@code -1}: all of them). */
+    @Reexport(Shapes.class)
+    public static Tensor reshape(Tensor x, int d0) {
+        return Shapes.reshape(x, d0);
+    }
+
+    /** {@code x} as {@code (d0, d1)}; one of them may be {@code -1}. */
+    @Reexport(Shapes.class)
+    public static Tensor reshape(Tensor x, int d0, int d1) {
+        return Shapes.reshape(x, d0, d1);
+    }
+
+    /** {@code x} as {@code (d0, d1, d2)}; one of them may be {@code -1}. */
+    @Reexport(Shapes.class)
+    public static Tensor reshape(Tensor x, int d0, int d1, int d2) {
+        return Shapes.reshape(x, d0, d1, d2);
+    }
+
+    // ---- LinearAlgebra ----------------------------------------------------------------
+
+    /** {@code x} with its last two axes swapped: {@code (..., m, n) → (..., n, m)}. */
+    @Reexport(LinearAlgebra.class)
+    public static Tensor transpose(Tensor x) {
+        return LinearAlgebra.transpose(x);
+    }
+
+    /**
+     * The matrix product {@code (m, k) · (k, n) → (m, n)}, or one per leading index for rank 3,
+     * {@code (b, m, k) · (b, k, n) → (b, m, n)}.
+     *
+     * @throws IllegalArgumentException if the ranks are not both 2 or both 3, or the dimensions disagree
+     */
+    @Reexport(LinearAlgebra.class)
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return LinearAlgebra.matmul(a, b);
+    }
+
+    /**
+     * Keras's {@code l2_normalize}: {@code x / √max(Σ x², 1e-12)} with the sum along {@code axis}
+     * (kept), so a zero vector stays zero.
+     */
+    @Reexport(LinearAlgebra.class)
+    public static Tensor l2Normalize(Tensor x, int axis) {
+        return LinearAlgebra.l2Normalize(x, axis);
+    }
+
+    /**
+     * The cosine similarity of {@code a} and {@code b} along {@code axis} (which is removed), by
+     * Keras's formula {@code Σ l2Normalize(a, axis) · l2Normalize(b, axis)}: 1 for parallel
+     * vectors, −1 for opposite ones. The arguments broadcast together and each is normalised along
+     * its own {@code axis}, so with differing ranks pass a negative axis.
+     *
+     * <p>This is the similarity, not Keras's {@code CosineSimilarity} loss, which is its negative:
+     * that loss is {@code neg(mean(cosineSimilarity(yTrue, yPred, -1)))}.
+     */
+    @Reexport(LinearAlgebra.class)
+    public static Tensor cosineSimilarity(Tensor a, Tensor b, int axis) {
+        return LinearAlgebra.cosineSimilarity(a, b, axis);
+    }
+
+    // ---- Probability ------------------------------------------------------------------
+
+    /** Softmax over the last axis, computed stably ({@code exp(x − max)} normalised). */
+    @Reexport(Probability.class)
+    public static Tensor softmax(Tensor x) {
+        return Probability.softmax(x);
+    }
+
+    /** Log-softmax over the last axis: {@code x − max − log Σ exp(x − max)}. */
+    @Reexport(Probability.class)
+    public static Tensor logSoftmax(Tensor x) {
+        return Probability.logSoftmax(x);
+    }
+
+    // ---- Losses -----------------------------------------------------------------------
+
+    /**
+     * Keras's {@code KLDivergence} loss: per row {@code Σ t·log(t / p)} with {@code t = clip(yTrue,
+     * 1e-7, 1)} and {@code p = clip(yPred, 1e-7, 1)}, then the mean over rows. As in Keras the
+     * factor is the clipped {@code t}, so a zero target adds {@code 1e-7·log(1e-7/p)}, not 0.
+     */
+    @Reexport(Losses.class)
+    public static Tensor klDivergence(Tensor yTrue, Tensor yPred) {
+        return Losses.klDivergence(yTrue, yPred);
+    }
+
+    /**
+     * Keras's categorical cross-entropy on probabilities: per row {@code q = yPred / Σ yPred},
+     * {@code c = clip(q, 1e-7, 1 − 1e-7)}, {@code −Σ yTrue·log c}; then the mean over rows.
+     */
+    @Reexport(Losses.class)
+    public static Tensor categoricalCrossentropy(Tensor yTrue, Tensor yPred) {
+        return Losses.categoricalCrossentropy(yTrue, yPred);
+    }
+
+    /** Mean squared error: the mean of {@code (yTrue − yPred)²} over every element (Keras's {@code MSE}). */
+    @Reexport(Losses.class)
+    public static Tensor mse(Tensor yTrue, Tensor yPred) {
+        return Losses.mse(yTrue, yPred);
     }
 }

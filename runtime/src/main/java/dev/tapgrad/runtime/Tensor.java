@@ -15,9 +15,6 @@ import java.util.Random;
  * }</pre>
  */
 public final class Tensor {
-    /** The shape of every scalar; shared because shapes are never mutated. */
-    static final int[] SCALAR_SHAPE = new int[0];
-
     private final float[] data;
     private final int[] shape;
 
@@ -88,8 +85,11 @@ public final class Tensor {
         return shape.clone();
     }
 
-    /** The shape itself, not a copy, for the ops of this package: callers must not mutate it. */
-    int[] dims() {
+    /**
+     * The shape itself, not a copy, for ops and kernels that must not allocate in a training step
+     * (as {@link #buffer()} is the values themselves): never mutate it; {@link #shape()} gives a copy.
+     */
+    public int[] dims() {
         return shape;
     }
 
@@ -184,14 +184,9 @@ public final class Tensor {
         }
     }
 
-    /**
-     * A new tensor holding {@code this + other} (same shapes); generated reverse passes use it to
-     * accumulate gradient contributions without mutating tensors that may be shared. Inside an open
-     * {@link Workspace} the result is the workspace's, recycled by the next step.
-     */
+    /** A new tensor holding {@code this + other} (same shapes); neither argument changes. */
     public Tensor plus(Tensor other) {
-        // Inside a generated step the sum comes from the graph's workspace instead of the heap.
-        Tensor out = Workspace.copyOf(this);
+        Tensor out = copy();
         out.addInPlace(other);
         return out;
     }

@@ -1,6 +1,12 @@
 package dev.tapgrad.runtime;
 
-import static dev.tapgrad.runtime.Ops.*;
+import static dev.tapgrad.runtime.ops.Arithmetic.*;
+import static dev.tapgrad.runtime.ops.ElementwiseMath.*;
+import static dev.tapgrad.runtime.ops.LinearAlgebra.*;
+import static dev.tapgrad.runtime.ops.Losses.*;
+import static dev.tapgrad.runtime.ops.Probability.*;
+import static dev.tapgrad.runtime.ops.Reductions.*;
+import static dev.tapgrad.runtime.ops.Shapes.*;
 import static dev.tapgrad.runtime.f64.Ops64.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

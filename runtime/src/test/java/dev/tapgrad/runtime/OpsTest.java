@@ -1,6 +1,12 @@
 package dev.tapgrad.runtime;
 
-import static dev.tapgrad.runtime.Ops.*;
+import static dev.tapgrad.runtime.ops.Arithmetic.*;
+import static dev.tapgrad.runtime.ops.ElementwiseMath.*;
+import static dev.tapgrad.runtime.ops.LinearAlgebra.*;
+import static dev.tapgrad.runtime.ops.Losses.*;
+import static dev.tapgrad.runtime.ops.Probability.*;
+import static dev.tapgrad.runtime.ops.Reductions.*;
+import static dev.tapgrad.runtime.ops.Shapes.*;
 import static dev.tapgrad.runtime.f64.Ops64.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -319,8 +325,8 @@ class OpsTest {
         pred[23] = 5e-8f;
         Tensor yPred = Tensor.of(pred, rows, classes);
         Tensor g = Tensor.scalar(0.7);
-        Tensor fast = Ops.klDivergenceAdjointPred(Tensor.of(target, classes), yPred, null, g);
-        Tensor general = Ops.klDivergenceAdjointPred(Tensor.of(full, rows, classes), yPred, null, g);
+        Tensor fast = klDivergenceAdjointPred(Tensor.of(target, classes), yPred, null, g);
+        Tensor general = klDivergenceAdjointPred(Tensor.of(full, rows, classes), yPred, null, g);
         float[] a = fast.toArray();
         float[] b = general.toArray();
         org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {rows, classes}, fast.shape());

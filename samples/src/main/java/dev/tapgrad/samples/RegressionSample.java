@@ -4,6 +4,7 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.runtime.loss.MeanSquaredError;
 import dev.tapgrad.runtime.optim.Adam;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -153,19 +154,16 @@ public abstract class RegressionSample extends SampleCommand {
         return Tensor.of(Arrays.copyOf(t.buffer(), n * perExample), shape);
     }
 
-    /** Mean of the squared differences over every element, in double: the figure MSE reports. */
+    /**
+     * Mean of the squared differences over every element, in double: the figure MSE reports, by
+     * the runtime's MSE kernel (the one the main loss and the {@code mse} op run).
+     */
     protected static double mse(Tensor prediction, Tensor target) {
-        float[] p = prediction.buffer();
-        float[] t = target.buffer();
-        if (p.length != t.length) {
-            throw new IllegalArgumentException("baseline has " + p.length + " values but the targets have " + t.length);
+        if (prediction.size() != target.size()) {
+            throw new IllegalArgumentException("baseline has " + prediction.size() + " values but the targets have "
+                    + target.size());
         }
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            double d = (double) p[i] - t[i];
-            sum += d * d;
-        }
-        return sum / Math.max(1, p.length);
+        return MeanSquaredError.valueAndGradient(target, prediction.view(target.shape()), null, 1);
     }
 
     private static double maxAbsDifference(Tensor a, Tensor b) {

@@ -4,6 +4,7 @@ import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
 import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.ops.ElementwiseMath;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,6 +26,6 @@ public final class CountingOps {
 
     /** Adjoint of {@link #countedAbs}: that of abs. */
     public static Tensor countedAbsAdjoint(Tensor x, Tensor out, Tensor g) {
-        return Ops.absAdjoint(x, out, g);
+        return ElementwiseMath.absAdjoint(x, out, g);
     }
 }

@@ -40,7 +40,7 @@ public final class WiringCheck {
         boolean ok = true;
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
-            String conflict = dev.tapgrad.processor.codegen.Names.conflict(l.name(), names);
+            String conflict = dev.tapgrad.processor.codegen.Names.conflict(l.name(), spec);
             if (conflict != null) {
                 r.error(Tag.WIRING, l.origin(), Messages.reservedLayerName(l.name(), conflict));
                 ok = false;

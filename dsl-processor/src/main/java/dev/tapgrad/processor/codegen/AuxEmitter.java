@@ -97,7 +97,7 @@ final class AuxEmitter {
         if (!adjoint.steps().isEmpty()) {
             m.addComment("reverse: the gradient of $L · $L, one adjoint per op, last op first", weight, aux.method());
             String seed = adjointName(program.result());
-            m.addStatement("$T $L = workspace.scalar($L)", Runtime.TENSOR, seed, weight);
+            m.addStatement("$T $L = steps.workspace().scalar($L)", Runtime.TENSOR, seed, weight);
             for (Adjoint.Step s : adjoint.steps()) {
                 Instr in = s.instr();
                 CodeBlock call = call(in.op().ownerClass(), s.adjointMethod(), in.args(),
@@ -106,7 +106,7 @@ final class AuxEmitter {
                 if (s.first()) {
                     m.addStatement("$T $L = $L", Runtime.TENSOR, target, call);
                 } else {
-                    m.addStatement("$L = $L.plus($L)", target, target, call);
+                    m.addStatement("$L = $T.sum($L, $L)", target, Runtime.WORKSPACE, target, call);
                 }
             }
             for (Value in : program.inputs()) {

@@ -1,5 +1,9 @@
 package dev.tapgrad.processor.codegen;
 
+import dev.tapgrad.processor.model.AuxLossSpec;
+import dev.tapgrad.processor.model.LayerSpec;
+import dev.tapgrad.processor.model.ModelSpec;
+import dev.tapgrad.processor.model.TapRef;
 import java.util.Locale;
 
 /** Fixed names in generated code, so the same model always yields the same source. */
@@ -13,21 +17,33 @@ public final class Names {
     static final java.util.Set<String> RESERVED = java.util.Set.of(
             "x", "y", "terms", "seed", "random", "all", "size", "batch", "parameters", "steps", "workspace", "file", "train",
             "options", "data", "input", "Tensor", "Parameter", "List", "ArrayList", "Random", "Map", "Path",
-            "IOException", "Losses", "Trainer", "Checkpoints", "Dataset", "Fit", "History", "Gradients",
-            "CompiledGraph", "TrainableModel", "Workspace", "Penalties", "OutputPenalty", "Steps", "Activation", "Padding", "LossKind", "Metric", "Generated", "Override");
+            "IOException", "Losses", "MainLoss", "Arithmetic", "ElementwiseMath", "Reductions", "Shapes",
+            "LinearAlgebra", "Probability", "Trainer", "Checkpoints", "Dataset", "Fit", "History", "Gradients",
+            "CompiledGraph", "TrainableModel", "Workspace", "Penalties", "OutputPenalty", "Steps", "GraphSteps", "GraphSpec", "Activation", "Padding", "LossKind", "Metric", "Generated", "Override");
 
     /** Suffixes of the buffers derived from a layer's name. */
     static final java.util.List<String> BUFFER_SUFFIXES = java.util.List.of("Out", "Grad", "Inputs", "InputGrads");
 
-    /** Why {@code layer} cannot be a layer name among {@code layers}, or null if it can. */
-    public static String conflict(String layer, java.util.List<String> layers) {
+    /**
+     * Why {@code layer} cannot be a layer name in {@code model}, or null if it can: the generated
+     * class's own names, its buffers' and the fields of the parameters the loss methods tap.
+     */
+    public static String conflict(String layer, ModelSpec model) {
         if (RESERVED.contains(layer)) {
             return "the generated code uses " + layer + " itself";
         }
-        for (String other : layers) {
+        for (LayerSpec other : model.layers()) {
             for (String suffix : BUFFER_SUFFIXES) {
-                if (layer.equals(other + suffix)) {
-                    return "the generated code names layer " + other + "'s buffer " + layer;
+                if (layer.equals(other.name() + suffix)) {
+                    return "the generated code names layer " + other.name() + "'s buffer " + layer;
+                }
+            }
+        }
+        for (AuxLossSpec loss : model.lossMethods()) {
+            for (TapRef tap : loss.taps()) {
+                if (tap.isParameter() && layer.equals(parameter(tap.layer(), tap.param()))) {
+                    return "the generated code names the field of parameter " + tap.text() + ", which " + loss.method()
+                            + " taps, " + layer;
                 }
             }
         }

@@ -168,6 +168,11 @@ public final class Messages {
                 + "or annotate a public static method with @Differentiable(adjoint = ..., shape = ...)";
     }
 
+    public static String reexportWithoutOp(String callee, String facade, String target) {
+        return "call to " + callee + " (" + facade + ") has no derivative rule: its @Reexport names " + target
+                + ", which has no public static @Differentiable method of that name and those parameters";
+    }
+
     public static String missingAdjoint(String callee, List<String> missing, String owner) {
         return callee + " names adjoint " + list(missing) + " in @Differentiable, but " + owner
                 + " has no such public static method with the op's parameters plus (Tensor out, Tensor g)";

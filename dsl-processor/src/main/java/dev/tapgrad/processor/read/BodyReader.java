@@ -289,6 +289,9 @@ final class BodyReader {
                     ? Messages.unknownCall(callee)
                     : Messages.noMatchingOverload(callee, kinds, named.get(0).toString()));
         }
+        if (r.facade() != null) {
+            return failed(call, Messages.reexportWithoutOp(callee, ownerOf(r.facade()), OpResolver.reexportTarget(r.facade()).getQualifiedName().toString()));
+        }
         if (r.signature() == null) {
             if (isHelper(r.method())) {
                 return inline(call, r.method(), args);

@@ -6,10 +6,13 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MemberSelectTree;
 import dev.tapgrad.Differentiable;
+import dev.tapgrad.Reexport;
 import dev.tapgrad.processor.ir.OpSignature;
 import dev.tapgrad.processor.ir.OpSignature.ArgKind;
 import java.util.ArrayList;
 import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -17,6 +20,7 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
@@ -26,7 +30,10 @@ import javax.lang.model.util.Elements;
  * Finds the method a call in a loss body refers to, the way javac would for the common forms
  * ({@code abs(x)} through a static import, {@code Ops.abs(x)}, a fully qualified call), without
  * attributing the class: method bodies are not attributed yet while processors run. The found
- * method's {@link Differentiable} annotation becomes an {@link OpSignature}.
+ * method's {@link Differentiable} annotation becomes an {@link OpSignature}. A facade method
+ * marked {@link Reexport} (as every method of {@code Ops} is) stands for the op of the same name
+ * and parameter types in the class it names: the call resolves to that op, so an op has one
+ * identity (its declaring class and method) however a body reaches it.
  */
 final class OpResolver {
     static final String TENSOR = "dev.tapgrad.runtime.Tensor";
@@ -41,8 +48,12 @@ final class OpResolver {
         this.unit = unit;
     }
 
-    /** What a call resolved to: the method, and its signature if it is differentiable. */
-    record Resolution(ExecutableElement method, OpSignature signature) {}
+    /**
+     * What a call resolved to: the method (for a {@link Reexport} facade method, the op it
+     * re-exports), and its signature if it is differentiable. {@code facade} is the facade method
+     * whose named class has no such op, else null.
+     */
+    record Resolution(ExecutableElement method, OpSignature signature, ExecutableElement facade) {}
 
     /** Resolves {@code select(args)} for arguments of the given kinds; null if no method matches. */
     Resolution resolve(ExpressionTree select, List<ArgKind> argKinds) {
@@ -63,7 +74,49 @@ final class OpResolver {
     private static Resolution first(List<ExecutableElement> candidates, List<ArgKind> argKinds) {
         for (ExecutableElement m : candidates) {
             if (matches(m, argKinds)) {
-                return new Resolution(m, signatureOf(m));
+                TypeElement target = reexportTarget(m);
+                if (target == null) {
+                    return new Resolution(m, signatureOf(m), null);
+                }
+                ExecutableElement op = sameSignature(target, m);
+                return op == null || signatureOf(op) == null ? new Resolution(m, null, m)
+                        : new Resolution(op, signatureOf(op), null);
+            }
+        }
+        return null;
+    }
+
+    /** The class a {@link Reexport} on {@code m} names, or null if {@code m} is not a facade method. */
+    static TypeElement reexportTarget(ExecutableElement m) {
+        for (AnnotationMirror a : m.getAnnotationMirrors()) {
+            if (!((TypeElement) a.getAnnotationType().asElement()).getQualifiedName()
+                    .contentEquals(Reexport.class.getCanonicalName())) {
+                continue;
+            }
+            for (var e : a.getElementValues().entrySet()) {
+                if (e.getKey().getSimpleName().contentEquals("value")) {
+                    AnnotationValue v = e.getValue();
+                    return v.getValue() instanceof DeclaredType t ? (TypeElement) t.asElement() : null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The static method of {@code owner} with {@code m}'s name and parameter types, or null. */
+    private static ExecutableElement sameSignature(TypeElement owner, ExecutableElement m) {
+        for (ExecutableElement c : ElementFilter.methodsIn(owner.getEnclosedElements())) {
+            if (c.getSimpleName().equals(m.getSimpleName()) && c.getModifiers().contains(Modifier.STATIC)
+                    && c.getParameters().size() == m.getParameters().size()) {
+                boolean same = true;
+                for (int i = 0; i < c.getParameters().size() && same; i++) {
+                    // Op parameters are primitives and Tensor, whose names identify them.
+                    same = c.getParameters().get(i).asType().toString()
+                            .equals(m.getParameters().get(i).asType().toString());
+                }
+                if (same) {
+                    return c;
+                }
             }
         }
         return null;

@@ -4,6 +4,7 @@ import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.layers.OutputPenalty;
 import dev.tapgrad.runtime.kernel.conv.ConvGeometry;
 import dev.tapgrad.runtime.kernel.conv.DirectConv;
 import dev.tapgrad.runtime.kernel.math.Activations;
@@ -149,7 +150,7 @@ public final class Conv2D extends AbstractLayer {
     }
 
     private int penaltyMode() {
-        return !fusedPenalty() ? DirectConv.NO_PENALTY : penalty.square ? DirectConv.SQUARE : DirectConv.ABS;
+        return !fusedPenalty() ? DirectConv.NO_PENALTY : penalty.squares() ? DirectConv.SQUARE : DirectConv.ABS;
     }
 
     /** Whether this layer computes with the direct kernel. */

@@ -1,8 +1,9 @@
 package dev.tapgrad.runtime.train;
 
 import dev.tapgrad.LossKind;
-import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TapgradDataException;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.train.CompiledGraph;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

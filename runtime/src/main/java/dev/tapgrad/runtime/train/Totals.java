@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.train;
 
 import dev.tapgrad.Metric;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.train.CompiledGraph;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

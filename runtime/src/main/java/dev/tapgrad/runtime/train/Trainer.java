@@ -8,6 +8,7 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainingDivergedException;
+import dev.tapgrad.runtime.train.CompiledGraph;
 import dev.tapgrad.runtime.optim.Updater;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

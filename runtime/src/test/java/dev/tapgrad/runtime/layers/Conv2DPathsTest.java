@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.layers.OutputPenalty;
 import dev.tapgrad.runtime.kernel.conv.DirectConv;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Conv2D's two ways of computing, the direct kernel and im2col + GEMM, on the same layers and
@@ -156,16 +157,16 @@ class Conv2DPathsTest {
                 double tol = 4 * (ref.terms + 1) * EPS * ref.zAbs[i] * Math.max(1, Math.abs(slope(act, ref.z[i]))) + 1e-7;
                 assertEquals(expected, out.buffer()[i], tol, path + " " + act + " out[" + i + "]");
                 if (penalty != null) {
-                    penaltySum += penalty.square ? expected * expected : Math.abs(expected);
+                    penaltySum += penalty.squares() ? expected * expected : Math.abs(expected);
                     // Each term within its output's tolerance, then float sums of at most an image's pixels.
-                    penaltyTol += (penalty.square ? 2 * Math.abs(expected) + tol : 1) * tol
-                            + 4 * (pixels + 1) * EPS * (penalty.square ? expected * expected : Math.abs(expected));
+                    penaltyTol += (penalty.squares() ? 2 * Math.abs(expected) + tol : 1) * tol
+                            + 4 * (pixels + 1) * EPS * (penalty.squares() ? expected * expected : Math.abs(expected));
                 }
             }
             if (penalty != null) {
                 int n = out.size();
-                double want = penalty.mean ? penaltySum / n : penaltySum;
-                double tol = (penalty.mean ? penaltyTol / n : penaltyTol) + 4 * EPS * Math.abs(want);
+                double want = penalty.averages() ? penaltySum / n : penaltySum;
+                double tol = (penalty.averages() ? penaltyTol / n : penaltyTol) + 4 * EPS * Math.abs(want);
                 assertEquals(want, conv.penalty(), tol, path + " penalty");
             }
             // Two backward passes: the second sees warm scratch and must add, not overwrite.
@@ -178,7 +179,7 @@ class Conv2DPathsTest {
             double[] dz = new double[ref.z.length];
             for (int i = 0; i < dz.length; i++) {
                 double o = out.buffer()[i];
-                double pg = penalty == null ? 0 : penalty.square ? 2 * o * scale : Math.signum(o) * scale;
+                double pg = penalty == null ? 0 : penalty.squares() ? 2 * o * scale : Math.signum(o) * scale;
                 // relu's mask from this path's own output: a z within rounding of 0 may land either side.
                 dz[i] = act == Activation.RELU ? (o > 0 ? g.buffer()[i] + pg : 0)
                         : (g.buffer()[i] + pg) * slope(act, ref.z[i]);

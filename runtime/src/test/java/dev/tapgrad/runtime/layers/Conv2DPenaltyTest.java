@@ -8,6 +8,7 @@ import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.layers.OutputPenalty;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

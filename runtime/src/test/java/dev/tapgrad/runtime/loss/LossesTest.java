@@ -81,14 +81,14 @@ class LossesTest {
         Tensor y = Tensor.of(new float[] {0, 1, 0, 1, 0, 0}, 2, 3);
         Tensor p = Tensor.of(new float[] {.2f, .7f, .1f, .5f, .25f, .25f}, 2, 3);
         double expected = -(Math.log(.7f) + Math.log(.5f)) / 2;
-        assertEquals(expected, Losses.categoricalCrossentropy(y, p, null, 1), 1e-7);
+        assertEquals(expected, CategoricalCrossentropy.valueAndGradient(y, p, null, 1), 1e-7);
     }
 
     @Test
     void crossEntropyNormalisesRowsFirst() {
         Tensor y = Tensor.of(new float[] {0, 1, 0}, 1, 3);
         Tensor p = Tensor.of(new float[] {.4f, 1.4f, .2f}, 1, 3);
-        assertEquals(-Math.log(0.7), Losses.categoricalCrossentropy(y, p, null, 1), 1e-7);
+        assertEquals(-Math.log(0.7), CategoricalCrossentropy.valueAndGradient(y, p, null, 1), 1e-7);
     }
 
     @Test
@@ -106,7 +106,7 @@ class LossesTest {
         Tensor p = Tensor.of(pv, 2, 3, classes);
         Tensor grad = Tensor.zeros(2, 3, classes);
         grad.fill(99f);   // must be overwritten, not accumulated
-        double value = Losses.categoricalCrossentropy(y, p, grad, 0.3);
+        double value = CategoricalCrossentropy.valueAndGradient(y, p, grad, 0.3);
         assertEquals(ceReference(doubles(y), doubles(p), classes), value, 1e-9);
         assertGradient((yd, pd) -> ceReference(yd, pd, classes), y, p, grad, 0.3);
     }
@@ -116,13 +116,13 @@ class LossesTest {
         Tensor y = Tensor.of(new float[] {0, 1, 0}, 1, 3);
         Tensor p = Tensor.of(new float[] {1, 0, 0}, 1, 3);
         Tensor grad = Tensor.zeros(1, 3);
-        assertEquals(-Math.log(1e-7), Losses.categoricalCrossentropy(y, p, grad, 1), 1e-9);
+        assertEquals(-Math.log(1e-7), CategoricalCrossentropy.valueAndGradient(y, p, grad, 1), 1e-9);
         assertEquals(0f, grad.get(0, 0));
         assertEquals(0f, grad.get(0, 1));
         assertEquals(0f, grad.get(0, 2));
 
         Tensor right = Tensor.of(new float[] {1, 0, 0}, 1, 3);
-        assertEquals(-Math.log(1 - 1e-7), Losses.categoricalCrossentropy(right, p, grad, 1), 1e-12);
+        assertEquals(-Math.log(1 - 1e-7), CategoricalCrossentropy.valueAndGradient(right, p, grad, 1), 1e-12);
         assertEquals(0f, grad.get(0, 0));
     }
 
@@ -131,7 +131,7 @@ class LossesTest {
         Tensor y = Tensor.of(new float[] {0.5f, 0.5f, 0}, 1, 3);
         Tensor p = Tensor.of(new float[] {0.6f, 0.4f, 0}, 1, 3);
         Tensor grad = Tensor.zeros(1, 3);
-        Losses.categoricalCrossentropy(y, p, grad, 1);
+        CategoricalCrossentropy.valueAndGradient(y, p, grad, 1);
         // q = p; h = (−0.5/0.6, −0.5/0.4, 0); Σ h q = −1; dL/dp = h + 1
         assertEquals(1 - 0.5 / 0.6, grad.get(0, 0), 1e-6);
         assertEquals(1 - 0.5 / 0.4, grad.get(0, 1), 1e-6);
@@ -142,7 +142,7 @@ class LossesTest {
     void mseIsTheMeanOverEveryElement() {
         Tensor y = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
         Tensor p = Tensor.of(new float[] {2, 4, 3, 1}, 2, 2);
-        assertEquals((1 + 4 + 0 + 9) / 4.0, Losses.mse(y, p, null, 1), 1e-12);
+        assertEquals((1 + 4 + 0 + 9) / 4.0, MeanSquaredError.valueAndGradient(y, p, null, 1), 1e-12);
     }
 
     @Test
@@ -152,7 +152,7 @@ class LossesTest {
         Tensor p = Tensor.randn(r, 5, 3);
         Tensor grad = Tensor.zeros(5, 3);
         grad.fill(-7f);
-        assertEquals(mseReference(doubles(y), doubles(p)), Losses.mse(y, p, grad, 2.5), 1e-12);
+        assertEquals(mseReference(doubles(y), doubles(p)), MeanSquaredError.valueAndGradient(y, p, grad, 2.5), 1e-12);
         assertGradient(LossesTest::mseReference, y, p, grad, 2.5);
         assertEquals(2.5 * 2 * (p.get(1, 2) - y.get(1, 2)) / 15, grad.get(1, 2), 1e-6);
     }
@@ -160,10 +160,10 @@ class LossesTest {
     @Test
     void shapesMustAgree() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Losses.mse(Tensor.zeros(2, 3), Tensor.zeros(3, 2), null, 1));
+                () -> MeanSquaredError.valueAndGradient(Tensor.zeros(2, 3), Tensor.zeros(3, 2), null, 1));
         assertEquals("mse: labels [2, 3] and predictions [3, 2] need the same shape", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> Losses.categoricalCrossentropy(Tensor.zeros(2, 3), Tensor.zeros(2, 3), Tensor.zeros(3), 1));
+                () -> CategoricalCrossentropy.valueAndGradient(Tensor.zeros(2, 3), Tensor.zeros(2, 3), Tensor.zeros(3), 1));
         assertEquals("categoricalCrossentropy: gradient buffer [3] must have the predictions' shape [2, 3]", e.getMessage());
     }
 }

@@ -4,7 +4,8 @@ import dev.tapgrad.LossKind;
 import dev.tapgrad.Metric;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.loss.Losses;
+import dev.tapgrad.runtime.train.CompiledGraph;
+import dev.tapgrad.runtime.internal.MainLoss;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -117,7 +118,7 @@ final class TestGraph implements CompiledGraph {
     }
 
     private void terms(Tensor y, Tensor pred, Tensor grad, double[] terms) {
-        terms[0] = kind == LossKind.MSE ? Losses.mse(y, pred, grad, 1) : Losses.categoricalCrossentropy(y, pred, grad, 1);
+        terms[0] = MainLoss.valueAndGradient(kind, y, pred, grad, 1);
         if (l2Weight != 0) {
             double s = 0;
             for (float v : kernel.value().buffer()) {

@@ -1,13 +1,16 @@
-package dev.tapgrad.runtime;
+package dev.tapgrad.runtime.ops;
 
 import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.internal.tensor.OpSupport;
+import dev.tapgrad.runtime.internal.tensor.Workspace;
 import java.util.Arrays;
 
 /**
- * Reductions with their derivative rules: {@code max} and {@code min} of everything, and
- * {@code sum}, {@code mean}, {@code max}, {@code min} along one axis. Part of {@link Ops} (which
- * also holds the full {@code sum} and {@code mean}); sums run in double.
+ * Reductions with their derivative rules: {@code sum}, {@code mean}, {@code max} and {@code min}
+ * of everything (a scalar) or along one axis. Re-exported by {@code dev.tapgrad.runtime.Ops};
+ * sums run in double.
  *
  * <p>An axis may be negative, counting from the end ({@code -1} is the last axis). With
  * {@code keepDims} the reduced axis stays with size 1, so the result broadcasts against the input
@@ -17,12 +20,55 @@ import java.util.Arrays;
  * the extreme value, as PyTorch 1.13's {@code torch.max(x)} and {@code torch.amax(x, dim)} do
  * ({@code torch.max(x, dim)} would give it all to one index instead).
  */
-public class ReductionOps extends ElementwiseOps {
-    ReductionOps() {}
+public final class Reductions {
+    private Reductions() {}
 
     private enum Kind { SUM, MEAN, MAX, MIN }
 
     // ---- full reductions ---------------------------------------------------------------------
+
+    /** Sum of every value, as a scalar (accumulated in double). */
+    @Differentiable(adjoint = "sumAdjoint", shape = ShapeRule.SCALAR)
+    public static Tensor sum(Tensor x) {
+        // Four interleaved partial sums, added at the end: one running sum is a chain of dependent
+        // double additions, four times slower on the activations an aux loss reduces.
+        float[] v = x.buffer();
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= v.length; i += 4) {
+            s0 += v[i];
+            s1 += v[i + 1];
+            s2 += v[i + 2];
+            s3 += v[i + 3];
+        }
+        for (; i < v.length; i++) {
+            s0 += v[i];
+        }
+        return Workspace.newScalar((s0 + s1) + (s2 + s3));
+    }
+
+    /** Adjoint of {@link #sum}: {@code g} copied to every position of x. */
+    public static Tensor sumAdjoint(Tensor x, Tensor out, Tensor g) {
+        Tensor d = Workspace.uninitialized(x.dims());
+        d.fill(g.item());
+        return d;
+    }
+
+    /** Mean of every value, as a scalar (accumulated in double). */
+    @Differentiable(adjoint = "meanAdjoint", shape = ShapeRule.SCALAR)
+    public static Tensor mean(Tensor x) {
+        return Workspace.newScalar(sum(x).item() / (double) Math.max(1, x.size()));
+    }
+
+    /** Adjoint of {@link #mean}: {@code g / n} at every position of x. */
+    public static Tensor meanAdjoint(Tensor x, Tensor out, Tensor g) {
+        Tensor d = Workspace.uninitialized(x.dims());
+        d.fill((float) (g.item() / (double) Math.max(1, x.size())));
+        return d;
+    }
 
     /** The largest value, as a scalar. */
     @Differentiable(adjoint = "maxAdjoint", shape = ShapeRule.SCALAR)

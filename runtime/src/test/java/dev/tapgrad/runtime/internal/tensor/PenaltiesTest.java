@@ -1,4 +1,4 @@
-package dev.tapgrad.runtime.kernel;
+package dev.tapgrad.runtime.internal.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tapgrad.runtime.Ops;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.ops.ElementwiseMath;
+import dev.tapgrad.runtime.ops.Reductions;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,8 +44,8 @@ class PenaltiesTest {
         Tensor t1 = element.equals("abs") ? Ops.abs(x) : Ops.square(x);
         Tensor t2 = reduce.equals("mean") ? Ops.mean(t1) : Ops.sum(t1);
         Tensor seed = Tensor.scalar(weight);
-        Tensor d1 = reduce.equals("mean") ? Ops.meanAdjoint(t1, t2, seed) : Ops.sumAdjoint(t1, t2, seed);
-        Tensor dx = element.equals("abs") ? Ops.absAdjoint(x, t1, d1) : Ops.squareAdjoint(x, t1, d1);
+        Tensor d1 = reduce.equals("mean") ? Reductions.meanAdjoint(t1, t2, seed) : Reductions.sumAdjoint(t1, t2, seed);
+        Tensor dx = element.equals("abs") ? ElementwiseMath.absAdjoint(x, t1, d1) : ElementwiseMath.squareAdjoint(x, t1, d1);
         Tensor expected = start.copy();
         expected.addInPlace(dx);
 

@@ -1,20 +1,22 @@
-package dev.tapgrad.runtime;
+package dev.tapgrad.runtime.internal.tensor;
+
+import dev.tapgrad.runtime.Tensor;
 
 import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * The shared mechanics of the op classes: elementwise maps, axis arithmetic, and a tensor seen as
- * {@code (outer, n, inner)} around one axis (value {@code (o, j, i)} at {@code (o·n + j)·inner + i}),
+ * The shared mechanics of the op classes in {@code dev.tapgrad.runtime.ops}: elementwise maps,
+ * axis arithmetic, and a tensor seen as {@code (outer, n, inner)} around one axis (value {@code (o, j, i)} at {@code (o·n + j)·inner + i}),
  * which every reduction and every last-axis op uses. Shapes computed here are workspace scratch
  * (see {@link Workspace#ints}): use them, do not keep them.
  * Argument errors name the op and the shapes.
  */
-final class OpSupport {
+public final class OpSupport {
     private OpSupport() {}
 
     /** {@code f(x)} elementwise, computed in double and stored as float. */
-    static Tensor map(Tensor x, DoubleUnaryOperator f) {
+    public static Tensor map(Tensor x, DoubleUnaryOperator f) {
         Tensor out = Workspace.uninitialized(x.dims());
         float[] o = out.buffer();
         float[] in = x.buffer();
@@ -25,7 +27,7 @@ final class OpSupport {
     }
 
     /** {@code axis} as an index in {@code 0 .. rank-1}; negative axes count from the end. */
-    static int axis(String op, int[] shape, int axis) {
+    public static int axis(String op, int[] shape, int axis) {
         int rank = shape.length;
         if (axis < -rank || axis >= rank) {
             throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for shape "
@@ -36,7 +38,7 @@ final class OpSupport {
     }
 
     /** Product of the dimensions before {@code axis}: how many blocks the axis repeats in. */
-    static int outer(int[] shape, int axis) {
+    public static int outer(int[] shape, int axis) {
         int outer = 1;
         for (int i = 0; i < axis; i++) {
             outer *= shape[i];
@@ -45,7 +47,7 @@ final class OpSupport {
     }
 
     /** Product of the dimensions after {@code axis}: the stride of one step along it. */
-    static int inner(int[] shape, int axis) {
+    public static int inner(int[] shape, int axis) {
         int inner = 1;
         for (int i = axis + 1; i < shape.length; i++) {
             inner *= shape[i];
@@ -54,7 +56,7 @@ final class OpSupport {
     }
 
     /** The last axis of {@code shape}, which an op working along it needs; a scalar has none. */
-    static int lastAxis(String op, int[] shape) {
+    public static int lastAxis(String op, int[] shape) {
         if (shape.length == 0) {
             throw new IllegalArgumentException(op + " works along the last axis, but its argument is a scalar");
         }
@@ -62,7 +64,7 @@ final class OpSupport {
     }
 
     /** {@code shape} without {@code axis}, or with it set to 1 when {@code keepDims}. */
-    static int[] reducedShape(int[] shape, int axis, boolean keepDims) {
+    public static int[] reducedShape(int[] shape, int axis, boolean keepDims) {
         if (keepDims) {
             int[] out = Workspace.ints(shape.length);
             System.arraycopy(shape, 0, out, 0, shape.length);
@@ -79,12 +81,12 @@ final class OpSupport {
     }
 
     /** {@code t} broadcast to {@code shape} as a new tensor (NumPy rules). */
-    static Tensor broadcastTo(Tensor t, int[] shape) {
+    public static Tensor broadcastTo(Tensor t, int[] shape) {
         return Broadcast.apply(t, Workspace.zeros(shape), (a, b) -> a);
     }
 
     /** {@code g}, shaped like a reduction of {@code shape} along {@code axis}, copied along that axis. */
-    static Tensor spread(Tensor g, int[] shape, int axis) {
+    public static Tensor spread(Tensor g, int[] shape, int axis) {
         int outer = outer(shape, axis);
         int n = shape[axis];
         int inner = inner(shape, axis);
@@ -104,7 +106,7 @@ final class OpSupport {
     /**
      * The shape {@code dims} asks for, with one {@code -1} inferred from {@code size} as in NumPy.
      */
-    static int[] reshapeTarget(int[] from, int... dims) {
+    public static int[] reshapeTarget(int[] from, int... dims) {
         int infer = -1;
         long known = 1;
         for (int i = 0; i < dims.length; i++) {

@@ -1,17 +1,19 @@
-package dev.tapgrad.runtime;
+package dev.tapgrad.runtime.internal.tensor;
+
+import dev.tapgrad.runtime.Tensor;
 
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 
 /**
- * NumPy broadcasting for the elementwise ops in {@link Ops}: the result shape of two shapes, the
+ * NumPy broadcasting for the elementwise ops of {@code dev.tapgrad.runtime.ops} and the loss kernels: the result shape of two shapes, the
  * elementwise application, and the reduction of a gradient back to an argument's shape.
  */
-final class Broadcast {
+public final class Broadcast {
     private Broadcast() {}
 
     /** The broadcast shape of {@code a} and {@code b}, aligned at the trailing dimensions. */
-    static int[] shape(int[] a, int[] b) {
+    public static int[] shape(int[] a, int[] b) {
         int rank = Math.max(a.length, b.length);
         int[] out = Workspace.ints(rank); // scratch: tensors copy the shapes they are made with
         for (int i = 0; i < rank; i++) {
@@ -27,7 +29,7 @@ final class Broadcast {
     }
 
     /** {@code f(a, b)} elementwise with broadcasting. */
-    static Tensor apply(Tensor a, Tensor b, DoubleBinaryOperator f) {
+    public static Tensor apply(Tensor a, Tensor b, DoubleBinaryOperator f) {
         float[] x = a.buffer();
         float[] y = b.buffer();
         if (a.sameShape(b)) {
@@ -70,7 +72,7 @@ final class Broadcast {
     }
 
     /** Sums {@code g} (shaped like the broadcast result) over the dimensions {@code shape} was broadcast along. */
-    static Tensor reduceTo(Tensor g, int[] shape) {
+    public static Tensor reduceTo(Tensor g, int[] shape) {
         if (Arrays.equals(g.dims(), shape)) {
             return g;
         }

@@ -1,4 +1,4 @@
-package dev.tapgrad.runtime.kernel;
+package dev.tapgrad.runtime.internal.tensor;
 
 import dev.tapgrad.runtime.Tensor;
 

@@ -1,4 +1,6 @@
-package dev.tapgrad.runtime;
+package dev.tapgrad.runtime.internal.tensor;
+
+import dev.tapgrad.runtime.Tensor;
 
 import java.util.Arrays;
 
@@ -7,7 +9,7 @@ import java.util.Arrays;
  * step allocates nothing once the first batch has run.
  *
  * <p>Generated code opens its graph's workspace around a step ({@link #open()} … {@link
- * #close()}). While it is open on a thread, every result tensor an op in {@link Ops} creates on
+ * #close()}). While it is open on a thread, every result tensor an op in {@code dev.tapgrad.runtime.ops} creates on
  * that thread is taken from the workspace: the k-th request of a step gets the tensor that the
  * k-th request of the previous step got, if it has the same shape, and a new one otherwise. A step
  * makes the same requests in the same order every time (the graph and its shapes are fixed at
@@ -16,10 +18,15 @@ import java.util.Arrays;
  * gradients it has added into its own buffers, which is what makes this safe. Outside an open
  * workspace (user code calling {@code Ops} directly) ops allocate fresh tensors as usual.
  *
+ * <p>Ops allocate through the static methods here; {@link Tensor} itself knows nothing of
+ * workspaces, so the public tensor type does not depend on this support class.
+ *
  * <p>A workspace belongs to one graph and is used by one thread at a time, like the graph itself.
  */
 public final class Workspace {
     private static final ThreadLocal<Workspace> CURRENT = new ThreadLocal<>();
+    /** The shape of every scalar; shared because shapes are never mutated. */
+    private static final int[] SCALAR_SHAPE = new int[0];
 
     private Tensor[] tensors = new Tensor[8];
     private float[][] buffers = new float[4][];
@@ -65,7 +72,7 @@ public final class Workspace {
     }
 
     /** A tensor of zeros of {@code shape}: recycled inside an open workspace, new outside. Never mutates {@code shape}. */
-    static Tensor zeros(int[] shape) {
+    public static Tensor zeros(int[] shape) {
         Workspace w = CURRENT.get();
         if (w == null) {
             return Tensor.zeros(shape);
@@ -79,7 +86,7 @@ public final class Workspace {
      * A tensor of {@code shape} whose values are unspecified: the caller must write every one.
      * Recycled inside an open workspace, new (zeros) outside.
      */
-    static Tensor uninitialized(int[] shape) {
+    public static Tensor uninitialized(int[] shape) {
         Workspace w = CURRENT.get();
         return w == null ? Tensor.zeros(shape) : w.take(shape);
     }
@@ -97,15 +104,26 @@ public final class Workspace {
         return newScalar(value);
     }
 
+    /**
+     * {@code a + b} (same shapes) as a new tensor, recycled inside an open workspace: generated
+     * reverse passes accumulate gradient contributions with it without mutating tensors that may
+     * be shared.
+     */
+    public static Tensor sum(Tensor a, Tensor b) {
+        Tensor out = copyOf(a);
+        out.addInPlace(b);
+        return out;
+    }
+
     /** A rank-0 tensor holding {@code value}, recycled inside an open workspace. */
-    static Tensor newScalar(double value) {
-        Tensor t = uninitialized(Tensor.SCALAR_SHAPE);
+    public static Tensor newScalar(double value) {
+        Tensor t = uninitialized(SCALAR_SHAPE);
         t.buffer()[0] = (float) value;
         return t;
     }
 
     /** A copy of {@code t}, recycled inside an open workspace. */
-    static Tensor copyOf(Tensor t) {
+    public static Tensor copyOf(Tensor t) {
         Tensor out = uninitialized(t.dims());
         System.arraycopy(t.buffer(), 0, out.buffer(), 0, out.size());
         return out;
@@ -115,7 +133,7 @@ public final class Workspace {
      * A scratch array of at least {@code length} floats with unspecified values, for an op's
      * temporaries; recycled inside an open workspace.
      */
-    static float[] floats(int length) {
+    public static float[] floats(int length) {
         Workspace w = CURRENT.get();
         if (w == null) {
             return new float[length];
@@ -133,7 +151,7 @@ public final class Workspace {
     }
 
     /** A scratch array of at least {@code length} doubles with unspecified values; recycled inside an open workspace. */
-    static double[] doubles(int length) {
+    public static double[] doubles(int length) {
         Workspace w = CURRENT.get();
         if (w == null) {
             return new double[length];
@@ -155,7 +173,7 @@ public final class Workspace {
      * an op computes; recycled inside an open workspace. Tensors never keep it: they copy the
      * shape they are made with.
      */
-    static int[] ints(int length) {
+    public static int[] ints(int length) {
         Workspace w = CURRENT.get();
         if (w == null) {
             return new int[length];
