@@ -7,11 +7,15 @@ import static dev.tapgrad.runtime.ops.Losses.*;
 import static dev.tapgrad.runtime.ops.Probability.*;
 import static dev.tapgrad.runtime.ops.Reductions.*;
 import static dev.tapgrad.runtime.ops.Shapes.*;
+import static dev.tapgrad.runtime.f64.Ops64.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.tapgrad.runtime.f64.Check64;
+import dev.tapgrad.runtime.f64.Ops64;
+import dev.tapgrad.runtime.f64.T64;
 import dev.tapgrad.runtime.io.Safetensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,22 +38,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every op against PyTorch, one table row per op (and per interesting shape): the forward value,
  * and each adjoint as the gradient of {@code Σ out·r} for a fixed {@code r}, from fixtures made by
  * {@code src/test/python/make_ops_reference.py} (PyTorch 1.13, float64 on the float32 inputs).
- * The same rows check each adjoint against central differences in double (with one Richardson
- * step, so the losses' curvature near small probabilities does not swamp the check), value by
- * value and along random directions (the VJP inner product), at the fixture's inputs, which lie
- * away from kinks. Rows named {@code kink_*} sit on a kink on purpose and are checked against PyTorch only.
+ * The same rows check each adjoint against float64 central differences of the row's double
+ * reference ({@link Ops64}, whose value is first checked against the op's), value by value and
+ * along random directions (the VJP inner product), at the fixture's inputs, which lie away from kinks. Rows named {@code kink_*} sit on a kink on purpose and are checked against PyTorch only.
  */
 class OpsReferenceTest {
     private static final String FIXTURES = "/dev/tapgrad/runtime/ops/";
-    private static final float STEP = 1e-2f;
 
     /** The gradient for one argument given the arguments, output and cotangent. */
     interface Adjoint {
         Tensor apply(Tensor[] args, Tensor out, Tensor g);
     }
 
-    /** One row: the fixture it is checked against, the op, and an adjoint per tensor argument. */
-    record Row(String fixture, Function<Tensor[], Tensor> op, Adjoint... adjoints) {
+    /**
+     * One row: the fixture it is checked against, the op, the same expression in double (its
+     * {@link Ops64} reference, which finite differences differentiate), and an adjoint per tensor argument.
+     */
+    record Row(String fixture, Function<Tensor[], Tensor> op, Function<T64[], T64> reference, Adjoint... adjoints) {
         boolean atKink() {
             return fixture.startsWith("kink_");
         }
@@ -60,95 +65,96 @@ class OpsReferenceTest {
         }
     }
 
-    private static Row row(String fixture, Function<Tensor[], Tensor> op, Adjoint... adjoints) {
-        return new Row(fixture, op, adjoints);
+    private static Row row(String fixture, Function<Tensor[], Tensor> op, Function<T64[], T64> reference,
+            Adjoint... adjoints) {
+        return new Row(fixture, op, reference, adjoints);
     }
 
     static Stream<Row> rows() {
         return Stream.of(
-                row("abs", a -> abs(a[0]), (a, o, g) -> absAdjoint(a[0], o, g)),
-                row("square", a -> square(a[0]), (a, o, g) -> squareAdjoint(a[0], o, g)),
-                row("neg", a -> neg(a[0]), (a, o, g) -> negAdjoint(a[0], o, g)),
-                row("scale", a -> scale(2.5, a[0]), (a, o, g) -> scaleAdjoint(2.5, a[0], o, g)),
-                row("add_broadcast", a -> add(a[0], a[1]),
+                row("abs", a -> abs(a[0]), a -> abs(a[0]), (a, o, g) -> absAdjoint(a[0], o, g)),
+                row("square", a -> square(a[0]), a -> square(a[0]), (a, o, g) -> squareAdjoint(a[0], o, g)),
+                row("neg", a -> neg(a[0]), a -> neg(a[0]), (a, o, g) -> negAdjoint(a[0], o, g)),
+                row("scale", a -> scale(2.5, a[0]), a -> scale(2.5, a[0]), (a, o, g) -> scaleAdjoint(2.5, a[0], o, g)),
+                row("add_broadcast", a -> add(a[0], a[1]), a -> add(a[0], a[1]),
                         (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
-                row("sub_broadcast", a -> sub(a[0], a[1]),
+                row("sub_broadcast", a -> sub(a[0], a[1]), a -> sub(a[0], a[1]),
                         (a, o, g) -> subAdjointA(a[0], a[1], o, g), (a, o, g) -> subAdjointB(a[0], a[1], o, g)),
-                row("mul_broadcast", a -> mul(a[0], a[1]),
+                row("mul_broadcast", a -> mul(a[0], a[1]), a -> mul(a[0], a[1]),
                         (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
-                row("sum", a -> sum(a[0]), (a, o, g) -> sumAdjoint(a[0], o, g)),
-                row("mean", a -> mean(a[0]), (a, o, g) -> meanAdjoint(a[0], o, g)),
-                row("exp", a -> exp(a[0]), (a, o, g) -> expAdjoint(a[0], o, g)),
-                row("log", a -> log(a[0]), (a, o, g) -> logAdjoint(a[0], o, g)),
-                row("sqrt", a -> sqrt(a[0]), (a, o, g) -> sqrtAdjoint(a[0], o, g)),
-                row("pow_2_5", a -> pow(a[0], 2.5), (a, o, g) -> powAdjoint(a[0], 2.5, o, g)),
-                row("pow_neg_1_5", a -> pow(a[0], -1.5), (a, o, g) -> powAdjoint(a[0], -1.5, o, g)),
-                row("pow_3_signed", a -> pow(a[0], 3), (a, o, g) -> powAdjoint(a[0], 3, o, g)),
-                row("div_broadcast", a -> div(a[0], a[1]),
+                row("sum", a -> sum(a[0]), a -> sum(a[0]), (a, o, g) -> sumAdjoint(a[0], o, g)),
+                row("mean", a -> mean(a[0]), a -> mean(a[0]), (a, o, g) -> meanAdjoint(a[0], o, g)),
+                row("exp", a -> exp(a[0]), a -> exp(a[0]), (a, o, g) -> expAdjoint(a[0], o, g)),
+                row("log", a -> log(a[0]), a -> log(a[0]), (a, o, g) -> logAdjoint(a[0], o, g)),
+                row("sqrt", a -> sqrt(a[0]), a -> sqrt(a[0]), (a, o, g) -> sqrtAdjoint(a[0], o, g)),
+                row("pow_2_5", a -> pow(a[0], 2.5), a -> pow(a[0], 2.5), (a, o, g) -> powAdjoint(a[0], 2.5, o, g)),
+                row("pow_neg_1_5", a -> pow(a[0], -1.5), a -> pow(a[0], -1.5), (a, o, g) -> powAdjoint(a[0], -1.5, o, g)),
+                row("pow_3_signed", a -> pow(a[0], 3), a -> pow(a[0], 3), (a, o, g) -> powAdjoint(a[0], 3, o, g)),
+                row("div_broadcast", a -> div(a[0], a[1]), a -> div(a[0], a[1]),
                         (a, o, g) -> divAdjointA(a[0], a[1], o, g), (a, o, g) -> divAdjointB(a[0], a[1], o, g)),
-                row("clip", a -> clip(a[0], -0.5, 0.8), (a, o, g) -> clipAdjoint(a[0], -0.5, 0.8, o, g)),
-                row("max", a -> max(a[0]), (a, o, g) -> maxAdjoint(a[0], o, g)),
-                row("min", a -> min(a[0]), (a, o, g) -> minAdjoint(a[0], o, g)),
-                row("max_axis1", a -> max(a[0], 1), (a, o, g) -> maxAxisAdjoint(a[0], 1, o, g)),
-                row("max_axis_neg1_keep", a -> max(a[0], -1, true), (a, o, g) -> maxAxisAdjoint(a[0], -1, true, o, g)),
-                row("min_axis0", a -> min(a[0], 0), (a, o, g) -> minAxisAdjoint(a[0], 0, o, g)),
-                row("min_axis2_keep", a -> min(a[0], 2, true), (a, o, g) -> minAxisAdjoint(a[0], 2, true, o, g)),
-                row("sum_axis0", a -> sum(a[0], 0), (a, o, g) -> sumAxisAdjoint(a[0], 0, o, g)),
-                row("sum_axis_neg1_keep", a -> sum(a[0], -1, true), (a, o, g) -> sumAxisAdjoint(a[0], -1, true, o, g)),
-                row("mean_axis1", a -> mean(a[0], 1, false), (a, o, g) -> meanAxisAdjoint(a[0], 1, false, o, g)),
-                row("mean_axis2_keep", a -> mean(a[0], 2, true), (a, o, g) -> meanAxisAdjoint(a[0], 2, true, o, g)),
-                row("softmax", a -> softmax(a[0]), (a, o, g) -> softmaxAdjoint(a[0], o, g)),
-                row("softmax_rank3", a -> softmax(a[0]), (a, o, g) -> softmaxAdjoint(a[0], o, g)),
-                row("log_softmax", a -> logSoftmax(a[0]), (a, o, g) -> logSoftmaxAdjoint(a[0], o, g)),
-                row("expand_dims_1", a -> expandDims(a[0], 1), (a, o, g) -> expandDimsAdjoint(a[0], 1, o, g)),
-                row("expand_dims_neg1", a -> expandDims(a[0], -1), (a, o, g) -> expandDimsAdjoint(a[0], -1, o, g)),
-                row("reshape_1", a -> reshape(a[0], -1), (a, o, g) -> reshapeAdjoint(a[0], -1, o, g)),
-                row("reshape_2", a -> reshape(a[0], -1, 12), (a, o, g) -> reshapeAdjoint(a[0], -1, 12, o, g)),
-                row("reshape_3", a -> reshape(a[0], 2, -1, 4), (a, o, g) -> reshapeAdjoint(a[0], 2, -1, 4, o, g)),
-                row("transpose", a -> transpose(a[0]), (a, o, g) -> transposeAdjoint(a[0], o, g)),
-                row("transpose_2d", a -> transpose(a[0]), (a, o, g) -> transposeAdjoint(a[0], o, g)),
-                row("matmul", a -> matmul(a[0], a[1]),
+                row("clip", a -> clip(a[0], -0.5, 0.8), a -> clip(a[0], -0.5, 0.8), (a, o, g) -> clipAdjoint(a[0], -0.5, 0.8, o, g)),
+                row("max", a -> max(a[0]), a -> max(a[0]), (a, o, g) -> maxAdjoint(a[0], o, g)),
+                row("min", a -> min(a[0]), a -> min(a[0]), (a, o, g) -> minAdjoint(a[0], o, g)),
+                row("max_axis1", a -> max(a[0], 1), a -> max(a[0], 1), (a, o, g) -> maxAxisAdjoint(a[0], 1, o, g)),
+                row("max_axis_neg1_keep", a -> max(a[0], -1, true), a -> max(a[0], -1, true), (a, o, g) -> maxAxisAdjoint(a[0], -1, true, o, g)),
+                row("min_axis0", a -> min(a[0], 0), a -> min(a[0], 0), (a, o, g) -> minAxisAdjoint(a[0], 0, o, g)),
+                row("min_axis2_keep", a -> min(a[0], 2, true), a -> min(a[0], 2, true), (a, o, g) -> minAxisAdjoint(a[0], 2, true, o, g)),
+                row("sum_axis0", a -> sum(a[0], 0), a -> sum(a[0], 0), (a, o, g) -> sumAxisAdjoint(a[0], 0, o, g)),
+                row("sum_axis_neg1_keep", a -> sum(a[0], -1, true), a -> sum(a[0], -1, true), (a, o, g) -> sumAxisAdjoint(a[0], -1, true, o, g)),
+                row("mean_axis1", a -> mean(a[0], 1, false), a -> mean(a[0], 1, false), (a, o, g) -> meanAxisAdjoint(a[0], 1, false, o, g)),
+                row("mean_axis2_keep", a -> mean(a[0], 2, true), a -> mean(a[0], 2, true), (a, o, g) -> meanAxisAdjoint(a[0], 2, true, o, g)),
+                row("softmax", a -> softmax(a[0]), a -> softmax(a[0]), (a, o, g) -> softmaxAdjoint(a[0], o, g)),
+                row("softmax_rank3", a -> softmax(a[0]), a -> softmax(a[0]), (a, o, g) -> softmaxAdjoint(a[0], o, g)),
+                row("log_softmax", a -> logSoftmax(a[0]), a -> logSoftmax(a[0]), (a, o, g) -> logSoftmaxAdjoint(a[0], o, g)),
+                row("expand_dims_1", a -> expandDims(a[0], 1), a -> expandDims(a[0], 1), (a, o, g) -> expandDimsAdjoint(a[0], 1, o, g)),
+                row("expand_dims_neg1", a -> expandDims(a[0], -1), a -> expandDims(a[0], -1), (a, o, g) -> expandDimsAdjoint(a[0], -1, o, g)),
+                row("reshape_1", a -> reshape(a[0], -1), a -> reshape(a[0], -1), (a, o, g) -> reshapeAdjoint(a[0], -1, o, g)),
+                row("reshape_2", a -> reshape(a[0], -1, 12), a -> reshape(a[0], -1, 12), (a, o, g) -> reshapeAdjoint(a[0], -1, 12, o, g)),
+                row("reshape_3", a -> reshape(a[0], 2, -1, 4), a -> reshape(a[0], 2, -1, 4), (a, o, g) -> reshapeAdjoint(a[0], 2, -1, 4, o, g)),
+                row("transpose", a -> transpose(a[0]), a -> transpose(a[0]), (a, o, g) -> transposeAdjoint(a[0], o, g)),
+                row("transpose_2d", a -> transpose(a[0]), a -> transpose(a[0]), (a, o, g) -> transposeAdjoint(a[0], o, g)),
+                row("matmul", a -> matmul(a[0], a[1]), a -> matmul(a[0], a[1]),
                         (a, o, g) -> matmulAdjointA(a[0], a[1], o, g), (a, o, g) -> matmulAdjointB(a[0], a[1], o, g)),
-                row("matmul_batched", a -> matmul(a[0], a[1]),
+                row("matmul_batched", a -> matmul(a[0], a[1]), a -> matmul(a[0], a[1]),
                         (a, o, g) -> matmulAdjointA(a[0], a[1], o, g), (a, o, g) -> matmulAdjointB(a[0], a[1], o, g)),
-                row("l2_normalize_1", a -> l2Normalize(a[0], 1), (a, o, g) -> l2NormalizeAdjoint(a[0], 1, o, g)),
-                row("l2_normalize_0", a -> l2Normalize(a[0], 0), (a, o, g) -> l2NormalizeAdjoint(a[0], 0, o, g)),
-                row("l2_normalize_neg1", a -> l2Normalize(a[0], -1), (a, o, g) -> l2NormalizeAdjoint(a[0], -1, o, g)),
-                row("cosine_similarity", a -> cosineSimilarity(a[0], a[1], 1),
+                row("l2_normalize_1", a -> l2Normalize(a[0], 1), a -> l2Normalize(a[0], 1), (a, o, g) -> l2NormalizeAdjoint(a[0], 1, o, g)),
+                row("l2_normalize_0", a -> l2Normalize(a[0], 0), a -> l2Normalize(a[0], 0), (a, o, g) -> l2NormalizeAdjoint(a[0], 0, o, g)),
+                row("l2_normalize_neg1", a -> l2Normalize(a[0], -1), a -> l2Normalize(a[0], -1), (a, o, g) -> l2NormalizeAdjoint(a[0], -1, o, g)),
+                row("cosine_similarity", a -> cosineSimilarity(a[0], a[1], 1), a -> cosineSimilarity(a[0], a[1], 1),
                         (a, o, g) -> cosineSimilarityAdjointA(a[0], a[1], 1, o, g),
                         (a, o, g) -> cosineSimilarityAdjointB(a[0], a[1], 1, o, g)),
-                row("cosine_similarity_broadcast", a -> cosineSimilarity(a[0], a[1], -1),
+                row("cosine_similarity_broadcast", a -> cosineSimilarity(a[0], a[1], -1), a -> cosineSimilarity(a[0], a[1], -1),
                         (a, o, g) -> cosineSimilarityAdjointA(a[0], a[1], -1, o, g),
                         (a, o, g) -> cosineSimilarityAdjointB(a[0], a[1], -1, o, g)),
-                row("kl_divergence", a -> klDivergence(a[0], a[1]),
+                row("kl_divergence", a -> klDivergence(a[0], a[1]), a -> klDivergence(a[0], a[1]),
                         (a, o, g) -> klDivergenceAdjointTrue(a[0], a[1], o, g),
                         (a, o, g) -> klDivergenceAdjointPred(a[0], a[1], o, g)),
-                row("kl_divergence_broadcast", a -> klDivergence(a[0], a[1]),
+                row("kl_divergence_broadcast", a -> klDivergence(a[0], a[1]), a -> klDivergence(a[0], a[1]),
                         (a, o, g) -> klDivergenceAdjointTrue(a[0], a[1], o, g),
                         (a, o, g) -> klDivergenceAdjointPred(a[0], a[1], o, g)),
-                row("categorical_crossentropy", a -> categoricalCrossentropy(a[0], a[1]),
+                row("categorical_crossentropy", a -> categoricalCrossentropy(a[0], a[1]), a -> categoricalCrossentropy(a[0], a[1]),
                         (a, o, g) -> categoricalCrossentropyAdjointTrue(a[0], a[1], o, g),
                         (a, o, g) -> categoricalCrossentropyAdjointPred(a[0], a[1], o, g)),
-                row("categorical_crossentropy_onehot", a -> categoricalCrossentropy(a[0], a[1]),
+                row("categorical_crossentropy_onehot", a -> categoricalCrossentropy(a[0], a[1]), a -> categoricalCrossentropy(a[0], a[1]),
                         (a, o, g) -> categoricalCrossentropyAdjointTrue(a[0], a[1], o, g),
                         (a, o, g) -> categoricalCrossentropyAdjointPred(a[0], a[1], o, g)),
-                row("mse", a -> mse(a[0], a[1]),
+                row("mse", a -> mse(a[0], a[1]), a -> mse(a[0], a[1]),
                         (a, o, g) -> mseAdjointTrue(a[0], a[1], o, g), (a, o, g) -> mseAdjointPred(a[0], a[1], o, g)),
-                row("mse_broadcast", a -> mse(a[0], a[1]),
+                row("mse_broadcast", a -> mse(a[0], a[1]), a -> mse(a[0], a[1]),
                         (a, o, g) -> mseAdjointTrue(a[0], a[1], o, g), (a, o, g) -> mseAdjointPred(a[0], a[1], o, g)),
-                row("kink_abs_zero", a -> abs(a[0]), (a, o, g) -> absAdjoint(a[0], o, g)),
-                row("kink_max_ties", a -> max(a[0]), (a, o, g) -> maxAdjoint(a[0], o, g)),
-                row("kink_min_ties", a -> min(a[0]), (a, o, g) -> minAdjoint(a[0], o, g)),
-                row("kink_max_axis_ties", a -> max(a[0], 1), (a, o, g) -> maxAxisAdjoint(a[0], 1, o, g)),
-                row("kink_min_axis_ties", a -> min(a[0], 0), (a, o, g) -> minAxisAdjoint(a[0], 0, o, g)),
-                row("kink_clip_boundary", a -> clip(a[0], -0.5, 0.5), (a, o, g) -> clipAdjoint(a[0], -0.5, 0.5, o, g)),
-                row("kink_kl_clipped", a -> klDivergence(a[0], a[1]),
+                row("kink_abs_zero", a -> abs(a[0]), a -> abs(a[0]), (a, o, g) -> absAdjoint(a[0], o, g)),
+                row("kink_max_ties", a -> max(a[0]), a -> max(a[0]), (a, o, g) -> maxAdjoint(a[0], o, g)),
+                row("kink_min_ties", a -> min(a[0]), a -> min(a[0]), (a, o, g) -> minAdjoint(a[0], o, g)),
+                row("kink_max_axis_ties", a -> max(a[0], 1), a -> max(a[0], 1), (a, o, g) -> maxAxisAdjoint(a[0], 1, o, g)),
+                row("kink_min_axis_ties", a -> min(a[0], 0), a -> min(a[0], 0), (a, o, g) -> minAxisAdjoint(a[0], 0, o, g)),
+                row("kink_clip_boundary", a -> clip(a[0], -0.5, 0.5), a -> clip(a[0], -0.5, 0.5), (a, o, g) -> clipAdjoint(a[0], -0.5, 0.5, o, g)),
+                row("kink_kl_clipped", a -> klDivergence(a[0], a[1]), a -> klDivergence(a[0], a[1]),
                         (a, o, g) -> klDivergenceAdjointTrue(a[0], a[1], o, g),
                         (a, o, g) -> klDivergenceAdjointPred(a[0], a[1], o, g)),
-                row("kink_cce_clipped", a -> categoricalCrossentropy(a[0], a[1]),
+                row("kink_cce_clipped", a -> categoricalCrossentropy(a[0], a[1]), a -> categoricalCrossentropy(a[0], a[1]),
                         (a, o, g) -> categoricalCrossentropyAdjointTrue(a[0], a[1], o, g),
                         (a, o, g) -> categoricalCrossentropyAdjointPred(a[0], a[1], o, g)),
-                row("kink_l2_normalize_zero_row", a -> l2Normalize(a[0], 1), (a, o, g) -> l2NormalizeAdjoint(a[0], 1, o, g)));
+                row("kink_l2_normalize_zero_row", a -> l2Normalize(a[0], 1), a -> l2Normalize(a[0], 1), (a, o, g) -> l2NormalizeAdjoint(a[0], 1, o, g)));
     }
 
     // ---- against PyTorch ----------------------------------------------------------------------
@@ -175,100 +181,19 @@ class OpsReferenceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void adjointsMatchCentralDifferencesValueByValue(Row row) {
+    void adjointsMatchFloat64CentralDifferences(Row row) {
         assumeFalse(row.atKink(), "finite differences do not apply at a kink");
         Map<String, Tensor> f = fixture(row.fixture());
         Tensor[] args = args(f, row);
         Tensor out = row.op().apply(args);
         Tensor r = f.get("r");
+        float[][] grads = new float[args.length][];
         for (int k = 0; k < args.length; k++) {
             Tensor grad = row.adjoints()[k].apply(args, out, r);
             assertArrayEquals(args[k].shape(), grad.shape(), row + ": adjoint " + k + " must have its argument's shape");
-            for (int i = 0; i < args[k].size(); i++) {
-                // Richardson: (4·D(h/2) − D(h))/3 cancels the h² error of the central quotient D.
-                double numeric = (4 * quotient(row, args, k, i, r, STEP / 2) - quotient(row, args, k, i, r, STEP)) / 3;
-                assertEquals(numeric, grad.buffer()[i], 2e-3 * Math.abs(numeric) + 1e-4,
-                        row + ": d/d arg" + k + "[" + i + "]");
-            }
+            grads[k] = grad.toArray();
         }
-    }
-
-    /** The central difference quotient of {@code Σ op(args)·r} in value {@code i} of argument {@code k}. */
-    private static double quotient(Row row, Tensor[] args, int k, int i, Tensor r, float step) {
-        float[] values = args[k].buffer();
-        float saved = values[i];
-        float plus = saved + step;
-        float minus = saved - step;
-        values[i] = plus;
-        double lPlus = dot(row.op().apply(args), r);
-        values[i] = minus;
-        double lMinus = dot(row.op().apply(args), r);
-        values[i] = saved;
-        return (lPlus - lMinus) / ((double) plus - (double) minus);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rows")
-    void vjpInnerProductMatchesFiniteDifferenceJvp(Row row) {
-        assumeFalse(row.atKink(), "finite differences do not apply at a kink");
-        Map<String, Tensor> f = fixture(row.fixture());
-        Tensor[] args = args(f, row);
-        Tensor out = row.op().apply(args);
-        Random random = new Random(row.fixture().hashCode());
-        for (int trial = 0; trial < 3; trial++) {
-            Tensor u = Tensor.randn(random, out.shape());
-            double[][] direction = new double[args.length][];
-            for (int k = 0; k < args.length; k++) {
-                direction[k] = new double[args[k].size()];
-                for (int i = 0; i < direction[k].length; i++) {
-                    direction[k][i] = random.nextGaussian();
-                }
-            }
-            double[] full = jvpAndVjp(row, args, out, u, direction, STEP);
-            double[] half = jvpAndVjp(row, args, out, u, direction, STEP / 2);
-            // Richardson on <u, f(x+hδ) − f(x−hδ)> = 2h<u, Jδ> + O(h³): (8·half − full)/3; the VJP side is linear.
-            double jvp = (8 * half[0] - full[0]) / 3;
-            double vjp = (8 * half[1] - full[1]) / 3;
-            assertEquals(jvp, vjp, 2e-3 * full[2] + 1e-6, row + " trial " + trial);
-        }
-    }
-
-    /**
-     * {@code <u, f(x+hδ) − f(x−hδ)>} by evaluating the op, {@code <Jᵀu, Δ>} from the adjoints with
-     * Δ the perturbation that float actually represents, and the magnitude {@code Σ|u·Δf|}.
-     */
-    private static double[] jvpAndVjp(Row row, Tensor[] args, Tensor out, Tensor u, double[][] direction, float step) {
-        Tensor[] plus = new Tensor[args.length];
-        Tensor[] minus = new Tensor[args.length];
-        double[][] delta = new double[args.length][];
-        for (int k = 0; k < args.length; k++) {
-            plus[k] = args[k].copy();
-            minus[k] = args[k].copy();
-            delta[k] = new double[args[k].size()];
-            for (int i = 0; i < delta[k].length; i++) {
-                double v = step * direction[k][i];
-                plus[k].buffer()[i] = (float) (args[k].buffer()[i] + v);
-                minus[k].buffer()[i] = (float) (args[k].buffer()[i] - v);
-                delta[k][i] = (double) plus[k].buffer()[i] - (double) minus[k].buffer()[i];
-            }
-        }
-        float[] fp = row.op().apply(plus).buffer();
-        float[] fm = row.op().apply(minus).buffer();
-        double jvp = 0;
-        double magnitude = 0;
-        for (int i = 0; i < fp.length; i++) {
-            double term = u.buffer()[i] * ((double) fp[i] - (double) fm[i]);
-            jvp += term;
-            magnitude += Math.abs(term);
-        }
-        double vjp = 0;
-        for (int k = 0; k < args.length; k++) {
-            float[] gk = row.adjoints()[k].apply(args, out, u).buffer();
-            for (int i = 0; i < gk.length; i++) {
-                vjp += gk[i] * delta[k][i];
-            }
-        }
-        return new double[] {jvp, vjp, magnitude};
+        Check64.op(row.toString(), args, out, grads, T64.of(r).v(), row.reference(), new Random(row.fixture().hashCode()));
     }
 
     // ---- the table and the fixtures stay in step ----------------------------------------------
@@ -304,14 +229,6 @@ class OpsReferenceTest {
         }
         assertTrue(!f.containsKey("x" + args.length), row + ": the fixture has more arguments than the row");
         return args;
-    }
-
-    private static double dot(Tensor out, Tensor r) {
-        double l = 0;
-        for (int i = 0; i < out.size(); i++) {
-            l += (double) out.buffer()[i] * r.buffer()[i];
-        }
-        return l;
     }
 
     /** float32 against the float64 reference: relative 1e-4, with an absolute floor for values near 0. */

@@ -7,11 +7,15 @@ import static dev.tapgrad.runtime.ops.Losses.*;
 import static dev.tapgrad.runtime.ops.Probability.*;
 import static dev.tapgrad.runtime.ops.Reductions.*;
 import static dev.tapgrad.runtime.ops.Shapes.*;
+import static dev.tapgrad.runtime.f64.Ops64.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapgrad.runtime.f64.Check64;
+import dev.tapgrad.runtime.f64.Ops64;
+import dev.tapgrad.runtime.f64.T64;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
@@ -21,20 +25,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every op in {@link Ops}: forward values against hand formulas, and each adjoint against central
- * differences in double (one input value at a time, and the VJP inner product along random
- * directions). The ops compute in float; only the difference quotients are double.
+ * Every op in {@link Ops}: forward values against hand formulas, and each float adjoint against
+ * float64 central differences of the op's double reference ({@link Ops64}; one input value at a
+ * time, and the VJP inner product along random directions), whose value is first checked against
+ * the op's float output.
  */
 class OpsTest {
-    private static final float STEP = 1e-2f;
-
     /** One adjoint of an op: the gradient for one argument given the arguments, output and cotangent. */
     interface Adjoint {
         Tensor apply(Tensor[] args, Tensor out, Tensor g);
     }
 
-    /** One row of the table: an op applied to arguments of the given shapes, with an adjoint per argument. */
-    record OpCase(String name, int[][] shapes, Function<Tensor[], Tensor> op, Adjoint... adjoints) {
+    /**
+     * One row of the table: an op applied to arguments of the given shapes, the same expression
+     * in double ({@link Ops64}, the reference that finite differences differentiate), and an
+     * adjoint per argument.
+     */
+    record OpCase(String name, int[][] shapes, Function<Tensor[], Tensor> op, Function<T64[], T64> reference,
+            Adjoint... adjoints) {
         @Override
         public String toString() {
             return name;
@@ -43,39 +51,39 @@ class OpsTest {
 
     static Stream<OpCase> cases() {
         return Stream.of(
-                new OpCase("abs (2,3)", new int[][] {{2, 3}}, a -> abs(a[0]),
+                new OpCase("abs (2,3)", new int[][] {{2, 3}}, a -> abs(a[0]), a -> abs(a[0]),
                         (a, o, g) -> absAdjoint(a[0], o, g)),
-                new OpCase("square (2,3)", new int[][] {{2, 3}}, a -> square(a[0]),
+                new OpCase("square (2,3)", new int[][] {{2, 3}}, a -> square(a[0]), a -> square(a[0]),
                         (a, o, g) -> squareAdjoint(a[0], o, g)),
-                new OpCase("neg (2,3)", new int[][] {{2, 3}}, a -> neg(a[0]),
+                new OpCase("neg (2,3)", new int[][] {{2, 3}}, a -> neg(a[0]), a -> neg(a[0]),
                         (a, o, g) -> negAdjoint(a[0], o, g)),
-                new OpCase("scale 2.5 (4,)", new int[][] {{4}}, a -> scale(2.5, a[0]),
+                new OpCase("scale 2.5 (4,)", new int[][] {{4}}, a -> scale(2.5, a[0]), a -> scale(2.5, a[0]),
                         (a, o, g) -> scaleAdjoint(2.5, a[0], o, g)),
-                new OpCase("scale -0.3 (2,2,2)", new int[][] {{2, 2, 2}}, a -> scale(-0.3, a[0]),
+                new OpCase("scale -0.3 (2,2,2)", new int[][] {{2, 2, 2}}, a -> scale(-0.3, a[0]), a -> scale(-0.3, a[0]),
                         (a, o, g) -> scaleAdjoint(-0.3, a[0], o, g)),
-                new OpCase("add (2,3)+(2,3)", new int[][] {{2, 3}, {2, 3}}, a -> add(a[0], a[1]),
+                new OpCase("add (2,3)+(2,3)", new int[][] {{2, 3}, {2, 3}}, a -> add(a[0], a[1]), a -> add(a[0], a[1]),
                         (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
-                new OpCase("add (2,3)+(3,)", new int[][] {{2, 3}, {3}}, a -> add(a[0], a[1]),
+                new OpCase("add (2,3)+(3,)", new int[][] {{2, 3}, {3}}, a -> add(a[0], a[1]), a -> add(a[0], a[1]),
                         (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
-                new OpCase("add (2,1)+(1,3)", new int[][] {{2, 1}, {1, 3}}, a -> add(a[0], a[1]),
+                new OpCase("add (2,1)+(1,3)", new int[][] {{2, 1}, {1, 3}}, a -> add(a[0], a[1]), a -> add(a[0], a[1]),
                         (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
-                new OpCase("add ()+(2,3)", new int[][] {{}, {2, 3}}, a -> add(a[0], a[1]),
+                new OpCase("add ()+(2,3)", new int[][] {{}, {2, 3}}, a -> add(a[0], a[1]), a -> add(a[0], a[1]),
                         (a, o, g) -> addAdjointA(a[0], a[1], o, g), (a, o, g) -> addAdjointB(a[0], a[1], o, g)),
-                new OpCase("sub (2,3)-(2,1)", new int[][] {{2, 3}, {2, 1}}, a -> sub(a[0], a[1]),
+                new OpCase("sub (2,3)-(2,1)", new int[][] {{2, 3}, {2, 1}}, a -> sub(a[0], a[1]), a -> sub(a[0], a[1]),
                         (a, o, g) -> subAdjointA(a[0], a[1], o, g), (a, o, g) -> subAdjointB(a[0], a[1], o, g)),
-                new OpCase("sub (3,)-(2,3)", new int[][] {{3}, {2, 3}}, a -> sub(a[0], a[1]),
+                new OpCase("sub (3,)-(2,3)", new int[][] {{3}, {2, 3}}, a -> sub(a[0], a[1]), a -> sub(a[0], a[1]),
                         (a, o, g) -> subAdjointA(a[0], a[1], o, g), (a, o, g) -> subAdjointB(a[0], a[1], o, g)),
-                new OpCase("mul (2,3)*(2,3)", new int[][] {{2, 3}, {2, 3}}, a -> mul(a[0], a[1]),
+                new OpCase("mul (2,3)*(2,3)", new int[][] {{2, 3}, {2, 3}}, a -> mul(a[0], a[1]), a -> mul(a[0], a[1]),
                         (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
-                new OpCase("mul (2,1)*(1,3)", new int[][] {{2, 1}, {1, 3}}, a -> mul(a[0], a[1]),
+                new OpCase("mul (2,1)*(1,3)", new int[][] {{2, 1}, {1, 3}}, a -> mul(a[0], a[1]), a -> mul(a[0], a[1]),
                         (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
-                new OpCase("mul (2,3)*(3,)", new int[][] {{2, 3}, {3}}, a -> mul(a[0], a[1]),
+                new OpCase("mul (2,3)*(3,)", new int[][] {{2, 3}, {3}}, a -> mul(a[0], a[1]), a -> mul(a[0], a[1]),
                         (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
-                new OpCase("mul (2,3,1)*(4,)", new int[][] {{2, 3, 1}, {4}}, a -> mul(a[0], a[1]),
+                new OpCase("mul (2,3,1)*(4,)", new int[][] {{2, 3, 1}, {4}}, a -> mul(a[0], a[1]), a -> mul(a[0], a[1]),
                         (a, o, g) -> mulAdjointA(a[0], a[1], o, g), (a, o, g) -> mulAdjointB(a[0], a[1], o, g)),
-                new OpCase("sum (2,3)", new int[][] {{2, 3}}, a -> sum(a[0]),
+                new OpCase("sum (2,3)", new int[][] {{2, 3}}, a -> sum(a[0]), a -> sum(a[0]),
                         (a, o, g) -> sumAdjoint(a[0], o, g)),
-                new OpCase("mean (2,3)", new int[][] {{2, 3}}, a -> mean(a[0]),
+                new OpCase("mean (2,3)", new int[][] {{2, 3}}, a -> mean(a[0]), a -> mean(a[0]),
                         (a, o, g) -> meanAdjoint(a[0], o, g)));
     }
 
@@ -240,70 +248,18 @@ class OpsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void adjointsMatchCentralDifferencesValueByValue(OpCase c) {
+    void adjointsMatchFloat64CentralDifferences(OpCase c) {
         Random random = new Random(c.name().hashCode());
         Tensor[] args = randomArgs(c, random);
         Tensor out = c.op().apply(args);
         double[] r = gaussian(random, out.size());
+        float[][] grads = new float[args.length][];
         for (int k = 0; k < args.length; k++) {
             Tensor grad = c.adjoints()[k].apply(args, out, asTensor(r, out.shape()));
             assertArrayEquals(args[k].shape(), grad.shape(), c + ": adjoint " + k + " must have its argument's shape");
-            float[] values = args[k].buffer();
-            for (int i = 0; i < values.length; i++) {
-                float saved = values[i];
-                float plus = saved + STEP;
-                float minus = saved - STEP;
-                values[i] = plus;
-                double lPlus = weighted(c.op().apply(args), r);
-                values[i] = minus;
-                double lMinus = weighted(c.op().apply(args), r);
-                values[i] = saved;
-                double numeric = (lPlus - lMinus) / ((double) plus - (double) minus);
-                assertEquals(numeric, grad.buffer()[i], 2e-3 * Math.abs(numeric) + 1e-4,
-                        c + ": d/d arg" + k + "[" + i + "]");
-            }
+            grads[k] = grad.toArray();
         }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void vjpInnerProductMatchesFiniteDifferenceJvp(OpCase c) {
-        Random random = new Random(~c.name().hashCode());
-        for (int trial = 0; trial < 3; trial++) {
-            Tensor[] args = randomArgs(c, random);
-            Tensor out = c.op().apply(args);
-            double[] u = gaussian(random, out.size());
-            // <u, J·δ> by central differences, with δ the perturbation actually representable in float.
-            Tensor[] plus = new Tensor[args.length];
-            Tensor[] minus = new Tensor[args.length];
-            double[][] delta = new double[args.length][];
-            for (int k = 0; k < args.length; k++) {
-                plus[k] = args[k].copy();
-                minus[k] = args[k].copy();
-                delta[k] = new double[args[k].size()];
-                for (int i = 0; i < delta[k].length; i++) {
-                    double v = STEP * random.nextGaussian();
-                    plus[k].buffer()[i] = (float) (args[k].buffer()[i] + v);
-                    minus[k].buffer()[i] = (float) (args[k].buffer()[i] - v);
-                    delta[k][i] = (double) plus[k].buffer()[i] - (double) minus[k].buffer()[i];
-                }
-            }
-            float[] fp = c.op().apply(plus).buffer();
-            float[] fm = c.op().apply(minus).buffer();
-            double jvp = 0;
-            for (int i = 0; i < u.length; i++) {
-                jvp += u[i] * ((double) fp[i] - (double) fm[i]);
-            }
-            // <Jᵀ·u, δ> from the adjoints.
-            double vjp = 0;
-            for (int k = 0; k < args.length; k++) {
-                float[] gk = c.adjoints()[k].apply(args, out, asTensor(u, out.shape())).buffer();
-                for (int i = 0; i < gk.length; i++) {
-                    vjp += gk[i] * delta[k][i];
-                }
-            }
-            assertEquals(jvp, vjp, 2e-3 * Math.abs(jvp) + 1e-5, c + " trial " + trial);
-        }
+        Check64.op(c.toString(), args, out, grads, r, c.reference(), random);
     }
 
     // ---- helpers ----------------------------------------------------------------------------
@@ -336,15 +292,6 @@ class OpsTest {
             f[i] = (float) v[i];
         }
         return Tensor.wrap(f, shape);
-    }
-
-    private static double weighted(Tensor out, double[] r) {
-        double l = 0;
-        float[] o = out.buffer();
-        for (int i = 0; i < o.length; i++) {
-            l += o[i] * r[i];
-        }
-        return l;
     }
 
     private static void assertValues(Tensor t, int[] shape, float... expected) {

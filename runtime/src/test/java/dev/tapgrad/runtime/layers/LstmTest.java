@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.f64.Layers64;
+import dev.tapgrad.runtime.f64.T64;
 import dev.tapgrad.runtime.io.Safetensors;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -235,19 +236,11 @@ class LstmTest {
         float[] gu = l.parameters().get(1).grad().toArray();
         float[] gb = l.parameters().get(2).grad().toArray();
 
-        Tensor scratch = Tensor.zeros(outShape);
-        DoubleSupplier loss = () -> {
-            l.forward(x, scratch);
-            return GradCheck.weighted(scratch, r);
-        };
-        String mode = sequences ? "sequences" : "last";
-        GradCheck.eachValue(mode + " kernel", l.kernel().buffer(), gk, loss);
-        GradCheck.eachValue(mode + " recurrent_kernel", l.recurrentKernel().buffer(), gu, loss);
-        GradCheck.eachValue(mode + " bias", l.bias().buffer(), gb, loss);
-        GradCheck.eachValue(mode + " x", x.buffer(), gx.buffer(), loss);
-        GradCheck.randomDirection(mode,
+        GradCheck.check(sequences ? "sequences" : "last", new String[] {"kernel", "recurrent_kernel", "bias", "x"},
                 new float[][] {l.kernel().buffer(), l.recurrentKernel().buffer(), l.bias().buffer(), x.buffer()},
-                new float[][] {gk, gu, gb, gx.toArray()}, loss, random, 3e-3);
+                new float[][] {gk, gu, gb, gx.toArray()}, out, r,
+                a -> Layers64.lstm(new T64(a[3], new int[] {B, T, F}), new T64(a[0], new int[] {F, 4 * U}),
+                        new T64(a[1], new int[] {U, 4 * U}), new T64(a[2], new int[] {4 * U}), sequences), random);
     }
 
     @ParameterizedTest

@@ -1,0 +1,175 @@
+package dev.tapgrad.runtime.f64;
+
+import dev.tapgrad.Activation;
+
+/**
+ * The layers' forward passes written again in double with plain loops, from Keras's definitions:
+ * Dense, Conv2D (NHWC, kernel (kh, kw, cin, cout), strides, TensorFlow's SAME or VALID padding),
+ * Lstm (gate blocks i, f, c, o; sigmoid gates, tanh cell; zero initial state), Flatten, Add,
+ * Concatenate, and the activations. The references that float64 finite differences differentiate.
+ */
+public final class Layers64 {
+    private Layers64() {}
+
+    /** An activation over the last axis of {@code z} (softmax) or elementwise (the others). */
+    public static T64 activate(T64 z, Activation act) {
+        return switch (act) {
+            case LINEAR -> z;
+            case RELU -> z.map(a -> Math.max(a, 0));
+            case SIGMOID -> z.map(Layers64::sigmoid);
+            case TANH -> z.map(Math::tanh);
+            case SOFTMAX -> Ops64.softmax(z);
+            case GELU -> z.map(a -> 0.5 * a * (1 + erf(a / Math.sqrt(2))));
+        };
+    }
+
+    /**
+     * The error function to ~1e-14: its Taylor series below 2.5 (terms alternate, at most e^6.25
+     * large, so ~3 digits of 16 cancel), the continued fraction of erfc above.
+     */
+    static double erf(double z) {
+        double a = Math.abs(z);
+        double e;
+        if (a < 2.5) {
+            double term = a;
+            double sum = a;
+            for (int n = 1; n < 80; n++) {
+                term *= -a * a / n;
+                sum += term / (2 * n + 1);
+            }
+            e = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            double frac = a;
+            for (int k = 80; k >= 1; k--) {
+                frac = a + (k / 2.0) / frac;
+            }
+            e = 1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / frac;
+        }
+        return Math.copySign(e, z);
+    }
+
+    static double sigmoid(double a) {
+        return 1 / (1 + Math.exp(-a));
+    }
+
+    /** {@code act(x·kernel + bias)} over the last axis of x. */
+    public static T64 dense(T64 x, T64 kernel, T64 bias, Activation act) {
+        int in = kernel.shape()[0];
+        int units = kernel.shape()[1];
+        int rows = x.size() / in;
+        double[] z = new double[rows * units];
+        for (int r = 0; r < rows; r++) {
+            for (int u = 0; u < units; u++) {
+                double s = bias.v()[u];
+                for (int i = 0; i < in; i++) {
+                    s += x.v()[r * in + i] * kernel.v()[i * units + u];
+                }
+                z[r * units + u] = s;
+            }
+        }
+        int[] shape = x.shape().clone();
+        shape[shape.length - 1] = units;
+        return activate(new T64(z, shape), act);
+    }
+
+    /** Keras's Conv2D: cross-correlation of (B, H, W, C) with (kh, kw, C, F), then bias and activation. */
+    public static T64 conv2d(T64 x, T64 kernel, T64 bias, int strideH, int strideW, boolean same, Activation act) {
+        int b = x.shape()[0];
+        int h = x.shape()[1];
+        int w = x.shape()[2];
+        int c = x.shape()[3];
+        int kh = kernel.shape()[0];
+        int kw = kernel.shape()[1];
+        int f = kernel.shape()[3];
+        int oh = same ? (h + strideH - 1) / strideH : (h - kh) / strideH + 1;
+        int ow = same ? (w + strideW - 1) / strideW : (w - kw) / strideW + 1;
+        int top = same ? Math.max((oh - 1) * strideH + kh - h, 0) / 2 : 0;
+        int left = same ? Math.max((ow - 1) * strideW + kw - w, 0) / 2 : 0;
+        double[] z = new double[b * oh * ow * f];
+        for (int n = 0; n < b; n++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    for (int o = 0; o < f; o++) {
+                        double s = bias.v()[o];
+                        for (int p = 0; p < kh; p++) {
+                            int y = i * strideH + p - top;
+                            for (int q = 0; q < kw; q++) {
+                                int xx = j * strideW + q - left;
+                                if (y < 0 || y >= h || xx < 0 || xx >= w) {
+                                    continue; // zero padding
+                                }
+                                for (int ch = 0; ch < c; ch++) {
+                                    s += x.v()[((n * h + y) * w + xx) * c + ch] * kernel.v()[((p * kw + q) * c + ch) * f + o];
+                                }
+                            }
+                        }
+                        z[((n * oh + i) * ow + j) * f + o] = s;
+                    }
+                }
+            }
+        }
+        return activate(new T64(z, new int[] {b, oh, ow, f}), act);
+    }
+
+    /**
+     * Keras's LSTM on (B, T, F): gates {@code [i f c o] = x_t·kernel + h·recurrent + bias},
+     * {@code c = σ(f)·c + σ(i)·tanh(c̃)}, {@code h = σ(o)·tanh(c)}; every h (B, T, U) or the last (B, U).
+     */
+    public static T64 lstm(T64 x, T64 kernel, T64 recurrent, T64 bias, boolean returnSequences) {
+        int b = x.shape()[0];
+        int steps = x.shape()[1];
+        int features = x.shape()[2];
+        int u = recurrent.shape()[0];
+        double[] seq = new double[b * steps * u];
+        double[] last = new double[b * u];
+        for (int n = 0; n < b; n++) {
+            double[] h = new double[u];
+            double[] cell = new double[u];
+            for (int t = 0; t < steps; t++) {
+                double[] gates = new double[4 * u];
+                for (int g = 0; g < 4 * u; g++) {
+                    double s = bias.v()[g];
+                    for (int k = 0; k < features; k++) {
+                        s += x.v()[(n * steps + t) * features + k] * kernel.v()[k * 4 * u + g];
+                    }
+                    for (int k = 0; k < u; k++) {
+                        s += h[k] * recurrent.v()[k * 4 * u + g];
+                    }
+                    gates[g] = s;
+                }
+                for (int k = 0; k < u; k++) {
+                    cell[k] = sigmoid(gates[u + k]) * cell[k] + sigmoid(gates[k]) * Math.tanh(gates[2 * u + k]);
+                    h[k] = sigmoid(gates[3 * u + k]) * Math.tanh(cell[k]);
+                    seq[(n * steps + t) * u + k] = h[k];
+                }
+            }
+            System.arraycopy(h, 0, last, n * u, u);
+        }
+        return returnSequences ? new T64(seq, new int[] {b, steps, u}) : new T64(last, new int[] {b, u});
+    }
+
+    /** (B, ...) to (B, rest). */
+    public static T64 flatten(T64 x) {
+        return x.reshape(x.shape()[0], -1);
+    }
+
+    /** Elementwise sum of same-shaped inputs. */
+    public static T64 add(T64 a, T64 b) {
+        return Ops64.add(a, b);
+    }
+
+    /** Joined along the last axis. */
+    public static T64 concatenate(T64 a, T64 b) {
+        int na = a.shape()[a.rank() - 1];
+        int nb = b.shape()[b.rank() - 1];
+        int rows = a.size() / na;
+        double[] o = new double[rows * (na + nb)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(a.v(), r * na, o, r * (na + nb), na);
+            System.arraycopy(b.v(), r * nb, o, r * (na + nb) + na, nb);
+        }
+        int[] s = a.shape().clone();
+        s[s.length - 1] = na + nb;
+        return new T64(o, s);
+    }
+}
