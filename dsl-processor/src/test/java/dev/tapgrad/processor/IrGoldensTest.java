@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IrGoldensTest {
     private static String printedIr(String source) {
         Compilation c = Compiler.javac().withProcessors(new TapgradProcessor()).withOptions("-Atapgrad.printIr=true")
-                .compile(Compile.resource(source));
+                .compile(source.startsWith("good/") ? Compile.resource(source)
+                        : Compile.sharedModel("dev/tapgrad/reference/" + source + ".java", "cases"));
         assertThat(c).succeededWithoutWarnings();
         // javac indents the continuation lines of a multi-line note; compare the lines without it
         List<String> notes = c.notes().stream().map(d -> d.getMessage(null))
@@ -37,11 +38,11 @@ class IrGoldensTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource({
         "good/SparseCnn.java, SparseCnn.ir",
-        "good/cases/PriorLstm.java, PriorLstm.ir",
-        "good/cases/DiverseMlp.java, DiverseMlp.ir",
-        "good/cases/RegularizedClassifier.java, RegularizedClassifier.ir",
-        "good/cases/WeightLoss.java, WeightLoss.ir",
-        "good/cases/HelperLoss.java, HelperLoss.ir",
+        "PriorLstm, PriorLstm.ir",
+        "DiverseMlp, DiverseMlp.ir",
+        "RegularizedClassifier, RegularizedClassifier.ir",
+        "WeightLoss, WeightLoss.ir",
+        "HelperLoss, HelperLoss.ir",
     })
     void printedIrMatchesTheGolden(String source, String goldenFile) throws IOException {
         String printed = printedIr(source);
