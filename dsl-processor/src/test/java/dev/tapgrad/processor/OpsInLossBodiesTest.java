@@ -5,12 +5,12 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.tapgrad.Activation.LINEAR;
 import static dev.tapgrad.Activation.SOFTMAX;
 import static dev.tapgrad.Activation.TANH;
-import static dev.tapgrad.processor.f64.Layers64.dense;
-import static dev.tapgrad.processor.f64.Ops64.*;
+import static dev.tapgrad.runtime.f64.Layers64.dense;
+import static dev.tapgrad.runtime.f64.Ops64.*;
 
 import com.google.testing.compile.Compilation;
-import dev.tapgrad.processor.f64.Check64;
-import dev.tapgrad.processor.f64.T64;
+import dev.tapgrad.runtime.f64.Check64;
+import dev.tapgrad.runtime.f64.T64;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.Tensor;
 import java.lang.reflect.Method;

@@ -1,7 +1,7 @@
 package dev.tapgrad.semantics;
 
-import dev.tapgrad.f64.Check64;
-import dev.tapgrad.f64.T64;
+import dev.tapgrad.runtime.f64.Check64;
+import dev.tapgrad.runtime.f64.T64;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
