@@ -30,10 +30,10 @@ public @interface Layer {
     /** Number of output channels of a Conv2D layer (required for Conv2D). */
     int filters() default 0;
 
-    /** Kernel size of a Conv2D layer: one value for a square kernel or {height, width}. */
+    /** Kernel size of a convolution: one value for a square kernel or {height, width}. */
     int[] kernel() default {};
 
-    /** Strides of a Conv2D layer: one value or {vertical, horizontal}; default 1. */
+    /** Strides of a convolution or pooling layer: one value or {vertical, horizontal}; default 1 (for pooling: the pool size). */
     int[] strides() default {};
 
     /** Padding of a Conv2D layer; default {@link Padding#VALID} as in Keras. */
@@ -42,8 +42,26 @@ public @interface Layer {
     /** Activation applied to the layer's output; default {@link Activation#LINEAR}. */
     Activation activation() default Activation.LINEAR;
 
-    /** Whether an Lstm layer returns its whole output sequence (true) or only the last step. */
+    /** Whether a recurrent layer (Lstm, Gru) returns its whole output sequence (true) or only the last step. */
     boolean returnSequences() default false;
+
+    /** Pool size of a pooling layer: one value for a square window or {height, width}; default {2, 2} as in Keras. */
+    int[] pool() default {};
+
+    /** Fraction of the inputs a Dropout layer drops while training, strictly between 0 and 1 (required for Dropout). */
+    double rate() default 0;
+
+    /** Small constant a normalisation layer adds to the variance; default 1e-3 as in Keras. */
+    double epsilon() default 1e-3;
+
+    /** How much of the moving statistics a BatchNorm layer keeps at each training step; default 0.99 as in Keras. */
+    double momentum() default 0.99;
+
+    /** Number of distinct ids an Embedding layer maps (required for Embedding). */
+    int vocabulary() default 0;
+
+    /** Target shape of a Reshape layer, without the batch dimension (required for Reshape). */
+    int[] shape() default {};
 
     /** Names of the layers this layer reads; default: the layer declared just before it (or the input). */
     String[] inputs() default {};

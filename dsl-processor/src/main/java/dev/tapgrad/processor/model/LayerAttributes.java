@@ -18,12 +18,32 @@ public record LayerAttributes(
         Padding padding,
         Activation activation,
         Map<String, Origin> explicit,
-        boolean returnSequences) {
+        boolean returnSequences,
+        List<Integer> pool,
+        double rate,
+        double epsilon,
+        double momentum,
+        int vocabulary,
+        List<Integer> shape) {
+
+    /** Keras's defaults of the attributes that have one, as {@code @Layer} declares them. */
+    public static final double DEFAULT_EPSILON = 1e-3;
+    /** Keras's default BatchNorm momentum. */
+    public static final double DEFAULT_MOMENTUM = 0.99;
 
     public LayerAttributes {
         kernel = List.copyOf(kernel);
         strides = List.copyOf(strides);
         explicit = Map.copyOf(explicit);
+        pool = List.copyOf(pool);
+        shape = List.copyOf(shape);
+    }
+
+    /** Attributes of a layer that sets none of the attributes added for pooling, dropout, normalisation, embedding and reshape. */
+    public LayerAttributes(int units, int filters, List<Integer> kernel, List<Integer> strides, Padding padding,
+            Activation activation, Map<String, Origin> explicit, boolean returnSequences) {
+        this(units, filters, kernel, strides, padding, activation, explicit, returnSequences, List.of(), 0,
+                DEFAULT_EPSILON, DEFAULT_MOMENTUM, 0, List.of());
     }
 
     /** Attributes of a layer that has no sequence output. */

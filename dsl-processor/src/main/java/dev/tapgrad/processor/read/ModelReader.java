@@ -189,7 +189,13 @@ public final class ModelReader {
                 padding == null ? Padding.VALID : Padding.valueOf(padding),
                 activation == null ? Activation.LINEAR : Activation.valueOf(activation),
                 origins,
-                v.get("returnSequences") != null && Boolean.TRUE.equals(v.get("returnSequences").getValue()));
+                v.get("returnSequences") != null && Boolean.TRUE.equals(v.get("returnSequences").getValue()),
+                Annotations.ints(v.get("pool")),
+                v.get("rate") != null ? ((Number) v.get("rate").getValue()).doubleValue() : 0,
+                v.get("epsilon") != null ? ((Number) v.get("epsilon").getValue()).doubleValue() : LayerAttributes.DEFAULT_EPSILON,
+                v.get("momentum") != null ? ((Number) v.get("momentum").getValue()).doubleValue() : LayerAttributes.DEFAULT_MOMENTUM,
+                v.get("vocabulary") != null ? (Integer) v.get("vocabulary").getValue() : 0,
+                Annotations.ints(v.get("shape")));
     }
 
     private List<AuxLossSpec> auxLosses(TypeElement type) {
