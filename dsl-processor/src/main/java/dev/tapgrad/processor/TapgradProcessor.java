@@ -2,7 +2,7 @@ package dev.tapgrad.processor;
 
 import com.google.auto.service.AutoService;
 import com.sun.source.util.Trees;
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.ModelMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.read.DiagnosticPrinter;
@@ -74,7 +74,7 @@ public final class TapgradProcessor extends AbstractProcessor {
             if (trees == null) {
                 if (!treesReported) {
                     processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "[Tapgrad/" + Tag.UNSUPPORTED_COMPILER.id()
-                            + "] " + Messages.noTrees(processingEnv.getClass().getName()), type);
+                            + "] " + ModelMessages.noTrees(processingEnv.getClass().getName()), type);
                     treesReported = true;
                 }
                 return;
@@ -94,7 +94,7 @@ public final class TapgradProcessor extends AbstractProcessor {
             }
         } catch (Throwable t) {
             Report r = new Report();
-            r.error(Tag.INTERNAL, null, Messages.internal(type.getSimpleName().toString(), t));
+            r.error(Tag.INTERNAL, null, ModelMessages.internal(type.getSimpleName().toString(), t));
             new DiagnosticPrinter(processingEnv.getMessager(), null, type).print(r);
         }
     }

@@ -5,7 +5,7 @@ import dev.tapgrad.processor.ir.Instr;
 import dev.tapgrad.processor.ir.Operand;
 import dev.tapgrad.processor.ir.Program;
 import dev.tapgrad.processor.ir.Value;
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.BodyMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ public final class Reverse {
                     continue;
                 }
                 if (in.op().adjointOf(a) == null) {
-                    r.error(Tag.NOT_DIFFERENTIABLE, in.origin(), Messages.noGradientForArgument(in.op().method(), a));
+                    r.error(Tag.NOT_DIFFERENTIABLE, in.origin(), BodyMessages.noGradientForArgument(in.op().method(), a));
                     return null;
                 }
                 Value target = v.value();

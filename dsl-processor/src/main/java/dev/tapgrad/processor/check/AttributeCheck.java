@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.check;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LayerMessages;
 import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
@@ -25,13 +25,13 @@ public final class AttributeCheck {
     public static Report run(ModelSpec spec) {
         Report r = new Report();
         if (spec.input().isEmpty() || spec.input().stream().anyMatch(d -> d <= 0)) {
-            r.error(Tag.LAYER_ATTRIBUTE, spec.inputOrigin(), Messages.badInput(spec.input().toString(),
+            r.error(Tag.LAYER_ATTRIBUTE, spec.inputOrigin(), LayerMessages.badInput(spec.input().toString(),
                     "every dimension must be at least 1, e.g. input = {28, 28, 1} for images or {784} for vectors"));
         }
         Set<String> seen = new HashSet<>();
         for (LayerSpec layer : spec.layers()) {
             if (!seen.add(layer.name())) {
-                r.error(Tag.WIRING, layer.origin(), Messages.duplicateLayer(layer.name()));
+                r.error(Tag.WIRING, layer.origin(), LayerMessages.duplicateLayer(layer.name()));
             }
             check(layer, r);
         }
@@ -48,14 +48,14 @@ public final class AttributeCheck {
                 continue; // wiring is the WiringCheck's
             } else if (!accepted.contains(attr)) {
                 r.error(Tag.LAYER_ATTRIBUTE, e.getValue(),
-                        Messages.notApplicable(attr, type.simpleName(), layer.name(), accepted));
+                        LayerMessages.notApplicable(attr, type.simpleName(), layer.name(), accepted));
             }
         }
         for (Attribute attr : type.attributes()) {
             if (!a.explicit().containsKey(attr.name())) {
                 if (attr.required()) {
                     r.error(Tag.LAYER_ATTRIBUTE, layer.origin(),
-                            Messages.missingAttribute(attr.name(), type.simpleName(), layer.name(), attr.example()));
+                            LayerMessages.missingAttribute(attr.name(), type.simpleName(), layer.name(), attr.example()));
                 }
                 continue;
             }
@@ -71,7 +71,7 @@ public final class AttributeCheck {
     private static void positive(LayerSpec layer, String attr, int value, Report r) {
         if (value <= 0) {
             r.error(Tag.LAYER_ATTRIBUTE, layer.attributes().originOf(attr, layer.origin()),
-                    Messages.badAttribute(attr, layer.name(), Integer.toString(value), "it must be at least 1"));
+                    LayerMessages.badAttribute(attr, layer.name(), Integer.toString(value), "it must be at least 1"));
         }
     }
 
@@ -84,10 +84,10 @@ public final class AttributeCheck {
     private static void pair(LayerSpec layer, String attr, List<Integer> values, Report r) {
         Origin at = layer.attributes().originOf(attr, layer.origin());
         if (values.isEmpty() || values.size() > 2) {
-            r.error(Tag.LAYER_ATTRIBUTE, at, Messages.badAttribute(attr, layer.name(), values.toString(),
+            r.error(Tag.LAYER_ATTRIBUTE, at, LayerMessages.badAttribute(attr, layer.name(), values.toString(),
                     "give one value (square) or two, {height, width}"));
         } else if (values.stream().anyMatch(v -> v <= 0)) {
-            r.error(Tag.LAYER_ATTRIBUTE, at, Messages.badAttribute(attr, layer.name(),
+            r.error(Tag.LAYER_ATTRIBUTE, at, LayerMessages.badAttribute(attr, layer.name(),
                     values.size() == 1 ? values.get(0).toString() : values.toString(), "every value must be at least 1"));
         }
     }

@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.check;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LossMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.AuxLossSpec;
@@ -17,22 +17,22 @@ public final class AuxSignatureCheck {
         Report r = new Report();
         for (AuxLossSpec aux : spec.lossMethods()) {
             if (aux != spec.lossMethod() && aux.parameters().size() != aux.taps().size() && !aux.taps().isEmpty()) {
-                r.error(Tag.LOSS_SIGNATURE, aux.origin(), Messages.tapCountMismatch(aux.method(), aux.taps().size(),
+                r.error(Tag.LOSS_SIGNATURE, aux.origin(), LossMessages.tapCountMismatch(aux.method(), aux.taps().size(),
                         aux.parameters().size(), aux.taps().stream().map(TapRef::text).toList()));
             }
             for (LossParameter p : aux.parameters()) {
                 if (!p.isTensor()) {
-                    r.error(Tag.LOSS_SIGNATURE, p.origin(), Messages.parameterNotTensor(aux.method(), p.name(), p.typeName()));
+                    r.error(Tag.LOSS_SIGNATURE, p.origin(), LossMessages.parameterNotTensor(aux.method(), p.name(), p.typeName()));
                 }
             }
             if (aux != spec.lossMethod() && aux.parameters().size() == aux.taps().size()) {
                 checkNames(spec, aux, r);
             }
             if (!aux.returnsTensor()) {
-                r.error(Tag.LOSS_SIGNATURE, aux.origin(), Messages.returnNotTensor(aux.method(), aux.returnTypeName()));
+                r.error(Tag.LOSS_SIGNATURE, aux.origin(), LossMessages.returnNotTensor(aux.method(), aux.returnTypeName()));
             }
             if (aux.isPrivate()) {
-                r.error(Tag.LOSS_SIGNATURE, aux.origin(), Messages.privateLoss(aux.method()));
+                r.error(Tag.LOSS_SIGNATURE, aux.origin(), LossMessages.privateLoss(aux.method()));
             }
         }
         return r;
@@ -53,9 +53,9 @@ public final class AuxSignatureCheck {
             }
             boolean swapped = aux.taps().stream().anyMatch(t -> t != bound && !t.isParameter() && t.layer().equals(p.name()));
             if (swapped) {
-                r.error(Tag.LOSS_SIGNATURE, p.origin(), Messages.tapOrderSwapped(aux.method(), p.name(), i, bound.text()));
+                r.error(Tag.LOSS_SIGNATURE, p.origin(), LossMessages.tapOrderSwapped(aux.method(), p.name(), i, bound.text()));
             } else {
-                r.warning(Tag.LOSS_SIGNATURE, p.origin(), Messages.parameterNamedLikeOtherLayer(aux.method(), p.name(), bound.text()));
+                r.warning(Tag.LOSS_SIGNATURE, p.origin(), LossMessages.parameterNamedLikeOtherLayer(aux.method(), p.name(), bound.text()));
             }
         }
     }

@@ -2,7 +2,7 @@ package dev.tapgrad.processor.check;
 
 import dev.tapgrad.Activation;
 import dev.tapgrad.LossKind;
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LossMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.LayerSpec;
@@ -16,24 +16,24 @@ public final class LossOutputCheck {
     public static Report run(ModelSpec spec) {
         Report r = new Report();
         if (spec.loss() == LossKind.NONE && spec.lossMethod() == null) {
-            r.error(Tag.LOSS_OUTPUT, spec.origin(), Messages.noMainLoss(spec.simpleName()));
+            r.error(Tag.LOSS_OUTPUT, spec.origin(), LossMessages.noMainLoss(spec.simpleName()));
         }
         if (spec.loss() != LossKind.NONE && spec.lossMethod() != null) {
             r.error(Tag.LOSS_OUTPUT, spec.lossOrigin(),
-                    Messages.bothLosses(spec.simpleName(), spec.lossMethod().method(), spec.loss().name()));
+                    LossMessages.bothLosses(spec.simpleName(), spec.lossMethod().method(), spec.loss().name()));
         }
         if (spec.lossMethod() != null && spec.lossMethod().method().equals("loss") && !spec.auxLosses().isEmpty()) {
-            r.warning(Tag.LOSS_OUTPUT, spec.lossMethod().origin(), Messages.lossMethodNamedLoss());
+            r.warning(Tag.LOSS_OUTPUT, spec.lossMethod().origin(), LossMessages.lossMethodNamedLoss());
         }
         if (spec.loss() == LossKind.CATEGORICAL_CROSSENTROPY && !spec.layers().isEmpty()) {
             LayerSpec last = spec.layers().get(spec.layers().size() - 1);
             Activation act = last.attributes().activation();
             if (act == Activation.SIGMOID) {
                 // Values in (0, 1) that Keras renormalises per row: trains, but is rarely what was meant.
-                r.warning(Tag.LOSS_OUTPUT, spec.lossOrigin(), Messages.crossentropyOnSigmoid(last.name()));
+                r.warning(Tag.LOSS_OUTPUT, spec.lossOrigin(), LossMessages.crossentropyOnSigmoid(last.name()));
             } else if (act != Activation.SOFTMAX) {
                 r.error(Tag.LOSS_OUTPUT, spec.lossOrigin(),
-                        Messages.crossentropyNeedsProbabilities(last.name(), act.name()));
+                        LossMessages.crossentropyNeedsProbabilities(last.name(), act.name()));
             }
         }
         return r;

@@ -1,6 +1,7 @@
 package dev.tapgrad.processor.check;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LayerMessages;
+import dev.tapgrad.processor.diag.ModelMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.ClassForm;
@@ -17,29 +18,29 @@ public final class ModelFormCheck {
         ClassForm f = spec.form();
         String name = spec.simpleName();
         if (f.isInterfaceOrEnum()) {
-            r.error(Tag.MODEL_FORM, f.origin(), Messages.notAClass(name));
+            r.error(Tag.MODEL_FORM, f.origin(), ModelMessages.notAClass(name));
             return r;
         }
         if (f.isPrivate()) {
-            r.error(Tag.MODEL_FORM, f.origin(), Messages.classPrivate(name));
+            r.error(Tag.MODEL_FORM, f.origin(), ModelMessages.classPrivate(name));
         }
         if (f.isFinal()) {
-            r.error(Tag.MODEL_FORM, f.origin(), Messages.classFinal(name));
+            r.error(Tag.MODEL_FORM, f.origin(), ModelMessages.classFinal(name));
         }
         if (f.isInnerNonStatic()) {
-            r.error(Tag.MODEL_FORM, f.origin(), Messages.classInner(name));
+            r.error(Tag.MODEL_FORM, f.origin(), ModelMessages.classInner(name));
         } else if (f.isNested()) {
-            r.error(Tag.MODEL_FORM, f.origin(), Messages.classNested(name));
+            r.error(Tag.MODEL_FORM, f.origin(), ModelMessages.classNested(name));
         }
         if (!f.hasAccessibleNoArgConstructor()) {
-            r.error(Tag.MODEL_FORM, f.origin(), Messages.noConstructor(name));
+            r.error(Tag.MODEL_FORM, f.origin(), ModelMessages.noConstructor(name));
         }
         for (String field : f.finalOrPrivateLayerFields()) {
             r.error(Tag.MODEL_FORM,
-                    spec.layer(field).map(LayerSpec::origin).orElse(f.origin()), Messages.layerFieldForm(field));
+                    spec.layer(field).map(LayerSpec::origin).orElse(f.origin()), ModelMessages.layerFieldForm(field));
         }
         if (spec.layers().isEmpty()) {
-            r.error(Tag.MODEL_FORM, spec.origin(), Messages.noLayers(name));
+            r.error(Tag.MODEL_FORM, spec.origin(), LayerMessages.noLayers(name));
         }
         return r;
     }

@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.check;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LossMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.AuxLossSpec;
@@ -18,7 +18,7 @@ public final class TapCheck {
         Report r = new Report();
         for (AuxLossSpec aux : spec.lossMethods()) {
             if (aux.taps().isEmpty()) {
-                r.error(Tag.UNKNOWN_TAP, aux.tapOrigin(), Messages.emptyTap());
+                r.error(Tag.UNKNOWN_TAP, aux.tapOrigin(), LossMessages.emptyTap());
             }
             for (TapRef tap : aux.taps()) {
                 if (tap.isLabels()) {
@@ -27,10 +27,10 @@ public final class TapCheck {
                 Optional<LayerSpec> layer = spec.layer(tap.layer());
                 if (layer.isEmpty()) {
                     r.error(Tag.UNKNOWN_TAP, tap.origin(),
-                            Messages.unknownLayerTap(tap.text(), spec.simpleName(), spec.layerNames()));
+                            LossMessages.unknownLayerTap(tap.text(), spec.simpleName(), spec.layerNames()));
                 } else if (tap.isParameter() && !layer.get().kind().parameterNames().contains(tap.param())) {
                     r.error(Tag.UNKNOWN_TAP, tap.origin(),
-                            Messages.unknownParamTap(tap.text(), tap.layer(), layer.get().kind().parameterNames()));
+                            LossMessages.unknownParamTap(tap.text(), tap.layer(), layer.get().kind().parameterNames()));
                 }
             }
         }

@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.check;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LossMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.AuxLossSpec;
@@ -16,7 +16,7 @@ public final class WeightCheck {
         for (AuxLossSpec aux : spec.auxLosses()) {
             double w = aux.weight();
             if (!(w > 0) || Double.isInfinite(w)) {
-                r.error(Tag.LOSS_WEIGHT, aux.weightOrigin(), Messages.badWeight(aux.method(), w));
+                r.error(Tag.LOSS_WEIGHT, aux.weightOrigin(), LossMessages.badWeight(aux.method(), w));
             }
         }
         return r;

@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.check;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LayerMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Suggest;
 import dev.tapgrad.processor.diag.Tag;
@@ -42,7 +42,7 @@ public final class WiringCheck {
             LayerSpec l = layers.get(i);
             String conflict = dev.tapgrad.processor.codegen.Names.conflict(l.name(), spec);
             if (conflict != null) {
-                r.error(Tag.WIRING, l.origin(), Messages.reservedLayerName(l.name(), conflict));
+                r.error(Tag.WIRING, l.origin(), LayerMessages.reservedLayerName(l.name(), conflict));
                 ok = false;
             }
             List<String> in = l.inputs().isEmpty()
@@ -51,17 +51,17 @@ public final class WiringCheck {
             for (int k = 0; k < l.inputs().size(); k++) {
                 String name = l.inputs().get(k);
                 if (!known.contains(name) || name.equals(l.name())) {
-                    r.error(Tag.WIRING, l.inputOrigins().get(k), Messages.unknownInput(name, l.name(), spec.simpleName(),
+                    r.error(Tag.WIRING, l.inputOrigins().get(k), LayerMessages.unknownInput(name, l.name(), spec.simpleName(),
                             names, Suggest.didYouMean(name, known)));
                     ok = false;
                 }
             }
             if (l.kind().merges() && in.size() < 2) {
-                r.error(Tag.WIRING, l.origin(), Messages.mergeNeedsInputs(l.kind().simpleName(), l.name()));
+                r.error(Tag.WIRING, l.origin(), LayerMessages.mergeNeedsInputs(l.kind().simpleName(), l.name()));
                 ok = false;
             } else if (!l.kind().merges() && in.size() != 1) {
                 r.error(Tag.WIRING, l.inputOrigins().isEmpty() ? l.origin() : l.inputOrigins().get(1),
-                        Messages.tooManyInputs(l.kind().simpleName(), l.name(), in.size()));
+                        LayerMessages.tooManyInputs(l.kind().simpleName(), l.name(), in.size()));
                 ok = false;
             }
             inputsOf.put(l.name(), in);
@@ -86,7 +86,7 @@ public final class WiringCheck {
         inputsOf.values().forEach(read::addAll);
         for (LayerSpec l : layers) {
             if (!l.name().equals(output) && !read.contains(l.name()) && !needed.contains(l.name())) {
-                r.warning(Tag.WIRING, l.origin(), Messages.unreachableLayer(l.name(), output));
+                r.warning(Tag.WIRING, l.origin(), LayerMessages.unreachableLayer(l.name(), output));
             }
         }
         return new Wiring(order, inputsOf, needed, output);
@@ -110,7 +110,7 @@ public final class WiringCheck {
                 List<String> cycle = cycle(pending.get(0), inputsOf, new HashSet<>(pending));
                 LayerSpec at = spec.layer(cycle.get(0)).orElseThrow();
                 r.error(Tag.WIRING, at.inputOrigins().isEmpty() ? at.origin() : at.inputOrigins().get(0),
-                        Messages.cycle(cycle));
+                        LayerMessages.cycle(cycle));
                 return null;
             }
             order.add(next);

@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.ir;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LossMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.Shape;
@@ -48,7 +48,7 @@ public final class BodyShapes {
         }
         Value result = typed.get(p.result());
         if (result.shape().known() && !result.shape().isScalar()) {
-            r.error(Tag.BODY_SHAPE, p.resultOrigin(), Messages.lossNotScalar(p.name(), result.shape().toString()));
+            r.error(Tag.BODY_SHAPE, p.resultOrigin(), LossMessages.lossNotScalar(p.name(), result.shape().toString()));
             return null;
         }
         return new Program(p.name(), inputs, instrs, result, p.resultOrigin());

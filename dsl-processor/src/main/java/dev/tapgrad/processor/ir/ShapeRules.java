@@ -1,7 +1,7 @@
 package dev.tapgrad.processor.ir;
 
 import dev.tapgrad.ShapeRule;
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.BodyShapeMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.Shape;
@@ -80,7 +80,7 @@ public final class ShapeRules {
             }
             Shape merged = problem == null ? merge(acc, next) : null;
             if (merged == null) {
-                return error(Messages.broadcast(in.op().method(), acc.toString(), next.toString(),
+                return error(BodyShapeMessages.broadcast(in.op().method(), acc.toString(), next.toString(),
                         problem != null ? problem : "the shapes do not broadcast (trailing dimensions must be equal or 1)"));
             }
             acc = merged;
@@ -123,7 +123,7 @@ public final class ShapeRules {
         }
         for (Shape t : tensors) {
             if (t.known() && a - (x.rank() - t.rank()) < 0) {
-                return error(Messages.axisNotInArgument(call, axis, t.toString()));
+                return error(BodyShapeMessages.axisNotInArgument(call, axis, t.toString()));
             }
         }
         List<Integer> out = new ArrayList<>(x.sizes());
@@ -146,7 +146,7 @@ public final class ShapeRules {
 
     private Shape lastAxis() {
         Shape x = first();
-        return x.isScalar() ? error(Messages.needsLastAxis(call, in.op().method())) : x;
+        return x.isScalar() ? error(BodyShapeMessages.needsLastAxis(call, in.op().method())) : x;
     }
 
     private Shape expandDims() {
@@ -160,7 +160,7 @@ public final class ShapeRules {
         }
         int r = x.rank();
         if (axis < -(r + 1) || axis > r) {
-            return error(Messages.expandAxisOutOfRange(call, axis, x.toString(), r));
+            return error(BodyShapeMessages.expandAxisOutOfRange(call, axis, x.toString(), r));
         }
         List<Integer> out = new ArrayList<>(x.sizes());
         out.add(axis < 0 ? axis + r + 1 : axis, 1);
@@ -171,7 +171,7 @@ public final class ShapeRules {
     private int axis(int axis, Shape x) {
         int r = x.rank();
         if (axis < -r || axis >= r) {
-            error(Messages.axisOutOfRange(call, axis, x.toString(), r));
+            error(BodyShapeMessages.axisOutOfRange(call, axis, x.toString(), r));
             return -1;
         }
         return axis < 0 ? axis + r : axis;
@@ -190,14 +190,14 @@ public final class ShapeRules {
             target.add(d);
         }
         if (target.isEmpty()) {
-            return error(Messages.shapeRuleNeedsConstant(call, in.op().method(), "RESHAPE", "int dimension"));
+            return error(BodyShapeMessages.shapeRuleNeedsConstant(call, in.op().method(), "RESHAPE", "int dimension"));
         }
         if (target.stream().filter(d -> d == -1).count() > 1) {
-            return error(Messages.reshapeTwoInferred(call));
+            return error(BodyShapeMessages.reshapeTwoInferred(call));
         }
         for (int d : target) {
             if (d < -1) {
-                return error(Messages.reshapeNegative(call, d));
+                return error(BodyShapeMessages.reshapeNegative(call, d));
             }
         }
         if (!x.known()) {
@@ -214,18 +214,18 @@ public final class ShapeRules {
         List<Integer> out = new ArrayList<>(target);
         if (x.hasBatch()) {
             if (x.get(0) != Shape.B || x.sizes().lastIndexOf(Shape.B) != 0) {
-                return error(Messages.reshapeBatchNotFirst(call, x.toString()));
+                return error(BodyShapeMessages.reshapeBatchNotFirst(call, x.toString()));
             }
             if (target.get(0) != -1) {
                 List<String> example = new ArrayList<>(List.of("x", "-1"));
                 x.sizes().subList(1, x.rank()).stream().reduce((p, q) -> p * q)
                         .ifPresent(n -> example.add(Integer.toString(n)));
-                return error(Messages.reshapeBatchFirst(call, x.toString(),
+                return error(BodyShapeMessages.reshapeBatchFirst(call, x.toString(),
                         "reshape(" + String.join(", ", example) + ")"));
             }
             out.set(0, Shape.B);
             if (known != size) {
-                return error(Messages.reshapeSize(call, "one example holds " + size + " values", new Shape(out).toString(),
+                return error(BodyShapeMessages.reshapeSize(call, "one example holds " + size + " values", new Shape(out).toString(),
                         known + " per example"));
             }
             return new Shape(out);
@@ -233,11 +233,11 @@ public final class ShapeRules {
         int infer = target.indexOf(-1);
         if (infer >= 0) {
             if (known == 0 || size % known != 0) {
-                return error(Messages.reshapeIndivisible(call, size, known));
+                return error(BodyShapeMessages.reshapeIndivisible(call, size, known));
             }
             out.set(infer, (int) (size / known));
         } else if (known != size) {
-            return error(Messages.reshapeSize(call, x + " holds " + size + " values", new Shape(out).toString(),
+            return error(BodyShapeMessages.reshapeSize(call, x + " holds " + size + " values", new Shape(out).toString(),
                     Long.toString(known)));
         }
         return new Shape(out);
@@ -250,7 +250,7 @@ public final class ShapeRules {
         }
         int r = x.rank();
         if (r < 2) {
-            return error(Messages.transposeRank(call, x.toString(), r));
+            return error(BodyShapeMessages.transposeRank(call, x.toString(), r));
         }
         List<Integer> out = new ArrayList<>(x.sizes());
         out.set(r - 2, x.get(r - 1));
@@ -260,7 +260,7 @@ public final class ShapeRules {
 
     private Shape matmul() {
         if (tensors.size() != 2) {
-            return error(Messages.shapeRuleNeedsConstant(call, in.op().method(), "MATMUL", "second Tensor"));
+            return error(BodyShapeMessages.shapeRuleNeedsConstant(call, in.op().method(), "MATMUL", "second Tensor"));
         }
         Shape a = tensors.get(0);
         Shape b = tensors.get(1);
@@ -269,23 +269,23 @@ public final class ShapeRules {
         }
         int r = a.rank();
         if (r != b.rank() || (r != 2 && r != 3)) {
-            return error(Messages.matmulRank(call));
+            return error(BodyShapeMessages.matmulRank(call));
         }
         int k1 = a.get(r - 1);
         int k2 = b.get(r - 2);
         if (k1 != k2) {
             String fix;
             if (k1 == b.get(r - 1)) {
-                fix = Messages.matmulTransposeHint("matmul(a, transpose(b))", a.toString(), transposed(b).toString());
+                fix = BodyShapeMessages.matmulTransposeHint("matmul(a, transpose(b))", a.toString(), transposed(b).toString());
             } else if (a.get(r - 2) == k2) {
-                fix = Messages.matmulTransposeHint("matmul(transpose(a), b)", transposed(a).toString(), b.toString());
+                fix = BodyShapeMessages.matmulTransposeHint("matmul(transpose(a), b)", transposed(a).toString(), b.toString());
             } else {
-                fix = Messages.matmulInnerRule();
+                fix = BodyShapeMessages.matmulInnerRule();
             }
-            return error(Messages.matmulInner(call, Shape.name(k1), Shape.name(k2), fix));
+            return error(BodyShapeMessages.matmulInner(call, Shape.name(k1), Shape.name(k2), fix));
         }
         if (r == 3 && a.get(0) != b.get(0)) {
-            return error(Messages.matmulBatch(call, Shape.name(a.get(0)), Shape.name(b.get(0))));
+            return error(BodyShapeMessages.matmulBatch(call, Shape.name(a.get(0)), Shape.name(b.get(0))));
         }
         List<Integer> out = new ArrayList<>(a.sizes());
         out.set(r - 1, b.get(r - 1));
@@ -307,12 +307,12 @@ public final class ShapeRules {
         List<Operand.Scalar> numbers = constants.stream()
                 .filter(Operand.Scalar.class::isInstance).map(Operand.Scalar.class::cast).toList();
         if (index >= numbers.size()) {
-            error(Messages.shapeRuleNeedsConstant(call, in.op().method(), in.op().shape().name(), "int"));
+            error(BodyShapeMessages.shapeRuleNeedsConstant(call, in.op().method(), in.op().shape().name(), "int"));
             return null;
         }
         Operand.Scalar number = numbers.get(index);
         if (number.intValue() == null) {
-            error(Messages.constantNotLiteral(call, what, number.javaSource()));
+            error(BodyShapeMessages.constantNotLiteral(call, what, number.javaSource()));
         }
         return number.intValue();
     }

@@ -1,7 +1,7 @@
 package dev.tapgrad.processor.layers;
 
 import dev.tapgrad.Padding;
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LayerMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.LayerAttributes;
@@ -52,7 +52,7 @@ public record Conv2DType() implements LayerType {
         Shape in = inputs.get(0);
         List<Integer> d = in.dims();
         if (d.size() != 3) {
-            r.error(Tag.LAYER_SHAPE, layer.origin(), Messages.layerShape(simpleName(), layer.name(),
+            r.error(Tag.LAYER_SHAPE, layer.origin(), LayerMessages.layerShape(simpleName(), layer.name(),
                     "images (batch, height, width, channels)", LayerType.source(from.get(0)), in.toString(),
                     d.size() == 1 ? "declare @Model(input = {height, width, channels}) or reshape the data"
                             : "feed it a rank-4 NHWC tensor"));
@@ -61,7 +61,7 @@ public record Conv2DType() implements LayerType {
         int oh = outputSize(d.get(0), a.kernelH(), a.strideH(), a.padding());
         int ow = outputSize(d.get(1), a.kernelW(), a.strideW(), a.padding());
         if (oh <= 0 || ow <= 0) {
-            r.error(Tag.LAYER_SHAPE, a.originOf("kernel", layer.origin()), Messages.layerShape(simpleName(), layer.name(),
+            r.error(Tag.LAYER_SHAPE, a.originOf("kernel", layer.origin()), LayerMessages.layerShape(simpleName(), layer.name(),
                     "an input at least as large as its " + a.kernelH() + "x" + a.kernelW() + " kernel",
                     LayerType.source(from.get(0)), in.toString(), "use a smaller kernel or padding = SAME"));
             return null;

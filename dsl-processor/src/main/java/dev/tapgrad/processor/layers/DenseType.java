@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.layers;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LayerMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.LayerAttributes;
@@ -38,7 +38,7 @@ public record DenseType() implements LayerType {
         Shape in = inputs.get(0);
         List<Integer> d = in.dims();
         if (d.size() != 1 && d.size() != 2) {
-            r.error(Tag.LAYER_SHAPE, layer.origin(), Messages.layerShape(simpleName(), layer.name(),
+            r.error(Tag.LAYER_SHAPE, layer.origin(), LayerMessages.layerShape(simpleName(), layer.name(),
                     "(batch, features) or (batch, steps, features)", LayerType.source(from.get(0)), in.toString(),
                     "add a Flatten before " + layer.name()));
             return null;

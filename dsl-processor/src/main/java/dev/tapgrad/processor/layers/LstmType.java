@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.layers;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LayerMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.LayerAttributes;
@@ -39,7 +39,7 @@ public record LstmType() implements LayerType {
         Shape in = inputs.get(0);
         List<Integer> d = in.dims();
         if (d.size() != 2) {
-            r.error(Tag.LAYER_SHAPE, layer.origin(), Messages.layerShape(simpleName(), layer.name(),
+            r.error(Tag.LAYER_SHAPE, layer.origin(), LayerMessages.layerShape(simpleName(), layer.name(),
                     "sequences (batch, steps, features)", LayerType.source(from.get(0)), in.toString(),
                     d.size() == 1 ? "declare @Model(input = {steps, features}), e.g. {100, 1}"
                             : "flatten each step's features first"));

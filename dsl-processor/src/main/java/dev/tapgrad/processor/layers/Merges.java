@@ -1,6 +1,6 @@
 package dev.tapgrad.processor.layers;
 
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LayerMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.LayerSpec;
@@ -21,7 +21,7 @@ final class Merges {
         Shape first = inputs.get(0);
         for (Shape s : inputs) {
             if (s.dims().isEmpty() || !fits.test(s, first)) {
-                r.error(Tag.LAYER_SHAPE, layer.origin(), Messages.mergeShapes(layer.kind().simpleName(), layer.name(),
+                r.error(Tag.LAYER_SHAPE, layer.origin(), LayerMessages.mergeShapes(layer.kind().simpleName(), layer.name(),
                         from, inputs.stream().map(Shape::toString).toList(), rule));
                 return false;
             }

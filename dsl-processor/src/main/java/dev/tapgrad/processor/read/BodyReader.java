@@ -22,7 +22,8 @@ import dev.tapgrad.processor.ir.OpSignature.ArgKind;
 import dev.tapgrad.processor.ir.Operand;
 import dev.tapgrad.processor.ir.Program;
 import dev.tapgrad.processor.ir.Value;
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.BodyMessages;
+import dev.tapgrad.processor.diag.LossMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ final class BodyReader {
             return null;
         }
         if (!(result instanceof Operand.Var v)) {
-            fail(tree, Messages.constantLoss(method.getSimpleName().toString()));
+            fail(tree, BodyMessages.constantLoss(method.getSimpleName().toString()));
             return null;
         }
         return new Program(method.getSimpleName().toString(), inputs, instrs, v.value(), origin(resultOrigin));
@@ -101,11 +102,11 @@ final class BodyReader {
             StatementTree s = statements.get(i);
             if (s instanceof ReturnTree r) {
                 if (i != statements.size() - 1) {
-                    fail(statements.get(i + 1), Messages.unreachableAfterReturn());
+                    fail(statements.get(i + 1), BodyMessages.unreachableAfterReturn());
                     return null;
                 }
                 if (r.getExpression() == null) {
-                    fail(r, Messages.returnsNothing(method));
+                    fail(r, LossMessages.returnsNothing(method));
                     return null;
                 }
                 Operand result = operand(r.getExpression(), null);
@@ -115,7 +116,7 @@ final class BodyReader {
             statement(s);
         }
         if (!failed) {
-            fail(tree, Messages.missingReturn(method));
+            fail(tree, LossMessages.missingReturn(method));
         }
         return null;
     }
@@ -125,11 +126,11 @@ final class BodyReader {
             // Before attribution javac leaves the type of a `var` local out of the tree.
             String type = v.getType() == null ? "var" : v.getType().toString();
             if (!type.equals("Tensor") && !type.equals("var") && !type.equals(OpResolver.TENSOR)) {
-                fail(v, Messages.localNotTensor(v.getName().toString(), type));
+                fail(v, BodyMessages.localNotTensor(v.getName().toString(), type));
                 return;
             }
             if (v.getInitializer() == null) {
-                fail(v, Messages.localWithoutValue(v.getName().toString()));
+                fail(v, BodyMessages.localWithoutValue(v.getName().toString()));
                 return;
             }
             Operand value = tensorOperand(v.getInitializer(), v.getName().toString());
@@ -138,7 +139,7 @@ final class BodyReader {
             }
         } else if (s instanceof ExpressionStatementTree es && es.getExpression() instanceof AssignmentTree a) {
             if (!(a.getVariable() instanceof IdentifierTree id) || !scope.containsKey(id.getName().toString())) {
-                fail(a, Messages.fieldWrite(a.getVariable().toString()));
+                fail(a, BodyMessages.fieldWrite(a.getVariable().toString()));
                 return;
             }
             Operand value = tensorOperand(a.getExpression(), id.getName().toString());
@@ -146,7 +147,7 @@ final class BodyReader {
                 scope.put(id.getName().toString(), value);
             }
         } else {
-            fail(s, Messages.unsupportedStatement(describe(s)));
+            fail(s, BodyMessages.unsupportedStatement(describe(s)));
         }
     }
 
@@ -156,7 +157,7 @@ final class BodyReader {
         if (o == null || o instanceof Operand.Var || o instanceof Operand.TensorConst) {
             return o;
         }
-        fail(e, Messages.constantWhereTensorNeeded(e.toString()));
+        fail(e, BodyMessages.constantWhereTensorNeeded(e.toString()));
         return null;
     }
 
@@ -184,7 +185,7 @@ final class BodyReader {
                 return new Operand.Scalar(c.value() == null ? null : minus ? -c.value() : c.value(),
                         (minus ? "-" : "") + c.javaSource(), c.integral(), c.literal());
             }
-            return inner == null ? null : failed(u, Messages.tensorOperator("-", "neg(x)"));
+            return inner == null ? null : failed(u, BodyMessages.tensorOperator("-", "neg(x)"));
         }
         if (e instanceof BinaryTree b) {
             return binary(b);
@@ -192,7 +193,7 @@ final class BodyReader {
         if (e instanceof MethodInvocationTree call) {
             return call(call, name);
         }
-        return failed(e, Messages.unsupportedExpression(e.toString(), describe(e)));
+        return failed(e, BodyMessages.unsupportedExpression(e.toString(), describe(e)));
     }
 
     private Operand identifier(IdentifierTree id) {
@@ -213,10 +214,10 @@ final class BodyReader {
                 if (kind == ArgKind.TENSOR) {
                     return new Operand.TensorConst(n); // a constant: no gradient flows into it
                 }
-                return failed(id, Messages.unsupportedField(n, f.asType().toString()));
+                return failed(id, BodyMessages.unsupportedField(n, f.asType().toString()));
             }
         }
-        return failed(id, Messages.unknownName(n, scope.keySet()));
+        return failed(id, BodyMessages.unknownName(n, scope.keySet()));
     }
 
     private Operand binary(BinaryTree b) {
@@ -243,7 +244,7 @@ final class BodyReader {
             case MULTIPLY -> "mul(a, b) or scale(c, x)";
             default -> "an op from dev.tapgrad.runtime.Ops";
         };
-        return failed(b, Messages.tensorOperator(b.getKind() == Tree.Kind.PLUS ? "+" : op == null ? b.getKind().toString() : op, hint));
+        return failed(b, BodyMessages.tensorOperator(b.getKind() == Tree.Kind.PLUS ? "+" : op == null ? b.getKind().toString() : op, hint));
     }
 
     /** {@code a op b} as Java computes it (long arithmetic when both are integral), null when unknown. */
@@ -286,21 +287,21 @@ final class BodyReader {
         if (r == null) {
             List<ExecutableElement> named = ops.candidates(call.getMethodSelect());
             return failed(call, named.isEmpty()
-                    ? Messages.unknownCall(callee)
-                    : Messages.noMatchingOverload(callee, kinds, named.get(0).toString()));
+                    ? BodyMessages.unknownCall(callee)
+                    : BodyMessages.noMatchingOverload(callee, kinds, named.get(0).toString()));
         }
         if (r.facade() != null) {
-            return failed(call, Messages.reexportWithoutOp(callee, ownerOf(r.facade()), OpResolver.reexportTarget(r.facade()).getQualifiedName().toString()));
+            return failed(call, BodyMessages.reexportWithoutOp(callee, ownerOf(r.facade()), OpResolver.reexportTarget(r.facade()).getQualifiedName().toString()));
         }
         if (r.signature() == null) {
             if (isHelper(r.method())) {
                 return inline(call, r.method(), args);
             }
-            return failed(call, Messages.noDerivativeRule(callee, ownerOf(r.method())));
+            return failed(call, BodyMessages.noDerivativeRule(callee, ownerOf(r.method())));
         }
         List<String> missing = OpResolver.missingAdjoints(r.method(), r.signature());
         if (!missing.isEmpty()) {
-            return failed(call, Messages.missingAdjoint(callee, missing, ownerOf(r.method())));
+            return failed(call, BodyMessages.missingAdjoint(callee, missing, ownerOf(r.method())));
         }
         Value result = fresh(name);
         instrs.add(new Instr(result, r.signature(), args, origin(call)));
@@ -324,11 +325,11 @@ final class BodyReader {
             List<String> chain = new ArrayList<>(inlining);
             java.util.Collections.reverse(chain);
             chain.add(name);
-            return failed(call, Messages.recursiveHelper(chain));
+            return failed(call, BodyMessages.recursiveHelper(chain));
         }
         MethodTree tree = trees.getTree(helper);
         if (tree == null || tree.getBody() == null) {
-            return failed(call, Messages.noDerivativeRule(call.getMethodSelect().toString(), ownerOf(helper)));
+            return failed(call, BodyMessages.noDerivativeRule(call.getMethodSelect().toString(), ownerOf(helper)));
         }
         Map<String, Operand> saved = scope;
         Tree savedOrigin = resultOrigin;

@@ -8,7 +8,9 @@ import dev.tapgrad.LossKind;
 import dev.tapgrad.Metric;
 import dev.tapgrad.Padding;
 import dev.tapgrad.processor.ir.Program;
-import dev.tapgrad.processor.diag.Messages;
+import dev.tapgrad.processor.diag.LayerMessages;
+import dev.tapgrad.processor.diag.LossMessages;
+import dev.tapgrad.processor.diag.ModelMessages;
 import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
@@ -102,7 +104,7 @@ public final class ModelReader {
         TypeElement taken = elements.getTypeElement(graph);
         // A class file of that name is the graph of an earlier build: only a source declaration clashes.
         if (taken != null && trees != null && trees.getPath(taken) != null) {
-            report.error(Tag.MODEL_FORM, ElementOrigin.of(taken), Messages.graphNameTaken(model, model + "Graph"));
+            report.error(Tag.MODEL_FORM, ElementOrigin.of(taken), ModelMessages.graphNameTaken(model, model + "Graph"));
         }
         if (type.getKind() != ElementKind.CLASS) {
             return; // the form check says it must be a class
@@ -110,7 +112,7 @@ public final class ModelReader {
         for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
             List<String> checked = c.getThrownTypes().stream().filter(ModelReader::isChecked).map(Object::toString).toList();
             if (c.getParameters().isEmpty() && !checked.isEmpty()) {
-                report.error(Tag.MODEL_FORM, ElementOrigin.of(c), Messages.constructorThrows(model, String.join(", ", checked)));
+                report.error(Tag.MODEL_FORM, ElementOrigin.of(c), ModelMessages.constructorThrows(model, String.join(", ", checked)));
             }
         }
         for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
@@ -118,7 +120,7 @@ public final class ModelReader {
                     && Annotations.find(m, "dev.tapgrad.AuxLoss") == null && Annotations.find(m, "dev.tapgrad.Loss") == null) {
                 TypeElement owner = (TypeElement) m.getEnclosingElement();
                 report.error(Tag.MODEL_FORM, ElementOrigin.of(owner.equals(type) ? m : type),
-                        Messages.abstractMethod(model, m.toString(), owner.getQualifiedName().toString()));
+                        ModelMessages.abstractMethod(model, m.toString(), owner.getQualifiedName().toString()));
             }
         }
     }
@@ -157,7 +159,7 @@ public final class ModelReader {
                 typeName = te.getSimpleName().toString();
             }
             if (kind == null) {
-                report.error(Tag.UNKNOWN_LAYER, ElementOrigin.of(f), Messages.unknownLayerType(name, typeName,
+                report.error(Tag.UNKNOWN_LAYER, ElementOrigin.of(f), LayerMessages.unknownLayerType(name, typeName,
                         LayerCatalogue.names()));
                 continue;
             }
@@ -237,7 +239,7 @@ public final class ModelReader {
             String name = method.getSimpleName().toString();
             ElementOrigin at = new ElementOrigin(method, m, null);
             if (found != null) {
-                report.error(Tag.LOSS_SIGNATURE, at, Messages.secondLossMethod(name, found.method()));
+                report.error(Tag.LOSS_SIGNATURE, at, LossMessages.secondLossMethod(name, found.method()));
                 continue;
             }
             List<TapRef> taps = new ArrayList<>();
@@ -247,7 +249,7 @@ public final class ModelReader {
                 AnnotationMirror tap = Annotations.find(p, "dev.tapgrad.Tap");
                 AnnotationValue value = tap == null ? null : Annotations.explicit(tap).get("value");
                 if (i < 2 && tap != null) {
-                    report.error(Tag.LOSS_SIGNATURE, new ElementOrigin(p, tap, null), Messages.tapOnLabelsOrPredictions(name,
+                    report.error(Tag.LOSS_SIGNATURE, new ElementOrigin(p, tap, null), LossMessages.tapOnLabelsOrPredictions(name,
                             p.getSimpleName().toString()));
                 } else if (i == 0) {
                     taps.add(TapRef.labels(ElementOrigin.of(p)));
@@ -255,14 +257,14 @@ public final class ModelReader {
                     String last = layers.isEmpty() ? "" : layers.get(layers.size() - 1).name();
                     taps.add(TapRef.parse(last, ElementOrigin.of(p)));
                 } else if (value == null || !(value.getValue() instanceof String text)) {
-                    report.error(Tag.LOSS_SIGNATURE, ElementOrigin.of(p), Messages.lossParameterWithoutTap(name,
+                    report.error(Tag.LOSS_SIGNATURE, ElementOrigin.of(p), LossMessages.lossParameterWithoutTap(name,
                             p.getSimpleName().toString()));
                 } else {
                     taps.add(TapRef.parse(text, new ElementOrigin(p, tap, value)));
                 }
             }
             if (params.size() < 2) {
-                report.error(Tag.LOSS_SIGNATURE, at, Messages.lossNeedsLabelsAndPredictions(name, params.size()));
+                report.error(Tag.LOSS_SIGNATURE, at, LossMessages.lossNeedsLabelsAndPredictions(name, params.size()));
             }
             found = lossSpec(type, method, taps, 1.0, at, at);
         }
@@ -294,7 +296,7 @@ public final class ModelReader {
 
     private Program body(TypeElement type, ExecutableElement method) {
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
-            report.error(Tag.LOSS_SIGNATURE, ElementOrigin.of(method), Messages.abstractLoss(method.getSimpleName().toString()));
+            report.error(Tag.LOSS_SIGNATURE, ElementOrigin.of(method), LossMessages.abstractLoss(method.getSimpleName().toString()));
             return null;
         }
         if (trees == null) {

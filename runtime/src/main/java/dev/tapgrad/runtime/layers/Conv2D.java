@@ -8,7 +8,6 @@ import dev.tapgrad.runtime.layers.OutputPenalty;
 import dev.tapgrad.runtime.kernel.conv.ConvGeometry;
 import dev.tapgrad.runtime.kernel.conv.DirectConv;
 import dev.tapgrad.runtime.kernel.math.Activations;
-import dev.tapgrad.runtime.kernel.gemm.Gemm;
 import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
@@ -34,26 +33,19 @@ import java.util.Random;
  * in a buffer of its own (relu's derivative is read from out: out > 0 exactly when z > 0).
  */
 public final class Conv2D extends AbstractLayer {
-    /** At most this many patch values per chunk (4 MB): the whole batch when the patches are small. */
-    private static final int CHUNK_VALUES = 1 << 20;
-
     private final Activation activation;
     private final ConvGeometry geometry;
     private final Parameter kernel;
     private final Parameter bias;
-    private final double[] biasSums;
+    /** The im2col + GEMM path; on the direct path its patch buffer serves dx only. */
+    private final Im2colConv gemm;
     /** The direct kernel's scratch; null on the im2col path. */
     private DirectConv direct;
 
     // Scratch, reallocated only when the batch size changes.
     private int batch = -1;
-    private int chunkImages;
     /** Pre-activation of the latest forward call, (B·OH·OW, filters); only for GELU, empty otherwise. */
     private float[] z = new float[0];
-    /** Patches of one chunk, transposed: (patch, chunkImages·OH·OW); in backward also their gradient. */
-    private float[] cols;
-    /** One chunk's GEMM output or gradient, (chunkImages·OH·OW, filters); unused when one chunk holds the batch. */
-    private float[] chunkOut;
     private float[] lastInput;
 
     /*
@@ -92,7 +84,7 @@ public final class Conv2D extends AbstractLayer {
                 outW, padTop, padLeft);
         this.kernel = new Parameter(name + ".kernel", Tensor.zeros(kernelH, kernelW, channels, filters));
         this.bias = new Parameter(name + ".bias", Tensor.zeros(filters));
-        this.biasSums = new double[filters];
+        this.gemm = new Im2colConv(geometry);
         useDirect(DirectConv.suits(geometry));
     }
 
@@ -247,7 +239,7 @@ public final class Conv2D extends AbstractLayer {
             float floor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
             ParallelFor.run(b, 1, forwardBody, in, bias.value().buffer(), target, floor);
         } else {
-            im2colForward(in, b, target);
+            gemm.forward(in, b, bias.value().buffer(), kernel.value().buffer(), target);
             if (fusedRelu) {
                 Activations.forward(Activation.RELU, o, o, b * geometry.outH * geometry.outW, geometry.filters);
             }
@@ -259,26 +251,6 @@ public final class Conv2D extends AbstractLayer {
             penaltyValue = fusedPenalty() ? penalty.fromSum(direct.penaltySum(b), out.size()) : penalty.value(out);
         }
         lastInput = in;
-    }
-
-    /** The pre-activation conv(x) + bias of the whole batch into {@code target}, by im2col + GEMM. */
-    private void im2colForward(float[] in, int b, float[] target) {
-        float[] bv = bias.value().buffer();
-        int pixels = geometry.outH * geometry.outW;
-        boolean whole = chunkImages >= b;
-        for (int b0 = 0; b0 < b; b0 += chunkImages) {
-            int images = Math.min(chunkImages, b - b0);
-            int rows = images * pixels;
-            geometry.im2col(in, b0, images, rows, cols);
-            float[] dst = whole ? target : chunkOut;
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(bv, 0, dst, r * geometry.filters, geometry.filters);
-            }
-            Gemm.gemm(true, false, rows, geometry.filters, geometry.patch, cols, kernel.value().buffer(), dst, true);
-            if (!whole) {
-                System.arraycopy(chunkOut, 0, target, b0 * pixels * geometry.filters, rows * geometry.filters);
-            }
-        }
     }
 
     /**
@@ -323,77 +295,20 @@ public final class Conv2D extends AbstractLayer {
             direct.reduce(b, kernel.grad().buffer(), bias.grad().buffer());
         } else {
             if (relu) {
-                reluBackwardWithBiasGradient(o, g, b * pixels);
+                gemm.reluBackwardWithBiasGradient(o, g, b * pixels, bias.grad().buffer());
             } else {
                 Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, geometry.filters);
-                addBiasGradient(g, b * pixels);
+                gemm.addBiasGradient(g, b * pixels, bias.grad().buffer());
             }
         }
-        boolean whole = chunkImages >= b;
         if (direct != null) {
             if (gx == null) {
                 return;
             }
-            if (cols.length == 0) {
-                cols = new float[chunkImages * pixels * geometry.patch]; // once: the first backward that needs dx
-            }
+            gemm.ensurePatches();
         }
-        for (int b0 = 0; b0 < b; b0 += chunkImages) {
-            int images = Math.min(chunkImages, b - b0);
-            int rows = images * pixels;
-            float[] gChunk = g;
-            if (!whole) {
-                System.arraycopy(g, b0 * pixels * geometry.filters, chunkOut, 0, rows * geometry.filters);
-                gChunk = chunkOut;
-            }
-            if (direct == null) {
-                geometry.im2col(in, b0, images, rows, cols);
-                Gemm.gemm(false, false, geometry.patch, geometry.filters, rows, cols, gChunk, kernel.grad().buffer(), true);
-            }
-            if (gx != null) {
-                // The patches are no longer needed, so their buffer takes the patch gradients, (patch, rows).
-                Gemm.gemm(false, true, geometry.patch, rows, geometry.filters, kernel.value().buffer(), gChunk, cols, false);
-                geometry.col2im(cols, b0, images, rows, gx.buffer());
-            }
-        }
-    }
-
-    /**
-     * Relu's derivative and the bias gradient in one pass over the (rows, filters) gradient: g is
-     * masked where out is not positive (out > 0 exactly when z > 0, since out = max(z, 0); 0 at
-     * 0 and for NaN, like {@link Activations#backward}), and summed per filter in double.
-     */
-    private void reluBackwardWithBiasGradient(float[] out, float[] g, int rows) {
-        Arrays.fill(biasSums, 0);
-        for (int r = 0; r < rows; r++) {
-            int off = r * geometry.filters;
-            for (int f = 0; f < geometry.filters; f++) {
-                // The branch-free mask of Activations.backward: the sign is a coin flip.
-                int k = Float.floatToRawIntBits(out[off + f]) - 1;
-                int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
-                float v = Float.intBitsToFloat(Float.floatToRawIntBits(g[off + f]) & ~m);
-                g[off + f] = v;
-                biasSums[f] += v;
-            }
-        }
-        float[] gb = bias.grad().buffer();
-        for (int f = 0; f < geometry.filters; f++) {
-            gb[f] += (float) biasSums[f];
-        }
-    }
-
-    private void addBiasGradient(float[] g, int rows) {
-        Arrays.fill(biasSums, 0);
-        for (int r = 0; r < rows; r++) {
-            int off = r * geometry.filters;
-            for (int f = 0; f < geometry.filters; f++) {
-                biasSums[f] += g[off + f];
-            }
-        }
-        float[] gb = bias.grad().buffer();
-        for (int f = 0; f < geometry.filters; f++) {
-            gb[f] += (float) biasSums[f];
-        }
+        gemm.backward(in, b, g, kernel.value().buffer(), kernel.grad().buffer(), direct == null,
+                gx == null ? null : gx.buffer());
     }
 
     private void ensureBatch(int b) {
@@ -401,11 +316,9 @@ public final class Conv2D extends AbstractLayer {
             return;
         }
         int pixels = geometry.outH * geometry.outW;
-        chunkImages = Math.max(1, Math.min(b, CHUNK_VALUES / (pixels * geometry.patch)));
         z = activation == Activation.GELU ? new float[b * pixels * geometry.filters] : new float[0];
         // The direct path needs patches only for dx, which the first layer of a model skips: allocated then.
-        cols = direct == null ? new float[chunkImages * pixels * geometry.patch] : new float[0];
-        chunkOut = chunkImages >= b ? new float[0] : new float[chunkImages * pixels * geometry.filters];
+        gemm.ensureBatch(b, direct == null);
         if (direct != null) {
             direct.ensureBatch(b);
         }

@@ -1,0 +1,134 @@
+package dev.tapgrad.runtime.layers;
+
+import dev.tapgrad.runtime.kernel.conv.ConvGeometry;
+import dev.tapgrad.runtime.kernel.gemm.Gemm;
+import dev.tapgrad.runtime.kernel.math.Activations;
+import java.util.Arrays;
+
+/**
+ * {@link Conv2D}'s im2col + GEMM path and the scratch it needs: the forward pre-activation, the
+ * bias gradient (with relu's derivative in the same pass), and the chunked backward that gives the
+ * kernel gradient and dL/dx. The patches of a chunk are stored transposed, (patch,
+ * chunkImages·OH·OW), so the GEMM reads them without transposing; the direct path borrows the same
+ * buffer for dL/dx only. Scratch is reallocated only when the batch size changes.
+ */
+final class Im2colConv {
+    /** At most this many patch values per chunk (4 MB): the whole batch when the patches are small. */
+    private static final int CHUNK_VALUES = 1 << 20;
+
+    private final ConvGeometry geometry;
+    private final double[] biasSums;
+    private int chunkImages;
+    /** Patches of one chunk, transposed: (patch, chunkImages·OH·OW); in backward also their gradient. */
+    private float[] cols = new float[0];
+    /** One chunk's GEMM output or gradient, (chunkImages·OH·OW, filters); unused when one chunk holds the batch. */
+    private float[] chunkOut = new float[0];
+
+    Im2colConv(ConvGeometry geometry) {
+        this.geometry = geometry;
+        this.biasSums = new double[geometry.filters];
+    }
+
+    /**
+     * Sizes the chunks and their scratch for a batch of {@code b}; the patch buffer only when
+     * {@code patches}, since the direct path needs it only for dx, which the first layer of a model
+     * skips ({@link #ensurePatches} allocates it then).
+     */
+    void ensureBatch(int b, boolean patches) {
+        int pixels = geometry.outH * geometry.outW;
+        chunkImages = Math.max(1, Math.min(b, CHUNK_VALUES / (pixels * geometry.patch)));
+        cols = patches ? new float[chunkImages * pixels * geometry.patch] : new float[0];
+        chunkOut = chunkImages >= b ? new float[0] : new float[chunkImages * pixels * geometry.filters];
+    }
+
+    /** Allocates the patch buffer if {@link #ensureBatch} left it out: once, the first backward that needs dx. */
+    void ensurePatches() {
+        if (cols.length == 0) {
+            cols = new float[chunkImages * geometry.outH * geometry.outW * geometry.patch];
+        }
+    }
+
+    /** The pre-activation conv(x) + bias of the whole batch into {@code target}, by im2col + GEMM. */
+    void forward(float[] in, int b, float[] bv, float[] kernel, float[] target) {
+        int pixels = geometry.outH * geometry.outW;
+        boolean whole = chunkImages >= b;
+        for (int b0 = 0; b0 < b; b0 += chunkImages) {
+            int images = Math.min(chunkImages, b - b0);
+            int rows = images * pixels;
+            geometry.im2col(in, b0, images, rows, cols);
+            float[] dst = whole ? target : chunkOut;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(bv, 0, dst, r * geometry.filters, geometry.filters);
+            }
+            Gemm.gemm(true, false, rows, geometry.filters, geometry.patch, cols, kernel, dst, true);
+            if (!whole) {
+                System.arraycopy(chunkOut, 0, target, b0 * pixels * geometry.filters, rows * geometry.filters);
+            }
+        }
+    }
+
+    /**
+     * From dL/dz {@code g} of the whole batch, adds the kernel gradient to {@code kernelGrad} when
+     * {@code weights} (the direct path computes its own) and dL/dx to {@code gx} unless it is null,
+     * a chunk at a time.
+     */
+    void backward(float[] in, int b, float[] g, float[] kernel, float[] kernelGrad, boolean weights, float[] gx) {
+        int pixels = geometry.outH * geometry.outW;
+        boolean whole = chunkImages >= b;
+        for (int b0 = 0; b0 < b; b0 += chunkImages) {
+            int images = Math.min(chunkImages, b - b0);
+            int rows = images * pixels;
+            float[] gChunk = g;
+            if (!whole) {
+                System.arraycopy(g, b0 * pixels * geometry.filters, chunkOut, 0, rows * geometry.filters);
+                gChunk = chunkOut;
+            }
+            if (weights) {
+                geometry.im2col(in, b0, images, rows, cols);
+                Gemm.gemm(false, false, geometry.patch, geometry.filters, rows, cols, gChunk, kernelGrad, true);
+            }
+            if (gx != null) {
+                // The patches are no longer needed, so their buffer takes the patch gradients, (patch, rows).
+                Gemm.gemm(false, true, geometry.patch, rows, geometry.filters, kernel, gChunk, cols, false);
+                geometry.col2im(cols, b0, images, rows, gx);
+            }
+        }
+    }
+
+    /**
+     * Relu's derivative and the bias gradient in one pass over the (rows, filters) gradient: g is
+     * masked where out is not positive (out > 0 exactly when z > 0, since out = max(z, 0); 0 at
+     * 0 and for NaN, like {@link Activations#backward}), and summed per filter in double into {@code gb}.
+     */
+    void reluBackwardWithBiasGradient(float[] out, float[] g, int rows, float[] gb) {
+        Arrays.fill(biasSums, 0);
+        for (int r = 0; r < rows; r++) {
+            int off = r * geometry.filters;
+            for (int f = 0; f < geometry.filters; f++) {
+                // The branch-free mask of Activations.backward: the sign is a coin flip.
+                int k = Float.floatToRawIntBits(out[off + f]) - 1;
+                int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
+                float v = Float.intBitsToFloat(Float.floatToRawIntBits(g[off + f]) & ~m);
+                g[off + f] = v;
+                biasSums[f] += v;
+            }
+        }
+        for (int f = 0; f < geometry.filters; f++) {
+            gb[f] += (float) biasSums[f];
+        }
+    }
+
+    /** The bias gradient, dL/dz {@code g} summed per filter in double, added to {@code gb}. */
+    void addBiasGradient(float[] g, int rows, float[] gb) {
+        Arrays.fill(biasSums, 0);
+        for (int r = 0; r < rows; r++) {
+            int off = r * geometry.filters;
+            for (int f = 0; f < geometry.filters; f++) {
+                biasSums[f] += g[off + f];
+            }
+        }
+        for (int f = 0; f < geometry.filters; f++) {
+            gb[f] += (float) biasSums[f];
+        }
+    }
+}
