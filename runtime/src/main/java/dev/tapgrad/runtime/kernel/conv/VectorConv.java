@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * block's kernel rows, bias, floor and running sums are loop-invariant vectors that C2 keeps in
  * registers across all the image's pixels, and each pixel reads its patch values straight from
  * the image (broadcast to a vector each) at fixed offsets from its first, so there is no
- * per-pixel gather. With 9-value patches (3×3 over one channel) the taps are written out, so that
- * the 9 kernel rows (forward) or the 9 kernel-gradient accumulators (backward) are registers, and
+ * per-pixel gather. With 9-value patches (3×3 over one channel) the taps are written out, in
+ * rows of three in single blocks ({@link #fma3}: a small static helper C2 inlines, the FMA order
+ * DirectConv's) and one line a tap in paired ones, so that the 9 kernel rows (forward) or the 9 kernel-gradient accumulators (backward) are registers, and
  * blocks go in pairs where the filters allow (32 filters on 16 lanes), each broadcast patch value
  * feeding both: 1.5 times faster than single blocks, whose broadcasts took the port of one of the
  * two FMA units. Other patch sizes loop over the taps with the kernel and accumulators in L1.
@@ -150,7 +151,7 @@ final class VectorConv implements ConvPasses {
     /**
      * One block of filters [jb, jb + lanes) of one image, 9-value patches, each pixel's taps in
      * three rows of {@link #fma3}; the block's Σ|out| or Σout² (summed whatever the penalty, kept
-     * only with one) goes to the slot's penalty lanes ({@link #endRow}), for {@link #total}.
+     * only with one) goes to the slot's penalty lanes ({@link #addRow}), for {@link #total}.
      */
     private void forward9(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty, int jb,
             int slot) {
@@ -174,7 +175,8 @@ final class VectorConv implements ConvPasses {
                 a = fma3(a, at(src, p + t6), at(src, p + t7), at(src, p + t8), k6, k7, k8);
                 pen = store(a, lo, out, o, one, square, pen);
             }
-            endRow(pen, penalty, slot);
+            pen.intoArray(rowLanes[slot], 0);
+            addRow(penalty, slot);
         }
     }
 
@@ -197,23 +199,35 @@ final class VectorConv implements ConvPasses {
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
         int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4];
         int t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
-        int outW = g.outW;
+        int outW = g.outW, colStep = pixelColStep;
+        float[] lanes = rowLanes[slot];
         for (int oy = 0; oy < g.outH; oy++) {
             FloatVector pen = FloatVector.zero(S), pem = FloatVector.zero(S);
-            for (int ox = 0, p = base + oy * pixelRowStep; ox < outW; ox++, p += pixelColStep, o += f) {
-                FloatVector x0 = at(src, p + t0), x1 = at(src, p + t1), x2 = at(src, p + t2);
-                FloatVector x3 = at(src, p + t3), x4 = at(src, p + t4), x5 = at(src, p + t5);
-                FloatVector x6 = at(src, p + t6), x7 = at(src, p + t7), x8 = at(src, p + t8);
-                FloatVector a = fma3(b, x0, x1, x2, k0, k1, k2);
-                FloatVector e = fma3(c, x0, x1, x2, m0, m1, m2);
-                a = fma3(a, x3, x4, x5, k3, k4, k5);
-                e = fma3(e, x3, x4, x5, m3, m4, m5);
-                a = fma3(a, x6, x7, x8, k6, k7, k8);
-                e = fma3(e, x6, x7, x8, m6, m7, m8);
-                pen = store(a, lo, out, o, one, square, pen);
-                pem = store(e, lo, out, o + LANES, one, square, pem);
+            for (int ox = 0, p = base + oy * pixelRowStep; ox < outW; ox++, p += colStep, o += f) {
+                // One tap a line, its broadcast feeding both blocks (one broadcast live at a time:
+                // three, through fma3, cost 15%).
+                FloatVector x = at(src, p + t0), a = x.fma(k0, b), e = x.fma(m0, c);
+                x = at(src, p + t1); a = x.fma(k1, a); e = x.fma(m1, e);
+                x = at(src, p + t2); a = x.fma(k2, a); e = x.fma(m2, e);
+                x = at(src, p + t3); a = x.fma(k3, a); e = x.fma(m3, e);
+                x = at(src, p + t4); a = x.fma(k4, a); e = x.fma(m4, e);
+                x = at(src, p + t5); a = x.fma(k5, a); e = x.fma(m5, e);
+                x = at(src, p + t6); a = x.fma(k6, a); e = x.fma(m6, e);
+                x = at(src, p + t7); a = x.fma(k7, a); e = x.fma(m7, e);
+                x = at(src, p + t8); a = x.fma(k8, a); e = x.fma(m8, e);
+                // store's steps written out: past C2's node-count cutoff for inlining (which this
+                // pass reaches, the Vector API's calls being force-inlined) a helper taking vectors
+                // would stay a call and box them.
+                a = a.max(lo);
+                e = e.max(lo);
+                a.intoArray(out, o);
+                e.intoArray(out, o + LANES);
+                FloatVector abs = a.abs(), abe = e.abs();
+                pen = abs.fma(one.blend(abs, square), pen);
+                pem = abe.fma(one.blend(abe, square), pem);
             }
-            endRow(pen.add(pem), penalty, slot);
+            pen.add(pem).intoArray(lanes, 0);
+            addRow(penalty, slot);
         }
     }
 
@@ -229,8 +243,7 @@ final class VectorConv implements ConvPasses {
 
     /**
      * Three taps into an accumulator, x0·k0 then x1·k1 then x2·k2, each a fused multiply-add: the
-     * order of DirectConv's patch loop. The patch values come in already broadcast, so that two
-     * blocks can share them.
+     * order of DirectConv's patch loop. The patch values come in already broadcast.
      */
     private static FloatVector fma3(FloatVector acc, FloatVector x0, FloatVector x1, FloatVector x2, FloatVector k0,
             FloatVector k1, FloatVector k2) {
@@ -251,14 +264,14 @@ final class VectorConv implements ConvPasses {
     }
 
     /**
-     * Adds one row's penalty lanes, summed in float, to the slot's running sums in double (which
-     * bounds the float sums to a row of pixels); nothing without a penalty.
+     * Adds one row's penalty lanes, summed in float and stored into the slot's {@code rowLanes}, to
+     * the slot's running sums in double (which bounds the float sums to a row of pixels); nothing
+     * without a penalty. No vector argument, so it is safe whether C2 inlines it or not.
      */
-    private void endRow(FloatVector pen, int penalty, int slot) {
+    private void addRow(int penalty, int slot) {
         if (penalty != DirectConv.NO_PENALTY) {
             float[] lanes = rowLanes[slot];
             double[] sums = penaltyLanes[slot];
-            pen.intoArray(lanes, 0);
             for (int l = 0; l < LANES; l++) {
                 sums[l] += lanes[l];
             }
@@ -292,7 +305,8 @@ final class VectorConv implements ConvPasses {
                 }
                 pen = store(a, lo, out, o, one, square, pen);
             }
-            endRow(pen, penalty, slot);
+            pen.intoArray(rowLanes[slot], 0);
+            addRow(penalty, slot);
         }
     }
     @Override
@@ -404,48 +418,40 @@ final class VectorConv implements ConvPasses {
         FloatVector e0 = d0, e1 = d0, e2 = d0, e3 = d0, e4 = d0, e5 = d0, e6 = d0, e7 = d0, e8 = d0, db = d0, eb = d0;
         int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4];
         int t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
-        int outW = g.outW;
-        int rowJump = pixelRowStep - outW * pixelColStep;
-        for (int q = 0, ox = 0, p = base, pixels = g.pixels(); q < pixels; q++, o += f) {
+        int outW = g.outW, colStep = pixelColStep, pixels = g.pixels();
+        int rowJump = pixelRowStep - outW * colStep;
+        for (int q = 0, ox = 0, p = base; q < pixels; q++, o += f) {
             FloatVector gz = dz(grad, out, o, sc, penalized, square, linear);
             FloatVector gy = dz(grad, out, o + LANES, sc, penalized, square, linear);
             db = db.add(gz);
             eb = eb.add(gy);
-            FloatVector x0 = at(src, p + t0), x1 = at(src, p + t1), x2 = at(src, p + t2);
-            FloatVector x3 = at(src, p + t3), x4 = at(src, p + t4), x5 = at(src, p + t5);
-            FloatVector x6 = at(src, p + t6), x7 = at(src, p + t7), x8 = at(src, p + t8);
-            d0 = x0.fma(gz, d0); e0 = x0.fma(gy, e0);
-            d1 = x1.fma(gz, d1); e1 = x1.fma(gy, e1);
-            d2 = x2.fma(gz, d2); e2 = x2.fma(gy, e2);
-            d3 = x3.fma(gz, d3); e3 = x3.fma(gy, e3);
-            d4 = x4.fma(gz, d4); e4 = x4.fma(gy, e4);
-            d5 = x5.fma(gz, d5); e5 = x5.fma(gy, e5);
-            d6 = x6.fma(gz, d6); e6 = x6.fma(gy, e6);
-            d7 = x7.fma(gz, d7); e7 = x7.fma(gy, e7);
-            d8 = x8.fma(gz, d8); e8 = x8.fma(gy, e8);
-            p += pixelColStep;
+            // One tap a line, its broadcast feeding both blocks (one broadcast live at a time).
+            FloatVector x = at(src, p + t0); d0 = x.fma(gz, d0); e0 = x.fma(gy, e0);
+            x = at(src, p + t1); d1 = x.fma(gz, d1); e1 = x.fma(gy, e1);
+            x = at(src, p + t2); d2 = x.fma(gz, d2); e2 = x.fma(gy, e2);
+            x = at(src, p + t3); d3 = x.fma(gz, d3); e3 = x.fma(gy, e3);
+            x = at(src, p + t4); d4 = x.fma(gz, d4); e4 = x.fma(gy, e4);
+            x = at(src, p + t5); d5 = x.fma(gz, d5); e5 = x.fma(gy, e5);
+            x = at(src, p + t6); d6 = x.fma(gz, d6); e6 = x.fma(gy, e6);
+            x = at(src, p + t7); d7 = x.fma(gz, d7); e7 = x.fma(gy, e7);
+            x = at(src, p + t8); d8 = x.fma(gz, d8); e8 = x.fma(gy, e8);
+            p += colStep;
             if (++ox == outW) {
                 ox = 0;
                 p += rowJump;
             }
         }
         int i = partial + jb;
-        store2(partials, i, d0, e0);
-        store2(partials, i + f, d1, e1);
-        store2(partials, i + 2 * f, d2, e2);
-        store2(partials, i + 3 * f, d3, e3);
-        store2(partials, i + 4 * f, d4, e4);
-        store2(partials, i + 5 * f, d5, e5);
-        store2(partials, i + 6 * f, d6, e6);
-        store2(partials, i + 7 * f, d7, e7);
-        store2(partials, i + 8 * f, d8, e8);
-        store2(partials, i + 9 * f, db, eb);
-    }
-
-    /** Stores a pair of blocks' sums: {@code d} at {@code i}, {@code e} the next lanes on. */
-    private static void store2(float[] partials, int i, FloatVector d, FloatVector e) {
-        d.intoArray(partials, i);
-        e.intoArray(partials, i + LANES);
+        d0.intoArray(partials, i); e0.intoArray(partials, i + LANES);
+        d1.intoArray(partials, i + f); e1.intoArray(partials, i + f + LANES);
+        d2.intoArray(partials, i + 2 * f); e2.intoArray(partials, i + 2 * f + LANES);
+        d3.intoArray(partials, i + 3 * f); e3.intoArray(partials, i + 3 * f + LANES);
+        d4.intoArray(partials, i + 4 * f); e4.intoArray(partials, i + 4 * f + LANES);
+        d5.intoArray(partials, i + 5 * f); e5.intoArray(partials, i + 5 * f + LANES);
+        d6.intoArray(partials, i + 6 * f); e6.intoArray(partials, i + 6 * f + LANES);
+        d7.intoArray(partials, i + 7 * f); e7.intoArray(partials, i + 7 * f + LANES);
+        d8.intoArray(partials, i + 8 * f); e8.intoArray(partials, i + 8 * f + LANES);
+        db.intoArray(partials, i + 9 * f); eb.intoArray(partials, i + 9 * f + LANES);
     }
 
     /** {@link #backward9} for any patch size: the kernel-gradient accumulators in the slot's L1 scratch. */

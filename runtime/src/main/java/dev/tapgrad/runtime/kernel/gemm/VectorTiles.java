@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every vector is a local of one method, unrolled by hand (one line a tile row), so that C2
  * keeps them in registers, on JDK 17 too; a vector stored in a field or array, or passed to a
- * call that is not inlined, would be boxed (the small helpers below are always inlined). Which
+ * call that is not inlined, would be boxed (helper methods are not: past C2's node-count cutoff
+ * for inlining, which the Vector API's own force-inlined calls fill in a tile this large, the
+ * tile's stores through a helper stayed calls, 20 times slower). Which
  * shape runs is chosen once from the lane count ({@link #MR}, {@link #NV}): with 16 lanes
  * (AVX-512, 32 registers) 8 rows by 3 vectors, 24 accumulators (measured on one core at 512³:
  * 8x3 125 GFLOP/s, 8x2 116, 12x2 88, and 12-row tiles lose half their speed when C's rows end
@@ -75,33 +77,33 @@ final class VectorTiles {
         float[] s = add ? d : ZEROS;
         int so = add ? dOff : 0;
         int sl = add ? ld : 0;
-        FloatVector c0_0 = load(s, so), c0_1 = load(s, so + L), c0_2 = load(s, so + 2 * L);
-        FloatVector c1_0 = load(s, so + sl), c1_1 = load(s, so + sl + L), c1_2 = load(s, so + sl + 2 * L);
-        FloatVector c2_0 = load(s, so + 2 * sl), c2_1 = load(s, so + 2 * sl + L), c2_2 = load(s, so + 2 * sl + 2 * L);
-        FloatVector c3_0 = load(s, so + 3 * sl), c3_1 = load(s, so + 3 * sl + L), c3_2 = load(s, so + 3 * sl + 2 * L);
-        FloatVector c4_0 = load(s, so + 4 * sl), c4_1 = load(s, so + 4 * sl + L), c4_2 = load(s, so + 4 * sl + 2 * L);
-        FloatVector c5_0 = load(s, so + 5 * sl), c5_1 = load(s, so + 5 * sl + L), c5_2 = load(s, so + 5 * sl + 2 * L);
-        FloatVector c6_0 = load(s, so + 6 * sl), c6_1 = load(s, so + 6 * sl + L), c6_2 = load(s, so + 6 * sl + 2 * L);
-        FloatVector c7_0 = load(s, so + 7 * sl), c7_1 = load(s, so + 7 * sl + L), c7_2 = load(s, so + 7 * sl + 2 * L);
+        FloatVector c0_0 = FloatVector.fromArray(S, s, so), c0_1 = FloatVector.fromArray(S, s, so + L), c0_2 = FloatVector.fromArray(S, s, so + 2 * L);
+        FloatVector c1_0 = FloatVector.fromArray(S, s, so + sl), c1_1 = FloatVector.fromArray(S, s, so + sl + L), c1_2 = FloatVector.fromArray(S, s, so + sl + 2 * L);
+        FloatVector c2_0 = FloatVector.fromArray(S, s, so + 2 * sl), c2_1 = FloatVector.fromArray(S, s, so + 2 * sl + L), c2_2 = FloatVector.fromArray(S, s, so + 2 * sl + 2 * L);
+        FloatVector c3_0 = FloatVector.fromArray(S, s, so + 3 * sl), c3_1 = FloatVector.fromArray(S, s, so + 3 * sl + L), c3_2 = FloatVector.fromArray(S, s, so + 3 * sl + 2 * L);
+        FloatVector c4_0 = FloatVector.fromArray(S, s, so + 4 * sl), c4_1 = FloatVector.fromArray(S, s, so + 4 * sl + L), c4_2 = FloatVector.fromArray(S, s, so + 4 * sl + 2 * L);
+        FloatVector c5_0 = FloatVector.fromArray(S, s, so + 5 * sl), c5_1 = FloatVector.fromArray(S, s, so + 5 * sl + L), c5_2 = FloatVector.fromArray(S, s, so + 5 * sl + 2 * L);
+        FloatVector c6_0 = FloatVector.fromArray(S, s, so + 6 * sl), c6_1 = FloatVector.fromArray(S, s, so + 6 * sl + L), c6_2 = FloatVector.fromArray(S, s, so + 6 * sl + 2 * L);
+        FloatVector c7_0 = FloatVector.fromArray(S, s, so + 7 * sl), c7_1 = FloatVector.fromArray(S, s, so + 7 * sl + L), c7_2 = FloatVector.fromArray(S, s, so + 7 * sl + 2 * L);
         for (int p = 0; p < kc; p++, ao += 8, bo += 3 * L) {
-            FloatVector b0 = load(b, bo), b1 = load(b, bo + L), b2 = load(b, bo + 2 * L);
-            FloatVector a0 = at(a, ao); c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2);
-            FloatVector a1 = at(a, ao + 1); c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2);
-            FloatVector a2 = at(a, ao + 2); c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2);
-            FloatVector a3 = at(a, ao + 3); c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2);
-            FloatVector a4 = at(a, ao + 4); c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1); c4_2 = b2.fma(a4, c4_2);
-            FloatVector a5 = at(a, ao + 5); c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1); c5_2 = b2.fma(a5, c5_2);
-            FloatVector a6 = at(a, ao + 6); c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1); c6_2 = b2.fma(a6, c6_2);
-            FloatVector a7 = at(a, ao + 7); c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1); c7_2 = b2.fma(a7, c7_2);
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L), b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]); c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]); c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]); c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]); c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]); c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1); c4_2 = b2.fma(a4, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]); c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1); c5_2 = b2.fma(a5, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]); c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1); c6_2 = b2.fma(a6, c6_2);
+            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]); c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1); c7_2 = b2.fma(a7, c7_2);
         }
-        store(d, dOff, c0_0, c0_1, c0_2);
-        store(d, dOff + ld, c1_0, c1_1, c1_2);
-        store(d, dOff + 2 * ld, c2_0, c2_1, c2_2);
-        store(d, dOff + 3 * ld, c3_0, c3_1, c3_2);
-        store(d, dOff + 4 * ld, c4_0, c4_1, c4_2);
-        store(d, dOff + 5 * ld, c5_0, c5_1, c5_2);
-        store(d, dOff + 6 * ld, c6_0, c6_1, c6_2);
-        store(d, dOff + 7 * ld, c7_0, c7_1, c7_2);
+        c0_0.intoArray(d, dOff); c0_1.intoArray(d, dOff + L); c0_2.intoArray(d, dOff + 2 * L);
+        c1_0.intoArray(d, dOff + ld); c1_1.intoArray(d, dOff + ld + L); c1_2.intoArray(d, dOff + ld + 2 * L);
+        c2_0.intoArray(d, dOff + 2 * ld); c2_1.intoArray(d, dOff + 2 * ld + L); c2_2.intoArray(d, dOff + 2 * ld + 2 * L);
+        c3_0.intoArray(d, dOff + 3 * ld); c3_1.intoArray(d, dOff + 3 * ld + L); c3_2.intoArray(d, dOff + 3 * ld + 2 * L);
+        c4_0.intoArray(d, dOff + 4 * ld); c4_1.intoArray(d, dOff + 4 * ld + L); c4_2.intoArray(d, dOff + 4 * ld + 2 * L);
+        c5_0.intoArray(d, dOff + 5 * ld); c5_1.intoArray(d, dOff + 5 * ld + L); c5_2.intoArray(d, dOff + 5 * ld + 2 * L);
+        c6_0.intoArray(d, dOff + 6 * ld); c6_1.intoArray(d, dOff + 6 * ld + L); c6_2.intoArray(d, dOff + 6 * ld + 2 * L);
+        c7_0.intoArray(d, dOff + 7 * ld); c7_1.intoArray(d, dOff + 7 * ld + L); c7_2.intoArray(d, dOff + 7 * ld + 2 * L);
     }
 
     /** 6 rows by 2 vectors: 12 accumulators. */
@@ -110,49 +112,26 @@ final class VectorTiles {
         float[] s = add ? d : ZEROS;
         int so = add ? dOff : 0;
         int sl = add ? ld : 0;
-        FloatVector c0_0 = load(s, so), c0_1 = load(s, so + L);
-        FloatVector c1_0 = load(s, so + sl), c1_1 = load(s, so + sl + L);
-        FloatVector c2_0 = load(s, so + 2 * sl), c2_1 = load(s, so + 2 * sl + L);
-        FloatVector c3_0 = load(s, so + 3 * sl), c3_1 = load(s, so + 3 * sl + L);
-        FloatVector c4_0 = load(s, so + 4 * sl), c4_1 = load(s, so + 4 * sl + L);
-        FloatVector c5_0 = load(s, so + 5 * sl), c5_1 = load(s, so + 5 * sl + L);
+        FloatVector c0_0 = FloatVector.fromArray(S, s, so), c0_1 = FloatVector.fromArray(S, s, so + L);
+        FloatVector c1_0 = FloatVector.fromArray(S, s, so + sl), c1_1 = FloatVector.fromArray(S, s, so + sl + L);
+        FloatVector c2_0 = FloatVector.fromArray(S, s, so + 2 * sl), c2_1 = FloatVector.fromArray(S, s, so + 2 * sl + L);
+        FloatVector c3_0 = FloatVector.fromArray(S, s, so + 3 * sl), c3_1 = FloatVector.fromArray(S, s, so + 3 * sl + L);
+        FloatVector c4_0 = FloatVector.fromArray(S, s, so + 4 * sl), c4_1 = FloatVector.fromArray(S, s, so + 4 * sl + L);
+        FloatVector c5_0 = FloatVector.fromArray(S, s, so + 5 * sl), c5_1 = FloatVector.fromArray(S, s, so + 5 * sl + L);
         for (int p = 0; p < kc; p++, ao += 6, bo += 2 * L) {
-            FloatVector b0 = load(b, bo), b1 = load(b, bo + L);
-            FloatVector a0 = at(a, ao); c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
-            FloatVector a1 = at(a, ao + 1); c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
-            FloatVector a2 = at(a, ao + 2); c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
-            FloatVector a3 = at(a, ao + 3); c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
-            FloatVector a4 = at(a, ao + 4); c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
-            FloatVector a5 = at(a, ao + 5); c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]); c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]); c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]); c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]); c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]); c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]); c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
         }
-        store(d, dOff, c0_0, c0_1);
-        store(d, dOff + ld, c1_0, c1_1);
-        store(d, dOff + 2 * ld, c2_0, c2_1);
-        store(d, dOff + 3 * ld, c3_0, c3_1);
-        store(d, dOff + 4 * ld, c4_0, c4_1);
-        store(d, dOff + 5 * ld, c5_0, c5_1);
-    }
-
-    /** L values of {@code x} from {@code i}. */
-    private static FloatVector load(float[] x, int i) {
-        return FloatVector.fromArray(S, x, i);
-    }
-
-    /** {@code a[i]} in every lane. */
-    private static FloatVector at(float[] a, int i) {
-        return FloatVector.broadcast(S, a[i]);
-    }
-
-    /** One tile row of three vectors into {@code d} from {@code i}. */
-    private static void store(float[] d, int i, FloatVector c0, FloatVector c1, FloatVector c2) {
-        c0.intoArray(d, i);
-        c1.intoArray(d, i + L);
-        c2.intoArray(d, i + 2 * L);
-    }
-
-    /** One tile row of two vectors into {@code d} from {@code i}. */
-    private static void store(float[] d, int i, FloatVector c0, FloatVector c1) {
-        c0.intoArray(d, i);
-        c1.intoArray(d, i + L);
+        c0_0.intoArray(d, dOff); c0_1.intoArray(d, dOff + L);
+        c1_0.intoArray(d, dOff + ld); c1_1.intoArray(d, dOff + ld + L);
+        c2_0.intoArray(d, dOff + 2 * ld); c2_1.intoArray(d, dOff + 2 * ld + L);
+        c3_0.intoArray(d, dOff + 3 * ld); c3_1.intoArray(d, dOff + 3 * ld + L);
+        c4_0.intoArray(d, dOff + 4 * ld); c4_1.intoArray(d, dOff + 4 * ld + L);
+        c5_0.intoArray(d, dOff + 5 * ld); c5_1.intoArray(d, dOff + 5 * ld + L);
     }
 }
