@@ -155,6 +155,7 @@ final class VectorConv implements ConvPasses {
      */
     private void forward9(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty, int jb,
             int slot) {
+        int n = f;
         FloatVector k0 = row(0, jb), k1 = row(1, jb), k2 = row(2, jb);
         FloatVector k3 = row(3, jb), k4 = row(4, jb), k5 = row(5, jb);
         FloatVector k6 = row(6, jb), k7 = row(7, jb), k8 = row(8, jb);
@@ -169,14 +170,16 @@ final class VectorConv implements ConvPasses {
         for (int oy = 0; oy < g.outH; oy++) {
             int p = base + oy * pixelRowStep;
             FloatVector pen = FloatVector.zero(S);
-            for (int ox = 0; ox < outW; ox++, p += colStep, o += f) {
+            for (int ox = 0; ox < outW; ox++, p += colStep, o += n) {
                 FloatVector a = fma3(b, at(src, p + t0), at(src, p + t1), at(src, p + t2), k0, k1, k2);
                 a = fma3(a, at(src, p + t3), at(src, p + t4), at(src, p + t5), k3, k4, k5);
                 a = fma3(a, at(src, p + t6), at(src, p + t7), at(src, p + t8), k6, k7, k8);
                 pen = store(a, lo, out, o, one, square, pen);
             }
-            pen.intoArray(rowLanes[slot], 0);
-            addRow(penalty, slot);
+            if (penalty != DirectConv.NO_PENALTY) {
+                pen.intoArray(rowLanes[slot], 0);
+                addRow(slot);
+            }
         }
     }
 
@@ -187,6 +190,7 @@ final class VectorConv implements ConvPasses {
      */
     private void forward9x2(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty,
             int jb, int slot) {
+        int n = f;
         int jc = jb + LANES;
         FloatVector k0 = row(0, jb), k1 = row(1, jb), k2 = row(2, jb);
         FloatVector k3 = row(3, jb), k4 = row(4, jb), k5 = row(5, jb);
@@ -203,7 +207,7 @@ final class VectorConv implements ConvPasses {
         float[] lanes = rowLanes[slot];
         for (int oy = 0; oy < g.outH; oy++) {
             FloatVector pen = FloatVector.zero(S), pem = FloatVector.zero(S);
-            for (int ox = 0, p = base + oy * pixelRowStep; ox < outW; ox++, p += colStep, o += f) {
+            for (int ox = 0, p = base + oy * pixelRowStep; ox < outW; ox++, p += colStep, o += n) {
                 // One tap a line, its broadcast feeding both blocks (one broadcast live at a time:
                 // three, through fma3, cost 15%).
                 FloatVector x = at(src, p + t0), a = x.fma(k0, b), e = x.fma(m0, c);
@@ -226,8 +230,10 @@ final class VectorConv implements ConvPasses {
                 pen = abs.fma(one.blend(abs, square), pen);
                 pem = abe.fma(one.blend(abe, square), pem);
             }
-            pen.add(pem).intoArray(lanes, 0);
-            addRow(penalty, slot);
+            if (penalty != DirectConv.NO_PENALTY) {
+                pen.add(pem).intoArray(lanes, 0);
+                addRow(slot);
+            }
         }
     }
 
@@ -265,16 +271,16 @@ final class VectorConv implements ConvPasses {
 
     /**
      * Adds one row's penalty lanes, summed in float and stored into the slot's {@code rowLanes}, to
-     * the slot's running sums in double (which bounds the float sums to a row of pixels); nothing
-     * without a penalty. No vector argument, so it is safe whether C2 inlines it or not.
+     * the slot's running sums in double (which bounds the float sums to a row of pixels). Called
+     * only with a penalty: a call C2 does not inline (its node-count cutoff) makes the pass spill
+     * every vector around it, and an untaken branch is pruned. No vector argument, so nothing is
+     * boxed either way.
      */
-    private void addRow(int penalty, int slot) {
-        if (penalty != DirectConv.NO_PENALTY) {
-            float[] lanes = rowLanes[slot];
-            double[] sums = penaltyLanes[slot];
-            for (int l = 0; l < LANES; l++) {
-                sums[l] += lanes[l];
-            }
+    private void addRow(int slot) {
+        float[] lanes = rowLanes[slot];
+        double[] sums = penaltyLanes[slot];
+        for (int l = 0; l < LANES; l++) {
+            sums[l] += lanes[l];
         }
     }
 
@@ -291,6 +297,7 @@ final class VectorConv implements ConvPasses {
     /** {@link #forward9} for any patch size: the taps in a loop, the kernel rows read from L1. */
     private void forwardAny(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty,
             int jb, int slot) {
+        int n = f;
         int[] t = taps;
         int m = patch;
         FloatVector b = FloatVector.fromArray(S, bias, jb);
@@ -298,15 +305,17 @@ final class VectorConv implements ConvPasses {
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
         for (int oy = 0; oy < g.outH; oy++) {
             FloatVector pen = FloatVector.zero(S);
-            for (int ox = 0, p = base + oy * pixelRowStep; ox < g.outW; ox++, p += pixelColStep, o += f) {
+            for (int ox = 0, p = base + oy * pixelRowStep; ox < g.outW; ox++, p += pixelColStep, o += n) {
                 FloatVector a = b;
                 for (int q = 0; q < m; q++) {
                     a = at(src, p + t[q]).fma(row(q, jb), a);
                 }
                 pen = store(a, lo, out, o, one, square, pen);
             }
-            pen.intoArray(rowLanes[slot], 0);
-            addRow(penalty, slot);
+            if (penalty != DirectConv.NO_PENALTY) {
+                pen.intoArray(rowLanes[slot], 0);
+                addRow(slot);
+            }
         }
     }
     @Override
@@ -361,6 +370,7 @@ final class VectorConv implements ConvPasses {
      */
     private void backward9(float[] src, int base, float[] out, float[] grad, int o, boolean relu, int penalty,
             float scale, int jb, float[] partials, int partial) {
+        int n = f;
         FloatVector sc = FloatVector.broadcast(S, scale);
         VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
@@ -373,7 +383,7 @@ final class VectorConv implements ConvPasses {
         int rowJump = pixelRowStep - outW * colStep;
         int pixels = g.pixels();
         // One loop over the pixels: C2 (JDK 17) boxed the accumulators when they were phis of two nested loops.
-        for (int q = 0, ox = 0, p = base; q < pixels; q++, o += f) {
+        for (int q = 0, ox = 0, p = base; q < pixels; q++, o += n) {
             FloatVector gz = dz(grad, out, o, sc, penalized, square, linear);
             db = db.add(gz);
             d0 = at(src, p + t0).fma(gz, d0);
@@ -411,6 +421,7 @@ final class VectorConv implements ConvPasses {
      */
     private void backward9x2(float[] src, int base, float[] out, float[] grad, int o, boolean relu, int penalty,
             float scale, int jb, float[] partials, int partial) {
+        int n = f;
         VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
         FloatVector sc = FloatVector.broadcast(S, scale);
@@ -420,7 +431,7 @@ final class VectorConv implements ConvPasses {
         int t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
         int outW = g.outW, colStep = pixelColStep, pixels = g.pixels();
         int rowJump = pixelRowStep - outW * colStep;
-        for (int q = 0, ox = 0, p = base; q < pixels; q++, o += f) {
+        for (int q = 0, ox = 0, p = base; q < pixels; q++, o += n) {
             FloatVector gz = dz(grad, out, o, sc, penalized, square, linear);
             FloatVector gy = dz(grad, out, o + LANES, sc, penalized, square, linear);
             db = db.add(gz);
@@ -457,6 +468,7 @@ final class VectorConv implements ConvPasses {
     /** {@link #backward9} for any patch size: the kernel-gradient accumulators in the slot's L1 scratch. */
     private void backwardAny(float[] src, int base, float[] out, float[] grad, int o, boolean relu, int penalty,
             float scale, int jb, float[] partials, int partial, int slot) {
+        int n = f;
         FloatVector sc = FloatVector.broadcast(S, scale);
         VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
@@ -468,7 +480,7 @@ final class VectorConv implements ConvPasses {
         int outW = g.outW;
         int rowJump = pixelRowStep - outW * pixelColStep;
         // One loop over the pixels, as backward9's.
-        for (int i = 0, ox = 0, p = base, pixels = g.pixels(); i < pixels; i++, o += f) {
+        for (int i = 0, ox = 0, p = base, pixels = g.pixels(); i < pixels; i++, o += n) {
             FloatVector gz = dz(grad, out, o, sc, penalized, square, linear);
             db = db.add(gz);
             for (int q = 0, d = 0; q < m; q++, d += LANES) {
