@@ -1,16 +1,13 @@
 package dev.tapgrad.samples;
 
 import dev.tapgrad.runtime.Dataset;
-import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.loss.MeanSquaredError;
-import dev.tapgrad.runtime.optim.Adam;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * Base of the samples that train a regression model (main loss MSE) on synthetic data they
@@ -24,12 +21,7 @@ import java.util.Map;
  * learned something is below it). {@code test_loss} stays the weighted total, MSE plus the
  * auxiliary terms, as {@code evaluate} reports it.
  */
-public abstract class RegressionSample extends SampleCommand {
-    // Predictions of the reloaded model must match to float32 rounding; exact equality would make
-    // the check depend on whether the runtime's parallel kernels sum in a fixed order.
-    private static final double RELOAD_TOLERANCE = 1e-6;
-
-
+public abstract class RegressionSample extends ModelSample {
     /**
      * A generated task: both splits, the naive baseline's predictions for the test inputs, and
      * words for the progress lines.
@@ -47,16 +39,12 @@ public abstract class RegressionSample extends SampleCommand {
      * Sets this case's defaults.
      *
      * @param defaultEpochs epochs when {@code --epochs} is not given
+     * @param modelName the model class's simple name, for progress lines
+     * @param newModel a new generated model whose initial weights come from the seed it is given
      */
-    protected RegressionSample(int defaultEpochs) {
-        super(defaultEpochs);
+    protected RegressionSample(int defaultEpochs, String modelName, LongFunction<TrainableModel> newModel) {
+        super(defaultEpochs, modelName, newModel);
     }
-
-    /** The model class's simple name, for progress lines. */
-    protected abstract String modelName();
-
-    /** A new generated model whose initial weights come from {@code seed}. */
-    protected abstract TrainableModel newModel(long seed);
 
     /**
      * Generates the task. The data do not depend on {@code --seed} (it seeds the weights and the
@@ -85,58 +73,20 @@ public abstract class RegressionSample extends SampleCommand {
                 caseName(), modelName(), train.size(), task.description(), o.epochs(), test.size()));
 
         TrainableModel model = newModel(o.seed());
-        long start = System.nanoTime();
-        model.fit(train, Fit.epochs(o.epochs())
-                .batchSize(o.batchSize())
-                .optimizer(Adam.lr(o.lr()))
-                .validation(test)
-                .seed(o.seed())
-                .verbose(!o.quiet()));
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
-
+        double trainSeconds = train(model, train, test);
         Map<String, Double> eval = model.evaluate(test);
-        // The term names, in order, come from gradients() on one example; evaluate() has the values.
-        Map<String, Object> terms = new LinkedHashMap<>();
-        StringBuilder termText = new StringBuilder();
         Dataset one = first(test, 1);
-        for (String name : model.gradients(one.x(), one.y()).terms().keySet()) {
-            double value = eval.get(name);
-            terms.put(name, round(value, 4));
-            termText.append(termText.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f", name, value));
-        }
+        LossTerms terms = lossTerms(model, eval, one.x(), one.y());
         double mse = eval.get("mse");
         double baseline = mse(task.baselinePrediction(), test.y());
         result(String.format(Locale.ROOT, "test: mse %.4f (predicting %s: %.4f), loss %.4f (%s)",
-                mse, task.baselineName(), baseline, eval.get("loss"), termText));
+                mse, task.baselineName(), baseline, eval.get("loss"), terms.text()));
+        boolean reloadedOk = savedAndReloaded(model, test.x());
 
-        Path checkpoint = o.save();
-        model.save(checkpoint);
-        // A different seed, so matching predictions prove the weights came from the file.
-        TrainableModel reloaded = newModel(o.seed() + 1);
-        reloaded.load(checkpoint);
-        double diff = maxAbsDifference(model.predict(test.x()), reloaded.predict(test.x()));
-        boolean reloadedOk = diff <= RELOAD_TOLERANCE;
-        result(reloadedOk
-                ? "saved " + checkpoint + "; a fresh model loaded from it predicts the same"
-                : String.format(Locale.ROOT, "saved %s, but a model loaded from it predicts differently (max difference %.3g)",
-                        checkpoint, diff));
-
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("sample", caseName());
-        summary.put("epochs", o.epochs());
-        summary.put("batch_size", o.batchSize());
-        summary.put("seed", o.seed());
-        summary.put("train_examples", train.size());
-        summary.put("test_examples", test.size());
+        Map<String, Object> summary = summary(train.size(), test.size());
         summary.put("test_mse", round(mse, 4));
         summary.put("baseline_mse", round(baseline, 4));
-        summary.put("test_loss", round(eval.get("loss"), 4));
-        summary.put("loss_terms", terms);
-        summary.put("train_seconds", Math.round(trainSeconds * 10) / 10.0);
-        summary.put("checkpoint", checkpoint.toString());
-        summary.put("checkpoint_reloaded", reloadedOk);
-        printSummary(summary);
-        return reloadedOk ? 0 : 1;
+        return finish(summary, eval.get("loss"), terms, trainSeconds, reloadedOk);
     }
 
     /** The first {@code n} examples of {@code data} (all if it has fewer), in order. */
@@ -164,23 +114,5 @@ public abstract class RegressionSample extends SampleCommand {
                     + target.size());
         }
         return MeanSquaredError.valueAndGradient(target, prediction.view(target.shape()), null, 1);
-    }
-
-    private static double maxAbsDifference(Tensor a, Tensor b) {
-        float[] x = a.toArray();
-        float[] y = b.toArray();
-        if (x.length != y.length) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double max = 0;
-        for (int i = 0; i < x.length; i++) {
-            double d = Math.abs((double) x[i] - y[i]);
-            // NaN compares false, so test it explicitly: a NaN prediction is not a match.
-            if (Double.isNaN(d)) {
-                return Double.POSITIVE_INFINITY;
-            }
-            max = Math.max(max, d);
-        }
-        return max;
     }
 }

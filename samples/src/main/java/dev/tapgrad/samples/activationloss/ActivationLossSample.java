@@ -1,7 +1,5 @@
 package dev.tapgrad.samples.activationloss;
 
-import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.ClassifierSample;
 import picocli.CommandLine.Command;
 
@@ -22,21 +20,6 @@ public final class ActivationLossSample extends ClassifierSample {
 
     /** Only picocli constructs the command. */
     public ActivationLossSample() {
-        super(DEFAULT_EPOCHS);
-    }
-
-    @Override
-    protected String modelName() {
-        return "RegularizedClassifier";
-    }
-
-    @Override
-    protected Tensor inputs(Tensor images) {
-        return flattened(images);
-    }
-
-    @Override
-    protected TrainableModel newModel(long seed) {
-        return new RegularizedClassifierGraph(seed);
+        super(DEFAULT_EPOCHS, "RegularizedClassifier", RegularizedClassifierGraph::new, ClassifierSample::flattened);
     }
 }

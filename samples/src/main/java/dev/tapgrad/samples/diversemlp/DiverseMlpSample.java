@@ -2,7 +2,6 @@ package dev.tapgrad.samples.diversemlp;
 
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.RegressionSample;
 import java.util.Random;
 import picocli.CommandLine.Command;
@@ -51,12 +50,7 @@ public final class DiverseMlpSample extends RegressionSample {
 
     /** Only picocli constructs the command. */
     public DiverseMlpSample() {
-        super(DEFAULT_EPOCHS);
-    }
-
-    @Override
-    protected String modelName() {
-        return "DiverseMlp";
+        super(DEFAULT_EPOCHS, "DiverseMlp", DiverseMlpGraph::new);
     }
 
     @Override
@@ -91,10 +85,5 @@ public final class DiverseMlpSample extends RegressionSample {
             y[i] = (float) ((f + random.nextGaussian() - Y_MEAN) / Y_SCALE);
         }
         return Dataset.of(Tensor.of(x, n, INPUTS), Tensor.of(y, n, 1));
-    }
-
-    @Override
-    protected TrainableModel newModel(long seed) {
-        return new DiverseMlpGraph(seed);
     }
 }

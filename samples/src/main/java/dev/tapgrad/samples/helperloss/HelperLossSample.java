@@ -1,7 +1,5 @@
 package dev.tapgrad.samples.helperloss;
 
-import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.ClassifierSample;
 import picocli.CommandLine.Command;
 
@@ -21,21 +19,6 @@ public final class HelperLossSample extends ClassifierSample {
 
     /** Only picocli constructs the command. */
     public HelperLossSample() {
-        super(DEFAULT_EPOCHS);
-    }
-
-    @Override
-    protected String modelName() {
-        return "HelperRegularizedClassifier";
-    }
-
-    @Override
-    protected Tensor inputs(Tensor images) {
-        return flattened(images);
-    }
-
-    @Override
-    protected TrainableModel newModel(long seed) {
-        return new HelperRegularizedClassifierGraph(seed);
+        super(DEFAULT_EPOCHS, "HelperRegularizedClassifier", HelperRegularizedClassifierGraph::new, ClassifierSample::flattened);
     }
 }

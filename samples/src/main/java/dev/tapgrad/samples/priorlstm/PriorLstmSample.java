@@ -2,7 +2,6 @@ package dev.tapgrad.samples.priorlstm;
 
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.RegressionSample;
 import java.util.Random;
 import picocli.CommandLine.Command;
@@ -54,12 +53,7 @@ public final class PriorLstmSample extends RegressionSample {
 
     /** Only picocli constructs the command. */
     public PriorLstmSample() {
-        super(DEFAULT_EPOCHS);
-    }
-
-    @Override
-    protected String modelName() {
-        return "PriorLstm";
+        super(DEFAULT_EPOCHS, "PriorLstm", PriorLstmGraph::new);
     }
 
     @Override
@@ -91,10 +85,5 @@ public final class PriorLstmSample extends RegressionSample {
             System.arraycopy(series, 1, y, i * STEPS, STEPS);
         }
         return Dataset.of(Tensor.of(x, n, STEPS, 1), Tensor.of(y, n, STEPS, 1));
-    }
-
-    @Override
-    protected TrainableModel newModel(long seed) {
-        return new PriorLstmGraph(seed);
     }
 }

@@ -1,6 +1,5 @@
 package dev.tapgrad.samples.sparsecnn;
 
-import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.ClassifierSample;
 import picocli.CommandLine.Command;
 
@@ -19,16 +18,6 @@ public final class SparseCnnSample extends ClassifierSample {
 
     /** Only picocli constructs the command. */
     public SparseCnnSample() {
-        super(DEFAULT_EPOCHS);
-    }
-
-    @Override
-    protected String modelName() {
-        return "SparseCnn";
-    }
-
-    @Override
-    protected TrainableModel newModel(long seed) {
-        return new SparseCnnGraph(seed);
+        super(DEFAULT_EPOCHS, "SparseCnn", SparseCnnGraph::new, images -> images);
     }
 }

@@ -1,7 +1,5 @@
 package dev.tapgrad.samples.weightloss;
 
-import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.ClassifierSample;
 import picocli.CommandLine.Command;
 
@@ -21,21 +19,6 @@ public final class WeightLossSample extends ClassifierSample {
 
     /** Only picocli constructs the command. */
     public WeightLossSample() {
-        super(DEFAULT_EPOCHS);
-    }
-
-    @Override
-    protected String modelName() {
-        return "WeightRegularizedClassifier";
-    }
-
-    @Override
-    protected Tensor inputs(Tensor images) {
-        return flattened(images);
-    }
-
-    @Override
-    protected TrainableModel newModel(long seed) {
-        return new WeightRegularizedClassifierGraph(seed);
+        super(DEFAULT_EPOCHS, "WeightRegularizedClassifier", WeightRegularizedClassifierGraph::new, ClassifierSample::flattened);
     }
 }

@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * block's kernel rows, bias, floor and running sums are loop-invariant vectors that C2 keeps in
  * registers across all the image's pixels, and each pixel reads its patch values straight from
  * the image (broadcast to a vector each) at fixed offsets from its first, so there is no
- * per-pixel gather. With 9-value patches (3×3 over one channel) the taps are written out, so that
- * the 9 kernel rows (forward) or the 9 kernel-gradient accumulators (backward) are registers, and
+ * per-pixel gather. With 9-value patches (3×3 over one channel) the taps are written out, in
+ * rows of three in single blocks ({@link #fma3}: a small static helper C2 inlines, the FMA order
+ * DirectConv's) and one line a tap in paired ones, so that the 9 kernel rows (forward) or the 9 kernel-gradient accumulators (backward) are registers, and
  * blocks go in pairs where the filters allow (32 filters on 16 lanes), each broadcast patch value
  * feeding both: 1.5 times faster than single blocks, whose broadcasts took the port of one of the
  * two FMA units. Other patch sizes loop over the taps with the kernel and accumulators in L1.
@@ -101,6 +102,7 @@ final class VectorConv implements ConvPasses {
     public void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot,
             double[] penaltySums) {
         int pixels = g.pixels();
+        double[] lanes = penaltyLanes[slot];
         for (int image = from; image < to; image++) {
             float[] src = image(x, image, slot);
             int base = padded == null ? image * imageStep : 0;
@@ -108,14 +110,18 @@ final class VectorConv implements ConvPasses {
             int jb = 0;
             if (patch == 9) {
                 for (; jb + 2 * LANES <= f; jb += 2 * LANES) {
-                    sum += forward9x2(src, base, bias, out, image * pixels * f + jb, floor, penalty, jb, slot);
+                    forward9x2(src, base, bias, out, image * pixels * f + jb, floor, penalty, jb, slot);
+                    sum += total(lanes);
                 }
             }
             for (; jb < f; jb += LANES) {
                 int o = image * pixels * f + jb;
-                sum += patch == 9
-                        ? forward9(src, base, bias, out, o, floor, penalty, jb, slot)
-                        : forwardAny(src, base, bias, out, o, floor, penalty, jb, slot);
+                if (patch == 9) {
+                    forward9(src, base, bias, out, o, floor, penalty, jb, slot);
+                } else {
+                    forwardAny(src, base, bias, out, o, floor, penalty, jb, slot);
+                }
+                sum += total(lanes);
             }
             if (penalty != DirectConv.NO_PENALTY) {
                 penaltySums[image] = sum;
@@ -143,60 +149,38 @@ final class VectorConv implements ConvPasses {
     }
 
     /**
-     * One block of filters [jb, jb + lanes) of one image, 9-value patches: returns the block's
-     * Σ|out| or Σout² (0 without a penalty). Each row's sums are added in float, then to
-     * double lanes, bounding the float sums to a row of pixels.
+     * One block of filters [jb, jb + lanes) of one image, 9-value patches, each pixel's taps in
+     * three rows of {@link #fma3}; the block's Σ|out| or Σout² (summed whatever the penalty, kept
+     * only with one) goes to the slot's penalty lanes ({@link #addRow}), for {@link #total}.
      */
-    private double forward9(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty, int jb,
+    private void forward9(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty, int jb,
             int slot) {
-        float[] k = kernel;
         int n = f;
-        FloatVector k0 = FloatVector.fromArray(S, k, jb);
-        FloatVector k1 = FloatVector.fromArray(S, k, n + jb);
-        FloatVector k2 = FloatVector.fromArray(S, k, 2 * n + jb);
-        FloatVector k3 = FloatVector.fromArray(S, k, 3 * n + jb);
-        FloatVector k4 = FloatVector.fromArray(S, k, 4 * n + jb);
-        FloatVector k5 = FloatVector.fromArray(S, k, 5 * n + jb);
-        FloatVector k6 = FloatVector.fromArray(S, k, 6 * n + jb);
-        FloatVector k7 = FloatVector.fromArray(S, k, 7 * n + jb);
-        FloatVector k8 = FloatVector.fromArray(S, k, 8 * n + jb);
+        FloatVector k0 = row(0, jb), k1 = row(1, jb), k2 = row(2, jb);
+        FloatVector k3 = row(3, jb), k4 = row(4, jb), k5 = row(5, jb);
+        FloatVector k6 = row(6, jb), k7 = row(7, jb), k8 = row(8, jb);
         FloatVector b = FloatVector.fromArray(S, bias, jb);
-        FloatVector lo = FloatVector.broadcast(S, floor);
-        // The penalty's term |a|·1 or |a|·|a| without a branch (C2 on JDK 17 boxes vectors merged
-        // after one); computed and dropped without a penalty.
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        // One and square make the penalty's term without a branch (see store).
+        FloatVector lo = FloatVector.broadcast(S, floor), one = FloatVector.broadcast(S, 1f);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
         int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4];
         int t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
-        float[] lanes = rowLanes[slot];
-        double[] sums = penaltyLanes[slot];
-        Arrays.fill(sums, 0);
         int outW = g.outW;
         int colStep = pixelColStep;
         for (int oy = 0; oy < g.outH; oy++) {
             int p = base + oy * pixelRowStep;
             FloatVector pen = FloatVector.zero(S);
             for (int ox = 0; ox < outW; ox++, p += colStep, o += n) {
-                FloatVector a = FloatVector.broadcast(S, src[p + t0]).fma(k0, b);
-                a = FloatVector.broadcast(S, src[p + t1]).fma(k1, a);
-                a = FloatVector.broadcast(S, src[p + t2]).fma(k2, a);
-                a = FloatVector.broadcast(S, src[p + t3]).fma(k3, a);
-                a = FloatVector.broadcast(S, src[p + t4]).fma(k4, a);
-                a = FloatVector.broadcast(S, src[p + t5]).fma(k5, a);
-                a = FloatVector.broadcast(S, src[p + t6]).fma(k6, a);
-                a = FloatVector.broadcast(S, src[p + t7]).fma(k7, a);
-                a = FloatVector.broadcast(S, src[p + t8]).fma(k8, a);
-                a = a.max(lo); // Math.max semantics: NaN stays NaN
-                a.intoArray(out, o);
-                FloatVector abs = a.abs();
-                pen = abs.fma(one.blend(abs, square), pen);
+                FloatVector a = fma3(b, at(src, p + t0), at(src, p + t1), at(src, p + t2), k0, k1, k2);
+                a = fma3(a, at(src, p + t3), at(src, p + t4), at(src, p + t5), k3, k4, k5);
+                a = fma3(a, at(src, p + t6), at(src, p + t7), at(src, p + t8), k6, k7, k8);
+                pen = store(a, lo, out, o, one, square, pen);
             }
             if (penalty != DirectConv.NO_PENALTY) {
-                pen.intoArray(lanes, 0);
-                addLanes(lanes, sums);
+                pen.intoArray(rowLanes[slot], 0);
+                addRow(slot);
             }
         }
-        return total(sums);
     }
 
     /**
@@ -204,205 +188,136 @@ final class VectorConv implements ConvPasses {
      * broadcast once for both (a broadcast takes the port one of the FMAs would), 18 kernel rows in
      * registers. The same sums in the same order as two calls of forward9.
      */
-    private double forward9x2(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty,
+    private void forward9x2(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty,
             int jb, int slot) {
-        float[] k = kernel;
         int n = f;
         int jc = jb + LANES;
-        FloatVector k0 = FloatVector.fromArray(S, k, 0 * n + jb), m0 = FloatVector.fromArray(S, k, 0 * n + jc);
-        FloatVector k1 = FloatVector.fromArray(S, k, 1 * n + jb), m1 = FloatVector.fromArray(S, k, 1 * n + jc);
-        FloatVector k2 = FloatVector.fromArray(S, k, 2 * n + jb), m2 = FloatVector.fromArray(S, k, 2 * n + jc);
-        FloatVector k3 = FloatVector.fromArray(S, k, 3 * n + jb), m3 = FloatVector.fromArray(S, k, 3 * n + jc);
-        FloatVector k4 = FloatVector.fromArray(S, k, 4 * n + jb), m4 = FloatVector.fromArray(S, k, 4 * n + jc);
-        FloatVector k5 = FloatVector.fromArray(S, k, 5 * n + jb), m5 = FloatVector.fromArray(S, k, 5 * n + jc);
-        FloatVector k6 = FloatVector.fromArray(S, k, 6 * n + jb), m6 = FloatVector.fromArray(S, k, 6 * n + jc);
-        FloatVector k7 = FloatVector.fromArray(S, k, 7 * n + jb), m7 = FloatVector.fromArray(S, k, 7 * n + jc);
-        FloatVector k8 = FloatVector.fromArray(S, k, 8 * n + jb), m8 = FloatVector.fromArray(S, k, 8 * n + jc);
-        FloatVector b = FloatVector.fromArray(S, bias, jb);
-        FloatVector c = FloatVector.fromArray(S, bias, jc);
-        FloatVector lo = FloatVector.broadcast(S, floor);
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector k0 = row(0, jb), k1 = row(1, jb), k2 = row(2, jb);
+        FloatVector k3 = row(3, jb), k4 = row(4, jb), k5 = row(5, jb);
+        FloatVector k6 = row(6, jb), k7 = row(7, jb), k8 = row(8, jb);
+        FloatVector m0 = row(0, jc), m1 = row(1, jc), m2 = row(2, jc);
+        FloatVector m3 = row(3, jc), m4 = row(4, jc), m5 = row(5, jc);
+        FloatVector m6 = row(6, jc), m7 = row(7, jc), m8 = row(8, jc);
+        FloatVector b = FloatVector.fromArray(S, bias, jb), c = FloatVector.fromArray(S, bias, jc);
+        FloatVector lo = FloatVector.broadcast(S, floor), one = FloatVector.broadcast(S, 1f);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
         int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4];
         int t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
+        int outW = g.outW, colStep = pixelColStep;
         float[] lanes = rowLanes[slot];
-        double[] sums = penaltyLanes[slot];
-        Arrays.fill(sums, 0);
-        int outW = g.outW;
-        int colStep = pixelColStep;
         for (int oy = 0; oy < g.outH; oy++) {
-            int p = base + oy * pixelRowStep;
-            FloatVector pen = FloatVector.zero(S);
-            FloatVector pem = FloatVector.zero(S);
-            for (int ox = 0; ox < outW; ox++, p += colStep, o += n) {
-                FloatVector x = FloatVector.broadcast(S, src[p + t0]);
-                FloatVector a = x.fma(k0, b);
-                FloatVector e = x.fma(m0, c);
-                x = FloatVector.broadcast(S, src[p + t1]);
-                a = x.fma(k1, a);
-                e = x.fma(m1, e);
-                x = FloatVector.broadcast(S, src[p + t2]);
-                a = x.fma(k2, a);
-                e = x.fma(m2, e);
-                x = FloatVector.broadcast(S, src[p + t3]);
-                a = x.fma(k3, a);
-                e = x.fma(m3, e);
-                x = FloatVector.broadcast(S, src[p + t4]);
-                a = x.fma(k4, a);
-                e = x.fma(m4, e);
-                x = FloatVector.broadcast(S, src[p + t5]);
-                a = x.fma(k5, a);
-                e = x.fma(m5, e);
-                x = FloatVector.broadcast(S, src[p + t6]);
-                a = x.fma(k6, a);
-                e = x.fma(m6, e);
-                x = FloatVector.broadcast(S, src[p + t7]);
-                a = x.fma(k7, a);
-                e = x.fma(m7, e);
-                x = FloatVector.broadcast(S, src[p + t8]);
-                a = x.fma(k8, a);
-                e = x.fma(m8, e);
+            FloatVector pen = FloatVector.zero(S), pem = FloatVector.zero(S);
+            for (int ox = 0, p = base + oy * pixelRowStep; ox < outW; ox++, p += colStep, o += n) {
+                // One tap a line, its broadcast feeding both blocks (one broadcast live at a time:
+                // three, through fma3, cost 15%).
+                FloatVector x = at(src, p + t0), a = x.fma(k0, b), e = x.fma(m0, c);
+                x = at(src, p + t1); a = x.fma(k1, a); e = x.fma(m1, e);
+                x = at(src, p + t2); a = x.fma(k2, a); e = x.fma(m2, e);
+                x = at(src, p + t3); a = x.fma(k3, a); e = x.fma(m3, e);
+                x = at(src, p + t4); a = x.fma(k4, a); e = x.fma(m4, e);
+                x = at(src, p + t5); a = x.fma(k5, a); e = x.fma(m5, e);
+                x = at(src, p + t6); a = x.fma(k6, a); e = x.fma(m6, e);
+                x = at(src, p + t7); a = x.fma(k7, a); e = x.fma(m7, e);
+                x = at(src, p + t8); a = x.fma(k8, a); e = x.fma(m8, e);
+                // store's steps written out: past C2's node-count cutoff for inlining (which this
+                // pass reaches, the Vector API's calls being force-inlined) a helper taking vectors
+                // would stay a call and box them.
                 a = a.max(lo);
                 e = e.max(lo);
                 a.intoArray(out, o);
                 e.intoArray(out, o + LANES);
-                FloatVector abs = a.abs();
+                FloatVector abs = a.abs(), abe = e.abs();
                 pen = abs.fma(one.blend(abs, square), pen);
-                FloatVector abe = e.abs();
                 pem = abe.fma(one.blend(abe, square), pem);
             }
             if (penalty != DirectConv.NO_PENALTY) {
                 pen.add(pem).intoArray(lanes, 0);
-                addLanes(lanes, sums);
+                addRow(slot);
             }
         }
-        return total(sums);
+    }
+
+    /** Row {@code q} of the kernel, filters [jb, jb + lanes). */
+    private FloatVector row(int q, int jb) {
+        return FloatVector.fromArray(S, kernel, q * f + jb);
+    }
+
+    /** Patch value {@code src[i]} in every lane. */
+    private static FloatVector at(float[] src, int i) {
+        return FloatVector.broadcast(S, src[i]);
     }
 
     /**
-     * {@link #backward9} for two blocks of filters at once, each patch value broadcast once for
-     * both: 18 kernel-gradient accumulators and 2 bias sums in registers.
+     * Three taps into an accumulator, x0·k0 then x1·k1 then x2·k2, each a fused multiply-add: the
+     * order of DirectConv's patch loop. The patch values come in already broadcast.
      */
-    private void backward9x2(float[] src, int base, float[] out, float[] grad, int o, boolean relu, int penalty,
-            float scale, int jb, float[] partials, int partial) {
-        int n = f;
-        FloatVector sc = FloatVector.broadcast(S, scale);
-        VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
-        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
-        VectorMask<Float> linear = S.maskAll(!relu);
-        FloatVector d0 = FloatVector.zero(S), e0 = FloatVector.zero(S);
-        FloatVector d1 = FloatVector.zero(S), e1 = FloatVector.zero(S);
-        FloatVector d2 = FloatVector.zero(S), e2 = FloatVector.zero(S);
-        FloatVector d3 = FloatVector.zero(S), e3 = FloatVector.zero(S);
-        FloatVector d4 = FloatVector.zero(S), e4 = FloatVector.zero(S);
-        FloatVector d5 = FloatVector.zero(S), e5 = FloatVector.zero(S);
-        FloatVector d6 = FloatVector.zero(S), e6 = FloatVector.zero(S);
-        FloatVector d7 = FloatVector.zero(S), e7 = FloatVector.zero(S);
-        FloatVector d8 = FloatVector.zero(S), e8 = FloatVector.zero(S);
-        FloatVector db = FloatVector.zero(S), eb = FloatVector.zero(S);
-        int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4];
-        int t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
-        int outW = g.outW;
-        int colStep = pixelColStep;
-        int rowJump = pixelRowStep - outW * colStep;
-        int pixels = g.pixels();
-        for (int q = 0, ox = 0, p = base; q < pixels; q++, o += n) {
-            FloatVector gz = dz(grad, out, o, sc, penalized, square, linear);
-            FloatVector gy = dz(grad, out, o + LANES, sc, penalized, square, linear);
-            db = db.add(gz);
-            eb = eb.add(gy);
-            FloatVector x0 = FloatVector.broadcast(S, src[p + t0]);
-            d0 = x0.fma(gz, d0);
-            e0 = x0.fma(gy, e0);
-            FloatVector x1 = FloatVector.broadcast(S, src[p + t1]);
-            d1 = x1.fma(gz, d1);
-            e1 = x1.fma(gy, e1);
-            FloatVector x2 = FloatVector.broadcast(S, src[p + t2]);
-            d2 = x2.fma(gz, d2);
-            e2 = x2.fma(gy, e2);
-            FloatVector x3 = FloatVector.broadcast(S, src[p + t3]);
-            d3 = x3.fma(gz, d3);
-            e3 = x3.fma(gy, e3);
-            FloatVector x4 = FloatVector.broadcast(S, src[p + t4]);
-            d4 = x4.fma(gz, d4);
-            e4 = x4.fma(gy, e4);
-            FloatVector x5 = FloatVector.broadcast(S, src[p + t5]);
-            d5 = x5.fma(gz, d5);
-            e5 = x5.fma(gy, e5);
-            FloatVector x6 = FloatVector.broadcast(S, src[p + t6]);
-            d6 = x6.fma(gz, d6);
-            e6 = x6.fma(gy, e6);
-            FloatVector x7 = FloatVector.broadcast(S, src[p + t7]);
-            d7 = x7.fma(gz, d7);
-            e7 = x7.fma(gy, e7);
-            FloatVector x8 = FloatVector.broadcast(S, src[p + t8]);
-            d8 = x8.fma(gz, d8);
-            e8 = x8.fma(gy, e8);
-            p += colStep;
-            if (++ox == outW) {
-                ox = 0;
-                p += rowJump;
-            }
+    private static FloatVector fma3(FloatVector acc, FloatVector x0, FloatVector x1, FloatVector x2, FloatVector k0,
+            FloatVector k1, FloatVector k2) {
+        return x2.fma(k2, x1.fma(k1, x0.fma(k0, acc)));
+    }
+
+    /**
+     * Stores a pixel's block, {@code max(a, lo)} (Math.max semantics: NaN stays NaN), at
+     * {@code out[o]}, and returns the row's penalty lanes {@code pen} plus its term |a|·1, or
+     * |a|·|a| where {@code square}, without a branch (C2 on JDK 17 boxes vectors merged after one).
+     */
+    private static FloatVector store(FloatVector a, FloatVector lo, float[] out, int o, FloatVector one,
+            VectorMask<Float> square, FloatVector pen) {
+        a = a.max(lo);
+        a.intoArray(out, o);
+        FloatVector abs = a.abs();
+        return abs.fma(one.blend(abs, square), pen);
+    }
+
+    /**
+     * Adds one row's penalty lanes, summed in float and stored into the slot's {@code rowLanes}, to
+     * the slot's running sums in double (which bounds the float sums to a row of pixels). Called
+     * only with a penalty: a call C2 does not inline (its node-count cutoff) makes the pass spill
+     * every vector around it, and an untaken branch is pruned. No vector argument, so nothing is
+     * boxed either way.
+     */
+    private void addRow(int slot) {
+        float[] lanes = rowLanes[slot];
+        double[] sums = penaltyLanes[slot];
+        for (int l = 0; l < LANES; l++) {
+            sums[l] += lanes[l];
         }
-        d0.intoArray(partials, partial + 0 * n + jb);
-        e0.intoArray(partials, partial + 0 * n + jb + LANES);
-        d1.intoArray(partials, partial + 1 * n + jb);
-        e1.intoArray(partials, partial + 1 * n + jb + LANES);
-        d2.intoArray(partials, partial + 2 * n + jb);
-        e2.intoArray(partials, partial + 2 * n + jb + LANES);
-        d3.intoArray(partials, partial + 3 * n + jb);
-        e3.intoArray(partials, partial + 3 * n + jb + LANES);
-        d4.intoArray(partials, partial + 4 * n + jb);
-        e4.intoArray(partials, partial + 4 * n + jb + LANES);
-        d5.intoArray(partials, partial + 5 * n + jb);
-        e5.intoArray(partials, partial + 5 * n + jb + LANES);
-        d6.intoArray(partials, partial + 6 * n + jb);
-        e6.intoArray(partials, partial + 6 * n + jb + LANES);
-        d7.intoArray(partials, partial + 7 * n + jb);
-        e7.intoArray(partials, partial + 7 * n + jb + LANES);
-        d8.intoArray(partials, partial + 8 * n + jb);
-        e8.intoArray(partials, partial + 8 * n + jb + LANES);
-        db.intoArray(partials, partial + 9 * n + jb);
-        eb.intoArray(partials, partial + 9 * n + jb + LANES);
+    }
+
+    /** A block's penalty sum: its lanes' sums added in lane order, then cleared for the next block. */
+    private static double total(double[] sums) {
+        double s = 0;
+        for (int l = 0; l < LANES; l++) {
+            s += sums[l];
+            sums[l] = 0;
+        }
+        return s;
     }
 
     /** {@link #forward9} for any patch size: the taps in a loop, the kernel rows read from L1. */
-    private double forwardAny(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty,
+    private void forwardAny(float[] src, int base, float[] bias, float[] out, int o, float floor, int penalty,
             int jb, int slot) {
-        float[] k = kernel;
-        int[] t = taps;
         int n = f;
+        int[] t = taps;
         int m = patch;
         FloatVector b = FloatVector.fromArray(S, bias, jb);
-        FloatVector lo = FloatVector.broadcast(S, floor);
-        // The penalty's term |a|·1 or |a|·|a| without a branch (C2 on JDK 17 boxes vectors merged
-        // after one); computed and dropped without a penalty.
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector lo = FloatVector.broadcast(S, floor), one = FloatVector.broadcast(S, 1f);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
-        float[] lanes = rowLanes[slot];
-        double[] sums = penaltyLanes[slot];
-        Arrays.fill(sums, 0);
         for (int oy = 0; oy < g.outH; oy++) {
-            int p = base + oy * pixelRowStep;
             FloatVector pen = FloatVector.zero(S);
-            for (int ox = 0; ox < g.outW; ox++, p += pixelColStep, o += n) {
+            for (int ox = 0, p = base + oy * pixelRowStep; ox < g.outW; ox++, p += pixelColStep, o += n) {
                 FloatVector a = b;
-                for (int q = 0, kq = jb; q < m; q++, kq += n) {
-                    a = FloatVector.broadcast(S, src[p + t[q]]).fma(FloatVector.fromArray(S, k, kq), a);
+                for (int q = 0; q < m; q++) {
+                    a = at(src, p + t[q]).fma(row(q, jb), a);
                 }
-                a = a.max(lo);
-                a.intoArray(out, o);
-                FloatVector abs = a.abs();
-                pen = abs.fma(one.blend(abs, square), pen);
+                pen = store(a, lo, out, o, one, square, pen);
             }
             if (penalty != DirectConv.NO_PENALTY) {
-                pen.intoArray(lanes, 0);
-                addLanes(lanes, sums);
+                pen.intoArray(rowLanes[slot], 0);
+                addRow(slot);
             }
         }
-        return total(sums);
     }
-
     @Override
     public void backward(float[] x, float[] out, float[] grad, boolean relu, int penalty, float scale, int from,
             int to, int slot, float[] partials) {
@@ -429,7 +344,6 @@ final class VectorConv implements ConvPasses {
         }
     }
 
-
     /**
      * dL/dz of the block of filters at {@code o} of one pixel from dL/dout in {@code grad} and
      * {@code out}, written back into grad and returned; without a branch (C2 on JDK 17 boxed
@@ -449,22 +363,6 @@ final class VectorConv implements ConvPasses {
         return g;
     }
 
-    /** Adds one row's penalty lanes to the image's running sums in double. */
-    private static void addLanes(float[] lanes, double[] sums) {
-        for (int l = 0; l < LANES; l++) {
-            sums[l] += lanes[l];
-        }
-    }
-
-    /** The image's penalty sum: its lanes' sums added in lane order. */
-    private static double total(double[] sums) {
-        double s = 0;
-        for (int l = 0; l < LANES; l++) {
-            s += sums[l];
-        }
-        return s;
-    }
-
     /**
      * One block of filters of one image, 9-value patches: dL/dz of each pixel ({@link #dz}) written
      * back into grad, summed for the bias and multiplied into the 9 kernel-gradient rows, all
@@ -475,18 +373,9 @@ final class VectorConv implements ConvPasses {
         int n = f;
         FloatVector sc = FloatVector.broadcast(S, scale);
         VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
-        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
-        VectorMask<Float> linear = S.maskAll(!relu);
-        FloatVector d0 = FloatVector.zero(S);
-        FloatVector d1 = FloatVector.zero(S);
-        FloatVector d2 = FloatVector.zero(S);
-        FloatVector d3 = FloatVector.zero(S);
-        FloatVector d4 = FloatVector.zero(S);
-        FloatVector d5 = FloatVector.zero(S);
-        FloatVector d6 = FloatVector.zero(S);
-        FloatVector d7 = FloatVector.zero(S);
-        FloatVector d8 = FloatVector.zero(S);
-        FloatVector db = FloatVector.zero(S);
+        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
+        FloatVector d0 = FloatVector.zero(S), d1 = d0, d2 = d0, d3 = d0, d4 = d0, d5 = d0, d6 = d0, d7 = d0, d8 = d0;
+        FloatVector db = d0;
         int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4];
         int t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
         int outW = g.outW;
@@ -497,41 +386,92 @@ final class VectorConv implements ConvPasses {
         for (int q = 0, ox = 0, p = base; q < pixels; q++, o += n) {
             FloatVector gz = dz(grad, out, o, sc, penalized, square, linear);
             db = db.add(gz);
-            d0 = FloatVector.broadcast(S, src[p + t0]).fma(gz, d0);
-            d1 = FloatVector.broadcast(S, src[p + t1]).fma(gz, d1);
-            d2 = FloatVector.broadcast(S, src[p + t2]).fma(gz, d2);
-            d3 = FloatVector.broadcast(S, src[p + t3]).fma(gz, d3);
-            d4 = FloatVector.broadcast(S, src[p + t4]).fma(gz, d4);
-            d5 = FloatVector.broadcast(S, src[p + t5]).fma(gz, d5);
-            d6 = FloatVector.broadcast(S, src[p + t6]).fma(gz, d6);
-            d7 = FloatVector.broadcast(S, src[p + t7]).fma(gz, d7);
-            d8 = FloatVector.broadcast(S, src[p + t8]).fma(gz, d8);
+            d0 = at(src, p + t0).fma(gz, d0);
+            d1 = at(src, p + t1).fma(gz, d1);
+            d2 = at(src, p + t2).fma(gz, d2);
+            d3 = at(src, p + t3).fma(gz, d3);
+            d4 = at(src, p + t4).fma(gz, d4);
+            d5 = at(src, p + t5).fma(gz, d5);
+            d6 = at(src, p + t6).fma(gz, d6);
+            d7 = at(src, p + t7).fma(gz, d7);
+            d8 = at(src, p + t8).fma(gz, d8);
             p += colStep;
             if (++ox == outW) {
                 ox = 0;
                 p += rowJump;
             }
         }
-        d0.intoArray(partials, partial + jb);
-        d1.intoArray(partials, partial + n + jb);
-        d2.intoArray(partials, partial + 2 * n + jb);
-        d3.intoArray(partials, partial + 3 * n + jb);
-        d4.intoArray(partials, partial + 4 * n + jb);
-        d5.intoArray(partials, partial + 5 * n + jb);
-        d6.intoArray(partials, partial + 6 * n + jb);
-        d7.intoArray(partials, partial + 7 * n + jb);
-        d8.intoArray(partials, partial + 8 * n + jb);
-        db.intoArray(partials, partial + 9 * n + jb);
+        int i = partial + jb;
+        d0.intoArray(partials, i);
+        d1.intoArray(partials, i + f);
+        d2.intoArray(partials, i + 2 * f);
+        d3.intoArray(partials, i + 3 * f);
+        d4.intoArray(partials, i + 4 * f);
+        d5.intoArray(partials, i + 5 * f);
+        d6.intoArray(partials, i + 6 * f);
+        d7.intoArray(partials, i + 7 * f);
+        d8.intoArray(partials, i + 8 * f);
+        db.intoArray(partials, i + 9 * f);
+    }
+
+    /**
+     * {@link #backward9} for two blocks of filters at once, each patch value broadcast once for
+     * both: 18 kernel-gradient accumulators and 2 bias sums in registers. One line a tap: both
+     * blocks' accumulators.
+     */
+    private void backward9x2(float[] src, int base, float[] out, float[] grad, int o, boolean relu, int penalty,
+            float scale, int jb, float[] partials, int partial) {
+        int n = f;
+        VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
+        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
+        FloatVector sc = FloatVector.broadcast(S, scale);
+        FloatVector d0 = FloatVector.zero(S), d1 = d0, d2 = d0, d3 = d0, d4 = d0, d5 = d0, d6 = d0, d7 = d0, d8 = d0;
+        FloatVector e0 = d0, e1 = d0, e2 = d0, e3 = d0, e4 = d0, e5 = d0, e6 = d0, e7 = d0, e8 = d0, db = d0, eb = d0;
+        int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4];
+        int t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
+        int outW = g.outW, colStep = pixelColStep, pixels = g.pixels();
+        int rowJump = pixelRowStep - outW * colStep;
+        for (int q = 0, ox = 0, p = base; q < pixels; q++, o += n) {
+            FloatVector gz = dz(grad, out, o, sc, penalized, square, linear);
+            FloatVector gy = dz(grad, out, o + LANES, sc, penalized, square, linear);
+            db = db.add(gz);
+            eb = eb.add(gy);
+            // One tap a line, its broadcast feeding both blocks (one broadcast live at a time).
+            FloatVector x = at(src, p + t0); d0 = x.fma(gz, d0); e0 = x.fma(gy, e0);
+            x = at(src, p + t1); d1 = x.fma(gz, d1); e1 = x.fma(gy, e1);
+            x = at(src, p + t2); d2 = x.fma(gz, d2); e2 = x.fma(gy, e2);
+            x = at(src, p + t3); d3 = x.fma(gz, d3); e3 = x.fma(gy, e3);
+            x = at(src, p + t4); d4 = x.fma(gz, d4); e4 = x.fma(gy, e4);
+            x = at(src, p + t5); d5 = x.fma(gz, d5); e5 = x.fma(gy, e5);
+            x = at(src, p + t6); d6 = x.fma(gz, d6); e6 = x.fma(gy, e6);
+            x = at(src, p + t7); d7 = x.fma(gz, d7); e7 = x.fma(gy, e7);
+            x = at(src, p + t8); d8 = x.fma(gz, d8); e8 = x.fma(gy, e8);
+            p += colStep;
+            if (++ox == outW) {
+                ox = 0;
+                p += rowJump;
+            }
+        }
+        int i = partial + jb;
+        d0.intoArray(partials, i); e0.intoArray(partials, i + LANES);
+        d1.intoArray(partials, i + f); e1.intoArray(partials, i + f + LANES);
+        d2.intoArray(partials, i + 2 * f); e2.intoArray(partials, i + 2 * f + LANES);
+        d3.intoArray(partials, i + 3 * f); e3.intoArray(partials, i + 3 * f + LANES);
+        d4.intoArray(partials, i + 4 * f); e4.intoArray(partials, i + 4 * f + LANES);
+        d5.intoArray(partials, i + 5 * f); e5.intoArray(partials, i + 5 * f + LANES);
+        d6.intoArray(partials, i + 6 * f); e6.intoArray(partials, i + 6 * f + LANES);
+        d7.intoArray(partials, i + 7 * f); e7.intoArray(partials, i + 7 * f + LANES);
+        d8.intoArray(partials, i + 8 * f); e8.intoArray(partials, i + 8 * f + LANES);
+        db.intoArray(partials, i + 9 * f); eb.intoArray(partials, i + 9 * f + LANES);
     }
 
     /** {@link #backward9} for any patch size: the kernel-gradient accumulators in the slot's L1 scratch. */
     private void backwardAny(float[] src, int base, float[] out, float[] grad, int o, boolean relu, int penalty,
             float scale, int jb, float[] partials, int partial, int slot) {
+        int n = f;
         FloatVector sc = FloatVector.broadcast(S, scale);
         VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
-        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
-        VectorMask<Float> linear = S.maskAll(!relu);
-        int n = f;
+        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
         int m = patch;
         int[] t = taps;
         float[] dk = blockGrad[slot];
@@ -539,13 +479,12 @@ final class VectorConv implements ConvPasses {
         FloatVector db = FloatVector.zero(S);
         int outW = g.outW;
         int rowJump = pixelRowStep - outW * pixelColStep;
-        int pixels = g.pixels();
         // One loop over the pixels, as backward9's.
-        for (int i = 0, ox = 0, p = base; i < pixels; i++, o += n) {
+        for (int i = 0, ox = 0, p = base, pixels = g.pixels(); i < pixels; i++, o += n) {
             FloatVector gz = dz(grad, out, o, sc, penalized, square, linear);
             db = db.add(gz);
             for (int q = 0, d = 0; q < m; q++, d += LANES) {
-                FloatVector.broadcast(S, src[p + t[q]]).fma(gz, FloatVector.fromArray(S, dk, d)).intoArray(dk, d);
+                at(src, p + t[q]).fma(gz, FloatVector.fromArray(S, dk, d)).intoArray(dk, d);
             }
             p += pixelColStep;
             if (++ox == outW) {
@@ -554,8 +493,8 @@ final class VectorConv implements ConvPasses {
             }
         }
         for (int q = 0; q < m; q++) {
-            System.arraycopy(dk, q * LANES, partials, partial + q * n + jb, LANES);
+            System.arraycopy(dk, q * LANES, partials, partial + q * f + jb, LANES);
         }
-        db.intoArray(partials, partial + m * n + jb);
+        db.intoArray(partials, partial + m * f + jb);
     }
 }

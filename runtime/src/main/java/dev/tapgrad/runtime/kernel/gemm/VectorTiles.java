@@ -11,15 +11,18 @@ import jdk.incubator.vector.VectorSpecies;
  * overwritten. Each accumulator sums its k in order onto C's value, so an element's value depends
  * only on the slices of k, never on which thread or tile position computed it.
  *
- * <p>Every vector is a local of one method, unrolled by hand (written out per shape, hence the
- * repetition), so that C2 keeps them in registers, on JDK 17 too; a vector stored in a field or
- * array, or passed to a call that is not inlined, would be boxed. Which shape runs is chosen once
- * from the lane count ({@link #MR}, {@link #NV}): with 16 lanes (AVX-512, 32 registers) 8 rows by
- * 3 vectors, 24 accumulators (measured on one core at 512³: 8x3 125 GFLOP/s, 8x2 116, 12x2 88 and
- * 12-row tiles lose half their speed when C's rows end inside a tile); with 8 or fewer (AVX2, 16
- * registers) 6 by 2, 12 accumulators (on this machine limited to AVX2: 74 GFLOP/s against 61 for
- * 4x3 and 57 for 8x2). {@code -Dtapgrad.vector.tile=RxV} picks another of the written shapes
- * (12x2, 8x3, 8x2, 6x2, 4x3) for measurements.
+ * <p>Every vector is a local of one method, unrolled by hand (one line a tile row), so that C2
+ * keeps them in registers, on JDK 17 too; a vector stored in a field or array, or passed to a
+ * call that is not inlined, would be boxed (helper methods are not: past C2's node-count cutoff
+ * for inlining, which the Vector API's own force-inlined calls fill in a tile this large, the
+ * tile's stores through a helper stayed calls, 20 times slower). Which
+ * shape runs is chosen once from the lane count ({@link #MR}, {@link #NV}): with 16 lanes
+ * (AVX-512, 32 registers) 8 rows by 3 vectors, 24 accumulators (measured on one core at 512³:
+ * 8x3 125 GFLOP/s, 8x2 116, 12x2 88, and 12-row tiles lose half their speed when C's rows end
+ * inside a tile); with 8 or fewer (AVX2, 16 registers) 6 by 2, 12 accumulators (on this machine
+ * limited to AVX2: 74 GFLOP/s against 61 for 4x3 and 57 for 8x2). The shapes that lost are no
+ * longer written out; {@code -Dtapgrad.vector.tile=8x3|6x2} forces one of the two for
+ * measurements.
  *
  * <p>The accumulators start from C's tile when adding (from a row of zeros otherwise) rather than
  * adding C at the end: one store path keeps the method small enough for C1, whose failure to
@@ -43,13 +46,10 @@ final class VectorTiles {
         int nv = L >= 16 ? 3 : 2;
         if (forced != null) {
             switch (forced) {
-                case "12x2" -> { mr = 12; nv = 2; }
                 case "8x3" -> { mr = 8; nv = 3; }
-                case "8x2" -> { mr = 8; nv = 2; }
                 case "6x2" -> { mr = 6; nv = 2; }
-                case "4x3" -> { mr = 4; nv = 3; }
                 default -> throw new IllegalArgumentException("tapgrad.vector.tile: " + forced
-                        + " is not 12x2, 8x3, 8x2, 6x2 or 4x3");
+                        + " is not 8x3 or 6x2");
             }
         }
         MR = mr;
@@ -64,77 +64,11 @@ final class VectorTiles {
 
     /** The chosen micro-kernel: one tile of C (see the class comment for the arguments). */
     static void tile(int kc, float[] a, int ao, float[] b, int bo, float[] d, int dOff, int ld, boolean add) {
-        if (MR == 12) {
-            k12x2(kc, a, ao, b, bo, d, dOff, ld, add);
-        } else if (MR == 8 && NV == 3) {
+        if (NV == 3) {
             k8x3(kc, a, ao, b, bo, d, dOff, ld, add);
-        } else if (MR == 8) {
-            k8x2(kc, a, ao, b, bo, d, dOff, ld, add);
-        } else if (MR == 6) {
-            k6x2(kc, a, ao, b, bo, d, dOff, ld, add);
         } else {
-            k4x3(kc, a, ao, b, bo, d, dOff, ld, add);
+            k6x2(kc, a, ao, b, bo, d, dOff, ld, add);
         }
-    }
-
-    /** 12 rows by 2 vectors: 24 accumulators. */
-    static void k12x2(int kc, float[] a, int ao, float[] b, int bo, float[] d, int dOff, int ld, boolean add) {
-        // Start from C's tile, or from a row of zeros: one path, so the method stays small.
-        float[] s = add ? d : ZEROS;
-        int so = add ? dOff : 0;
-        int sl = add ? ld : 0;
-        FloatVector c0_0 = FloatVector.fromArray(S, s, so), c0_1 = FloatVector.fromArray(S, s, so + L);
-        FloatVector c1_0 = FloatVector.fromArray(S, s, so + sl), c1_1 = FloatVector.fromArray(S, s, so + sl + L);
-        FloatVector c2_0 = FloatVector.fromArray(S, s, so + 2 * sl), c2_1 = FloatVector.fromArray(S, s, so + 2 * sl + L);
-        FloatVector c3_0 = FloatVector.fromArray(S, s, so + 3 * sl), c3_1 = FloatVector.fromArray(S, s, so + 3 * sl + L);
-        FloatVector c4_0 = FloatVector.fromArray(S, s, so + 4 * sl), c4_1 = FloatVector.fromArray(S, s, so + 4 * sl + L);
-        FloatVector c5_0 = FloatVector.fromArray(S, s, so + 5 * sl), c5_1 = FloatVector.fromArray(S, s, so + 5 * sl + L);
-        FloatVector c6_0 = FloatVector.fromArray(S, s, so + 6 * sl), c6_1 = FloatVector.fromArray(S, s, so + 6 * sl + L);
-        FloatVector c7_0 = FloatVector.fromArray(S, s, so + 7 * sl), c7_1 = FloatVector.fromArray(S, s, so + 7 * sl + L);
-        FloatVector c8_0 = FloatVector.fromArray(S, s, so + 8 * sl), c8_1 = FloatVector.fromArray(S, s, so + 8 * sl + L);
-        FloatVector c9_0 = FloatVector.fromArray(S, s, so + 9 * sl), c9_1 = FloatVector.fromArray(S, s, so + 9 * sl + L);
-        FloatVector c10_0 = FloatVector.fromArray(S, s, so + 10 * sl), c10_1 = FloatVector.fromArray(S, s, so + 10 * sl + L);
-        FloatVector c11_0 = FloatVector.fromArray(S, s, so + 11 * sl), c11_1 = FloatVector.fromArray(S, s, so + 11 * sl + L);
-        for (int p = 0; p < kc; p++, ao += 12, bo += 2 * L) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
-            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
-            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
-            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
-            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
-            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
-            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
-            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
-            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
-            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]);
-            c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1);
-            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]);
-            c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1);
-            FloatVector a8 = FloatVector.broadcast(S, a[ao + 8]);
-            c8_0 = b0.fma(a8, c8_0); c8_1 = b1.fma(a8, c8_1);
-            FloatVector a9 = FloatVector.broadcast(S, a[ao + 9]);
-            c9_0 = b0.fma(a9, c9_0); c9_1 = b1.fma(a9, c9_1);
-            FloatVector a10 = FloatVector.broadcast(S, a[ao + 10]);
-            c10_0 = b0.fma(a10, c10_0); c10_1 = b1.fma(a10, c10_1);
-            FloatVector a11 = FloatVector.broadcast(S, a[ao + 11]);
-            c11_0 = b0.fma(a11, c11_0); c11_1 = b1.fma(a11, c11_1);
-        }
-        c0_0.intoArray(d, dOff); c0_1.intoArray(d, dOff + L);
-        c1_0.intoArray(d, dOff + ld); c1_1.intoArray(d, dOff + ld + L);
-        c2_0.intoArray(d, dOff + 2 * ld); c2_1.intoArray(d, dOff + 2 * ld + L);
-        c3_0.intoArray(d, dOff + 3 * ld); c3_1.intoArray(d, dOff + 3 * ld + L);
-        c4_0.intoArray(d, dOff + 4 * ld); c4_1.intoArray(d, dOff + 4 * ld + L);
-        c5_0.intoArray(d, dOff + 5 * ld); c5_1.intoArray(d, dOff + 5 * ld + L);
-        c6_0.intoArray(d, dOff + 6 * ld); c6_1.intoArray(d, dOff + 6 * ld + L);
-        c7_0.intoArray(d, dOff + 7 * ld); c7_1.intoArray(d, dOff + 7 * ld + L);
-        c8_0.intoArray(d, dOff + 8 * ld); c8_1.intoArray(d, dOff + 8 * ld + L);
-        c9_0.intoArray(d, dOff + 9 * ld); c9_1.intoArray(d, dOff + 9 * ld + L);
-        c10_0.intoArray(d, dOff + 10 * ld); c10_1.intoArray(d, dOff + 10 * ld + L);
-        c11_0.intoArray(d, dOff + 11 * ld); c11_1.intoArray(d, dOff + 11 * ld + L);
     }
 
     /** 8 rows by 3 vectors: 24 accumulators. */
@@ -152,25 +86,15 @@ final class VectorTiles {
         FloatVector c6_0 = FloatVector.fromArray(S, s, so + 6 * sl), c6_1 = FloatVector.fromArray(S, s, so + 6 * sl + L), c6_2 = FloatVector.fromArray(S, s, so + 6 * sl + 2 * L);
         FloatVector c7_0 = FloatVector.fromArray(S, s, so + 7 * sl), c7_1 = FloatVector.fromArray(S, s, so + 7 * sl + L), c7_2 = FloatVector.fromArray(S, s, so + 7 * sl + 2 * L);
         for (int p = 0; p < kc; p++, ao += 8, bo += 3 * L) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
-            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2);
-            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
-            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2);
-            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
-            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2);
-            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
-            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2);
-            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
-            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1); c4_2 = b2.fma(a4, c4_2);
-            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
-            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1); c5_2 = b2.fma(a5, c5_2);
-            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]);
-            c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1); c6_2 = b2.fma(a6, c6_2);
-            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]);
-            c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1); c7_2 = b2.fma(a7, c7_2);
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L), b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]); c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]); c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]); c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]); c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]); c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1); c4_2 = b2.fma(a4, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]); c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1); c5_2 = b2.fma(a5, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]); c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1); c6_2 = b2.fma(a6, c6_2);
+            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]); c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1); c7_2 = b2.fma(a7, c7_2);
         }
         c0_0.intoArray(d, dOff); c0_1.intoArray(d, dOff + L); c0_2.intoArray(d, dOff + 2 * L);
         c1_0.intoArray(d, dOff + ld); c1_1.intoArray(d, dOff + ld + L); c1_2.intoArray(d, dOff + ld + 2 * L);
@@ -180,50 +104,6 @@ final class VectorTiles {
         c5_0.intoArray(d, dOff + 5 * ld); c5_1.intoArray(d, dOff + 5 * ld + L); c5_2.intoArray(d, dOff + 5 * ld + 2 * L);
         c6_0.intoArray(d, dOff + 6 * ld); c6_1.intoArray(d, dOff + 6 * ld + L); c6_2.intoArray(d, dOff + 6 * ld + 2 * L);
         c7_0.intoArray(d, dOff + 7 * ld); c7_1.intoArray(d, dOff + 7 * ld + L); c7_2.intoArray(d, dOff + 7 * ld + 2 * L);
-    }
-
-    /** 8 rows by 2 vectors: 16 accumulators. */
-    static void k8x2(int kc, float[] a, int ao, float[] b, int bo, float[] d, int dOff, int ld, boolean add) {
-        // Start from C's tile, or from a row of zeros: one path, so the method stays small.
-        float[] s = add ? d : ZEROS;
-        int so = add ? dOff : 0;
-        int sl = add ? ld : 0;
-        FloatVector c0_0 = FloatVector.fromArray(S, s, so), c0_1 = FloatVector.fromArray(S, s, so + L);
-        FloatVector c1_0 = FloatVector.fromArray(S, s, so + sl), c1_1 = FloatVector.fromArray(S, s, so + sl + L);
-        FloatVector c2_0 = FloatVector.fromArray(S, s, so + 2 * sl), c2_1 = FloatVector.fromArray(S, s, so + 2 * sl + L);
-        FloatVector c3_0 = FloatVector.fromArray(S, s, so + 3 * sl), c3_1 = FloatVector.fromArray(S, s, so + 3 * sl + L);
-        FloatVector c4_0 = FloatVector.fromArray(S, s, so + 4 * sl), c4_1 = FloatVector.fromArray(S, s, so + 4 * sl + L);
-        FloatVector c5_0 = FloatVector.fromArray(S, s, so + 5 * sl), c5_1 = FloatVector.fromArray(S, s, so + 5 * sl + L);
-        FloatVector c6_0 = FloatVector.fromArray(S, s, so + 6 * sl), c6_1 = FloatVector.fromArray(S, s, so + 6 * sl + L);
-        FloatVector c7_0 = FloatVector.fromArray(S, s, so + 7 * sl), c7_1 = FloatVector.fromArray(S, s, so + 7 * sl + L);
-        for (int p = 0; p < kc; p++, ao += 8, bo += 2 * L) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
-            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
-            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
-            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
-            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
-            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
-            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
-            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
-            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
-            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]);
-            c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1);
-            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]);
-            c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1);
-        }
-        c0_0.intoArray(d, dOff); c0_1.intoArray(d, dOff + L);
-        c1_0.intoArray(d, dOff + ld); c1_1.intoArray(d, dOff + ld + L);
-        c2_0.intoArray(d, dOff + 2 * ld); c2_1.intoArray(d, dOff + 2 * ld + L);
-        c3_0.intoArray(d, dOff + 3 * ld); c3_1.intoArray(d, dOff + 3 * ld + L);
-        c4_0.intoArray(d, dOff + 4 * ld); c4_1.intoArray(d, dOff + 4 * ld + L);
-        c5_0.intoArray(d, dOff + 5 * ld); c5_1.intoArray(d, dOff + 5 * ld + L);
-        c6_0.intoArray(d, dOff + 6 * ld); c6_1.intoArray(d, dOff + 6 * ld + L);
-        c7_0.intoArray(d, dOff + 7 * ld); c7_1.intoArray(d, dOff + 7 * ld + L);
     }
 
     /** 6 rows by 2 vectors: 12 accumulators. */
@@ -239,20 +119,13 @@ final class VectorTiles {
         FloatVector c4_0 = FloatVector.fromArray(S, s, so + 4 * sl), c4_1 = FloatVector.fromArray(S, s, so + 4 * sl + L);
         FloatVector c5_0 = FloatVector.fromArray(S, s, so + 5 * sl), c5_1 = FloatVector.fromArray(S, s, so + 5 * sl + L);
         for (int p = 0; p < kc; p++, ao += 6, bo += 2 * L) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
-            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
-            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
-            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
-            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
-            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
-            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
-            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
-            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]); c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]); c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]); c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]); c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]); c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]); c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
         }
         c0_0.intoArray(d, dOff); c0_1.intoArray(d, dOff + L);
         c1_0.intoArray(d, dOff + ld); c1_1.intoArray(d, dOff + ld + L);
@@ -260,34 +133,5 @@ final class VectorTiles {
         c3_0.intoArray(d, dOff + 3 * ld); c3_1.intoArray(d, dOff + 3 * ld + L);
         c4_0.intoArray(d, dOff + 4 * ld); c4_1.intoArray(d, dOff + 4 * ld + L);
         c5_0.intoArray(d, dOff + 5 * ld); c5_1.intoArray(d, dOff + 5 * ld + L);
-    }
-
-    /** 4 rows by 3 vectors: 12 accumulators. */
-    static void k4x3(int kc, float[] a, int ao, float[] b, int bo, float[] d, int dOff, int ld, boolean add) {
-        // Start from C's tile, or from a row of zeros: one path, so the method stays small.
-        float[] s = add ? d : ZEROS;
-        int so = add ? dOff : 0;
-        int sl = add ? ld : 0;
-        FloatVector c0_0 = FloatVector.fromArray(S, s, so), c0_1 = FloatVector.fromArray(S, s, so + L), c0_2 = FloatVector.fromArray(S, s, so + 2 * L);
-        FloatVector c1_0 = FloatVector.fromArray(S, s, so + sl), c1_1 = FloatVector.fromArray(S, s, so + sl + L), c1_2 = FloatVector.fromArray(S, s, so + sl + 2 * L);
-        FloatVector c2_0 = FloatVector.fromArray(S, s, so + 2 * sl), c2_1 = FloatVector.fromArray(S, s, so + 2 * sl + L), c2_2 = FloatVector.fromArray(S, s, so + 2 * sl + 2 * L);
-        FloatVector c3_0 = FloatVector.fromArray(S, s, so + 3 * sl), c3_1 = FloatVector.fromArray(S, s, so + 3 * sl + L), c3_2 = FloatVector.fromArray(S, s, so + 3 * sl + 2 * L);
-        for (int p = 0; p < kc; p++, ao += 4, bo += 3 * L) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
-            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2);
-            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
-            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2);
-            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
-            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2);
-            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
-            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2);
-        }
-        c0_0.intoArray(d, dOff); c0_1.intoArray(d, dOff + L); c0_2.intoArray(d, dOff + 2 * L);
-        c1_0.intoArray(d, dOff + ld); c1_1.intoArray(d, dOff + ld + L); c1_2.intoArray(d, dOff + ld + 2 * L);
-        c2_0.intoArray(d, dOff + 2 * ld); c2_1.intoArray(d, dOff + 2 * ld + L); c2_2.intoArray(d, dOff + 2 * ld + 2 * L);
-        c3_0.intoArray(d, dOff + 3 * ld); c3_1.intoArray(d, dOff + 3 * ld + L); c3_2.intoArray(d, dOff + 3 * ld + 2 * L);
     }
 }

@@ -1,0 +1,153 @@
+package dev.tapgrad.samples;
+
+import dev.tapgrad.runtime.Dataset;
+import dev.tapgrad.runtime.Fit;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.runtime.optim.Adam;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongFunction;
+
+/**
+ * What {@link ClassifierSample} and {@link RegressionSample} do alike: train a generated model
+ * with Adam, read its loss terms, save it and check that a fresh model loaded from the file
+ * predicts the same, and the summary keys every case shares. A case names its model and how to
+ * build one.
+ */
+public abstract class ModelSample extends SampleCommand {
+    // Predictions of the reloaded model must match to float32 rounding; exact equality would make
+    // the check depend on whether the runtime's parallel kernels sum in a fixed order.
+    private static final double RELOAD_TOLERANCE = 1e-6;
+
+    private final String modelName;
+    private final LongFunction<TrainableModel> newModel;
+
+    /**
+     * The loss terms on the test set: by name, rounded for the summary, and as the progress line's text.
+     *
+     * @param values each term's value rounded to 4 digits, in the model's order
+     * @param text "name value, name value" for the result line
+     */
+    protected record LossTerms(Map<String, Object> values, String text) {}
+
+    /**
+     * Sets this case's defaults.
+     *
+     * @param defaultEpochs epochs when {@code --epochs} is not given
+     * @param modelName the model class's simple name, for progress lines
+     * @param newModel a new generated model whose initial weights come from the seed it is given
+     */
+    protected ModelSample(int defaultEpochs, String modelName, LongFunction<TrainableModel> newModel) {
+        super(defaultEpochs);
+        this.modelName = modelName;
+        this.newModel = newModel;
+    }
+
+    /** The model class's simple name, for progress lines. */
+    protected final String modelName() {
+        return modelName;
+    }
+
+    /** A new generated model whose initial weights come from {@code seed}. */
+    protected final TrainableModel newModel(long seed) {
+        return newModel.apply(seed);
+    }
+
+    /** Trains {@code model} on {@code train} with the options' settings, validating on {@code test}; returns seconds. */
+    protected final double train(TrainableModel model, Dataset train, Dataset test) {
+        CommonOptions o = options();
+        long start = System.nanoTime();
+        model.fit(train, Fit.epochs(o.epochs())
+                .batchSize(o.batchSize())
+                .optimizer(Adam.lr(o.lr()))
+                .validation(test)
+                .seed(o.seed())
+                .verbose(!o.quiet()));
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The loss terms of {@code eval} ({@code evaluate()}'s map), named and ordered as
+     * {@code gradients()} reports them for one example ({@code x}, {@code y}): evaluate() also
+     * holds the total as "loss" and the metrics, and a @Loss method named loss is a term whose key
+     * is the total's, so "every key but loss and the metrics" would drop it.
+     */
+    protected static LossTerms lossTerms(TrainableModel model, Map<String, Double> eval, Tensor x, Tensor y) {
+        Map<String, Object> terms = new LinkedHashMap<>();
+        StringBuilder termText = new StringBuilder();
+        for (String name : model.gradients(x, y).terms().keySet()) {
+            double value = eval.get(name);
+            terms.put(name, round(value, 4));
+            termText.append(termText.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f", name, value));
+        }
+        return new LossTerms(terms, termText.toString());
+    }
+
+    /**
+     * Saves {@code model} to the options' checkpoint, loads it into a model with another seed and
+     * prints whether that one predicts the same on {@code inputs}; returns whether it does.
+     */
+    protected final boolean savedAndReloaded(TrainableModel model, Tensor inputs) throws Exception {
+        Path checkpoint = options().save();
+        model.save(checkpoint);
+        // A different seed, so matching predictions prove the weights came from the file.
+        TrainableModel reloaded = newModel(options().seed() + 1);
+        reloaded.load(checkpoint);
+        double diff = maxAbsDifference(model.predict(inputs), reloaded.predict(inputs));
+        boolean reloadedOk = diff <= RELOAD_TOLERANCE;
+        result(reloadedOk
+                ? "saved " + checkpoint + "; a fresh model loaded from it predicts the same"
+                : String.format(Locale.ROOT, "saved %s, but a model loaded from it predicts differently (max difference %.3g)",
+                        checkpoint, diff));
+        return reloadedOk;
+    }
+
+    /** The summary's first keys: the case, its settings and the examples it trained and tested on. */
+    protected final Map<String, Object> summary(int trainExamples, int testExamples) {
+        CommonOptions o = options();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("sample", caseName());
+        summary.put("epochs", o.epochs());
+        summary.put("batch_size", o.batchSize());
+        summary.put("seed", o.seed());
+        summary.put("train_examples", trainExamples);
+        summary.put("test_examples", testExamples);
+        return summary;
+    }
+
+    /**
+     * Adds the summary's last keys (the test loss and its terms, the training time, the checkpoint
+     * and whether it reloaded), prints it and returns the exit code: 0 when the checkpoint reloaded.
+     */
+    protected final int finish(Map<String, Object> summary, double testLoss, LossTerms terms, double trainSeconds,
+            boolean reloadedOk) {
+        summary.put("test_loss", round(testLoss, 4));
+        summary.put("loss_terms", terms.values());
+        summary.put("train_seconds", Math.round(trainSeconds * 10) / 10.0);
+        summary.put("checkpoint", options().save().toString());
+        summary.put("checkpoint_reloaded", reloadedOk);
+        printSummary(summary);
+        return reloadedOk ? 0 : 1;
+    }
+
+    private static double maxAbsDifference(Tensor a, Tensor b) {
+        float[] x = a.toArray();
+        float[] y = b.toArray();
+        if (x.length != y.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double max = 0;
+        for (int i = 0; i < x.length; i++) {
+            double d = Math.abs((double) x[i] - y[i]);
+            // NaN compares false, so test it explicitly: a NaN prediction is not a match.
+            if (Double.isNaN(d)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            max = Math.max(max, d);
+        }
+        return max;
+    }
+}
