@@ -1,28 +1,16 @@
 package dev.tapgrad.processor.layers;
 
 import dev.tapgrad.processor.diag.Report;
-import dev.tapgrad.processor.model.LayerAttributes;
 import dev.tapgrad.processor.model.LayerSpec;
 import dev.tapgrad.processor.model.LayerType;
 import dev.tapgrad.processor.model.Shape;
 import java.util.List;
-import java.util.Map;
 
 /** {@code Add}: the elementwise sum of two or more inputs of one shape, which is the output's; no parameters. */
 public record AddType() implements LayerType {
     @Override
     public String simpleName() {
         return "Add";
-    }
-
-    @Override
-    public List<Attribute> attributes() {
-        return List.of();
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of();
     }
 
     @Override
@@ -33,17 +21,6 @@ public record AddType() implements LayerType {
     @Override
     public Shape outputShape(LayerSpec layer, List<Shape> inputs, List<String> from, Report r) {
         return Merges.fit(layer, inputs, from, r, Shape::equals, "Add needs inputs of one shape") ? inputs.get(0) : null;
-    }
-
-    @Override
-    public Map<String, Shape> parameterShapes(LayerAttributes a, List<Shape> inputs) {
-        return Map.of();
-    }
-
-    /** {@code new Add(name)}. */
-    @Override
-    public List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs) {
-        return List.of();
     }
 
     /** {@code backward(gOut, gInputs)}: the sum's gradient is gOut for every input. */

@@ -1,13 +1,11 @@
 package dev.tapgrad.processor.layers;
 
 import dev.tapgrad.processor.diag.Report;
-import dev.tapgrad.processor.model.LayerAttributes;
 import dev.tapgrad.processor.model.LayerSpec;
 import dev.tapgrad.processor.model.LayerType;
 import dev.tapgrad.processor.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code Concatenate}: joins two or more inputs (B, ..., d_k) with equal leading dimensions along the
@@ -17,16 +15,6 @@ public record ConcatenateType() implements LayerType {
     @Override
     public String simpleName() {
         return "Concatenate";
-    }
-
-    @Override
-    public List<Attribute> attributes() {
-        return List.of();
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of();
     }
 
     @Override
@@ -49,17 +37,6 @@ public record ConcatenateType() implements LayerType {
     private static boolean sameLeading(Shape s, Shape first) {
         return s.rank() == first.rank()
                 && s.dims().subList(0, s.dims().size() - 1).equals(first.dims().subList(0, first.dims().size() - 1));
-    }
-
-    @Override
-    public Map<String, Shape> parameterShapes(LayerAttributes a, List<Shape> inputs) {
-        return Map.of();
-    }
-
-    /** {@code new Concatenate(name)}. */
-    @Override
-    public List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs) {
-        return List.of();
     }
 
     /** {@code backward(inputs, gOut, gInputs)}: the inputs give each slice's width. */

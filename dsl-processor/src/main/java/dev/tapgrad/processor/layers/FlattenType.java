@@ -1,12 +1,10 @@
 package dev.tapgrad.processor.layers;
 
 import dev.tapgrad.processor.diag.Report;
-import dev.tapgrad.processor.model.LayerAttributes;
 import dev.tapgrad.processor.model.LayerSpec;
 import dev.tapgrad.processor.model.LayerType;
 import dev.tapgrad.processor.model.Shape;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code Flatten}: (B, d1, d2, ...) to (B, d1·d2·...) in row-major order; no parameters. Its output
@@ -19,16 +17,6 @@ public record FlattenType() implements LayerType {
     }
 
     @Override
-    public List<Attribute> attributes() {
-        return List.of();
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of();
-    }
-
-    @Override
     public boolean outputViewsInput() {
         return true;
     }
@@ -37,17 +25,6 @@ public record FlattenType() implements LayerType {
     @Override
     public Shape outputShape(LayerSpec layer, List<Shape> inputs, List<String> from, Report r) {
         return Shape.batch((int) inputs.get(0).exampleSize());
-    }
-
-    @Override
-    public Map<String, Shape> parameterShapes(LayerAttributes a, List<Shape> inputs) {
-        return Map.of();
-    }
-
-    /** {@code new Flatten(name)}. */
-    @Override
-    public List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs) {
-        return List.of();
     }
 
     @Override

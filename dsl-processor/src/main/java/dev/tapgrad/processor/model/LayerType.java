@@ -15,11 +15,21 @@ public interface LayerType {
     /** Simple name of the runtime class in {@code dev.tapgrad.runtime.layers}: the type a {@code @Layer} field declares. */
     String simpleName();
 
-    /** The {@code @Layer} attributes this type accepts ({@code inputs} is accepted by all), in the order they are checked. */
-    List<Attribute> attributes();
+    /**
+     * The {@code @Layer} attributes this type accepts ({@code inputs} is accepted by all), in the
+     * order they are checked; none by default.
+     */
+    default List<Attribute> attributes() {
+        return List.of();
+    }
 
-    /** Keras names of the trainable parameters in the runtime layer's order; {@code layer.name} is the checkpoint key. */
-    List<String> parameterNames();
+    /**
+     * Keras names of the trainable parameters in the runtime layer's order; {@code layer.name} is
+     * the checkpoint key. None by default.
+     */
+    default List<String> parameterNames() {
+        return List.of();
+    }
 
     /** Whether the layer reads several inputs (and so needs {@code inputs = {...}}); its calls take arrays. */
     default boolean merges() {
@@ -50,14 +60,22 @@ public interface LayerType {
      */
     Shape outputShape(LayerSpec layer, List<Shape> inputs, List<String> from, Report r);
 
-    /** Each parameter's shape by Keras name, in {@link #parameterNames} order, for inputs {@link #outputShape} accepted. */
-    Map<String, Shape> parameterShapes(LayerAttributes a, List<Shape> inputs);
+    /**
+     * Each parameter's shape by Keras name, in {@link #parameterNames} order, for inputs
+     * {@link #outputShape} accepted; none by default.
+     */
+    default Map<String, Shape> parameterShapes(LayerAttributes a, List<Shape> inputs) {
+        return Map.of();
+    }
 
     /**
      * The runtime constructor's arguments after the layer's name, for inputs {@link #outputShape}
-     * accepted: {@code Integer}, {@code Boolean} or enum constants.
+     * accepted: {@code Integer}, {@code Boolean} or enum constants. None by default: {@code new
+     * Layer(name)}.
      */
-    List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs);
+    default List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs) {
+        return List.of();
+    }
 
     /**
      * The runtime layer's {@code backward} parameters, in order. Every type's {@code forward} takes

@@ -1,29 +1,16 @@
 package dev.tapgrad.runtime.layers;
 
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 
 /**
  * Elementwise sum of several inputs of the same shape (Keras {@code Add}), e.g. a residual
  * connection: {@code @Layer(inputs = {"block", "input"}) Add skip;}. No parameters.
  */
-public final class Add extends AbstractLayer {
+public final class Add extends ParameterlessLayer {
     /** An Add layer named {@code name}. */
     public Add(String name) {
         super(name);
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public void initialize(Random random) {
-        // No weights.
     }
 
     /** Two or more inputs of one shape (B, ...) give that shape. */

@@ -1,29 +1,16 @@
 package dev.tapgrad.runtime.layers;
 
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 
 /**
  * Joins several inputs along the last axis (Keras {@code Concatenate}): inputs (..., d_k) with the
  * same leading dimensions give (..., Σ d_k). No parameters.
  */
-public final class Concatenate extends AbstractLayer {
+public final class Concatenate extends ParameterlessLayer {
     /** A Concatenate layer named {@code name}. */
     public Concatenate(String name) {
         super(name);
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public void initialize(Random random) {
-        // No weights.
     }
 
     /** Two or more inputs (B, ..., d_k) with equal leading axes give (B, ..., Σ d_k). */

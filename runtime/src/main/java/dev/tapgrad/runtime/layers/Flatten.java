@@ -1,30 +1,17 @@
 package dev.tapgrad.runtime.layers;
 
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 
 /**
  * Reshapes (B, d1, d2, ...) to (B, d1·d2·...) in row-major order, which for NHWC images is the
  * order Keras's channels-last {@code Flatten} uses, so a following Dense kernel loads unchanged.
  */
-public final class Flatten extends AbstractLayer {
+public final class Flatten extends ParameterlessLayer {
 
     /** A flatten layer; it has no parameters. */
     public Flatten(String name) {
         super(name);
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public void initialize(Random random) {
-        // Nothing to draw.
     }
 
     /** x (B, d1, d2, ...) gives (B, d1·d2·...). */

@@ -130,11 +130,11 @@ public final class DirectConv {
                 for (int ox = 0; ox < g.outW; ox++, o += f) {
                     g.gather(x, image, oy, ox, xp);
                     if (patchOf9) {
-                        multiplyAddRows5(a, bias, xp, 0, f);
-                        multiplyAddRows4AndFloor(c, a, floor, xp, 5, f);
+                        DirectConvRows.multiplyAddRows5(rows, a, bias, xp, 0, f);
+                        DirectConvRows.multiplyAddRows4AndFloor(rows, c, a, floor, xp, 5, f);
                         System.arraycopy(c, 0, out, o, f);
                         if (penalty != NO_PENALTY) {
-                            addPenalty(pa, c, penalty == SQUARE, f);
+                            DirectConvRows.addPenalty(pa, c, penalty == SQUARE, f);
                         }
                         continue;
                     }
@@ -142,22 +142,22 @@ public final class DirectConv {
                     int p = 0;
                     for (int k = 0; k < last; k++) {
                         if (groups[k] == 5) {
-                            multiplyAddRows5(a, src, xp, p, f);
+                            DirectConvRows.multiplyAddRows5(rows, a, src, xp, p, f);
                         } else {
-                            multiplyAddRows4(a, src, xp, p, f);
+                            DirectConvRows.multiplyAddRows4(rows, a, src, xp, p, f);
                         }
                         src = a;
                         p += groups[k];
                     }
                     if (groups[last] == 5) {
-                        multiplyAddRows5AndFloor(c, src, floor, xp, p, f);
+                        DirectConvRows.multiplyAddRows5AndFloor(rows, c, src, floor, xp, p, f);
                     } else {
-                        multiplyAddRows4AndFloor(c, src, floor, xp, p, f);
+                        DirectConvRows.multiplyAddRows4AndFloor(rows, c, src, floor, xp, p, f);
                     }
                     // Stored through a copy: a vector loop storing at an offset into out ran at half speed.
                     System.arraycopy(c, 0, out, o, f);
                     if (penalty != NO_PENALTY) {
-                        addPenalty(pa, c, penalty == SQUARE, f);
+                        DirectConvRows.addPenalty(pa, c, penalty == SQUARE, f);
                     }
                 }
             }
@@ -171,19 +171,6 @@ public final class DirectConv {
         }
     }
 
-    /** Adds |c| or c² of one pixel's filters (each term a float, as the ops store it) to the per-filter sums. */
-    private static void addPenalty(double[] acc, float[] c, boolean square, int n) {
-        if (square) {
-            for (int j = 0; j < n; j++) {
-                acc[j] += c[j] * c[j];
-            }
-        } else {
-            for (int j = 0; j < n; j++) {
-                acc[j] += Math.abs(c[j]);
-            }
-        }
-    }
-
     /** The output penalty's sum over images [0, batch) of the latest forward, added in image order. */
     public double penaltySum(int batch) {
         double s = 0;
@@ -191,41 +178,6 @@ public final class DirectConv {
             s += penaltySums[image];
         }
         return s;
-    }
-
-    private void multiplyAddRows5(float[] a, float[] src, float[] xp, int p, int n) {
-        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3], x4 = xp[p + 4];
-        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3], k4 = rows[p + 4];
-        for (int j = 0; j < n; j++) {
-            a[j] = Math.fma(x4, k4[j], Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j],
-                    Math.fma(x0, k0[j], src[j])))));
-        }
-    }
-
-    private void multiplyAddRows4(float[] a, float[] src, float[] xp, int p, int n) {
-        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3];
-        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3];
-        for (int j = 0; j < n; j++) {
-            a[j] = Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j], Math.fma(x0, k0[j], src[j]))));
-        }
-    }
-
-    private void multiplyAddRows5AndFloor(float[] c, float[] src, float floor, float[] xp, int p, int n) {
-        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3], x4 = xp[p + 4];
-        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3], k4 = rows[p + 4];
-        for (int j = 0; j < n; j++) {
-            c[j] = Math.max(Math.fma(x4, k4[j], Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j],
-                    Math.fma(x0, k0[j], src[j]))))), floor);
-        }
-    }
-
-    private void multiplyAddRows4AndFloor(float[] c, float[] src, float floor, float[] xp, int p, int n) {
-        float x0 = xp[p], x1 = xp[p + 1], x2 = xp[p + 2], x3 = xp[p + 3];
-        float[] k0 = rows[p], k1 = rows[p + 1], k2 = rows[p + 2], k3 = rows[p + 3];
-        for (int j = 0; j < n; j++) {
-            c[j] = Math.max(Math.fma(x3, k3[j], Math.fma(x2, k2[j], Math.fma(x1, k1[j], Math.fma(x0, k0[j],
-                    src[j])))), floor);
-        }
     }
 
     /**
@@ -288,10 +240,10 @@ public final class DirectConv {
             int base = image * pixels * f;
             for (int q = 0; q < pixels; q += 2) {
                 g.gather(x, image, q / g.outW, q % g.outW, xa);
-                dz(out, grad, base + q * f, ga, db, relu, penalty, scale, f);
+                DirectConvRows.dz(out, grad, base + q * f, ga, db, relu, penalty, scale, f);
                 if (q + 1 < pixels) {
                     g.gather(x, image, (q + 1) / g.outW, (q + 1) % g.outW, xb);
-                    dz(out, grad, base + (q + 1) * f, gb, db, relu, penalty, scale, f);
+                    DirectConvRows.dz(out, grad, base + (q + 1) * f, gb, db, relu, penalty, scale, f);
                 } else {
                     // An odd pixel count: the pair's second pixel adds exact zeros.
                     java.util.Arrays.fill(xb, 0f);
@@ -299,10 +251,10 @@ public final class DirectConv {
                 }
                 int p = 0;
                 for (; p + 3 <= g.patch; p += 3) {
-                    multiplyAddGradientRows3(dk[p], dk[p + 1], dk[p + 2], xa, xb, p, ga, gb, f);
+                    DirectConvRows.multiplyAddGradientRows3(dk[p], dk[p + 1], dk[p + 2], xa, xb, p, ga, gb, f);
                 }
                 for (; p < g.patch; p++) {
-                    multiplyAddGradientRow(dk[p], xa[p], xb[p], ga, gb, f);
+                    DirectConvRows.multiplyAddGradientRow(dk[p], xa[p], xb[p], ga, gb, f);
                 }
             }
             int off = image * (g.patch * f + f);
@@ -310,62 +262,6 @@ public final class DirectConv {
                 System.arraycopy(dk[p], 0, partials, off, f);
             }
             System.arraycopy(db, 0, partials, off, f);
-        }
-    }
-
-    /**
-     * dL/dz of one pixel into {@code gz} (and back into {@code grad}), added to the bias sums.
-     * relu'(z) from out without a branch (the sign is a coin flip): k = bits(out) − 1 lies in
-     * [0, 0x7f7fffff] exactly when out > 0 (+0, negatives and NaN fall outside), and m is all
-     * ones outside it. (out > 0) equals (z > 0) because out = max(z, 0).
-     */
-    private static void dz(float[] out, float[] grad, int o, float[] gz, float[] db, boolean relu, int penalty,
-            float scale, int n) {
-        if (relu) {
-            if (penalty == ABS) {
-                for (int j = 0; j < n; j++) {
-                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
-                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
-                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j] + scale) & ~m);
-                }
-            } else if (penalty == SQUARE) {
-                for (int j = 0; j < n; j++) {
-                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
-                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
-                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j] + 2 * out[o + j] * scale) & ~m);
-                }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    int k = Float.floatToRawIntBits(out[o + j]) - 1;
-                    int m = (k >> 31) | ((0x7f7fffff - k) >> 31);
-                    gz[j] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[o + j]) & ~m);
-                }
-            }
-            System.arraycopy(gz, 0, grad, o, n);
-        } else {
-            System.arraycopy(grad, o, gz, 0, n);
-        }
-        for (int j = 0; j < n; j++) {
-            db[j] += gz[j];
-        }
-    }
-
-    private static void multiplyAddGradientRows3(float[] d0, float[] d1, float[] d2, float[] xa, float[] xb, int p, float[] ga,
-            float[] gb, int n) {
-        float a0 = xa[p], a1 = xa[p + 1], a2 = xa[p + 2];
-        float b0 = xb[p], b1 = xb[p + 1], b2 = xb[p + 2];
-        for (int j = 0; j < n; j++) {
-            float u = ga[j];
-            float v = gb[j];
-            d0[j] = Math.fma(b0, v, Math.fma(a0, u, d0[j]));
-            d1[j] = Math.fma(b1, v, Math.fma(a1, u, d1[j]));
-            d2[j] = Math.fma(b2, v, Math.fma(a2, u, d2[j]));
-        }
-    }
-
-    private static void multiplyAddGradientRow(float[] d, float a, float b, float[] ga, float[] gb, int n) {
-        for (int j = 0; j < n; j++) {
-            d[j] = Math.fma(b, gb[j], Math.fma(a, ga[j], d[j]));
         }
     }
 

@@ -26,7 +26,8 @@ final class VectorConvs {
         if (Platform.vectorUsable()) {
             try {
                 Class<?> c = Class.forName(CLASS);
-                lanes = c.getDeclaredField("LANES").getInt(null);
+                // LANES is declared by VectorConv's base, with the vector steps the passes share.
+                lanes = c.getSuperclass().getDeclaredField("LANES").getInt(null);
                 constructor = c.getDeclaredConstructor(ConvGeometry.class, int.class);
             } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
                 // A JDK whose incubating API differs from the one compiled against: the scalar loops, and say why.

@@ -1,0 +1,27 @@
+package dev.tapgrad.runtime.layers;
+
+import dev.tapgrad.runtime.Parameter;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Base of the layers that only rearrange or combine their inputs (Flatten, Add, Concatenate):
+ * no trainable parameters, and so nothing to draw at initialisation.
+ */
+public abstract class ParameterlessLayer extends AbstractLayer {
+    protected ParameterlessLayer(String name) {
+        super(name);
+    }
+
+    /** None. */
+    @Override
+    public final List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** Draws nothing, so the layers after this one draw the same numbers with or without it. */
+    @Override
+    public final void initialize(Random random) {
+        // no weights
+    }
+}
