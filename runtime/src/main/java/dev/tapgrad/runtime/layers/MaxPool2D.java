@@ -10,11 +10,14 @@ import dev.tapgrad.runtime.Tensor;
  * NaN counts as the largest, so it propagates. Shapes are {@link Pooling2D}'s.
  */
 public final class MaxPool2D extends Pooling2D {
+    /** Per channel, the flat input index of the current window's max; scratch of one window. */
+    private final int[] best;
 
     /** A max-pooling layer over (height, width, channels) images; {@code pool} is the window, {@code strides} its step. */
     public MaxPool2D(String name, int height, int width, int channels, int poolH, int poolW, int strideH, int strideW,
             Padding padding) {
         super(name, height, width, channels, poolH, poolW, strideH, strideW, padding);
+        this.best = new int[channels];
     }
 
     /**
@@ -28,9 +31,10 @@ public final class MaxPool2D extends Pooling2D {
         for (int b = 0; b < batch; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 for (int ox = 0; ox < outW; ox++) {
+                    argmax(in, b, oy, ox);
                     int dst = ((b * outH + oy) * outW + ox) * channels;
                     for (int c = 0; c < channels; c++) {
-                        o[dst + c] = in[argmax(in, b, oy, ox, c)];
+                        o[dst + c] = in[best[c]];
                     }
                 }
             }
@@ -53,38 +57,41 @@ public final class MaxPool2D extends Pooling2D {
         for (int b = 0; b < batch; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 for (int ox = 0; ox < outW; ox++) {
+                    argmax(in, b, oy, ox);
                     int src = ((b * outH + oy) * outW + ox) * channels;
                     for (int c = 0; c < channels; c++) {
-                        dst[argmax(in, b, oy, ox, c)] += g[src + c];
+                        dst[best[c]] += g[src + c];
                     }
                 }
             }
         }
     }
 
-    /** The flat index in x of the first largest value of the window (a NaN wins and stops the search). */
-    private int argmax(float[] in, int b, int oy, int ox, int c) {
+    /**
+     * Fills {@link #best} with the flat index in x of each channel's first largest value in the
+     * window, channels innermost so that the reads run along memory. A NaN beats any number and
+     * then stays (the first NaN wins), so the output is NaN as in PyTorch.
+     */
+    private void argmax(float[] in, int b, int oy, int ox) {
         int y0 = Math.max(rowStart(oy), 0);
         int y1 = Math.min(rowStart(oy) + poolH, height);
         int x0 = Math.max(colStart(ox), 0);
         int x1 = Math.min(colStart(ox) + poolW, width);
-        int best = -1;
-        float max = 0;
+        int first = ((b * height + y0) * width + x0) * channels;
+        for (int c = 0; c < channels; c++) {
+            best[c] = first + c;
+        }
         for (int y = y0; y < y1; y++) {
             for (int xx = x0; xx < x1; xx++) {
-                int i = ((b * height + y) * width + xx) * channels + c;
-                float v = in[i];
-                if (best < 0 || v > max) {
-                    best = i;
-                    max = v;
-                } else if (Float.isNaN(v)) {
-                    return i;
-                }
-                if (Float.isNaN(max)) {
-                    return best;
+                int base = ((b * height + y) * width + xx) * channels;
+                for (int c = 0; c < channels; c++) {
+                    float v = in[base + c];
+                    float m = in[best[c]];
+                    if (v > m || v != v && m == m) {
+                        best[c] = base + c;
+                    }
                 }
             }
         }
-        return best;
     }
 }

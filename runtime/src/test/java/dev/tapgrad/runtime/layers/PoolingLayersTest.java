@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
@@ -97,6 +98,35 @@ class PoolingLayersTest {
         assertArrayEquals(new int[] {5, 3, 8}, p.get(0).value().shape());
         assertArrayEquals(new int[] {8}, p.get(1).value().shape());
         assertArrayEquals(new int[] {4, 6, 8}, c.outputShape(new int[] {4, 10, 3}));
+    }
+
+    /** torch.max_pool2d on [[1, 2], [2, 2]] sends the gradient to the first 2 (the fixture script asserts it too). */
+    @Test
+    void aTiedMaxRoutesToTheFirstInWindowOrder() {
+        MaxPool2D p = new MaxPool2D("p", 2, 2, 1, 2, 2, 2, 2, Padding.VALID);
+        Tensor x = Tensor.of(new float[] {1, 2, 2, 2}, 1, 2, 2, 1);
+        Tensor out = Tensor.zeros(1, 1, 1, 1);
+        p.forward(x, out);
+        Tensor gx = Tensor.zeros(1, 2, 2, 1);
+        p.backward(x, Tensor.of(new float[] {3}, 1, 1, 1, 1), gx);
+        assertArrayEquals(new float[] {0, 3, 0, 0}, gx.buffer());
+        GlobalMaxPool1D g = new GlobalMaxPool1D("g", 3, 1);
+        Tensor gy = Tensor.zeros(1, 3, 1);
+        g.backward(Tensor.of(new float[] {1, 3, 3}, 1, 3, 1), Tensor.of(new float[] {1}, 1, 1), gy);
+        assertArrayEquals(new float[] {0, 1, 0}, gy.buffer());
+    }
+
+    @Test
+    void aNaNInAWindowIsItsMax() {
+        MaxPool2D p = new MaxPool2D("p", 2, 2, 2, 2, 2, 2, 2, Padding.VALID);
+        Tensor x = Tensor.of(new float[] {1, 5, Float.NaN, 4, 3, 3, 2, Float.NaN}, 1, 2, 2, 2);
+        Tensor out = Tensor.zeros(1, 1, 1, 2);
+        p.forward(x, out);
+        assertTrue(Float.isNaN(out.buffer()[0]) && Float.isNaN(out.buffer()[1]), java.util.Arrays.toString(out.buffer()));
+        GlobalMaxPool2D g = new GlobalMaxPool2D("g", 2, 2, 2);
+        Tensor gOut = Tensor.zeros(1, 2);
+        g.forward(x, gOut);
+        assertTrue(Float.isNaN(gOut.buffer()[0]) && Float.isNaN(gOut.buffer()[1]));
     }
 
     @Test
