@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 /**
  * DESIGN §2 row 11 for the poolings, Conv1D and Reshape: a pool larger than its input, a Reshape
  * whose size differs from its input's, and misuse (a zero pool, a pair where one length goes, an
- * input of the wrong rank). Each bad source declares its layers from line 13 on.
+ * input of the wrong rank), and a Conv1D kernel longer than its sequence.
  */
 class PoolingErrorsTest {
     @Test
@@ -47,5 +47,11 @@ class PoolingErrorsTest {
     void globalPool1DOnImages() {
         Negative.compile("GlobalPool1DOnImages", 1).errorAt(13, 28, "[Tapgrad/LayerShape] GlobalAvgPool1D pool needs sequences (batch, steps, channels), but the input"
                 + " gives (B, 28, 28, 1): use GlobalAvgPool2D or reshape the input");
+    }
+
+    @Test
+    void conv1dKernelLongerThanTheSequence() {
+        Negative.compile("Conv1DKernelTooLarge", 1).errorAt(12, 34, "[Tapgrad/LayerShape] Conv1D conv needs an input at least"
+                + " as large as its 7 kernel, but the input gives (B, 5, 2): use a smaller kernel or padding = SAME");
     }
 }
