@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Tensor;
+import java.util.Arrays;
 
 /**
  * Keras's {@code AveragePooling2D} over channels-last images: each output is the mean of its
@@ -10,11 +11,14 @@ import dev.tapgrad.runtime.Tensor;
  * divisor is the window's count of real positions. Shapes are {@link Pooling2D}'s.
  */
 public final class AvgPool2D extends Pooling2D {
+    /** One window's per-channel sums, in double; scratch allocated with the layer. */
+    private final double[] sums;
 
     /** An average-pooling layer over (height, width, channels) images; {@code pool} is the window, {@code strides} its step. */
     public AvgPool2D(String name, int height, int width, int channels, int poolH, int poolW, int strideH, int strideW,
             Padding padding) {
         super(name, height, width, channels, poolH, poolW, strideH, strideW, padding);
+        this.sums = new double[channels];
     }
 
     /**
@@ -34,14 +38,17 @@ public final class AvgPool2D extends Pooling2D {
                     int x1 = Math.min(colStart(ox) + poolW, width);
                     int dst = ((b * outH + oy) * outW + ox) * channels;
                     double count = (y1 - y0) * (x1 - x0);
-                    for (int c = 0; c < channels; c++) {
-                        double sum = 0;
-                        for (int y = y0; y < y1; y++) {
-                            for (int xx = x0; xx < x1; xx++) {
-                                sum += in[((b * height + y) * width + xx) * channels + c];
+                    Arrays.fill(sums, 0);
+                    for (int y = y0; y < y1; y++) {
+                        for (int xx = x0; xx < x1; xx++) {
+                            int at = ((b * height + y) * width + xx) * channels;
+                            for (int c = 0; c < channels; c++) {
+                                sums[c] += in[at + c];
                             }
                         }
-                        o[dst + c] = (float) (sum / count);
+                    }
+                    for (int c = 0; c < channels; c++) {
+                        o[dst + c] = (float) (sums[c] / count);
                     }
                 }
             }

@@ -17,6 +17,9 @@ public abstract sealed class GlobalPooling extends AbstractLayer
     private final int positions;
     private final int channels;
     private final boolean max;
+    /** Scratch of one example, allocated with the layer: per channel the max's index, or the sum. */
+    private final int[] best;
+    private final double[] sums;
 
     /** @param dims the input's shape without the batch, channels last */
     GlobalPooling(String name, boolean max, int... dims) {
@@ -29,6 +32,8 @@ public abstract sealed class GlobalPooling extends AbstractLayer
         this.max = max;
         this.channels = dims[dims.length - 1];
         this.positions = Arrays.stream(dims).reduce(1, Math::multiplyExact) / channels;
+        this.best = new int[max ? channels : 0];
+        this.sums = new double[max ? 0 : channels];
     }
 
     @Override
@@ -61,16 +66,22 @@ public abstract sealed class GlobalPooling extends AbstractLayer
         float[] in = x.buffer();
         float[] o = out.buffer();
         for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                if (max) {
-                    o[b * channels + c] = in[argmax(in, b, c)];
-                } else {
-                    double sum = 0;
-                    for (int p = 0; p < positions; p++) {
-                        sum += in[(b * positions + p) * channels + c];
-                    }
-                    o[b * channels + c] = (float) (sum / positions);
+            if (max) {
+                argmax(in, b);
+                for (int c = 0; c < channels; c++) {
+                    o[b * channels + c] = in[best[c]];
                 }
+                continue;
+            }
+            Arrays.fill(sums, 0);
+            for (int p = 0; p < positions; p++) {
+                int base = (b * positions + p) * channels;
+                for (int c = 0; c < channels; c++) {
+                    sums[c] += in[base + c];
+                }
+            }
+            for (int c = 0; c < channels; c++) {
+                o[b * channels + c] = (float) (sums[c] / positions);
             }
         }
     }
@@ -93,29 +104,41 @@ public abstract sealed class GlobalPooling extends AbstractLayer
         float[] dst = gx.buffer();
         float inv = (float) (1.0 / positions);
         for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                float gi = g[b * channels + c];
-                if (max) {
-                    dst[argmax(in, b, c)] += gi;
-                } else {
-                    for (int p = 0; p < positions; p++) {
-                        dst[(b * positions + p) * channels + c] += gi * inv;
-                    }
+            if (max) {
+                argmax(in, b);
+                for (int c = 0; c < channels; c++) {
+                    dst[best[c]] += g[b * channels + c];
+                }
+                continue;
+            }
+            for (int p = 0; p < positions; p++) {
+                int base = (b * positions + p) * channels;
+                for (int c = 0; c < channels; c++) {
+                    dst[base + c] += g[b * channels + c] * inv;
                 }
             }
         }
     }
 
-    /** The flat index of the first largest value of channel c in example b; a NaN wins. */
-    private int argmax(float[] in, int b, int c) {
-        int best = b * positions * channels + c;
-        for (int p = 1; p < positions && !Float.isNaN(in[best]); p++) {
-            int i = (b * positions + p) * channels + c;
-            if (in[i] > in[best] || Float.isNaN(in[i])) {
-                best = i;
+    /**
+     * Fills {@link #best} with the flat index of each channel's first largest value in example b,
+     * channels innermost so that the reads run along memory; a NaN beats any number and then stays.
+     */
+    private void argmax(float[] in, int b) {
+        int first = b * positions * channels;
+        for (int c = 0; c < channels; c++) {
+            best[c] = first + c;
+        }
+        for (int p = 1; p < positions; p++) {
+            int base = (b * positions + p) * channels;
+            for (int c = 0; c < channels; c++) {
+                float v = in[base + c];
+                float m = in[best[c]];
+                if (v > m || v != v && m == m) {
+                    best[c] = base + c;
+                }
             }
         }
-        return best;
     }
 
     private int check(String op, Tensor x, Tensor out) {
