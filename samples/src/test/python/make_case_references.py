@@ -8,7 +8,7 @@ Run from the repository root (needs Debian's python3-torch, i.e. PyTorch 1.13, a
 It is the companion of make_reference.py (whose helpers it imports: safetensors I/O, the Keras
 crossentropy and MSE, the test's error criterion) and writes the same four files per model into
 samples/src/test/resources/dev/tapgrad/reference/<Model>/, for the models PriorLstm, DiverseMlp,
-RegularizedClassifier, WeightLoss, HelperLoss and ResidualDag of
+RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag, PooledCnn and SeqConv of
 samples/src/test/java/dev/tapgrad/reference/ (checked by PyTorchReferenceCasesTest):
 
   weights.safetensors   exactly the model's parameters in Keras layouts: Dense kernel (in, units),
@@ -27,6 +27,14 @@ The Keras formulas are spelled out in torch (they are Tapgrad's, see LossOps/Los
 The LSTM is torch.nn.LSTM's op on the Keras weights (weight_ih = kernel^T, weight_hh =
 recurrent_kernel^T, torch's gate order i, f, g, o is Keras's i, f, c, o, bias_ih = bias, bias_hh =
 0), called so that autograd carries the gradient straight back to the Keras-layout tensors.
+
+Pooling in Keras semantics: MaxPool2D pads SAME with -inf, AvgPool2D SAME divides by the count of
+real positions (TensorFlow's avg_pool, torch's count_include_pad=False), both with TensorFlow's
+asymmetric padding; GlobalMaxPool1D is torch's adaptive_max_pool1d; Conv1D is Conv2D over a height
+of 1 with the Keras kernel (k, in, out) as (1, k, in, out). A max-pooling draw is discarded when a
+window's largest two values lie within 1e-3 (the finite differences would cross the tie).
+
+Pass model names to rebuild only those: make_case_references.py PooledCnn SeqConv.
 
 Checks, as in make_reference.py: everything runs in float32 and in float64 on the same
 (float32-valued) weights and inputs; float64 is stored, and float32 must agree with it under the
@@ -337,7 +345,130 @@ class ResidualDag:
         return np.mean((y - out) ** 2) + 0.2 * (np.mean(a ** 2) + np.mean(np.abs(skip)))
 
 
-MODELS = [PriorLstm, DiverseMlp, RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag]
+def pool2d(x, kind, pool, strides, padding):
+    """Keras MaxPooling2D / AveragePooling2D on NHWC x (see the module docstring for SAME)."""
+    t = x.permute(0, 3, 1, 2)
+    pads = (0, 0, 0, 0)
+    if padding == "SAME":
+        top, bottom = ref.same_pad(x.shape[1], pool[0], strides[0])
+        left, right = ref.same_pad(x.shape[2], pool[1], strides[1])
+        pads = (left, right, top, bottom)
+    if kind == "max":
+        y = torch.nn.functional.max_pool2d(torch.nn.functional.pad(t, pads, value=-float("inf")), pool, strides)
+    else:
+        area = pool[0] * pool[1]
+        total = torch.nn.functional.avg_pool2d(torch.nn.functional.pad(t, pads), pool, strides) * area
+        ones = torch.nn.functional.pad(torch.ones_like(t[:1, :1]), pads)
+        y = total / (torch.nn.functional.avg_pool2d(ones, pool, strides) * area)
+    return y.permute(0, 2, 3, 1)
+
+
+def np_pool2d(x, kind, pool, strides, padding):
+    bsz, h, w, c = x.shape
+    (ph, pw), (sh, sw) = pool, strides
+    if padding == "SAME":
+        oh, ow = -(-h // sh), -(-w // sw)
+        top, left = max((oh - 1) * sh + ph - h, 0) // 2, max((ow - 1) * sw + pw - w, 0) // 2
+    else:
+        oh, ow, top, left = (h - ph) // sh + 1, (w - pw) // sw + 1, 0, 0
+    out = np.zeros((bsz, oh, ow, c))
+    for i in range(oh):
+        for j in range(ow):
+            r0, r1 = max(i * sh - top, 0), min(i * sh - top + ph, h)
+            c0, c1 = max(j * sw - left, 0), min(j * sw - left + pw, w)
+            win = x[:, r0:r1, c0:c1, :]
+            out[:, i, j, :] = win.max(axis=(1, 2)) if kind == "max" else win.mean(axis=(1, 2))
+    return out
+
+
+def window_gaps(x, pool, strides):
+    """The smallest gap between the largest two values of any VALID window of NHWC x (torch, float64)."""
+    t = x.permute(0, 3, 1, 2)
+    u = torch.nn.functional.unfold(t.reshape(-1, 1, t.shape[2], t.shape[3]), pool, stride=strides)
+    top2 = u.topk(2, dim=1).values
+    return top2[:, 0] - top2[:, 1]
+
+
+class PooledCnn:
+    """@Model(input = {6, 6, 2}, loss = MSE); conv1 Conv2D 3 filters 3x3 SAME tanh, pool1 MaxPool2D
+    (Keras defaults: pool 2, strides 2, VALID), conv2 Conv2D 4 filters 2x2 tanh, pool2 AvgPool2D
+    pool 2 strides 1 SAME, flat, out Dense 3; pooled (tap pool1, weight 0.3) = mean(square(pool1))."""
+    name = "PooledCnn"
+    seed = 9101
+    batch = 4
+    input_shape = (6, 6, 2)
+    main = "mse"
+    aux = [("pooled", 0.3)]
+    params = [("conv1.kernel", (3, 3, 2, 3)), ("conv1.bias", (3,)), ("conv2.kernel", (2, 2, 3, 4)),
+              ("conv2.bias", (4,)), ("out.kernel", (16, 3)), ("out.bias", (3,))]
+
+    @staticmethod
+    def labels(rng, batch):
+        return rng.normal(size=(batch, 3))
+
+    @staticmethod
+    def forward(p, x):
+        c1 = torch.tanh(ref.conv2d(x, p["conv1.kernel"], p["conv1.bias"], (1, 1), "SAME"))
+        p1 = pool2d(c1, "max", (2, 2), (2, 2), "VALID")
+        c2 = torch.tanh(ref.conv2d(p1, p["conv2.kernel"], p["conv2.bias"], (1, 1), "VALID"))
+        p2 = pool2d(c2, "avg", (2, 2), (1, 1), "SAME")
+        out = ref.dense(ref.flatten(p2), p["out.kernel"], p["out.bias"])
+        return out, {"pool1": p1, "max_gaps": [window_gaps(c1, (2, 2), (2, 2))]}
+
+    @staticmethod
+    def terms(y, pred, taps, p):
+        return {"mse": ref.mse(y, pred), "pooled": (taps["pool1"] ** 2).mean()}
+
+    @staticmethod
+    def np_total(w, x, y):
+        c1 = np.tanh(ref.np_conv_nhwc(x, w["conv1.kernel"], w["conv1.bias"], (1, 1), "SAME"))
+        p1 = np_pool2d(c1, "max", (2, 2), (2, 2), "VALID")
+        c2 = np.tanh(ref.np_conv_nhwc(p1, w["conv2.kernel"], w["conv2.bias"], (1, 1), "VALID"))
+        p2 = np_pool2d(c2, "avg", (2, 2), (1, 1), "SAME")
+        out = p2.reshape(p2.shape[0], -1) @ w["out.kernel"] + w["out.bias"]
+        return np.mean((y - out) ** 2) + 0.3 * np.mean(p1 ** 2)
+
+
+class SeqConv:
+    """@Model(input = {24}, loss = MSE); seq Reshape {8, -1} (to (8, 3)), conv Conv1D 4 filters
+    kernel 3 strides 2 SAME tanh, pool GlobalMaxPool1D, out Dense 2; peak (tap pool, weight 0.5) =
+    mean(square(pool))."""
+    name = "SeqConv"
+    seed = 9102
+    batch = 5
+    input_shape = (24,)
+    main = "mse"
+    aux = [("peak", 0.5)]
+    params = [("conv.kernel", (3, 3, 4)), ("conv.bias", (4,)), ("out.kernel", (4, 2)), ("out.bias", (2,))]
+
+    @staticmethod
+    def labels(rng, batch):
+        return rng.normal(size=(batch, 2))
+
+    @staticmethod
+    def forward(p, x):
+        seq = x.reshape(x.shape[0], 1, 8, 3)                  # (B, 1, steps, channels): a Conv2D of height 1
+        kernel = p["conv.kernel"].reshape(1, 3, 3, 4)
+        conv = torch.tanh(ref.conv2d(seq, kernel, p["conv.bias"], (1, 2), "SAME"))[:, 0]  # (B, 4, 4)
+        pool = torch.nn.functional.adaptive_max_pool1d(conv.permute(0, 2, 1), 1).flatten(1)
+        out = ref.dense(pool, p["out.kernel"], p["out.bias"])
+        top2 = conv.topk(2, dim=1).values
+        return out, {"pool": pool, "max_gaps": [top2[:, 0] - top2[:, 1]]}
+
+    @staticmethod
+    def terms(y, pred, taps, p):
+        return {"mse": ref.mse(y, pred), "peak": (taps["pool"] ** 2).mean()}
+
+    @staticmethod
+    def np_total(w, x, y):
+        seq = x.reshape(x.shape[0], 1, 8, 3)
+        conv = np.tanh(ref.np_conv_nhwc(seq, w["conv.kernel"].reshape(1, 3, 3, 4), w["conv.bias"], (1, 2), "SAME"))[:, 0]
+        pool = conv.max(axis=1)
+        out = pool @ w["out.kernel"] + w["out.bias"]
+        return np.mean((y - out) ** 2) + 0.5 * np.mean(pool ** 2)
+
+
+MODELS = [PriorLstm, DiverseMlp, RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag, PooledCnn, SeqConv]
 
 
 # ---- evaluation -----------------------------------------------------------------------------
@@ -387,6 +518,10 @@ def problems(m, taps64, check):
         low = int((n < NORM_MARGIN).sum())
         if low:
             why.append(f"{low} squared row norm(s) under l2Normalize below {NORM_MARGIN}")
+    for g in taps64.get("max_gaps", []):
+        near = int((g < KINK_MARGIN).sum())
+        if near:
+            why.append(f"{near} max-pooling window(s) whose largest two values lie within {KINK_MARGIN}")
     if "probs" in taps64:
         pr = taps64["probs"]
         if float(pr.min()) < 1e3 * EPS or float(pr.max()) > 1 - 1e3 * EPS:
@@ -487,8 +622,10 @@ def build(m):
 def main():
     torch.set_num_threads(1)
     print(f"torch {torch.__version__}, numpy {np.__version__}")
+    wanted = sys.argv[1:]
     for m in MODELS:
-        build(m)
+        if not wanted or m.name in wanted:
+            build(m)
 
 
 if __name__ == "__main__":

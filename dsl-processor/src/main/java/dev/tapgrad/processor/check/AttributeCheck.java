@@ -1,6 +1,7 @@
 package dev.tapgrad.processor.check;
 
 import dev.tapgrad.processor.diag.LayerMessages;
+import dev.tapgrad.processor.diag.LayerTypeMessages;
 import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
@@ -63,6 +64,8 @@ public final class AttributeCheck {
             switch (attr.rule()) {
                 case POSITIVE -> positive(layer, attr.name(), (Integer) value, r);
                 case POSITIVE_PAIR -> pair(layer, attr.name(), ints(value), r);
+                case POSITIVE_SINGLE -> single(layer, attr.name(), ints(value), r);
+                case TARGET_SHAPE -> targetShape(layer, attr.name(), ints(value), r);
                 case ANY -> { }
             }
         }
@@ -89,6 +92,22 @@ public final class AttributeCheck {
         } else if (values.stream().anyMatch(v -> v <= 0)) {
             r.error(Tag.LAYER_ATTRIBUTE, at, LayerMessages.badAttribute(attr, layer.name(),
                     values.size() == 1 ? values.get(0).toString() : values.toString(), "every value must be at least 1"));
+        }
+    }
+
+    private static void single(LayerSpec layer, String attr, List<Integer> values, Report r) {
+        if (values.size() != 1 || values.get(0) <= 0) {
+            r.error(Tag.LAYER_ATTRIBUTE, layer.attributes().originOf(attr, layer.origin()), LayerMessages.badAttribute(attr,
+                    layer.name(), values.size() == 1 ? values.get(0).toString() : values.toString(),
+                    LayerTypeMessages.SINGLE_RULE));
+        }
+    }
+
+    private static void targetShape(LayerSpec layer, String attr, List<Integer> values, Report r) {
+        long inferred = values.stream().filter(v -> v == -1).count();
+        if (values.isEmpty() || inferred > 1 || values.stream().anyMatch(v -> v == 0 || v < -1)) {
+            r.error(Tag.LAYER_ATTRIBUTE, layer.attributes().originOf(attr, layer.origin()),
+                    LayerMessages.badAttribute(attr, layer.name(), values.toString(), LayerTypeMessages.TARGET_SHAPE_RULE));
         }
     }
 }

@@ -107,7 +107,11 @@ public interface LayerType {
         /** An int of at least 1. */
         POSITIVE,
         /** One int (square) or two, {height, width}, each at least 1. */
-        POSITIVE_PAIR
+        POSITIVE_PAIR,
+        /** Exactly one int, at least 1: a length along one axis (Conv1D's kernel and strides). */
+        POSITIVE_SINGLE,
+        /** A target shape without the batch: at least one dimension, each at least 1, except one that may be -1 (Keras's "infer it"). */
+        TARGET_SHAPE
     }
 
     /**

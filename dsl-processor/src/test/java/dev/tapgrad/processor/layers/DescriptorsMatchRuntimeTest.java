@@ -39,16 +39,24 @@ class DescriptorsMatchRuntimeTest {
     private record Case(LayerAttributes attributes, List<Shape> inputs) {}
 
     /** Random valid configurations, one generator per built-in type. */
-    private static final Map<String, Function<Random, Case>> VALID = Map.of(
-            "Dense", DescriptorsMatchRuntimeTest::dense,
-            "Conv2D", DescriptorsMatchRuntimeTest::conv2d,
-            "Flatten", r -> new Case(none(), List.of(randomShape(r, 1 + r.nextInt(4), 12))),
-            "Lstm", DescriptorsMatchRuntimeTest::lstm,
-            "Add", r -> {
+    private static final Map<String, Function<Random, Case>> VALID = Map.ofEntries(
+            Map.entry("MaxPool2D", DescriptorsMatchRuntimeTest::pool2d),
+            Map.entry("AvgPool2D", DescriptorsMatchRuntimeTest::pool2d),
+            Map.entry("GlobalAvgPool2D", r -> new Case(none(), List.of(randomShape(r, 3, 12)))),
+            Map.entry("GlobalMaxPool2D", r -> new Case(none(), List.of(randomShape(r, 3, 12)))),
+            Map.entry("GlobalAvgPool1D", r -> new Case(none(), List.of(randomShape(r, 2, 30)))),
+            Map.entry("GlobalMaxPool1D", r -> new Case(none(), List.of(randomShape(r, 2, 30)))),
+            Map.entry("Conv1D", DescriptorsMatchRuntimeTest::conv1d),
+            Map.entry("Reshape", DescriptorsMatchRuntimeTest::reshape),
+            Map.entry("Dense", DescriptorsMatchRuntimeTest::dense),
+            Map.entry("Conv2D", DescriptorsMatchRuntimeTest::conv2d),
+            Map.entry("Flatten", r -> new Case(none(), List.of(randomShape(r, 1 + r.nextInt(4), 12)))),
+            Map.entry("Lstm", DescriptorsMatchRuntimeTest::lstm),
+            Map.entry("Add", r -> {
                 Shape s = randomShape(r, 1 + r.nextInt(3), 10);
                 return new Case(none(), Collections.nCopies(2 + r.nextInt(3), s));
-            },
-            "Concatenate", DescriptorsMatchRuntimeTest::concatenate);
+            }),
+            Map.entry("Concatenate", DescriptorsMatchRuntimeTest::concatenate));
 
     @Test
     void everyTypeHasAGenerator() {
@@ -145,8 +153,15 @@ class DescriptorsMatchRuntimeTest {
         List<Object> args = new ArrayList<>(List.of("l"));
         args.addAll(type.constructorArguments(c.attributes(), c.inputs()));
         Class<?> cls = Class.forName("dev.tapgrad.runtime.layers." + type.simpleName());
-        List<Constructor<?>> fitting = Arrays.stream(cls.getConstructors())
-                .filter(k -> k.getParameterCount() == args.size()).toList();
+        Constructor<?>[] all = cls.getConstructors();
+        if (all.length == 1 && all[0].isVarArgs()) { // Reshape(name, int... shape): the trailing ints are the array
+            int fixed = all[0].getParameterCount() - 1;
+            int[] rest = args.subList(fixed, args.size()).stream().mapToInt(o -> (Integer) o).toArray();
+            List<Object> packed = new ArrayList<>(args.subList(0, fixed));
+            packed.add(rest);
+            return (AbstractLayer) all[0].newInstance(packed.toArray());
+        }
+        List<Constructor<?>> fitting = Arrays.stream(all).filter(k -> k.getParameterCount() == args.size()).toList();
         assertWithMessage(type.simpleName() + " constructors of " + args.size() + " parameters").that(fitting).hasSize(1);
         return (AbstractLayer) fitting.get(0).newInstance(args.toArray());
     }
@@ -170,6 +185,59 @@ class DescriptorsMatchRuntimeTest {
                 return new Case(a, List.of(Shape.batch(h, w, 1 + r.nextInt(8))));
             }
         }
+    }
+
+    /** Pools that fit (VALID) or any (SAME), with the pool and strides written or left to Keras's defaults. */
+    private static Case pool2d(Random r) {
+        while (true) {
+            int h = 1 + r.nextInt(30);
+            int w = 1 + r.nextInt(30);
+            List<Integer> pool = r.nextInt(3) == 0 ? List.of() : pair(r, 5);
+            List<Integer> strides = r.nextInt(3) == 0 ? List.of() : pair(r, 4);
+            Padding padding = pick(r, Padding.values());
+            LayerAttributes a = new LayerAttributes(0, 0, List.of(), strides, padding, Activation.LINEAR, Map.of(), false,
+                    pool, 0, LayerAttributes.DEFAULT_EPSILON, LayerAttributes.DEFAULT_MOMENTUM, 0, List.of());
+            int ph = pool.isEmpty() ? 2 : pool.get(0);
+            int pw = pool.isEmpty() ? 2 : pool.get(pool.size() - 1);
+            if (padding == Padding.SAME || ph <= h && pw <= w) {
+                return new Case(a, List.of(Shape.batch(h, w, 1 + r.nextInt(8))));
+            }
+        }
+    }
+
+    private static Case conv1d(Random r) {
+        while (true) {
+            int steps = 1 + r.nextInt(50);
+            int k = 1 + r.nextInt(7);
+            List<Integer> strides = r.nextInt(3) == 0 ? List.of() : List.of(1 + r.nextInt(4));
+            Padding padding = pick(r, Padding.values());
+            if (padding == Padding.SAME || k <= steps) {
+                return new Case(convAttributes(1 + r.nextInt(32), List.of(k), strides, padding, pick(r, Activation.values())),
+                        List.of(Shape.batch(steps, 1 + r.nextInt(8))));
+            }
+        }
+    }
+
+    /** A random input and a random factorisation of its size, sometimes with one -1. */
+    private static Case reshape(Random r) {
+        Shape in = randomShape(r, 1 + r.nextInt(3), 8);
+        int size = (int) in.exampleSize();
+        List<Integer> target = new ArrayList<>();
+        int rest = size;
+        for (int k = r.nextInt(3); k > 0; k--) {
+            int left = rest;
+            List<Integer> divisors = IntStream.rangeClosed(1, left).filter(d -> left % d == 0).boxed().toList();
+            int d = divisors.get(r.nextInt(divisors.size()));
+            target.add(d);
+            rest /= d;
+        }
+        target.add(rest);
+        java.util.Collections.shuffle(target, r);
+        if (r.nextBoolean()) {
+            target.set(r.nextInt(target.size()), -1);
+        }
+        return new Case(new LayerAttributes(0, 0, List.of(), List.of(), Padding.VALID, Activation.LINEAR, Map.of(), false,
+                List.of(), 0, LayerAttributes.DEFAULT_EPSILON, LayerAttributes.DEFAULT_MOMENTUM, 0, target), List.of(in));
     }
 
     private static Case lstm(Random r) {

@@ -6,7 +6,8 @@ import dev.tapgrad.Activation;
  * The layers' forward passes written again in double with plain loops, from Keras's definitions:
  * Dense, Conv2D (NHWC, kernel (kh, kw, cin, cout), strides, TensorFlow's SAME or VALID padding),
  * Lstm (gate blocks i, f, c, o; sigmoid gates, tanh cell; zero initial state), Flatten, Add,
- * Concatenate, and the activations. The references that float64 finite differences differentiate.
+ * Concatenate, MaxPool2D and AvgPool2D (SAME averages the real positions only), the global
+ * poolings, Conv1D (kernel (k, C, F)), and the activations. The references that float64 finite differences differentiate.
  */
 public final class Layers64 {
     private Layers64() {}
@@ -171,5 +172,75 @@ public final class Layers64 {
         int[] s = a.shape().clone();
         s[s.length - 1] = na + nb;
         return new T64(o, s);
+    }
+
+    /**
+     * Keras's MaxPooling2D ({@code max}) or AveragePooling2D on (B, H, W, C): TensorFlow's SAME
+     * windows, padded positions left out of the max and of the average's count.
+     */
+    public static T64 pool2d(T64 x, boolean max, int ph, int pw, int sh, int sw, boolean same) {
+        int b = x.shape()[0];
+        int h = x.shape()[1];
+        int w = x.shape()[2];
+        int c = x.shape()[3];
+        int oh = same ? (h + sh - 1) / sh : (h - ph) / sh + 1;
+        int ow = same ? (w + sw - 1) / sw : (w - pw) / sw + 1;
+        int top = same ? Math.max((oh - 1) * sh + ph - h, 0) / 2 : 0;
+        int left = same ? Math.max((ow - 1) * sw + pw - w, 0) / 2 : 0;
+        double[] o = new double[b * oh * ow * c];
+        for (int n = 0; n < b; n++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        double acc = max ? Double.NEGATIVE_INFINITY : 0;
+                        int count = 0;
+                        for (int p = 0; p < ph; p++) {
+                            for (int q = 0; q < pw; q++) {
+                                int y = i * sh + p - top;
+                                int xx = j * sw + q - left;
+                                if (y < 0 || y >= h || xx < 0 || xx >= w) {
+                                    continue;
+                                }
+                                double v = x.v()[((n * h + y) * w + xx) * c + ch];
+                                acc = max ? Math.max(acc, v) : acc + v;
+                                count++;
+                            }
+                        }
+                        o[((n * oh + i) * ow + j) * c + ch] = max ? acc : acc / count;
+                    }
+                }
+            }
+        }
+        return new T64(o, new int[] {b, oh, ow, c});
+    }
+
+    /** GlobalMaxPooling / GlobalAveragePooling (1D or 2D): (B, positions..., C) to (B, C). */
+    public static T64 globalPool(T64 x, boolean max) {
+        int b = x.shape()[0];
+        int c = x.shape()[x.rank() - 1];
+        int positions = x.size() / b / c;
+        double[] o = new double[b * c];
+        for (int n = 0; n < b; n++) {
+            for (int ch = 0; ch < c; ch++) {
+                double acc = max ? Double.NEGATIVE_INFINITY : 0;
+                for (int p = 0; p < positions; p++) {
+                    double v = x.v()[(n * positions + p) * c + ch];
+                    acc = max ? Math.max(acc, v) : acc + v;
+                }
+                o[n * c + ch] = max ? acc : acc / positions;
+            }
+        }
+        return new T64(o, new int[] {b, c});
+    }
+
+    /** Keras's Conv1D: cross-correlation of (B, steps, C) with (k, C, F), then bias and activation. */
+    public static T64 conv1d(T64 x, T64 kernel, T64 bias, int stride, boolean same, Activation act) {
+        int b = x.shape()[0];
+        int steps = x.shape()[1];
+        int c = x.shape()[2];
+        T64 images = new T64(x.v(), new int[] {b, 1, steps, c});
+        T64 k2 = new T64(kernel.v(), new int[] {1, kernel.shape()[0], c, kernel.shape()[2]});
+        T64 out = conv2d(images, k2, bias, 1, stride, same, act);
+        return new T64(out.v(), new int[] {b, out.shape()[2], out.shape()[3]});
     }
 }

@@ -1,0 +1,15 @@
+package bad;
+
+import dev.tapgrad.*;
+import dev.tapgrad.runtime.layers.Dense;
+import dev.tapgrad.runtime.layers.GlobalAvgPool1D;
+import static dev.tapgrad.Activation.*;
+import static dev.tapgrad.LossKind.*;
+import static dev.tapgrad.Metric.*;
+import static dev.tapgrad.Padding.*;
+
+@Model(input = {28, 28, 1}, loss = CATEGORICAL_CROSSENTROPY, metrics = ACCURACY)
+abstract class GlobalPool1DOnImages {
+    @Layer GlobalAvgPool1D pool;
+    @Layer(units = 10, activation = SOFTMAX) Dense out;
+}

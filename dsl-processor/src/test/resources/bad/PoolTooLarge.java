@@ -1,0 +1,19 @@
+package bad;
+
+import dev.tapgrad.*;
+import dev.tapgrad.runtime.layers.Conv2D;
+import dev.tapgrad.runtime.layers.Dense;
+import dev.tapgrad.runtime.layers.Flatten;
+import dev.tapgrad.runtime.layers.MaxPool2D;
+import static dev.tapgrad.Activation.*;
+import static dev.tapgrad.LossKind.*;
+import static dev.tapgrad.Metric.*;
+import static dev.tapgrad.Padding.*;
+
+@Model(input = {28, 28, 1}, loss = CATEGORICAL_CROSSENTROPY, metrics = ACCURACY)
+abstract class PoolTooLarge {
+    @Layer(filters = 8, kernel = 3, activation = RELU) Conv2D conv1;
+    @Layer(pool = 30) MaxPool2D pool1;
+    @Layer Flatten flat;
+    @Layer(units = 10, activation = SOFTMAX) Dense out;
+}

@@ -1,0 +1,216 @@
+package dev.tapgrad.runtime.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapgrad.Activation;
+import dev.tapgrad.Padding;
+import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.io.Safetensors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pooling layers, Reshape and Conv1D against PyTorch (runtime/src/test/python/
+ * make_pooling_reference.py): values and gradients of {@code L = Σ out·r} within 1e-4 relative.
+ * The pooling inputs lie on a grid of quarters so that max windows hold ties: the reference pins
+ * where a tied max's gradient goes. Input gradients are accumulated into a buffer that already
+ * holds 0.5 everywhere, as generated graphs rely on.
+ */
+class PoolingLayersTest {
+    private static final float PRESET = 0.5f;
+    private static Map<String, Tensor> ref;
+
+    @BeforeAll
+    static void load(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pooling_reference.safetensors");
+        try (InputStream in = PoolingLayersTest.class.getResourceAsStream("pooling_reference.safetensors")) {
+            assertNotNull(in, "pooling_reference.safetensors is missing; run runtime/src/test/python/make_pooling_reference.py");
+            Files.copy(in, file);
+        }
+        ref = Safetensors.read(file);
+    }
+
+    @Test
+    void maxPoolValid() {
+        checkPool("max_valid", x -> new MaxPool2D("p", x[1], x[2], x[3], 2, 3, 2, 2, Padding.VALID));
+    }
+
+    @Test
+    void maxPoolSame() {
+        checkPool("max_same", x -> new MaxPool2D("p", x[1], x[2], x[3], 3, 3, 2, 2, Padding.SAME));
+    }
+
+    @Test
+    void maxPoolKerasDefaults() {
+        checkPool("max_default", x -> new MaxPool2D("p", x[1], x[2], x[3], 2, 2, 2, 2, Padding.VALID));
+    }
+
+    @Test
+    void avgPoolValid() {
+        checkPool("avg_valid", x -> new AvgPool2D("p", x[1], x[2], x[3], 2, 3, 1, 2, Padding.VALID));
+    }
+
+    @Test
+    void avgPoolSameAveragesRealPositionsOnly() {
+        checkPool("avg_same", x -> new AvgPool2D("p", x[1], x[2], x[3], 3, 2, 2, 3, Padding.SAME));
+    }
+
+    @Test
+    void globalPools() {
+        checkPool("gavg2d", x -> new GlobalAvgPool2D("p", x[1], x[2], x[3]));
+        checkPool("gmax2d", x -> new GlobalMaxPool2D("p", x[1], x[2], x[3]));
+        checkPool("gavg1d", x -> new GlobalAvgPool1D("p", x[1], x[2]));
+        checkPool("gmax1d", x -> new GlobalMaxPool1D("p", x[1], x[2]));
+    }
+
+    @Test
+    void reshape() {
+        checkPool("reshape", x -> new Reshape("p", 6, 4));
+    }
+
+    @Test
+    void conv1dValidStride2Tanh() {
+        checkConv1D("conv1d_valid", 2, Padding.VALID, Activation.TANH);
+    }
+
+    @Test
+    void conv1dSameRelu() {
+        checkConv1D("conv1d_same", 1, Padding.SAME, Activation.RELU);
+    }
+
+    @Test
+    void conv1dParametersHaveKerasNamesAndLayouts() {
+        Conv1D c = new Conv1D("c", 10, 3, 8, 5, 1, Padding.VALID, Activation.LINEAR);
+        List<Parameter> p = c.parameters();
+        assertEquals(List.of("c.kernel", "c.bias"), List.of(p.get(0).name(), p.get(1).name()));
+        assertArrayEquals(new int[] {5, 3, 8}, p.get(0).value().shape());
+        assertArrayEquals(new int[] {8}, p.get(1).value().shape());
+        assertArrayEquals(new int[] {4, 6, 8}, c.outputShape(new int[] {4, 10, 3}));
+    }
+
+    /** torch.max_pool2d on [[1, 2], [2, 2]] sends the gradient to the first 2 (the fixture script asserts it too). */
+    @Test
+    void aTiedMaxRoutesToTheFirstInWindowOrder() {
+        MaxPool2D p = new MaxPool2D("p", 2, 2, 1, 2, 2, 2, 2, Padding.VALID);
+        Tensor x = Tensor.of(new float[] {1, 2, 2, 2}, 1, 2, 2, 1);
+        Tensor out = Tensor.zeros(1, 1, 1, 1);
+        p.forward(x, out);
+        Tensor gx = Tensor.zeros(1, 2, 2, 1);
+        p.backward(x, Tensor.of(new float[] {3}, 1, 1, 1, 1), gx);
+        assertArrayEquals(new float[] {0, 3, 0, 0}, gx.buffer());
+        GlobalMaxPool1D g = new GlobalMaxPool1D("g", 3, 1);
+        Tensor gy = Tensor.zeros(1, 3, 1);
+        g.backward(Tensor.of(new float[] {1, 3, 3}, 1, 3, 1), Tensor.of(new float[] {1}, 1, 1), gy);
+        assertArrayEquals(new float[] {0, 1, 0}, gy.buffer());
+    }
+
+    @Test
+    void aNaNInAWindowIsItsMax() {
+        MaxPool2D p = new MaxPool2D("p", 2, 2, 2, 2, 2, 2, 2, Padding.VALID);
+        Tensor x = Tensor.of(new float[] {1, 5, Float.NaN, 4, 3, 3, 2, Float.NaN}, 1, 2, 2, 2);
+        Tensor out = Tensor.zeros(1, 1, 1, 2);
+        p.forward(x, out);
+        assertTrue(Float.isNaN(out.buffer()[0]) && Float.isNaN(out.buffer()[1]), java.util.Arrays.toString(out.buffer()));
+        GlobalMaxPool2D g = new GlobalMaxPool2D("g", 2, 2, 2);
+        Tensor gOut = Tensor.zeros(1, 2);
+        g.forward(x, gOut);
+        assertTrue(Float.isNaN(gOut.buffer()[0]) && Float.isNaN(gOut.buffer()[1]));
+    }
+
+    @Test
+    void poolsRefuseWhatTheyCannotTake() {
+        assertThrows(IllegalArgumentException.class, () -> new MaxPool2D("p", 2, 5, 1, 3, 3, 3, 3, Padding.VALID));
+        MaxPool2D p = new MaxPool2D("p", 4, 4, 2, 2, 2, 2, 2, Padding.VALID);
+        assertThrows(IllegalArgumentException.class, () -> p.outputShape(new int[] {3, 4, 4}));
+        assertThrows(IllegalArgumentException.class, () -> p.forward(Tensor.zeros(1, 4, 4, 2), Tensor.zeros(1, 3, 2, 2)));
+        assertThrows(IllegalArgumentException.class, () -> new Reshape("r", 3, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Reshape("r", 5).outputShape(new int[] {2, 2, 3}));
+    }
+
+    /** Any layer whose calls are forward(x, out) and backward([x,] gOut, gx). */
+    private interface Build {
+        AbstractLayer of(int[] xShape);
+    }
+
+    private static void checkPool(String name, Build build) {
+        Tensor x = ref.get(name + ".x");
+        Tensor r = ref.get(name + ".r");
+        AbstractLayer layer = build.of(x.shape());
+        Tensor out = Tensor.zeros(layer.outputShape(x.shape()));
+        assertArrayEquals(ref.get(name + ".out").shape(), out.shape(), name + ": output shape");
+        Tensor gx = Tensor.zeros(x.shape());
+        gx.fill(PRESET);
+        for (int pass = 0; pass < 2; pass++) { // the second pass reuses everything: same values, gradient twice
+            forward(layer, x, out);
+            backward(layer, x, r, gx);
+            assertClose(name + ".out", ref.get(name + ".out").buffer(), out.buffer(), 0);
+        }
+        assertClose(name + ".grad.x", ref.get(name + ".grad.x").buffer(), gx.buffer(), 2);
+    }
+
+    private static void forward(AbstractLayer layer, Tensor x, Tensor out) {
+        if (layer instanceof MaxPool2D p) {
+            p.forward(x, out);
+        } else if (layer instanceof AvgPool2D p) {
+            p.forward(x, out);
+        } else if (layer instanceof GlobalPooling p) {
+            p.forward(x, out);
+        } else {
+            ((Reshape) layer).forward(x, out);
+        }
+    }
+
+    private static void backward(AbstractLayer layer, Tensor x, Tensor r, Tensor gx) {
+        if (layer instanceof MaxPool2D p) {
+            p.backward(x, r, gx);
+        } else if (layer instanceof AvgPool2D p) {
+            p.backward(r, gx);
+        } else if (layer instanceof GlobalPooling p) {
+            p.backward(x, r, gx);
+        } else {
+            ((Reshape) layer).backward(r, gx);
+        }
+    }
+
+    private static void checkConv1D(String name, int stride, Padding padding, Activation act) {
+        Tensor x = ref.get(name + ".x");
+        Tensor kernel = ref.get(name + ".kernel");
+        Conv1D c = new Conv1D("c", x.dim(1), x.dim(2), kernel.dim(2), kernel.dim(0), stride, padding, act);
+        System.arraycopy(kernel.buffer(), 0, c.kernel().buffer(), 0, kernel.size());
+        System.arraycopy(ref.get(name + ".bias").buffer(), 0, c.bias().buffer(), 0, c.bias().size());
+        Tensor out = Tensor.zeros(c.outputShape(x.shape()));
+        c.forward(x, out);
+        assertClose(name + ".out", ref.get(name + ".out").buffer(), out.buffer(), 0);
+        Tensor gx = Tensor.zeros(x.shape());
+        gx.fill(PRESET);
+        c.backward(x, out, ref.get(name + ".r").copy(), gx);
+        assertClose(name + ".grad.x", ref.get(name + ".grad.x").buffer(), gx.buffer(), 1);
+        assertClose(name + ".grad.kernel", ref.get(name + ".grad.kernel").buffer(), c.parameters().get(0).grad().buffer(), 0);
+        assertClose(name + ".grad.bias", ref.get(name + ".grad.bias").buffer(), c.parameters().get(1).grad().buffer(), 0);
+    }
+
+    /** actual against expected (passes 0), or against PRESET plus {@code passes} accumulated copies of expected. */
+    private static void assertClose(String what, float[] expected, float[] actual, int passes) {
+        assertEquals(expected.length, actual.length, what + ": size");
+        double largest = 0;
+        for (float e : expected) {
+            largest = Math.max(largest, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double e = passes == 0 ? expected[i] : PRESET + passes * (double) expected[i];
+            assertEquals(e, actual[i], 1e-4 * Math.abs(e) + 1e-6 * largest + 1e-7, what + "[" + i + "]");
+        }
+    }
+}
