@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * forward, loss and aux losses, backward, the finiteness check, the Adam update) allocates nothing
  * on the heap. Measured with the JVM's per-thread allocation counter between two batches of one
  * epoch, for the six sample models (every case of the design, the four benchmark workloads'
- * shapes among them), PooledConvNet, SeqPoolNet and ReshapedPoolNet (the pooling, Conv1D and Reshape layers). The counter counts bytes as the interpreter and the compilers allocate
+ * shapes among them), PooledConvNet, SeqPoolNet and ReshapedPoolNet (the pooling, Conv1D and Reshape layers) and NormDropNet (BatchNorm, LayerNorm, Dropout in fit's training mode). The counter counts bytes as the interpreter and the compilers allocate
  * them; the test runs in a JVM of its own with C1 only (see the samples' pom), where every
  * {@code new} on the path is a real allocation, so this holds whether or not C2's escape
  * analysis would have removed one.
@@ -47,7 +47,8 @@ class AllocationFreeStepTest {
                 Arguments.of("helper-loss", (Supplier<TrainableModel>) () -> new HelperRegularizedClassifierGraph(1), new int[] {784}, 10, true),
                 Arguments.of("pooled-conv", (Supplier<TrainableModel>) () -> new PooledConvNetGraph(1), new int[] {14, 14, 1}, 10, true),
                 Arguments.of("seq-pool", (Supplier<TrainableModel>) () -> new SeqPoolNetGraph(1), new int[] {20, 3}, 4, true),
-                Arguments.of("reshaped-pool", (Supplier<TrainableModel>) () -> new ReshapedPoolNetGraph(1), new int[] {64}, 3, true));
+                Arguments.of("reshaped-pool", (Supplier<TrainableModel>) () -> new ReshapedPoolNetGraph(1), new int[] {64}, 3, true),
+                Arguments.of("norm-drop", (Supplier<TrainableModel>) () -> new NormDropNetGraph(1), new int[] {8, 8, 2}, 4, true));
     }
 
     @ParameterizedTest(name = "{0}")
