@@ -1,6 +1,7 @@
 package dev.tapgrad.samples;
 
 import dev.tapgrad.samples.activationloss.ActivationLossSample;
+import dev.tapgrad.samples.convnet.ConvNetSample;
 import dev.tapgrad.samples.diversemlp.DiverseMlpSample;
 import dev.tapgrad.samples.helperloss.HelperLossSample;
 import dev.tapgrad.samples.priorlstm.PriorLstmSample;
@@ -35,6 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ActivationLossSample.class,
             WeightLossSample.class,
             HelperLossSample.class,
+            ConvNetSample.class,
         })
 public final class Main implements Runnable {
     @Spec
