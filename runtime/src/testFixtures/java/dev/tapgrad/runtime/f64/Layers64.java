@@ -12,6 +12,10 @@ import dev.tapgrad.Activation;
 public final class Layers64 {
     private Layers64() {}
 
+    /** SELU's constants (Klambauer et al.), as Keras and PyTorch write them. */
+    static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    static final double SELU_SCALE = 1.0507009873554804934193349852946;
+
     /** An activation over the last axis of {@code z} (softmax) or elementwise (the others). */
     public static T64 activate(T64 z, Activation act) {
         return switch (act) {
@@ -21,6 +25,11 @@ public final class Layers64 {
             case TANH -> z.map(Math::tanh);
             case SOFTMAX -> Ops64.softmax(z);
             case GELU -> z.map(a -> 0.5 * a * (1 + erf(a / Math.sqrt(2))));
+            case ELU -> z.map(a -> a > 0 ? a : Math.exp(a) - 1);
+            case SELU -> z.map(a -> SELU_SCALE * (a > 0 ? a : SELU_ALPHA * (Math.exp(a) - 1)));
+            case SILU -> z.map(a -> a * sigmoid(a));
+            case SOFTPLUS -> z.map(a -> Math.log(1 + Math.exp(a)));
+            case LEAKY_RELU -> z.map(a -> a > 0 ? a : 0.2 * a);
         };
     }
 
