@@ -110,21 +110,18 @@ public final class SparseCategoricalCrossentropy {
         return k;
     }
 
+    /** Allocates nothing unless it throws: it runs every step. */
     private static void check(Tensor yTrue, Tensor yPred) {
         int rank = yPred.rank();
-        boolean fits = rank >= 1 && yPred.size() > 0
-                && (Arrays.equals(yTrue.shape(), Arrays.copyOf(yPred.shape(), rank - 1))
-                        || Arrays.equals(yTrue.shape(), withLastOne(yPred.shape())));
+        boolean fits = rank >= 1 && yPred.size() > 0 && (yTrue.rank() == rank - 1
+                || yTrue.rank() == rank && yTrue.dim(rank - 1) == 1);
+        for (int d = 0; fits && d < rank - 1; d++) {
+            fits = yTrue.dim(d) == yPred.dim(d);
+        }
         if (!fits) {
             throw new IllegalArgumentException("sparseCategoricalCrossentropy: labels " + Arrays.toString(yTrue.shape())
                     + " need one class id per row of predictions " + Arrays.toString(yPred.shape())
                     + ", shaped as the predictions without their last axis, or with it of size 1");
         }
-    }
-
-    private static int[] withLastOne(int[] shape) {
-        int[] s = shape.clone();
-        s[s.length - 1] = 1;
-        return s;
     }
 }
