@@ -33,6 +33,26 @@ class MetricLossErrorsTest {
     }
 
     @Test
+    void fromLogitsOnASigmoidOutputIsAWarningSuppressedByTheTag() {
+        String[] lines = {
+            "package bad;",
+            "import dev.tapgrad.*;",
+            "import dev.tapgrad.runtime.layers.Dense;",
+            "@Model(input = {4}, loss = LossKind.BINARY_CROSSENTROPY, fromLogits = true)",
+            "abstract class LogitsAfterSigmoid {",
+            "    @Layer(units = 1, activation = Activation.SIGMOID) Dense out;",
+            "}"};
+        JavaFileObject source = Compile.source("bad.LogitsAfterSigmoid", lines);
+        Compilation c = Compile.compile(source);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningCount(1);
+        assertThat(c).hadWarningContaining("[Tapgrad/LossOutput] fromLogits = true, but the output layer out has"
+                + " activation SIGMOID: the loss applies a sigmoid again").inFile(source).onLine(4);
+        lines[4] = "@SuppressWarnings(\"tapgrad:lossoutput\") abstract class LogitsAfterSigmoid {";
+        assertThat(Compile.compile(Compile.source("bad.LogitsAfterSigmoid", lines))).succeededWithoutWarnings();
+    }
+
+    @Test
     void fromLogitsOnARegressionLossIsAnError() {
         Negative.compile("LogitsOnRegression", 1).errorOn(10, "[Tapgrad/LossOutput] fromLogits = true applies to the"
                 + " crossentropy losses").alsoSays("not to HUBER");

@@ -50,7 +50,7 @@ public final class MetricLossCheck {
             if (!CROSSENTROPY.contains(loss)) {
                 r.error(Tag.LOSS_OUTPUT, spec.fromLogitsOrigin(), LossMessages.logitsNeedCrossentropy(loss));
             } else if (act == Activation.SOFTMAX || act == Activation.SIGMOID) {
-                r.warning(Tag.LOSS_OUTPUT, spec.fromLogitsOrigin(), LossMessages.logitsAfterSquashing(out.name(), act.name()));
+                r.warning(Tag.LOSS_OUTPUT, spec.fromLogitsOrigin(), LossMessages.logitsAfterSquashing(loss, out.name(), act.name()));
             }
         }
         Shape output = shapes.output();

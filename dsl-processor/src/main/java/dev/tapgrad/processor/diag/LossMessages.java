@@ -45,9 +45,10 @@ public final class LossMessages {
                         : loss.name()) + ": remove fromLogits";
     }
 
-    public static String logitsAfterSquashing(String layer, String activation) {
+    public static String logitsAfterSquashing(Enum<?> loss, String layer, String activation) {
+        String own = loss.name().equals("BINARY_CROSSENTROPY") ? "a sigmoid" : "a softmax";
         return "fromLogits = true, but the output layer " + layer + " has activation " + activation + ": the loss"
-                + " applies " + (activation.equals("SIGMOID") ? "a sigmoid" : "a softmax") + " again (double squashing)"
+                + " applies " + own + " again (double squashing)"
                 + "; use activation = LINEAR on " + layer + " with fromLogits, or remove fromLogits, or suppress with "
                 + "@SuppressWarnings(\"tapgrad:lossoutput\")";
     }
