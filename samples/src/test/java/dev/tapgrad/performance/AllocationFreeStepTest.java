@@ -86,6 +86,38 @@ class AllocationFreeStepTest {
                 + during + " bytes (" + during / MEASURED + " per step); a step must allocate nothing");
     }
 
+    /** Issue 12's losses and metrics (class ids, logits, Huber; binary accuracy, MAE, MSE) on small MLPs. */
+    static Stream<Arguments> lossModels() {
+        Random random = new Random(9);
+        int n = BATCH * (WARM + MEASURED);
+        Tensor x = Tensor.randn(random, n, 20);
+        Tensor ids = Tensor.zeros(n);
+        Tensor bits = Tensor.zeros(n, 1);
+        for (int i = 0; i < n; i++) {
+            ids.set(random.nextInt(5), i);
+            bits.set(random.nextInt(2), i, 0);
+        }
+        return Stream.of(
+                Arguments.of("sparse-labels", (Supplier<TrainableModel>) () -> new SparseLabelsMlpGraph(1), Dataset.of(x, ids)),
+                Arguments.of("binary-logits", (Supplier<TrainableModel>) () -> new BinaryLogitsMlpGraph(1), Dataset.of(x, bits)),
+                Arguments.of("huber", (Supplier<TrainableModel>) () -> new HuberMlpGraph(1),
+                        Dataset.of(x, Tensor.randn(random, n, 3))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lossModels")
+    void aTrainingStepWithIssue12sLossesAndMetricsAllocatesNothing(String name, Supplier<TrainableModel> factory,
+            Dataset data) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] allocated = new long[WARM + MEASURED + 1];
+        factory.get().fit(data, Fit.epochs(1).batchSize(BATCH).verbose(false)
+                .onBatchEnd((epoch, batch, terms) -> allocated[batch] = threads.getCurrentThreadAllocatedBytes()));
+        long during = allocated[WARM + MEASURED] - allocated[WARM];
+        assertTrue(allocated[WARM] > 0, "the batch listener was not called");
+        assertEquals(0, during, name + ": " + MEASURED + " training steps after the first " + WARM + " allocated "
+                + during + " bytes; a step must allocate nothing");
+    }
+
     /** The counter itself allocates nothing, so the assertion above measures the steps alone. */
     @org.junit.jupiter.api.Test
     void theMeasurementAllocatesNothing() {
