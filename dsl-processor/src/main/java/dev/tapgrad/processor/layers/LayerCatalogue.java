@@ -15,7 +15,8 @@ public final class LayerCatalogue {
     public static final List<LayerType> BUILT_IN = List.of(new DenseType(), new Conv2DType(), new FlattenType(),
             new LstmType(), new AddType(), new ConcatenateType(), new MaxPool2DType(), new AvgPool2DType(),
             new GlobalAvgPool2DType(), new GlobalMaxPool2DType(), new GlobalAvgPool1DType(), new GlobalMaxPool1DType(),
-            new Conv1DType(), new ReshapeType());
+            new Conv1DType(), new ReshapeType(),
+            new EmbeddingType(), new GruType());
 
     /** The type whose runtime class has this simple name, or null. */
     public static LayerType bySimpleName(String name) {
