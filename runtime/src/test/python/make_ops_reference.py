@@ -95,6 +95,23 @@ def cce(t, p):
     return -(t * torch.log(q.clamp(EPS, 1 - EPS))).sum(-1).mean()
 
 
+def bce(t, p):
+    """Keras 3's binary crossentropy on probabilities: clip to [eps, 1 - eps], no eps inside the logs."""
+    c = p.clamp(EPS, 1 - EPS)
+    return -(t * torch.log(c) + (1 - t) * torch.log(1 - c)).mean()
+
+
+def scce(ids, p):
+    """Keras's sparse categorical crossentropy on probabilities: the categorical one of one-hot rows."""
+    k = ids.detach().reshape(-1).long()
+    q = (p / p.sum(-1, keepdim=True)).clamp(EPS, 1 - EPS)
+    return -torch.log(q[torch.arange(q.shape[0]), k]).mean() + 0 * ids.sum()
+
+
+def huber(t, p):
+    return torch.nn.functional.huber_loss(p, t, delta=1.0)
+
+
 def l2n(x, axis):
     return x * torch.rsqrt(torch.clamp_min((x * x).sum(axis, keepdim=True), 1e-12))
 
@@ -169,10 +186,38 @@ def cases():
         ("kink_kl_clipped", kl, lambda d: [torch.tensor([[0.0, 0.3, 0.7]]), torch.tensor([[0.2, 0.0, 0.8]])]),
         ("kink_cce_clipped", cce, lambda d: [torch.tensor([[0.0, 1.0, 0.0]]), torch.tensor([[0.5, 0.5, 0.0]])]),
         ("kink_l2_normalize_zero_row", lambda x: l2n(x, 1), lambda d: [torch.tensor([[0.0, 0.0, 0.0], [3.0, 4.0, 0.0]])]),
+        # issue 12's losses (appended, so the rows above keep their seeds)
+        ("binary_crossentropy", bce, lambda d: [d.uniform((3, 4), 0.0, 1.0), d.uniform((3, 4), 0.05, 0.95)]),
+        ("binary_crossentropy_broadcast", bce, lambda d: [d.uniform((4,), 0.0, 1.0), d.uniform((2, 3, 4), 0.05, 0.95)]),
+        ("sparse_categorical_crossentropy", scce,
+         lambda d: [torch.tensor([0.0, 3.0, 1.0, 4.0]), d.uniform((4, 5), 0.1, 1.0)]),
+        ("sparse_categorical_crossentropy_column", scce,
+         lambda d: [torch.tensor([[2.0], [0.0], [2.0]]), d.probs((3, 3))]),
+        ("mean_absolute_error", lambda t, p: torch.nn.functional.l1_loss(p, t),
+         lambda d: [d.signed((3, 4)), d.signed((3, 4))]),
+        ("mean_absolute_error_broadcast", lambda t, p: torch.nn.functional.l1_loss(p, t.expand_as(p)),
+         lambda d: [d.signed((4,)), d.signed((3, 4))]),
+        ("huber", huber, lambda d: [d.signed((4, 5)), d.signed((4, 5))]),
+        ("kink_mae_equal", lambda t, p: torch.nn.functional.l1_loss(p, t),
+         lambda d: [torch.tensor([[1.0, 2.0, -1.0]]), torch.tensor([[1.0, 0.5, -1.0]])]),
+        ("kink_bce_clipped", bce, lambda d: [torch.tensor([[1.0, 0.0, 1.0, 0.5]]), torch.tensor([[0.0, 1.0, 1.0, 0.3]])]),
     ]
 
 
+def torch_agrees():
+    """Where nothing is clipped, PyTorch's own losses give the Keras formulas above."""
+    d = Draw(7)
+    t, p = d.uniform((3, 4), 0.0, 1.0).double(), d.uniform((3, 4), 0.05, 0.95).double()
+    assert torch.allclose(bce(t, p), torch.nn.functional.binary_cross_entropy(p, t))
+    ids, q = torch.tensor([0.0, 3.0, 1.0]), d.probs((3, 5)).double()
+    assert torch.allclose(scce(ids, q), torch.nn.functional.nll_loss(torch.log(q), ids.long()))
+    e = d.signed((4, 5)).double()
+    assert torch.allclose(huber(torch.zeros_like(e), e),
+                          torch.where(e.abs() <= 1, 0.5 * e * e, e.abs() - 0.5).mean())
+
+
 def main():
+    torch_agrees()
     os.makedirs(OUT, exist_ok=True)
     for seed, (name, fn, draw) in enumerate(cases()):
         d = Draw(1000 + seed)
@@ -185,7 +230,8 @@ def main():
         tensors["out"] = out
         tensors["r"] = r
         for i, a in enumerate(args):
-            tensors["grad%d" % i] = a.grad
+            # class ids take no gradient: their entry is zeros (the op's adjoint for them is empty)
+            tensors["grad%d" % i] = a.grad if a.grad is not None else torch.zeros_like(a)
         write_safetensors(os.path.join(OUT, name + ".safetensors"), tensors)
     print("wrote %d cases to %s" % (len(cases()), os.path.normpath(OUT)))
 

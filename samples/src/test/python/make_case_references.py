@@ -8,7 +8,7 @@ Run from the repository root (needs Debian's python3-torch, i.e. PyTorch 1.13, a
 It is the companion of make_reference.py (whose helpers it imports: safetensors I/O, the Keras
 crossentropy and MSE, the test's error criterion) and writes the same four files per model into
 samples/src/test/resources/dev/tapgrad/reference/<Model>/, for the models PriorLstm, DiverseMlp,
-RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag, PooledCnn, SeqConv and NormCnn of
+RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag, PooledCnn, SeqConv, TextGru and NormCnn of
 samples/src/test/java/dev/tapgrad/reference/ (checked by PyTorchReferenceCasesTest):
 
   weights.safetensors   exactly the model's parameters in Keras layouts: Dense kernel (in, units),
@@ -468,6 +468,85 @@ class SeqConv:
         return np.mean((y - out) ** 2) + 0.5 * np.mean(pool ** 2)
 
 
+def keras_gru_to_torch(m, u):
+    """Keras's gate columns z, r, h to torch's rows r, z, n: a (n, 3u) matrix to (3u, n), a (3u,) vector alike."""
+    m = torch.cat([m[..., u:2 * u], m[..., :u], m[..., 2 * u:]], -1)
+    return m.T if m.dim() == 2 else m
+
+
+def gru_last(x, kernel, recurrent, bias):
+    """Keras GRU(reset_after=True) on x (B, T, F), the last h (B, units), through torch.gru (the op
+    behind torch.nn.GRU) with the Keras weights reordered to torch's gates (bias[0] is bias_ih,
+    bias[1] bias_hh: torch's n = tanh(W_in x + b_in + r * (W_hn h + b_hn)) is Keras's reset_after),
+    so autograd reaches the Keras-layout tensors; asserted equal to an nn.GRU module."""
+    u = recurrent.shape[0]
+    h0 = torch.zeros(1, x.shape[0], u, dtype=x.dtype)
+    weights = [keras_gru_to_torch(kernel, u), keras_gru_to_torch(recurrent, u),
+               keras_gru_to_torch(bias[0], u), keras_gru_to_torch(bias[1], u)]
+    out, _ = torch.gru(x, h0, weights, True, 1, 0.0, False, False, True)
+    module = torch.nn.GRU(kernel.shape[0], u, batch_first=True).to(x.dtype)
+    with torch.no_grad():
+        for name, value in zip(["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"], weights):
+            getattr(module, name).copy_(value)
+        diff = (module(x)[0] - out).abs().max().item()
+        assert diff <= (1e-15 if x.dtype == torch.float64 else 1e-6), ("torch.gru and nn.GRU disagree", diff)
+    return out[:, -1]
+
+
+def np_gru_last(x, k, r, b):
+    """The Keras equations, one step at a time: blocks z, r, h of x_t k + b[0] and h r + b[1]."""
+    u = r.shape[0]
+    h = np.zeros((x.shape[0], u))
+    for t in range(x.shape[1]):
+        xp = x[:, t, :] @ k + b[0]
+        hp = h @ r + b[1]
+        z = np_sigmoid(xp[:, :u] + hp[:, :u])
+        rr = np_sigmoid(xp[:, u:2 * u] + hp[:, u:2 * u])
+        hh = np.tanh(xp[:, 2 * u:] + rr * hp[:, 2 * u:])
+        h = z * h + (1 - z) * hh
+    return h
+
+
+class TextGru:
+    """@Model(input = {6}, loss = MSE); tokens Embedding vocabulary 9 units 4, gru Gru 5 units (last
+    step), out Dense 1 sigmoid; activity (tap gru, weight 0.2) = mean(square(gru)). The input is
+    token ids (with repeats, so the embeddings' gradient sums rows)."""
+    name = "TextGru"
+    seed = 1212
+    batch = 5
+    input_shape = (6,)
+    main = "mse"
+    aux = [("activity", 0.2)]
+    params = [("tokens.embeddings", (9, 4)), ("gru.kernel", (4, 15)), ("gru.recurrent_kernel", (5, 15)),
+              ("gru.bias", (2, 15)), ("out.kernel", (5, 1)), ("out.bias", (1,))]
+
+    @staticmethod
+    def inputs(rng, batch):
+        return rng.randint(0, 9, size=(batch, 6))
+
+    @staticmethod
+    def labels(rng, batch):
+        return rng.uniform(size=(batch, 1))
+
+    @staticmethod
+    def forward(p, x):
+        emb = p["tokens.embeddings"][x.long()]
+        gru = gru_last(emb, p["gru.kernel"], p["gru.recurrent_kernel"], p["gru.bias"])
+        out = torch.sigmoid(ref.dense(gru, p["out.kernel"], p["out.bias"]))
+        return out, {"gru": gru}
+
+    @staticmethod
+    def terms(y, pred, taps, p):
+        return {"mse": ref.mse(y, pred), "activity": (taps["gru"] ** 2).mean()}
+
+    @staticmethod
+    def np_total(w, x, y):
+        emb = w["tokens.embeddings"][x.astype(np.int64)]
+        gru = np_gru_last(emb, w["gru.kernel"], w["gru.recurrent_kernel"], w["gru.bias"])
+        out = np_sigmoid(gru @ w["out.kernel"] + w["out.bias"])
+        return np.mean((y - out) ** 2) + 0.2 * np.mean(gru ** 2)
+
+
 class NormCnn:
     """@Model(input = {4, 4, 2}, loss = MSE); conv1 Conv2D 3 filters 3x3 SAME tanh, bn BatchNorm
     (Keras defaults), flat, ln LayerNorm (epsilon 1e-3), out Dense 3; gammaSize (tap bn.gamma,
@@ -514,9 +593,8 @@ class NormCnn:
         out = ln @ w["out.kernel"] + w["out.bias"]
         return np.mean((y - out) ** 2) + 0.2 * np.sum(w["bn.gamma"] ** 2)
 
-
 MODELS = [PriorLstm, DiverseMlp, RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag, PooledCnn, SeqConv,
-          NormCnn]
+          TextGru, NormCnn]
 
 
 # ---- evaluation -----------------------------------------------------------------------------
@@ -529,7 +607,8 @@ def draw(m, rng):
         scale = 0.5 if name.endswith("kernel") else 0.1
         centre = 1.0 if name.endswith("gamma") else 0.0  # normalisation scales start at 1 in Keras
         weights[name] = (centre + rng.normal(size=shape) * scale).astype(np.float32)
-    x = rng.normal(size=(m.batch,) + m.input_shape).astype(np.float32)
+    # Token ids for a model that reads them (TextGru), standard normal values otherwise.
+    x = (m.inputs(rng, m.batch) if hasattr(m, "inputs") else rng.normal(size=(m.batch,) + m.input_shape)).astype(np.float32)
     y = m.labels(rng, m.batch).astype(np.float32)
     return weights, x, y
 

@@ -7,7 +7,7 @@ import dev.tapgrad.runtime.layers.Dense;
 import dev.tapgrad.runtime.layers.Flatten;
 import static dev.tapgrad.Activation.*;
 import static dev.tapgrad.LossKind.*;
-import static dev.tapgrad.Metric.*;
+import static dev.tapgrad.Metric.ACCURACY;
 import static dev.tapgrad.runtime.Ops.*;
 
 @Model(input = {784}, loss = MSE)

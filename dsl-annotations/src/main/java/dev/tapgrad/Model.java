@@ -30,6 +30,12 @@ public @interface Model {
     /** The built-in main loss; leave it {@link LossKind#NONE} when a {@link Loss} method defines it. */
     LossKind loss() default LossKind.NONE;
 
+    /**
+     * Whether the output layer gives logits (a linear output) for the crossentropy losses, which
+     * then use their stable forms (log-sum-exp, log-sigmoid) rather than clipping probabilities.
+     */
+    boolean fromLogits() default false;
+
     /** Metrics reported by {@code fit} and {@code evaluate}. */
     Metric[] metrics() default {};
 }

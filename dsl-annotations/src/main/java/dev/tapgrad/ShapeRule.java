@@ -22,6 +22,12 @@ public enum ShapeRule {
      */
     BROADCAST_TO_SCALAR,
     /**
+     * The first tensor argument holds one class id per row of the second: its shape is the
+     * second's without the last axis, or with the last axis of size 1; the result is a scalar
+     * ({@code sparseCategoricalCrossentropy(yTrue, yPred)}).
+     */
+    CLASS_IDS_TO_SCALAR,
+    /**
      * A reduction along one axis of the broadcast tensor arguments: the first constant argument is
      * the axis, which must exist in every tensor argument; a following {@code boolean} constant,
      * if the op has one, is {@code keepDims}, which keeps the axis with size 1 instead of removing

@@ -16,6 +16,7 @@ import dev.tapgrad.processor.check.AttributeCheck;
 import dev.tapgrad.processor.check.AuxSignatureCheck;
 import dev.tapgrad.processor.check.LayerShapeCheck;
 import dev.tapgrad.processor.check.LossOutputCheck;
+import dev.tapgrad.processor.check.MetricLossCheck;
 import dev.tapgrad.processor.check.ModelFormCheck;
 import dev.tapgrad.processor.check.TapCheck;
 import dev.tapgrad.processor.check.WeightCheck;
@@ -79,6 +80,10 @@ final class ModelStep {
         }
         GraphShapes shapes = LayerShapeCheck.run(spec, report);
         if (shapes == null) {
+            return new Result(report, null);
+        }
+        report.addAll(MetricLossCheck.run(spec, shapes));
+        if (report.hasErrors()) {
             return new Result(report, null);
         }
         List<PenaltyRule> rules = fuse ? PenaltyRules.read(elements) : List.of();

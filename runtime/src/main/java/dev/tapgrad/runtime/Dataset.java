@@ -4,11 +4,13 @@ import java.util.Arrays;
 
 /**
  * Inputs and labels of the same examples, batch first: {@code x} is (N, input...) and {@code y} is
- * (N, output...). The dataset shares the two tensors rather than copying them, so a large data set
+ * (N, output...), or for {@code SPARSE_CATEGORICAL_CROSSENTROPY} class ids, (N) or (N, 1), without
+ * one-hot rows (an id outside [0, classes) is a {@link TapgradDataException} when training starts). The dataset shares the two tensors rather than copying them, so a large data set
  * is held once.
  *
  * <pre>{@code
  * Dataset train = Dataset.of(images, Dataset.oneHot(labels, 10));
+ * Dataset sparse = Dataset.of(images, classIds);   // loss = SPARSE_CATEGORICAL_CROSSENTROPY
  * }</pre>
  */
 public final class Dataset {

@@ -29,7 +29,9 @@ import dev.tapgrad.runtime.ops.Shapes;
  *   <li>{@link LinearAlgebra}: {@code transpose}, {@code matmul}, {@code l2Normalize},
  *       {@code cosineSimilarity};
  *   <li>{@link Probability}: {@code softmax}, {@code logSoftmax};
- *   <li>{@link Losses}: {@code klDivergence}, {@code categoricalCrossentropy}, {@code mse}.
+ *   <li>{@link Losses}: {@code klDivergence}, {@code categoricalCrossentropy},
+ *       {@code sparseCategoricalCrossentropy}, {@code binaryCrossentropy}, {@code mse},
+ *       {@code meanAbsoluteError}, {@code huber}.
  * </ul>
  *
  * <p>Derivatives match PyTorch at kinks: {@code abs'(0) = 0}; {@code clip} passes the gradient on
@@ -305,5 +307,33 @@ public final class Ops {
     @Reexport(Losses.class)
     public static Tensor mse(Tensor yTrue, Tensor yPred) {
         return Losses.mse(yTrue, yPred);
+    }
+
+    /**
+     * Keras's sparse categorical crossentropy on probabilities: {@code yTrue} holds one class id
+     * per row of {@code yPred}; per row {@code −log clip(q_k, 1e-7, 1 − 1e-7)}, q = yPred
+     * renormalised, then the mean over rows.
+     */
+    @Reexport(Losses.class)
+    public static Tensor sparseCategoricalCrossentropy(Tensor yTrue, Tensor yPred) {
+        return Losses.sparseCategoricalCrossentropy(yTrue, yPred);
+    }
+
+    /** Keras's binary crossentropy on probabilities, clipped to [1e-7, 1 − 1e-7]; the mean over every element. */
+    @Reexport(Losses.class)
+    public static Tensor binaryCrossentropy(Tensor yTrue, Tensor yPred) {
+        return Losses.binaryCrossentropy(yTrue, yPred);
+    }
+
+    /** Mean absolute error: the mean of {@code |yTrue − yPred|} over every element (Keras's {@code MAE}). */
+    @Reexport(Losses.class)
+    public static Tensor meanAbsoluteError(Tensor yTrue, Tensor yPred) {
+        return Losses.meanAbsoluteError(yTrue, yPred);
+    }
+
+    /** Keras's Huber loss with delta 1, the mean over every element. */
+    @Reexport(Losses.class)
+    public static Tensor huber(Tensor yTrue, Tensor yPred) {
+        return Losses.huber(yTrue, yPred);
     }
 }

@@ -154,7 +154,34 @@ class OpsReferenceTest {
                 row("kink_cce_clipped", a -> categoricalCrossentropy(a[0], a[1]), a -> categoricalCrossentropy(a[0], a[1]),
                         (a, o, g) -> categoricalCrossentropyAdjointTrue(a[0], a[1], o, g),
                         (a, o, g) -> categoricalCrossentropyAdjointPred(a[0], a[1], o, g)),
-                row("kink_l2_normalize_zero_row", a -> l2Normalize(a[0], 1), a -> l2Normalize(a[0], 1), (a, o, g) -> l2NormalizeAdjoint(a[0], 1, o, g)));
+                row("kink_l2_normalize_zero_row", a -> l2Normalize(a[0], 1), a -> l2Normalize(a[0], 1), (a, o, g) -> l2NormalizeAdjoint(a[0], 1, o, g)),
+                row("binary_crossentropy", a -> binaryCrossentropy(a[0], a[1]), a -> binaryCrossentropy(a[0], a[1]),
+                        (a, o, g) -> binaryCrossentropyAdjointTrue(a[0], a[1], o, g),
+                        (a, o, g) -> binaryCrossentropyAdjointPred(a[0], a[1], o, g)),
+                row("binary_crossentropy_broadcast", a -> binaryCrossentropy(a[0], a[1]), a -> binaryCrossentropy(a[0], a[1]),
+                        (a, o, g) -> binaryCrossentropyAdjointTrue(a[0], a[1], o, g),
+                        (a, o, g) -> binaryCrossentropyAdjointPred(a[0], a[1], o, g)),
+                row("kink_bce_clipped", a -> binaryCrossentropy(a[0], a[1]), a -> binaryCrossentropy(a[0], a[1]),
+                        (a, o, g) -> binaryCrossentropyAdjointTrue(a[0], a[1], o, g),
+                        (a, o, g) -> binaryCrossentropyAdjointPred(a[0], a[1], o, g)),
+                // class ids take no gradient (the op's adjoint for them is empty): zeros, as in the fixture
+                row("sparse_categorical_crossentropy", a -> sparseCategoricalCrossentropy(a[0], a[1]),
+                        a -> sparseCategoricalCrossentropy(a[0], a[1]), (a, o, g) -> Tensor.zeros(a[0].shape()),
+                        (a, o, g) -> sparseCategoricalCrossentropyAdjointPred(a[0], a[1], o, g)),
+                row("sparse_categorical_crossentropy_column", a -> sparseCategoricalCrossentropy(a[0], a[1]),
+                        a -> sparseCategoricalCrossentropy(a[0], a[1]), (a, o, g) -> Tensor.zeros(a[0].shape()),
+                        (a, o, g) -> sparseCategoricalCrossentropyAdjointPred(a[0], a[1], o, g)),
+                row("mean_absolute_error", a -> meanAbsoluteError(a[0], a[1]), a -> meanAbsoluteError(a[0], a[1]),
+                        (a, o, g) -> meanAbsoluteErrorAdjointTrue(a[0], a[1], o, g),
+                        (a, o, g) -> meanAbsoluteErrorAdjointPred(a[0], a[1], o, g)),
+                row("mean_absolute_error_broadcast", a -> meanAbsoluteError(a[0], a[1]), a -> meanAbsoluteError(a[0], a[1]),
+                        (a, o, g) -> meanAbsoluteErrorAdjointTrue(a[0], a[1], o, g),
+                        (a, o, g) -> meanAbsoluteErrorAdjointPred(a[0], a[1], o, g)),
+                row("kink_mae_equal", a -> meanAbsoluteError(a[0], a[1]), a -> meanAbsoluteError(a[0], a[1]),
+                        (a, o, g) -> meanAbsoluteErrorAdjointTrue(a[0], a[1], o, g),
+                        (a, o, g) -> meanAbsoluteErrorAdjointPred(a[0], a[1], o, g)),
+                row("huber", a -> huber(a[0], a[1]), a -> huber(a[0], a[1]),
+                        (a, o, g) -> huberAdjointTrue(a[0], a[1], o, g), (a, o, g) -> huberAdjointPred(a[0], a[1], o, g)));
     }
 
     // ---- against PyTorch ----------------------------------------------------------------------

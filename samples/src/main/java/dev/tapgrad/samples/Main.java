@@ -6,6 +6,7 @@ import dev.tapgrad.samples.diversemlp.DiverseMlpSample;
 import dev.tapgrad.samples.helperloss.HelperLossSample;
 import dev.tapgrad.samples.priorlstm.PriorLstmSample;
 import dev.tapgrad.samples.sparsecnn.SparseCnnSample;
+import dev.tapgrad.samples.textgru.TextGruSample;
 import dev.tapgrad.samples.weightloss.WeightLossSample;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -36,6 +37,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ActivationLossSample.class,
             WeightLossSample.class,
             HelperLossSample.class,
+            TextGruSample.class,
             ConvNetSample.class,
         })
 public final class Main implements Runnable {

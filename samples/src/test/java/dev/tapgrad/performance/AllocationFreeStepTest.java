@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * forward, loss and aux losses, backward, the finiteness check, the Adam update) allocates nothing
  * on the heap. Measured with the JVM's per-thread allocation counter between two batches of one
  * epoch, for the six sample models (every case of the design, the four benchmark workloads'
- * shapes among them), PooledConvNet, SeqPoolNet and ReshapedPoolNet (the pooling, Conv1D and Reshape layers) NormDropNet (BatchNorm, LayerNorm, Dropout in fit's training mode) and the convnet sample. The counter counts bytes as the interpreter and the compilers allocate
+ * shapes among them), PooledConvNet, SeqPoolNet and ReshapedPoolNet (the pooling, Conv1D and Reshape layers), TextGruNet (Embedding, Gru), NormDropNet (BatchNorm, LayerNorm, Dropout in fit's training mode) and the convnet sample. The counter counts bytes as the interpreter and the compilers allocate
  * them; the test runs in a JVM of its own with C1 only (see the samples' pom), where every
  * {@code new} on the path is a real allocation, so this holds whether or not C2's escape
  * analysis would have removed one.
@@ -57,11 +57,29 @@ class AllocationFreeStepTest {
     @MethodSource("models")
     void aTrainingStepAllocatesNothingAfterTheFirstBatches(String name, Supplier<TrainableModel> factory, int[] input,
             int outputs, boolean classifier) {
+        assertStepsAllocateNothing(name, factory.get(), data(input, outputs, classifier, BATCH * (WARM + MEASURED)));
+    }
+
+    /** TextGruNet (Embedding, two Grus, taps on both) on token ids, which the random data of the others cannot be. */
+    @org.junit.jupiter.api.Test
+    void aTextTrainingStepAllocatesNothing() {
+        int n = BATCH * (WARM + MEASURED);
+        Random random = new Random(8);
+        Tensor ids = Tensor.zeros(n, 12);
+        for (int i = 0; i < ids.size(); i++) {
+            ids.buffer()[i] = random.nextInt(50);
+        }
+        Tensor y = Tensor.zeros(n, 1);
+        for (int i = 0; i < n; i++) {
+            y.buffer()[i] = random.nextInt(2);
+        }
+        assertStepsAllocateNothing("text-gru", new TextGruNetGraph(1), Dataset.of(ids, y));
+    }
+
+    private static void assertStepsAllocateNothing(String name, TrainableModel model, Dataset data) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "this JVM cannot count allocated bytes per thread");
-        TrainableModel model = factory.get();
-        Dataset data = data(input, outputs, classifier, BATCH * (WARM + MEASURED));
         long[] allocated = new long[WARM + MEASURED + 1];
         model.fit(data, Fit.epochs(1).batchSize(BATCH).verbose(false)
                 .onBatchEnd((epoch, batch, terms) -> allocated[batch] = threads.getCurrentThreadAllocatedBytes()));
@@ -69,6 +87,38 @@ class AllocationFreeStepTest {
         long during = allocated[WARM + MEASURED] - allocated[WARM];
         assertEquals(0, during, name + ": " + MEASURED + " training steps after the first " + WARM + " allocated "
                 + during + " bytes (" + during / MEASURED + " per step); a step must allocate nothing");
+    }
+
+    /** Issue 12's losses and metrics (class ids, logits, Huber; binary accuracy, MAE, MSE) on small MLPs. */
+    static Stream<Arguments> lossModels() {
+        Random random = new Random(9);
+        int n = BATCH * (WARM + MEASURED);
+        Tensor x = Tensor.randn(random, n, 20);
+        Tensor ids = Tensor.zeros(n);
+        Tensor bits = Tensor.zeros(n, 1);
+        for (int i = 0; i < n; i++) {
+            ids.set(random.nextInt(5), i);
+            bits.set(random.nextInt(2), i, 0);
+        }
+        return Stream.of(
+                Arguments.of("sparse-labels", (Supplier<TrainableModel>) () -> new SparseLabelsMlpGraph(1), Dataset.of(x, ids)),
+                Arguments.of("binary-logits", (Supplier<TrainableModel>) () -> new BinaryLogitsMlpGraph(1), Dataset.of(x, bits)),
+                Arguments.of("huber", (Supplier<TrainableModel>) () -> new HuberMlpGraph(1),
+                        Dataset.of(x, Tensor.randn(random, n, 3))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lossModels")
+    void aTrainingStepWithIssue12sLossesAndMetricsAllocatesNothing(String name, Supplier<TrainableModel> factory,
+            Dataset data) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] allocated = new long[WARM + MEASURED + 1];
+        factory.get().fit(data, Fit.epochs(1).batchSize(BATCH).verbose(false)
+                .onBatchEnd((epoch, batch, terms) -> allocated[batch] = threads.getCurrentThreadAllocatedBytes()));
+        long during = allocated[WARM + MEASURED] - allocated[WARM];
+        assertTrue(allocated[WARM] > 0, "the batch listener was not called");
+        assertEquals(0, during, name + ": " + MEASURED + " training steps after the first " + WARM + " allocated "
+                + during + " bytes; a step must allocate nothing");
     }
 
     /** The counter itself allocates nothing, so the assertion above measures the steps alone. */

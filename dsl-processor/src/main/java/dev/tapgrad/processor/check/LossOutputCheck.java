@@ -3,12 +3,14 @@ package dev.tapgrad.processor.check;
 import dev.tapgrad.Activation;
 import dev.tapgrad.LossKind;
 import dev.tapgrad.processor.diag.LossMessages;
+import dev.tapgrad.processor.diag.LossMessages;
+import dev.tapgrad.processor.diag.LossOutputMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.LayerSpec;
 import dev.tapgrad.processor.model.ModelSpec;
 
-/** DESIGN §2 row 9: the main loss must exist and fit the output layer. */
+/** DESIGN §2 row 9: the main loss must exist and fit the output layer (on probabilities; logits are row 13's). */
 public final class LossOutputCheck {
     private LossOutputCheck() {}
 
@@ -25,7 +27,21 @@ public final class LossOutputCheck {
         if (spec.lossMethod() != null && spec.lossMethod().method().equals("loss") && !spec.auxLosses().isEmpty()) {
             r.warning(Tag.LOSS_OUTPUT, spec.lossMethod().origin(), LossMessages.lossMethodNamedLoss());
         }
-        if (spec.loss() == LossKind.CATEGORICAL_CROSSENTROPY && !spec.layers().isEmpty()) {
+        if (spec.fromLogits() || spec.layers().isEmpty()) {
+            return r; // the logits' checks are row 13's (MetricLossCheck)
+        }
+        if (spec.loss() == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY || spec.loss() == LossKind.BINARY_CROSSENTROPY) {
+            LayerSpec last = spec.layers().get(spec.layers().size() - 1);
+            Activation act = last.attributes().activation();
+            boolean sparse = spec.loss() == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY;
+            if (sparse && act == Activation.SIGMOID) {
+                r.warning(Tag.LOSS_OUTPUT, spec.lossOrigin(), LossOutputMessages.sparseOnSigmoid(last.name()));
+            } else if (act != Activation.SOFTMAX && act != Activation.SIGMOID) {
+                r.error(Tag.LOSS_OUTPUT, spec.lossOrigin(), LossOutputMessages.needsProbabilities(spec.loss(), last.name(),
+                        act.name(), sparse ? "SOFTMAX" : "SIGMOID"));
+            }
+        }
+        if (spec.loss() == LossKind.CATEGORICAL_CROSSENTROPY) {
             LayerSpec last = spec.layers().get(spec.layers().size() - 1);
             Activation act = last.attributes().activation();
             if (act == Activation.SIGMOID) {

@@ -190,8 +190,8 @@ public final class GraphWriter {
         }
         String last = shapes.lastLayer();
         if (main == null) {
-            m.addComment("main loss: $L", spec.mainTermName());
-            m.addStatement("terms[0] = $T.valueAndGradient($T.$L, y, $L, $L, 1.0)", Runtime.MAIN_LOSS, Runtime.LOSS_KIND,
+            m.addComment("main loss: $L$L", spec.mainTermName(), spec.fromLogits() ? ", on logits" : "");
+            m.addStatement("terms[0] = $T.$L($T.$L, y, $L, $L, 1.0)", Runtime.MAIN_LOSS, mainLossMethod(), Runtime.LOSS_KIND,
                     spec.loss(), lastOutput(), Names.gradient(last));
         }
         List<String> order = shapes.wiring().order();
@@ -269,13 +269,18 @@ public final class GraphWriter {
         return tap.isParameter() ? steps.parameterField(tap) + ".grad()" : Names.gradient(tap.layer());
     }
 
+    /** {@code MainLoss}'s method for the built-in loss: on probabilities, or on logits with {@code fromLogits}. */
+    private String mainLossMethod() {
+        return spec.fromLogits() ? "valueAndGradientOfLogits" : "valueAndGradient";
+    }
+
     private MethodSpec losses() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("losses").addModifiers(Modifier.PRIVATE)
                 .addParameter(Runtime.TENSOR, "y").addParameter(ArrayTypeName.of(TypeName.DOUBLE), "terms")
                 .addJavadoc("Every loss term, without gradients: the auxiliary losses run as the user wrote them.\n");
         if (main == null) {
-            m.addStatement("terms[0] = $T.valueAndGradient($T.$L, y, $L, null, 1.0)", Runtime.MAIN_LOSS, Runtime.LOSS_KIND,
-                    spec.loss(), lastOutput());
+            m.addStatement("terms[0] = $T.$L($T.$L, y, $L, null, 1.0)", Runtime.MAIN_LOSS, mainLossMethod(),
+                    Runtime.LOSS_KIND, spec.loss(), lastOutput());
         } else {
             String args = main.spec().taps().stream().map(this::tapValue).collect(Collectors.joining(", "));
             m.addStatement("terms[0] = $L($L).item()", main.spec().method(), args);

@@ -107,6 +107,9 @@ final class StepsEmitter {
             model.add(".loss($S)\n", spec.lossMethod().method());
         } else {
             model.add(".loss($T.$L)\n", Runtime.LOSS_KIND, spec.loss().name());
+            if (spec.fromLogits()) {
+                model.add(".fromLogits()\n");
+            }
         }
         for (AuxLossSpec aux : spec.auxLosses()) {
             model.add(".auxLoss($S, $L)\n", aux.method(), Double.toString(aux.weight()));

@@ -50,7 +50,8 @@ public final class ModelSummary {
         if (main == null) {
             // a built-in loss reads the output only: its gradient enters there and flows to what the output reads
             Set<String> params = reached(spec, shapes, ancestors(shapes, List.of(shapes.lastLayer())), Set.of());
-            sb.append("  main loss ").append(spec.mainTermName()).append(' ').append(reaches(params, all)).append('\n');
+            sb.append("  main loss ").append(spec.mainTermName()).append(spec.fromLogits() ? " (on logits)" : "")
+                    .append(' ').append(reaches(params, all)).append('\n');
         } else {
             sb.append("  main loss ").append(main.method()).append(' ')
                     .append(reaches(reached(spec, shapes, main, tapsReached.get(main)), all)).append('\n');

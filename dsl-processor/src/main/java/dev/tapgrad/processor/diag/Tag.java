@@ -25,6 +25,8 @@ public enum Tag {
     MODEL_FORM("ModelForm"),
     /** A main loss that does not fit the model's output. */
     LOSS_OUTPUT("LossOutput"),
+    /** A metric that cannot be computed with the main loss's labels (accuracy on a regression loss). */
+    METRIC_LOSS("MetricLoss"),
     /** An auxiliary-loss weight that is not finite and positive. */
     LOSS_WEIGHT("LossWeight"),
     /** The compiler in use gives no access to method bodies. */

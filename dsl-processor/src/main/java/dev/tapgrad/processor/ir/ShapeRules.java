@@ -2,6 +2,7 @@ package dev.tapgrad.processor.ir;
 
 import dev.tapgrad.ShapeRule;
 import dev.tapgrad.processor.diag.BodyShapeMessages;
+import dev.tapgrad.processor.diag.LossOutputMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.model.Shape;
@@ -47,6 +48,7 @@ public final class ShapeRules {
             case SCALAR -> Shape.SCALAR;
             case BROADCAST -> broadcast();
             case BROADCAST_TO_SCALAR -> broadcast() == null ? null : Shape.SCALAR;
+            case CLASS_IDS_TO_SCALAR -> classIds();
             case REDUCE_AXIS -> reduceAxis();
             case SAME_WITH_AXIS -> sameWithAxis();
             case LAST_AXIS -> lastAxis();
@@ -104,6 +106,25 @@ public final class ShapeRules {
             }
         }
         return new Shape(out);
+    }
+
+    /** Class ids (yPred's shape without its last axis, or with it 1) against yPred; a scalar. */
+    private Shape classIds() {
+        if (tensors.size() != 2 || !tensors.get(0).known() || !tensors.get(1).known()) {
+            return Shape.SCALAR;
+        }
+        Shape ids = tensors.get(0);
+        Shape pred = tensors.get(1);
+        if (pred.rank() == 0) {
+            return error(LossOutputMessages.classIdsNeedClasses(call));
+        }
+        List<Integer> without = new ArrayList<>(pred.sizes().subList(0, pred.rank() - 1));
+        List<Integer> withOne = new ArrayList<>(without);
+        withOne.add(1);
+        if (!ids.sizes().equals(without) && !ids.sizes().equals(withOne)) {
+            return error(LossOutputMessages.classIdsShape(call, new Shape(without).toString(), new Shape(withOne).toString()));
+        }
+        return Shape.SCALAR;
     }
 
     // ---- along an axis ------------------------------------------------------------------------

@@ -22,13 +22,24 @@ public record ModelSpec(
         List<AuxLossSpec> auxLosses,
         AuxLossSpec lossMethod,
         ClassForm form,
-        Origin origin) {
+        Origin origin,
+        boolean fromLogits,
+        Origin fromLogitsOrigin,
+        Origin metricsOrigin) {
 
     public ModelSpec {
         input = List.copyOf(input);
         metrics = List.copyOf(metrics);
         layers = List.copyOf(layers);
         auxLosses = List.copyOf(auxLosses);
+    }
+
+    /** A model whose main loss takes probabilities ({@code fromLogits = false}), its origins for both at the class. */
+    public ModelSpec(String packageName, String simpleName, List<Integer> input, Origin inputOrigin, LossKind loss,
+            Origin lossOrigin, List<Metric> metrics, List<LayerSpec> layers, List<AuxLossSpec> auxLosses,
+            AuxLossSpec lossMethod, ClassForm form, Origin origin) {
+        this(packageName, simpleName, input, inputOrigin, loss, lossOrigin, metrics, layers, auxLosses, lossMethod, form,
+                origin, false, origin, origin);
     }
 
     /** The {@code @Loss} method (if any) followed by every {@code @AuxLoss} method. */

@@ -90,7 +90,10 @@ public final class ModelReader {
                 auxLosses(type),
                 lossMethod(type, layers),
                 form(type),
-                ElementOrigin.of(type));
+                ElementOrigin.of(type),
+                Boolean.TRUE.equals(values.containsKey("fromLogits") ? values.get("fromLogits").getValue() : null),
+                new ElementOrigin(type, model, values.get("fromLogits")),
+                new ElementOrigin(type, model, values.get("metrics")));
     }
 
     /**

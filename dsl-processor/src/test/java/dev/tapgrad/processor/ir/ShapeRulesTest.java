@@ -60,6 +60,15 @@ class ShapeRulesTest {
                 c("mse", loss, "()", "[B,8]", "[B,8]"),
                 c("klDivergence", loss, "()", "CONST", "[B,100,64]"),
                 c("mse", loss, "error: mse((B, 8), (B, 9)): the shapes do not broadcast", "[B,8]", "[B,9]"),
+                c("sparseCategoricalCrossentropy", ShapeRule.CLASS_IDS_TO_SCALAR, "()", "[B]", "[B,10]"),
+                c("sparseCategoricalCrossentropy", ShapeRule.CLASS_IDS_TO_SCALAR, "()", "[B,1]", "[B,10]"),
+                c("sparseCategoricalCrossentropy", ShapeRule.CLASS_IDS_TO_SCALAR, "()", "[B,20]", "[B,20,10]"),
+                c("sparseCategoricalCrossentropy", ShapeRule.CLASS_IDS_TO_SCALAR, "()", "CONST", "[B,10]"),
+                c("sparseCategoricalCrossentropy", ShapeRule.CLASS_IDS_TO_SCALAR, "error: sparseCategoricalCrossentropy((B, 10),"
+                        + " (B, 10)): the labels must be one class id per row of the predictions, of shape (B,) or (B, 1)",
+                        "[B,10]", "[B,10]"),
+                c("sparseCategoricalCrossentropy", ShapeRule.CLASS_IDS_TO_SCALAR, "error: sparseCategoricalCrossentropy((), ()):"
+                        + " the predictions need a last axis of classes", "[]", "[]"),
                 c("sum", reduce, "(B,)", "[B,64]", "1", "false"),
                 c("sum", reduce, "(B, 1)", "[B,64]", "-1", "true"),
                 c("mean", reduce, "(64,)", "[B,64]", "0"),

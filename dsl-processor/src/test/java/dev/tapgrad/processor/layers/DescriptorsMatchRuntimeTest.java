@@ -57,6 +57,8 @@ class DescriptorsMatchRuntimeTest {
                 return new Case(none(), Collections.nCopies(2 + r.nextInt(3), s));
             }),
             Map.entry("Concatenate", DescriptorsMatchRuntimeTest::concatenate),
+            Map.entry("Embedding", DescriptorsMatchRuntimeTest::embedding),
+            Map.entry("Gru", DescriptorsMatchRuntimeTest::lstm),
             Map.entry("Dropout", r -> new Case(modal(r), List.of(randomShape(r, 1 + r.nextInt(4), 12)))),
             Map.entry("BatchNorm", r -> new Case(modal(r), List.of(randomShape(r, 1 + r.nextInt(4), 12)))),
             Map.entry("LayerNorm", r -> new Case(modal(r), List.of(randomShape(r, 1 + r.nextInt(4), 12)))));
@@ -252,6 +254,12 @@ class DescriptorsMatchRuntimeTest {
     private static Case lstm(Random r) {
         return new Case(new LayerAttributes(1 + r.nextInt(64), 0, List.of(), List.of(), Padding.VALID,
                 Activation.LINEAR, Map.of(), r.nextBoolean()), List.of(Shape.batch(1 + r.nextInt(50), 1 + r.nextInt(20))));
+    }
+
+    private static Case embedding(Random r) {
+        return new Case(new LayerAttributes(1 + r.nextInt(64), 0, List.of(), List.of(), Padding.VALID, Activation.LINEAR,
+                Map.of(), false, List.of(), 0, LayerAttributes.DEFAULT_EPSILON, LayerAttributes.DEFAULT_MOMENTUM,
+                1 + r.nextInt(1000), List.of()), List.of(Shape.batch(1 + r.nextInt(50))));
     }
 
     private static Case concatenate(Random r) {

@@ -17,6 +17,7 @@ public final class GraphSpec {
     int[] inputShape = new int[0];
     int[] outputShape = new int[0];
     LossKind lossKind = LossKind.NONE;
+    boolean fromLogits;
     String mainTerm;
     final List<String> auxTerms = new ArrayList<>();
     final List<Double> auxWeights = new ArrayList<>();
@@ -48,6 +49,12 @@ public final class GraphSpec {
     public GraphSpec loss(LossKind kind) {
         lossKind = kind;
         mainTerm = kind.name().toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /** The built-in main loss takes logits ({@code @Model(fromLogits = true)}): binary accuracy thresholds at 0. */
+    public GraphSpec fromLogits() {
+        fromLogits = true;
         return this;
     }
 

@@ -40,6 +40,7 @@ public abstract class GraphSteps implements CompiledGraph {
     private final int[] inputShape;
     private final int[] outputShape;
     private final LossKind lossKind;
+    private final boolean fromLogits;
     private final List<Metric> metrics;
     private final List<String> termNames;
     private final double[] termWeights;
@@ -64,6 +65,7 @@ public abstract class GraphSteps implements CompiledGraph {
         this.inputShape = spec.inputShape;
         this.outputShape = spec.outputShape;
         this.lossKind = spec.lossKind;
+        this.fromLogits = spec.fromLogits;
         this.metrics = spec.metrics;
         this.termNames = spec.termNames();
         this.termWeights = spec.termWeights();
@@ -174,6 +176,11 @@ public abstract class GraphSteps implements CompiledGraph {
     @Override
     public final LossKind lossKind() {
         return lossKind;
+    }
+
+    @Override
+    public final boolean fromLogits() {
+        return fromLogits;
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.Random;
  * take {@link DirectConv} instead: no patches, bias and activation in the same pass as the
  * convolution, relu's derivative, the bias gradient and the kernel gradient in one pass, images
  * shared between cores ({@link ParallelFor}). Both paths write the GEMM's result or the direct
- * kernel's straight into {@code out}; only GELU, whose derivative needs the pre-activation, keeps it
+ * kernel's straight into {@code out}; only an activation whose derivative needs the pre-activation (GELU, ELU, SELU, SILU, SOFTPLUS, LEAKY_RELU) keeps it
  * in a buffer of its own (relu's derivative is read from out: out > 0 exactly when z > 0).
  */
 public final class Conv2D extends AbstractLayer {
@@ -44,7 +44,7 @@ public final class Conv2D extends AbstractLayer {
 
     // Scratch, reallocated only when the batch size changes.
     private int batch = -1;
-    /** Pre-activation of the latest forward call, (B·OH·OW, filters); only for GELU, empty otherwise. */
+    /** Pre-activation of the latest forward call, (B·OH·OW, filters); only when the activation's derivative reads it, empty otherwise. */
     private float[] z = new float[0];
     private float[] lastInput;
 
@@ -231,8 +231,8 @@ public final class Conv2D extends AbstractLayer {
         ensureBatch(b);
         float[] in = x.buffer();
         float[] o = out.buffer();
-        // The pre-activation goes straight into out, except for GELU whose derivative needs it.
-        float[] target = activation == Activation.GELU ? z : o;
+        // The pre-activation goes straight into out, except where the derivative needs it (GELU, ELU, ...).
+        float[] target = Activations.needsPreActivation(activation) ? z : o;
         boolean fusedRelu = activation == Activation.RELU;
         if (direct != null) {
             direct.loadKernel(kernel.value().buffer());
@@ -288,7 +288,7 @@ public final class Conv2D extends AbstractLayer {
         }
         if (direct != null) {
             if (!relu) {
-                Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, geometry.filters);
+                Activations.backward(activation, Activations.needsPreActivation(activation) ? z : o, o, g, b * pixels, geometry.filters);
             }
             float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
             ParallelFor.run(b, 1, backwardBody, in, o, g, scale);
@@ -297,7 +297,7 @@ public final class Conv2D extends AbstractLayer {
             if (relu) {
                 gemm.reluBackwardWithBiasGradient(o, g, b * pixels, bias.grad().buffer());
             } else {
-                Activations.backward(activation, activation == Activation.GELU ? z : o, o, g, b * pixels, geometry.filters);
+                Activations.backward(activation, Activations.needsPreActivation(activation) ? z : o, o, g, b * pixels, geometry.filters);
                 gemm.addBiasGradient(g, b * pixels, bias.grad().buffer());
             }
         }
@@ -316,7 +316,7 @@ public final class Conv2D extends AbstractLayer {
             return;
         }
         int pixels = geometry.outH * geometry.outW;
-        z = activation == Activation.GELU ? new float[b * pixels * geometry.filters] : new float[0];
+        z = Activations.needsPreActivation(activation) ? new float[b * pixels * geometry.filters] : new float[0];
         // The direct path needs patches only for dx, which the first layer of a model skips: allocated then.
         gemm.ensureBatch(b, direct == null);
         if (direct != null) {

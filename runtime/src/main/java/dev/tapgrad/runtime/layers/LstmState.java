@@ -10,20 +10,9 @@ import java.util.Arrays;
  * arrays; the parts of a batch share nothing, so they can run on different cores. Everything is
  * reallocated only when the part's size changes.
  */
-final class LstmState {
-    private final int steps;
-    private final int features;
-    private final int units;
-
-    int batch = -1;
-    /** Index of the part's first example in the whole batch. */
-    int lo;
-    /** x as (steps, B, features); in backward also dL/dx in that order. */
-    float[] xt;
+final class LstmState extends RecurrentState {
     /** z's input part x_t · kernel + bias, then the activated gates i, f, g, o, (steps, B, 4·units). */
     float[] gates;
-    /** h_{t−1} for t = 0 … steps, ((steps + 1), B, units): block 0 is the zero initial state. */
-    float[] hs;
     /** c_t and tanh(c_t), (steps, B, units). */
     private float[] cs;
     private float[] tanhCs;
@@ -41,22 +30,14 @@ final class LstmState {
     private final float[] zeroState;
 
     LstmState(int steps, int features, int units) {
-        this.steps = steps;
-        this.features = features;
-        this.units = units;
+        super(steps, features, units);
         this.zeroState = new float[units];
     }
 
-    /** Takes examples {@code lo … lo + b − 1} of the batch. */
-    void ensureBatch(int lo, int b) {
-        this.lo = lo;
-        if (b == batch) {
-            return;
-        }
+    @Override
+    void allocate(int b) {
         int g4 = 4 * units;
-        xt = new float[steps * b * features];
         gates = new float[steps * b * g4];
-        hs = new float[(steps + 1) * b * units];
         cs = new float[steps * b * units];
         tanhCs = new float[steps * b * units];
         dz = new float[steps * b * g4];
@@ -64,43 +45,6 @@ final class LstmState {
         hStep = new float[b * units];
         dh = new float[b * units];
         dc = new float[b * units];
-        batch = b;
-    }
-
-    /** Copies the part's rows of x (B, steps, features) into {@link #xt} as (steps, part, features). */
-    void toTimeMajor(float[] x) {
-        for (int n = 0; n < batch; n++) {
-            for (int t = 0; t < steps; t++) {
-                System.arraycopy(x, ((lo + n) * steps + t) * features, xt, (t * batch + n) * features, features);
-            }
-        }
-    }
-
-    /** Adds {@link #xt}, read as (steps, part, features), to the part's rows of g (B, steps, features). */
-    void addFromTimeMajor(float[] g) {
-        for (int t = 0; t < steps; t++) {
-            for (int n = 0; n < batch; n++) {
-                int src = (t * batch + n) * features;
-                int dst = ((lo + n) * steps + t) * features;
-                for (int f = 0; f < features; f++) {
-                    g[dst + f] += xt[src + f];
-                }
-            }
-        }
-    }
-
-    /** Writes every h_t to the part's rows of out (B, steps, units), or only the last to out (B, units). */
-    void copyOut(float[] out, boolean sequences) {
-        int bu = batch * units;
-        if (!sequences) {
-            System.arraycopy(hs, steps * bu, out, lo * units, bu);
-            return;
-        }
-        for (int t = 0; t < steps; t++) {
-            for (int n = 0; n < batch; n++) {
-                System.arraycopy(hs, (t + 1) * bu + n * units, out, ((lo + n) * steps + t) * units, units);
-            }
-        }
     }
 
     /**

@@ -35,6 +35,45 @@ public final class CategoricalCrossentropy {
     }
 
     /**
+     * The main loss on logits: per row {@code Σ y·(log Σ e^z − z)} (log-sum-exp after subtracting
+     * the row's maximum, so no exponent overflows), then the mean over rows. The gradient is
+     * {@code softmax(z)·Σy − y}.
+     *
+     * @param grad if not null, overwritten with {@code scale · dLoss/dyPred}
+     */
+    public static double valueAndGradientOfLogits(Tensor yTrue, Tensor logits, Tensor grad, double scale) {
+        LossPair.checkSameShapes("categoricalCrossentropy", yTrue, logits, grad);
+        int classes = logits.dim(-1);
+        int rows = logits.size() / classes;
+        float[] y = yTrue.buffer();
+        float[] z = logits.buffer();
+        float[] g = grad == null ? null : grad.buffer();
+        double factor = scale / rows;
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int off = r * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            double ySum = 0;
+            for (int j = 0; j < classes; j++) {
+                max = Math.max(max, z[off + j]);
+                ySum += y[off + j];
+            }
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp(z[off + j] - max);
+            }
+            double lse = max + Math.log(sum);
+            for (int j = 0; j < classes; j++) {
+                total += y[off + j] * (lse - z[off + j]);
+                if (g != null) {
+                    g[off + j] = (float) ((Math.exp(z[off + j] - max) / sum * ySum - y[off + j]) * factor);
+                }
+            }
+        }
+        return total / rows;
+    }
+
+    /**
      * The value as a scalar tensor ({@code wrt} null), or the gradient for one argument scaled by
      * the cotangent {@code g}; yTrue and yPred broadcast together, and a gradient is summed back to
      * its argument's shape.

@@ -24,7 +24,15 @@ public interface CompiledGraph {
     /** The built-in main loss, or {@link LossKind#NONE} for a {@code @Loss} method. */
     LossKind lossKind();
 
-    /** Metrics to report. */
+    /**
+     * Whether the main loss takes logits ({@code @Model(fromLogits = true)}): the binary accuracy
+     * then thresholds at 0, which is 0.5 after a sigmoid.
+     */
+    default boolean fromLogits() {
+        return false;
+    }
+
+    /** Metrics to report, as requested ({@code ACCURACY} not yet resolved). */
     List<Metric> metrics();
 
     /** Names of the loss terms: the main loss first, then each auxiliary loss in declaration order. */

@@ -43,6 +43,9 @@ public final class DataChecks {
         if (g.lossKind() == LossKind.CATEGORICAL_CROSSENTROPY) {
             checkCategorical(g, y, what);
         }
+        if (g.lossKind() == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
+            checkClassIds(g, y, what);
+        }
     }
 
     /** Checks that {@code x} is a batch of examples of the model's input shape. */
@@ -68,6 +71,20 @@ public final class DataChecks {
     private static void checkLabelShape(CompiledGraph g, Tensor y, String what) {
         int[] out = g.outputShape();
         int[] perExample = Arrays.copyOfRange(y.shape(), 1, y.rank());
+        if (g.lossKind() == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY && out.length >= 1) {
+            int[] ids = Arrays.copyOf(out, out.length - 1);
+            int[] idsWithOne = out.clone();
+            idsWithOne[out.length - 1] = 1;
+            if (Arrays.equals(perExample, ids) || Arrays.equals(perExample, idsWithOne)) {
+                return;
+            }
+            throw error(what, g, "labels are " + format(perExample) + " per example but sparse_categorical_crossentropy"
+                    + " needs one class id per row of " + g.modelName() + "'s output " + format(out) + ": y should have"
+                    + " shape (" + join(withBatch(y.dim(0), ids)) + ") or (" + join(withBatch(y.dim(0), idsWithOne))
+                    + "), not " + format(y.shape()) + (perExample.length == out.length && perExample.length > 0
+                            && perExample[out.length - 1] == out[out.length - 1]
+                            ? " (one-hot rows go with loss = CATEGORICAL_CROSSENTROPY)" : ""));
+        }
         if (Arrays.equals(perExample, out)) {
             return;
         }
@@ -80,7 +97,7 @@ public final class DataChecks {
                 && g.lossKind() == LossKind.CATEGORICAL_CROSSENTROPY) {
             throw error(what, g, "labels are one number per example but " + g.modelName() + "'s output has " + out[0]
                     + " units" + expected + ": turn class numbers into one-hot rows with Dataset.oneHot(labels, "
-                    + out[0] + ")");
+                    + out[0] + "), or declare loss = SPARSE_CATEGORICAL_CROSSENTROPY, which takes class ids");
         }
         throw error(what, g, "labels are " + format(perExample) + " per example but " + g.modelName()
                 + "'s output is " + format(out) + expected);
@@ -119,6 +136,32 @@ public final class DataChecks {
                         + String.format(Locale.ROOT, "%.4g", sum) + " for " + g.modelName() + fix);
             }
         }
+    }
+
+    /**
+     * Sparse labels are class ids: whole numbers in [0, classes). Checked before anything runs, so
+     * a bad label stops training before a weight changes.
+     */
+    private static void checkClassIds(CompiledGraph g, Tensor y, String what) {
+        int[] out = g.outputShape();
+        int classes = out[out.length - 1];
+        float[] a = y.buffer();
+        for (int i = 0; i < a.length; i++) {
+            float v = a[i];
+            if (v < 0 || v >= classes || v != Math.rint(v)) {
+                throw error(what, g, "labels out of range: y" + index(y, i) + " = " + v + " is not a class id of "
+                        + g.modelName() + "'s " + classes + " classes; sparse_categorical_crossentropy needs whole "
+                        + "numbers from 0 to " + (classes - 1) + " (fix or drop that example"
+                        + (v == classes ? ", or check whether the ids count from 1" : "") + ")");
+            }
+        }
+    }
+
+    private static int[] withBatch(int n, int[] shape) {
+        int[] s = new int[shape.length + 1];
+        s[0] = n;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
     }
 
     private static TapgradDataException error(String what, CompiledGraph g, String detail) {

@@ -10,15 +10,18 @@ import java.util.Map;
 
 /**
  * Running sums over the batches of an epoch or an evaluation: loss terms weighted by batch size
- * (as Keras averages per-batch losses) and metric counts over rows, turned into averages keyed
+ * (as Keras averages per-batch losses) and metric sums over rows, turned into averages keyed
  * {@code loss}, each term, each metric.
  */
 final class Totals {
     private final List<String> names;
     private final double[] weights;
     private final List<Metric> metrics;
+    /** Each requested metric as computed: {@code ACCURACY} resolved to its kind for this graph. */
+    private final Metric[] computed;
+    private final boolean logits;
     private final double[] termSums;
-    private final long[] metricCounts;
+    private final double[] metricSums;
     private long examples;
     private long rows;
 
@@ -31,7 +34,12 @@ final class Totals {
                     + " but " + weights.length + " weights; the generated graph is inconsistent");
         }
         this.termSums = new double[weights.length];
-        this.metricCounts = new long[metrics.size()];
+        this.metricSums = new double[metrics.size()];
+        this.computed = new Metric[metrics.size()];
+        for (int m = 0; m < computed.length; m++) {
+            computed[m] = Metrics.resolve(metrics.get(m), g.lossKind(), g.outputShape());
+        }
+        this.logits = g.fromLogits();
     }
 
     /** Adds one batch of {@code batch} examples with its unweighted terms and predictions. */
@@ -42,18 +50,9 @@ final class Totals {
         examples += batch;
         if (!metrics.isEmpty()) {
             rows += Metrics.rows(yPred);
-            for (int m = 0; m < metrics.size(); m++) {
-                metricCounts[m] += count(metrics.get(m), yTrue, yPred);
+            for (int m = 0; m < computed.length; m++) {
+                metricSums[m] += Metrics.sum(computed[m], yTrue, yPred, logits);
             }
-        }
-    }
-
-    private static int count(Metric metric, Tensor yTrue, Tensor yPred) {
-        switch (metric) {
-            case ACCURACY:
-                return Metrics.correct(yTrue, yPred);
-            default:
-                throw new UnsupportedOperationException("metric " + metric + " is not implemented by the runtime");
         }
     }
 
@@ -79,12 +78,12 @@ final class Totals {
             out.putIfAbsent(names.get(i), mean[i]);
         }
         for (int m = 0; m < metrics.size(); m++) {
-            out.put(key(metrics.get(m)), rows == 0 ? Double.NaN : (double) metricCounts[m] / rows);
+            out.put(key(metrics.get(m)), rows == 0 ? Double.NaN : metricSums[m] / rows);
         }
         return out;
     }
 
-    /** The History and evaluate key of a metric, e.g. {@code accuracy}. */
+    /** The History and evaluate key of a metric as requested, e.g. {@code accuracy} (also when resolved to binary). */
     static String key(Metric metric) {
         return metric.name().toLowerCase(Locale.ROOT);
     }

@@ -81,7 +81,7 @@ class Pooling64Test {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Activation.class, names = {"LINEAR", "TANH", "SIGMOID", "GELU"})
+    @EnumSource(value = Activation.class, names = {"LINEAR", "TANH", "SIGMOID", "GELU", "ELU", "SELU", "SILU", "SOFTPLUS", "LEAKY_RELU"})
     void conv1d(Activation act) {
         for (String config : new String[] {"9 3 1 VALID", "9 2 2 SAME", "6 4 3 SAME", "8 5 2 VALID"}) {
             String[] p = config.split(" ");

@@ -62,6 +62,57 @@ class OneKernelPerLossTest {
         assertTrue(maxAbs(opGrad) > 0.01);
     }
 
+    @Test
+    void binaryCrossentropyMaeAndHuberMainLossesAndOpsAgree() {
+        Tensor scaledTrue = Tensor.of(TRUE.toArray(), 5, 3);
+        Tensor far = Tensor.of(new float[15], 5, 3);
+        for (int i = 0; i < 15; i++) {
+            far.buffer()[i] = 3 * PRED.buffer()[i] - 1.2f; // errors on both sides of Huber's delta 1
+        }
+        record Case(LossKind kind, Tensor pred, java.util.function.BinaryOperator<Tensor> op, Adjoint adjoint) {}
+        for (Case c : new Case[] {
+            new Case(LossKind.BINARY_CROSSENTROPY, PRED, Ops::binaryCrossentropy, Losses::binaryCrossentropyAdjointPred),
+            new Case(LossKind.MAE, far, Ops::meanAbsoluteError, Losses::meanAbsoluteErrorAdjointPred),
+            new Case(LossKind.HUBER, far, Ops::huber, Losses::huberAdjointPred),
+        }) {
+            Tensor mainGrad = Tensor.zeros(5, 3);
+            double main = MainLoss.valueAndGradient(c.kind(), scaledTrue, c.pred(), mainGrad, 1.0);
+            Tensor out = c.op().apply(scaledTrue, c.pred());
+            Tensor opGrad = c.adjoint().apply(scaledTrue, c.pred(), out, Tensor.scalar(1));
+            assertEquals((float) main, out.item(), c.kind() + ": value");
+            assertArrayEquals(mainGrad.toArray(), opGrad.toArray(), c.kind() + ": gradient for yPred");
+            assertTrue(maxAbs(opGrad) > 0.01, c.kind() + ": gradient " + java.util.Arrays.toString(opGrad.toArray()));
+        }
+    }
+
+    @Test
+    void sparseMainLossAndOpAgreeAndEqualTheCategoricalOfOneHotRows() {
+        Tensor ids = Tensor.of(new float[] {0, 0, 2, 1, 1}, 5);
+        Tensor oneHot = Tensor.zeros(5, 3);
+        for (int r = 0; r < 5; r++) {
+            oneHot.set(1, r, (int) ids.get(r));
+        }
+        Tensor mainGrad = Tensor.zeros(5, 3);
+        double main = MainLoss.valueAndGradient(LossKind.SPARSE_CATEGORICAL_CROSSENTROPY, ids, PRED, mainGrad, 1.0);
+        Tensor out = Ops.sparseCategoricalCrossentropy(ids, PRED);
+        Tensor opGrad = Losses.sparseCategoricalCrossentropyAdjointPred(ids, PRED, out, Tensor.scalar(1));
+        assertEquals((float) main, out.item(), "value");
+        assertArrayEquals(mainGrad.toArray(), opGrad.toArray(), "gradient for yPred");
+        Tensor catGrad = Tensor.zeros(5, 3);
+        double cat = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, oneHot, PRED, catGrad, 1.0);
+        assertEquals(cat, main, 1e-12, "the categorical crossentropy of the one-hot rows");
+        float[] a = catGrad.toArray();
+        float[] b = mainGrad.toArray();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-6 * Math.max(1, Math.abs(a[i])), "gradient [" + i + "]");
+        }
+    }
+
+    /** An adjoint for yPred. */
+    interface Adjoint {
+        Tensor apply(Tensor yTrue, Tensor yPred, Tensor out, Tensor g);
+    }
+
     /**
      * At the clip's boundaries the gradient passes, as {@code torch.clamp}'s and TensorFlow's
      * {@code clip_by_value}'s do ({@code x >= lo && x <= hi}); just outside it stops.

@@ -67,7 +67,7 @@ class DataChecksTest {
     void classNumbersInsteadOfOneHotRows() {
         assertEquals("Bad training data for SparseCnn: labels are one number per example but SparseCnn's output has"
                         + " 10 units (y has shape (4), expected (4, 10)): turn class numbers into one-hot rows with"
-                        + " Dataset.oneHot(labels, 10)",
+                        + " Dataset.oneHot(labels, 10), or declare loss = SPARSE_CATEGORICAL_CROSSENTROPY, which takes class ids",
                 fitFails(Dataset.of(Tensor.zeros(4, 28, 28, 1), Tensor.of(new float[] {1, 2, 3, 4}, 4)), Fit.epochs(1)));
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.tapgrad.LossKind;
+import dev.tapgrad.Metric;
 import dev.tapgrad.runtime.Tensor;
 import java.util.Arrays;
 import java.util.Random;
@@ -19,6 +21,44 @@ class MetricsAndBatchesTest {
         assertEquals(4, Metrics.rows(p));
         // sequences: every time step is a row
         assertEquals(4, Metrics.correct(y.reshape(2, 2, 3), y.reshape(2, 2, 3)));
+    }
+
+    @Test
+    void accuracyResolvesAsKerasDoes() {
+        assertEquals(Metric.BINARY_ACCURACY, Metrics.resolve(Metric.ACCURACY, LossKind.CATEGORICAL_CROSSENTROPY, new int[] {1}));
+        assertEquals(Metric.BINARY_ACCURACY, Metrics.resolve(Metric.ACCURACY, LossKind.BINARY_CROSSENTROPY, new int[] {4}));
+        assertEquals(Metric.SPARSE_CATEGORICAL_ACCURACY,
+                Metrics.resolve(Metric.ACCURACY, LossKind.SPARSE_CATEGORICAL_CROSSENTROPY, new int[] {10}));
+        assertEquals(Metric.CATEGORICAL_ACCURACY, Metrics.resolve(Metric.ACCURACY, LossKind.CATEGORICAL_CROSSENTROPY, new int[] {10}));
+        assertEquals(Metric.CATEGORICAL_ACCURACY, Metrics.resolve(Metric.ACCURACY, LossKind.NONE, new int[] {5, 10}));
+        assertEquals(Metric.MAE, Metrics.resolve(Metric.MAE, LossKind.BINARY_CROSSENTROPY, new int[] {1}));
+    }
+
+    @Test
+    void binaryAccuracyThresholdsEachOutputAndAveragesOverTheLastAxis() {
+        Tensor y = Tensor.of(new float[] {1, 0, 0, 1}, 2, 2);
+        Tensor p = Tensor.of(new float[] {.9f, .6f, .5f, .51f}, 2, 2);
+        // row 0: 1 of 2 right; row 1: .5 is not above .5 → 0 right, .51 → 1 right: 2 of 2
+        assertEquals(1.5, Metrics.sum(Metric.BINARY_ACCURACY, y, p, false), 1e-12);
+        assertEquals(1.0, Metrics.sum(Metric.BINARY_ACCURACY, y, p, true), 1e-12, "on logits every value is above 0: one right per row");
+        Tensor soft = Tensor.of(new float[] {0.9f}, 1, 1);
+        assertEquals(0, Metrics.sum(Metric.BINARY_ACCURACY, soft, soft, false), "a label of 0.9 never matches, as in Keras");
+    }
+
+    @Test
+    void maeAndMseAreRowMeansSummedOverRows() {
+        Tensor y = Tensor.of(new float[] {0, 0, 1, 1}, 2, 2);
+        Tensor p = Tensor.of(new float[] {1, -3, 1, 0}, 2, 2);
+        assertEquals(2 + 0.5, Metrics.sum(Metric.MAE, y, p, false), 1e-12);
+        assertEquals(5 + 0.5, Metrics.sum(Metric.MSE, y, p, false), 1e-12);
+        assertEquals(2, Metrics.rows(p));
+    }
+
+    @Test
+    void sparseAccuracyComparesArgMaxWithTheClassId() {
+        Tensor p = Tensor.of(new float[] {.1f, .8f, .1f, .6f, .3f, .1f, .2f, .2f, .6f}, 3, 3);
+        assertEquals(2, Metrics.sum(Metric.SPARSE_CATEGORICAL_ACCURACY, Tensor.of(new float[] {1, 1, 2}, 3), p, false));
+        assertEquals(2, Metrics.sum(Metric.SPARSE_CATEGORICAL_ACCURACY, Tensor.of(new float[] {1, 1, 2}, 3, 1), p, false));
     }
 
     @Test

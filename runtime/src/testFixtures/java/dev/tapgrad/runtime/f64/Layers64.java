@@ -6,12 +6,16 @@ import dev.tapgrad.Activation;
  * The layers' forward passes written again in double with plain loops, from Keras's definitions:
  * Dense, Conv2D (NHWC, kernel (kh, kw, cin, cout), strides, TensorFlow's SAME or VALID padding),
  * Lstm (gate blocks i, f, c, o; sigmoid gates, tanh cell; zero initial state), Flatten, Add,
- * Concatenate, MaxPool2D and AvgPool2D (SAME averages the real positions only), the global
+ * Gru (Keras's reset_after, gate blocks z, r, h), Embedding, Concatenate, MaxPool2D and AvgPool2D (SAME averages the real positions only), the global
  * poolings, Conv1D (kernel (k, C, F)), Dropout with a fixed mask, BatchNorm (training and
  * inference) and LayerNorm on the last axis, and the activations. The references that float64 finite differences differentiate.
  */
 public final class Layers64 {
     private Layers64() {}
+
+    /** SELU's constants (Klambauer et al.), as Keras and PyTorch write them. */
+    static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
     /** An activation over the last axis of {@code z} (softmax) or elementwise (the others). */
     public static T64 activate(T64 z, Activation act) {
@@ -22,6 +26,11 @@ public final class Layers64 {
             case TANH -> z.map(Math::tanh);
             case SOFTMAX -> Ops64.softmax(z);
             case GELU -> z.map(a -> 0.5 * a * (1 + erf(a / Math.sqrt(2))));
+            case ELU -> z.map(a -> a > 0 ? a : Math.exp(a) - 1);
+            case SELU -> z.map(a -> SELU_SCALE * (a > 0 ? a : SELU_ALPHA * (Math.exp(a) - 1)));
+            case SILU -> z.map(a -> a * sigmoid(a));
+            case SOFTPLUS -> z.map(a -> Math.log(1 + Math.exp(a)));
+            case LEAKY_RELU -> z.map(a -> a > 0 ? a : 0.2 * a);
         };
     }
 
@@ -148,6 +157,61 @@ public final class Layers64 {
             System.arraycopy(h, 0, last, n * u, u);
         }
         return returnSequences ? new T64(seq, new int[] {b, steps, u}) : new T64(last, new int[] {b, u});
+    }
+
+    /**
+     * Keras's GRU with reset_after on (B, T, F): with {@code xp = x_t·kernel + bias[0]} and {@code
+     * hp = h·recurrent + bias[1]} in blocks z, r, h: {@code z = σ(xp_z + hp_z)}, {@code r = σ(xp_r +
+     * hp_r)}, {@code h̃ = tanh(xp_h + r·hp_h)}, {@code h = z·h + (1 − z)·h̃}; every h (B, T, U) or the
+     * last (B, U).
+     */
+    public static T64 gru(T64 x, T64 kernel, T64 recurrent, T64 bias, boolean returnSequences) {
+        int b = x.shape()[0];
+        int steps = x.shape()[1];
+        int features = x.shape()[2];
+        int u = recurrent.shape()[0];
+        double[] seq = new double[b * steps * u];
+        double[] last = new double[b * u];
+        for (int n = 0; n < b; n++) {
+            double[] h = new double[u];
+            for (int t = 0; t < steps; t++) {
+                double[] xp = new double[3 * u];
+                double[] hp = new double[3 * u];
+                for (int g = 0; g < 3 * u; g++) {
+                    double sx = bias.v()[g];
+                    for (int k = 0; k < features; k++) {
+                        sx += x.v()[(n * steps + t) * features + k] * kernel.v()[k * 3 * u + g];
+                    }
+                    double sh = bias.v()[3 * u + g];
+                    for (int k = 0; k < u; k++) {
+                        sh += h[k] * recurrent.v()[k * 3 * u + g];
+                    }
+                    xp[g] = sx;
+                    hp[g] = sh;
+                }
+                for (int k = 0; k < u; k++) {
+                    double z = sigmoid(xp[k] + hp[k]);
+                    double r = sigmoid(xp[u + k] + hp[u + k]);
+                    double hh = Math.tanh(xp[2 * u + k] + r * hp[2 * u + k]);
+                    h[k] = z * h[k] + (1 - z) * hh;
+                    seq[(n * steps + t) * u + k] = h[k];
+                }
+            }
+            System.arraycopy(h, 0, last, n * u, u);
+        }
+        return returnSequences ? new T64(seq, new int[] {b, steps, u}) : new T64(last, new int[] {b, u});
+    }
+
+    /** Keras's Embedding: row {@code ids[i]} of {@code embeddings} (V, U) for every id; (..., U). */
+    public static T64 embedding(double[] ids, int[] idShape, T64 embeddings) {
+        int u = embeddings.shape()[1];
+        double[] out = new double[ids.length * u];
+        for (int i = 0; i < ids.length; i++) {
+            System.arraycopy(embeddings.v(), (int) ids[i] * u, out, i * u, u);
+        }
+        int[] shape = java.util.Arrays.copyOf(idShape, idShape.length + 1);
+        shape[idShape.length] = u;
+        return new T64(out, shape);
     }
 
     /** (B, ...) to (B, rest). */

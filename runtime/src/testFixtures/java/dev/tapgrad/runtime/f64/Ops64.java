@@ -250,4 +250,88 @@ public final class Ops64 {
         T64 d = square(sub(yTrue, yPred));
         return d.rank() == 0 ? d : mean(mean(d, -1, false));
     }
+
+    /** Per value {@code −(t·log c + (1 − t)·log(1 − c))}, {@code c = clip(p, 1e-7, 1 − 1e-7)}; the mean over every value (Keras 3). */
+    public static T64 binaryCrossentropy(T64 yTrue, T64 yPred) {
+        T64 terms = zip(yTrue, yPred, (t, p) -> {
+            double c = Math.min(Math.max(p, EPSILON), 1 - EPSILON);
+            return -(t * Math.log(c) + (1 - t) * Math.log(1 - c));
+        });
+        return terms.rank() == 0 ? terms : mean(terms);
+    }
+
+    /** {@link #binaryCrossentropy} on logits z, as {@code −(t·log σ(z) + (1 − t)·log(1 − σ(z)))} written out plainly. */
+    public static T64 binaryCrossentropyOfLogits(T64 yTrue, T64 logits) {
+        T64 terms = zip(yTrue, logits, (t, z) -> {
+            double s = 1 / (1 + Math.exp(-z));
+            return -(t * Math.log(s) + (1 - t) * Math.log(1 - s));
+        });
+        return terms.rank() == 0 ? terms : mean(terms);
+    }
+
+    /**
+     * Class ids (one per row, rounded to the nearest id, so a finite difference on them is 0)
+     * against probabilities: per row {@code −log clip(p_k/Σp, 1e-7, 1 − 1e-7)}; the mean over rows.
+     */
+    public static T64 sparseCategoricalCrossentropy(T64 ids, T64 yPred) {
+        int classes = yPred.shape()[yPred.rank() - 1];
+        int rows = yPred.size() / classes;
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += yPred.v()[r * classes + j];
+            }
+            int k = (int) Math.round(ids.v()[r]);
+            total -= Math.log(Math.min(Math.max(yPred.v()[r * classes + k] / sum, EPSILON), 1 - EPSILON));
+        }
+        return T64.scalar(total / rows);
+    }
+
+    /** Class ids against logits: per row {@code −log softmax(z)_k}, the softmax written out plainly; the mean over rows. */
+    public static T64 sparseCategoricalCrossentropyOfLogits(T64 ids, T64 logits) {
+        int classes = logits.shape()[logits.rank() - 1];
+        int rows = logits.size() / classes;
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp(logits.v()[r * classes + j]);
+            }
+            total -= Math.log(Math.exp(logits.v()[r * classes + (int) Math.round(ids.v()[r])]) / sum);
+        }
+        return T64.scalar(total / rows);
+    }
+
+    /** One-hot (or any) rows against logits: per row {@code −Σ y·log softmax(z)}, written out plainly; the mean over rows. */
+    public static T64 categoricalCrossentropyOfLogits(T64 yTrue, T64 logits) {
+        int classes = logits.shape()[logits.rank() - 1];
+        int rows = logits.size() / classes;
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp(logits.v()[r * classes + j]);
+            }
+            for (int j = 0; j < classes; j++) {
+                total -= yTrue.v()[r * classes + j] * Math.log(Math.exp(logits.v()[r * classes + j]) / sum);
+            }
+        }
+        return T64.scalar(total / rows);
+    }
+
+    /** The mean of {@code |yTrue − yPred|} over every value. */
+    public static T64 meanAbsoluteError(T64 yTrue, T64 yPred) {
+        T64 d = zip(yTrue, yPred, (t, p) -> Math.abs(p - t));
+        return d.rank() == 0 ? d : mean(d);
+    }
+
+    /** Huber with delta 1: {@code ½e²} where {@code |e| ≤ 1}, else {@code |e| − ½}; the mean over every value. */
+    public static T64 huber(T64 yTrue, T64 yPred) {
+        T64 d = zip(yTrue, yPred, (t, p) -> {
+            double e = Math.abs(p - t);
+            return e <= 1 ? 0.5 * e * e : e - 0.5;
+        });
+        return d.rank() == 0 ? d : mean(d);
+    }
 }

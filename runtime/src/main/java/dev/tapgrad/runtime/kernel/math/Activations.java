@@ -9,6 +9,11 @@ import dev.tapgrad.Activation;
 public final class Activations {
     private static final double SQRT_HALF = Math.sqrt(0.5);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2 * Math.PI);
+    /** SELU's constants, as Keras and PyTorch write them. */
+    static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    static final double SELU_SCALE = 1.0507009873554804934193349852946;
+    /** Keras's {@code leaky_relu} default negative slope. */
+    static final double LEAKY_SLOPE = 0.2;
 
     private Activations() {}
 
@@ -51,6 +56,37 @@ public final class Activations {
                     double x = z[i];
                     // 0.5·erfc(-x/√2) rather than 0.5·(1 + erf(x/√2)): no cancellation for negative x.
                     out[i] = (float) (x * 0.5 * erfc(-x * SQRT_HALF));
+                }
+                break;
+            case ELU:
+                for (int i = 0; i < n; i++) {
+                    double x = z[i];
+                    out[i] = (float) (x > 0 ? x : Math.expm1(x));
+                }
+                break;
+            case SELU:
+                for (int i = 0; i < n; i++) {
+                    double x = z[i];
+                    out[i] = (float) (SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)));
+                }
+                break;
+            case SILU:
+                for (int i = 0; i < n; i++) {
+                    double x = z[i];
+                    out[i] = (float) (x * sigmoid(x));
+                }
+                break;
+            case SOFTPLUS:
+                for (int i = 0; i < n; i++) {
+                    double x = z[i];
+                    // max(x, 0) + log1p(exp(−|x|)): exp never overflows and small values keep their digits.
+                    out[i] = (float) (Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
+                }
+                break;
+            case LEAKY_RELU:
+                for (int i = 0; i < n; i++) {
+                    float x = z[i];
+                    out[i] = x > 0 ? x : (float) (LEAKY_SLOPE * x);
                 }
                 break;
             default:
@@ -114,9 +150,52 @@ public final class Activations {
                     g[i] = (float) (g[i] * (cdf + x * pdf));
                 }
                 break;
+            case ELU:
+                // PyTorch takes the exponential branch at x = 0 (x <= 0), where both slopes are 1.
+                for (int i = 0; i < n; i++) {
+                    double x = z[i];
+                    g[i] = x <= 0 ? (float) (g[i] * Math.exp(x)) : g[i];
+                }
+                break;
+            case SELU:
+                // At x = 0 the slope is scale · alpha, PyTorch's choice (its x <= 0 branch).
+                for (int i = 0; i < n; i++) {
+                    double x = z[i];
+                    g[i] = (float) (g[i] * (x <= 0 ? SELU_SCALE * SELU_ALPHA * Math.exp(x) : SELU_SCALE));
+                }
+                break;
+            case SILU:
+                for (int i = 0; i < n; i++) {
+                    double x = z[i];
+                    double s = sigmoid(x);
+                    g[i] = (float) (g[i] * s * (1 + x * (1 - s)));
+                }
+                break;
+            case SOFTPLUS:
+                for (int i = 0; i < n; i++) {
+                    g[i] = (float) (g[i] * sigmoid(z[i]));
+                }
+                break;
+            case LEAKY_RELU:
+                // The slope at x = 0 is 0.2, as PyTorch's (x > 0 ? 1 : slope).
+                for (int i = 0; i < n; i++) {
+                    g[i] = z[i] > 0 ? g[i] : (float) (LEAKY_SLOPE * g[i]);
+                }
+                break;
             default:
                 throw new IllegalArgumentException("unknown activation " + act);
         }
+    }
+
+    /**
+     * Whether {@link #backward} reads the pre-activation {@code z} (GELU and the activations added
+     * with it); the others need only the output, so a layer may write z over it.
+     */
+    public static boolean needsPreActivation(Activation act) {
+        return switch (act) {
+            case LINEAR, RELU, SIGMOID, TANH, SOFTMAX -> false;
+            case GELU, ELU, SELU, SILU, SOFTPLUS, LEAKY_RELU -> true;
+        };
     }
 
     /** The logistic function, written so that exp never overflows. */
