@@ -8,7 +8,7 @@ Run from the repository root (needs Debian's python3-torch, i.e. PyTorch 1.13, a
 It is the companion of make_reference.py (whose helpers it imports: safetensors I/O, the Keras
 crossentropy and MSE, the test's error criterion) and writes the same four files per model into
 samples/src/test/resources/dev/tapgrad/reference/<Model>/, for the models PriorLstm, DiverseMlp,
-RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag, PooledCnn, SeqConv and TextGru of
+RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag, PooledCnn, SeqConv, TextGru and NormCnn of
 samples/src/test/java/dev/tapgrad/reference/ (checked by PyTorchReferenceCasesTest):
 
   weights.safetensors   exactly the model's parameters in Keras layouts: Dense kernel (in, units),
@@ -547,19 +547,66 @@ class TextGru:
         return np.mean((y - out) ** 2) + 0.2 * np.mean(gru ** 2)
 
 
+class NormCnn:
+    """@Model(input = {4, 4, 2}, loss = MSE); conv1 Conv2D 3 filters 3x3 SAME tanh, bn BatchNorm
+    (Keras defaults), flat, ln LayerNorm (epsilon 1e-3), out Dense 3; gammaSize (tap bn.gamma,
+    weight 0.2) = sum(square(gamma)). gradients() runs the training forward, so BatchNorm uses the
+    batch's mean and biased variance (torch's batch_norm with training=True); the moving statistics
+    in weights.safetensors (state, not trained) must not matter."""
+    name = "NormCnn"
+    seed = 9103
+    batch = 5
+    input_shape = (4, 4, 2)
+    main = "mse"
+    aux = [("gammaSize", 0.2)]
+    params = [("conv1.kernel", (3, 3, 2, 3)), ("conv1.bias", (3,)), ("bn.gamma", (3,)), ("bn.beta", (3,)),
+              ("ln.gamma", (48,)), ("ln.beta", (48,)), ("out.kernel", (48, 3)), ("out.bias", (3,))]
+    state = [("bn.moving_mean", np.array([0.5, -1.0, 2.0], dtype=np.float32)),
+             ("bn.moving_variance", np.array([3.0, 0.25, 1.5], dtype=np.float32))]
+
+    @staticmethod
+    def labels(rng, batch):
+        return rng.normal(size=(batch, 3))
+
+    @staticmethod
+    def forward(p, x):
+        c1 = torch.tanh(ref.conv2d(x, p["conv1.kernel"], p["conv1.bias"], (1, 1), "SAME"))
+        bn = torch.nn.functional.batch_norm(c1.permute(0, 3, 1, 2), None, None, p["bn.gamma"], p["bn.beta"],
+                                            training=True, eps=1e-3).permute(0, 2, 3, 1)
+        ln = torch.nn.functional.layer_norm(ref.flatten(bn), (48,), p["ln.gamma"], p["ln.beta"], eps=1e-3)
+        return ref.dense(ln, p["out.kernel"], p["out.bias"]), {}
+
+    @staticmethod
+    def terms(y, pred, taps, p):
+        return {"mse": ref.mse(y, pred), "gammaSize": (p["bn.gamma"] ** 2).sum()}
+
+    @staticmethod
+    def np_total(w, x, y):
+        c1 = np.tanh(ref.np_conv_nhwc(x, w["conv1.kernel"], w["conv1.bias"], (1, 1), "SAME"))
+        mean = c1.mean(axis=(0, 1, 2))
+        var = ((c1 - mean) ** 2).mean(axis=(0, 1, 2))
+        bn = w["bn.gamma"] * (c1 - mean) / np.sqrt(var + 1e-3) + w["bn.beta"]
+        flat = bn.reshape(bn.shape[0], -1)
+        rm = flat.mean(axis=1, keepdims=True)
+        rv = ((flat - rm) ** 2).mean(axis=1, keepdims=True)
+        ln = w["ln.gamma"] * (flat - rm) / np.sqrt(rv + 1e-3) + w["ln.beta"]
+        out = ln @ w["out.kernel"] + w["out.bias"]
+        return np.mean((y - out) ** 2) + 0.2 * np.sum(w["bn.gamma"] ** 2)
+
 MODELS = [PriorLstm, DiverseMlp, RegularizedClassifier, WeightLoss, HelperLoss, ResidualDag, PooledCnn, SeqConv,
-          TextGru]
+          TextGru, NormCnn]
 
 
 # ---- evaluation -----------------------------------------------------------------------------
 
 def draw(m, rng):
     """One draw of weights, inputs and labels, already rounded to float32: kernels (recurrent ones
-    too) N(0, 0.5^2), biases N(0, 0.1^2), x N(0, 1)."""
+    too) N(0, 0.5^2), biases N(0, 0.1^2), normalisation gammas N(1, 0.1^2), x N(0, 1)."""
     weights = {}
     for name, shape in m.params:
         scale = 0.5 if name.endswith("kernel") else 0.1
-        weights[name] = (rng.normal(size=shape) * scale).astype(np.float32)
+        centre = 1.0 if name.endswith("gamma") else 0.0  # normalisation scales start at 1 in Keras
+        weights[name] = (centre + rng.normal(size=shape) * scale).astype(np.float32)
     # Token ids for a model that reads them (TextGru), standard normal values otherwise.
     x = (m.inputs(rng, m.batch) if hasattr(m, "inputs") else rng.normal(size=(m.batch,) + m.input_shape)).astype(np.float32)
     y = m.labels(rng, m.batch).astype(np.float32)
@@ -655,7 +702,9 @@ def build(m):
 
     d = os.path.join(OUT, m.name)
     os.makedirs(d, exist_ok=True)
-    ref.write_safetensors(os.path.join(d, "weights.safetensors"), [(k, weights[k]) for k, _ in m.params])
+    # a model's state (BatchNorm's moving statistics) is in its checkpoint too, but has no gradient
+    ref.write_safetensors(os.path.join(d, "weights.safetensors"),
+                          [(k, weights[k]) for k, _ in m.params] + list(getattr(m, "state", [])))
     ref.write_safetensors(os.path.join(d, "batch.safetensors"), [("x", x), ("y", y)])
     ref.write_safetensors(os.path.join(d, "expected.safetensors"),
                           [("grad." + k, grads64[k].astype(np.float32)) for k, _ in m.params])
@@ -677,7 +726,7 @@ def build(m):
 
     # Read back what was written and confirm it round-trips.
     back = ref.read_safetensors(os.path.join(d, "weights.safetensors"))
-    assert list(back) == [k for k, _ in m.params]
+    assert list(back) == [k for k, _ in m.params] + [k for k, _ in getattr(m, "state", [])]
     for k, _ in m.params:
         assert np.array_equal(back[k], weights[k])
     g = ref.read_safetensors(os.path.join(d, "expected.safetensors"))

@@ -15,21 +15,36 @@ import java.util.Map;
  * }</pre>
  */
 public interface TrainableModel {
-    /** Trains on {@code train}; each loss term is reported separately, per epoch, in the history. */
+    /**
+     * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
+     * Runs the training forward: Dropout drops (masks drawn from the model's seed, so one seed gives
+     * one run) and BatchNorm normalises with each batch's statistics and moves its moving ones.
+     */
     History fit(Dataset train, Fit options);
 
-    /** The weighted total {@code loss}, every term unweighted, and every metric on {@code data}. */
+    /**
+     * The weighted total {@code loss}, every term unweighted, and every metric on {@code data}, in
+     * inference: no dropout, BatchNorm with its moving statistics.
+     */
     Map<String, Double> evaluate(Dataset data);
 
-    /** The model's outputs for {@code x}; no loss is computed. */
+    /** The model's outputs for {@code x}, in inference as {@link #evaluate}; no loss is computed. */
     Tensor predict(Tensor x);
 
-    /** Loss terms and the gradient of the total loss for every parameter; the weights do not change. */
+    /**
+     * Loss terms and the gradient of the total loss for every trainable parameter, through the
+     * training forward as {@link #fit} runs it (the dropout masks {@code fit}'s next step would draw,
+     * batch statistics); nothing changes: not the weights, not the moving statistics, not the masks
+     * a later {@code fit} draws.
+     */
     Gradients gradients(Tensor x, Tensor y);
 
-    /** Writes every parameter to a safetensors file, named {@code layer.param} in Keras layouts. */
+    /**
+     * Writes every parameter, and every layer's untrained state ({@code bn.moving_mean}, {@code
+     * bn.moving_variance}), to a safetensors file, named {@code layer.param} in Keras layouts.
+     */
     void save(Path file) throws IOException;
 
-    /** Reads every parameter from a safetensors file; on any error the weights stay as they were. */
+    /** Reads every parameter and state tensor from a safetensors file; on any error the weights stay as they were. */
     void load(Path file) throws IOException;
 }

@@ -29,7 +29,13 @@ public abstract class ClassifierSample extends ModelSample {
      */
     protected ClassifierSample(int defaultEpochs, String modelName, LongFunction<TrainableModel> newModel,
             UnaryOperator<Tensor> inputs) {
-        super(defaultEpochs, modelName, newModel);
+        this(defaultEpochs, DEFAULT_BATCH_SIZE, modelName, newModel, inputs);
+    }
+
+    /** As {@link #ClassifierSample(int, String, LongFunction, UnaryOperator)}, with the case's own default batch size. */
+    protected ClassifierSample(int defaultEpochs, int defaultBatchSize, String modelName,
+            LongFunction<TrainableModel> newModel, UnaryOperator<Tensor> inputs) {
+        super(defaultEpochs, defaultBatchSize, modelName, newModel);
         this.inputs = inputs;
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options every sample shares, mixed into each subcommand so that a new case declares none of
- * them. Defaults that differ per case ({@code --epochs}, {@code --save}) are passed in by
+ * them. Defaults that differ per case ({@code --epochs}, {@code --batch-size}, {@code --save}) are passed in by
  * {@link SampleCommand}.
  */
 public final class CommonOptions {
@@ -21,7 +21,7 @@ public final class CommonOptions {
             description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--batch-size", paramLabel = "N",
             description = "Examples per training step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -55,8 +55,9 @@ public final class CommonOptions {
      * Options with this case's defaults; the field values become picocli's initial values, which
      * {@code --help} shows and every parse starts from.
      */
-    CommonOptions(int defaultEpochs, Path defaultSave) {
+    CommonOptions(int defaultEpochs, int defaultBatchSize, Path defaultSave) {
         this.epochs = defaultEpochs;
+        this.batchSize = defaultBatchSize;
         this.save = defaultSave;
     }
 

@@ -1,6 +1,7 @@
 package dev.tapgrad.samples;
 
 import dev.tapgrad.samples.activationloss.ActivationLossSample;
+import dev.tapgrad.samples.convnet.ConvNetSample;
 import dev.tapgrad.samples.diversemlp.DiverseMlpSample;
 import dev.tapgrad.samples.helperloss.HelperLossSample;
 import dev.tapgrad.samples.priorlstm.PriorLstmSample;
@@ -37,6 +38,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             WeightLossSample.class,
             HelperLossSample.class,
             TextGruSample.class,
+            ConvNetSample.class,
         })
 public final class Main implements Runnable {
     @Spec

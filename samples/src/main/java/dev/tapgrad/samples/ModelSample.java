@@ -41,7 +41,12 @@ public abstract class ModelSample extends SampleCommand {
      * @param newModel a new generated model whose initial weights come from the seed it is given
      */
     protected ModelSample(int defaultEpochs, String modelName, LongFunction<TrainableModel> newModel) {
-        super(defaultEpochs);
+        this(defaultEpochs, DEFAULT_BATCH_SIZE, modelName, newModel);
+    }
+
+    /** As {@link #ModelSample(int, String, LongFunction)}, with the case's own default batch size. */
+    protected ModelSample(int defaultEpochs, int defaultBatchSize, String modelName, LongFunction<TrainableModel> newModel) {
+        super(defaultEpochs, defaultBatchSize);
         this.modelName = modelName;
         this.newModel = newModel;
     }

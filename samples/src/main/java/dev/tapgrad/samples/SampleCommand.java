@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
  */
 public abstract class SampleCommand implements Callable<Integer> {
     private static final Gson GSON = new Gson();
+    /** Examples per training step unless a case or {@code --batch-size} says otherwise. */
+    public static final int DEFAULT_BATCH_SIZE = 32;
 
     @Spec
     CommandSpec spec;
@@ -35,8 +37,18 @@ public abstract class SampleCommand implements Callable<Integer> {
      * @param defaultEpochs epochs when {@code --epochs} is not given
      */
     protected SampleCommand(int defaultEpochs) {
+        this(defaultEpochs, DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * Sets this case's defaults, with its own batch size (Keras's mnist_convnet trains with 128).
+     *
+     * @param defaultEpochs epochs when {@code --epochs} is not given
+     * @param defaultBatchSize examples per step when {@code --batch-size} is not given
+     */
+    protected SampleCommand(int defaultEpochs, int defaultBatchSize) {
         // Set before picocli reads the mixin, so these become the defaults that --help shows.
-        this.options = new CommonOptions(defaultEpochs, Path.of(caseName() + ".safetensors"));
+        this.options = new CommonOptions(defaultEpochs, defaultBatchSize, Path.of(caseName() + ".safetensors"));
     }
 
     /** The case's name on the command line, e.g. {@code sparse-cnn}. */

@@ -8,6 +8,7 @@ import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.samples.activationloss.RegularizedClassifierGraph;
+import dev.tapgrad.samples.convnet.ConvNetGraph;
 import dev.tapgrad.samples.diversemlp.DiverseMlpGraph;
 import dev.tapgrad.samples.helperloss.HelperRegularizedClassifierGraph;
 import dev.tapgrad.samples.priorlstm.PriorLstmGraph;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * forward, loss and aux losses, backward, the finiteness check, the Adam update) allocates nothing
  * on the heap. Measured with the JVM's per-thread allocation counter between two batches of one
  * epoch, for the six sample models (every case of the design, the four benchmark workloads'
- * shapes among them), PooledConvNet, SeqPoolNet and ReshapedPoolNet (the pooling, Conv1D and Reshape layers), TextGruNet (Embedding, Gru). The counter counts bytes as the interpreter and the compilers allocate
+ * shapes among them), PooledConvNet, SeqPoolNet and ReshapedPoolNet (the pooling, Conv1D and Reshape layers), TextGruNet (Embedding, Gru), NormDropNet (BatchNorm, LayerNorm, Dropout in fit's training mode) and the convnet sample. The counter counts bytes as the interpreter and the compilers allocate
  * them; the test runs in a JVM of its own with C1 only (see the samples' pom), where every
  * {@code new} on the path is a real allocation, so this holds whether or not C2's escape
  * analysis would have removed one.
@@ -47,7 +48,9 @@ class AllocationFreeStepTest {
                 Arguments.of("helper-loss", (Supplier<TrainableModel>) () -> new HelperRegularizedClassifierGraph(1), new int[] {784}, 10, true),
                 Arguments.of("pooled-conv", (Supplier<TrainableModel>) () -> new PooledConvNetGraph(1), new int[] {14, 14, 1}, 10, true),
                 Arguments.of("seq-pool", (Supplier<TrainableModel>) () -> new SeqPoolNetGraph(1), new int[] {20, 3}, 4, true),
-                Arguments.of("reshaped-pool", (Supplier<TrainableModel>) () -> new ReshapedPoolNetGraph(1), new int[] {64}, 3, true));
+                Arguments.of("reshaped-pool", (Supplier<TrainableModel>) () -> new ReshapedPoolNetGraph(1), new int[] {64}, 3, true),
+                Arguments.of("norm-drop", (Supplier<TrainableModel>) () -> new NormDropNetGraph(1), new int[] {8, 8, 2}, 4, true),
+                Arguments.of("convnet", (Supplier<TrainableModel>) () -> new ConvNetGraph(1), new int[] {28, 28, 1}, 10, true));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The mission cases' reference models against float64 finite differences of a double reference of
  * each model (written here, composed from {@code Layers64} and {@code Ops64}) as well as PyTorch:
  * the second, independent check of their generated gradients (Lstm with a KL prior on a constant, cosine
- * diversity with matmul/transpose/l2Normalize, a @Loss with a tap, parameter taps, helpers, DAG).
+ * diversity with matmul/transpose/l2Normalize, a @Loss with a tap, parameter taps, helpers, DAG, BatchNorm's batch statistics and LayerNorm).
  */
 class CaseFiniteDifferenceTest {
     @TempDir Path dir;
@@ -129,6 +129,20 @@ class CaseFiniteDifferenceTest {
             T64 out = dense(concatenate(skip, x), p[4], p[5], LINEAR);
             return mse(y, out).item() + 0.2 * (mean(square(a)).item() + mean(abs(skip)).item());
         });
+    }
+
+    /** BatchNorm in the training forward (batch statistics, their share of the gradient included) and LayerNorm. */
+    @Test
+    void normCnn() throws Exception {
+        NormCnnGraph m = new NormCnnGraph(0);
+        m.load(file("NormCnn", "weights.safetensors"));
+        check("NormCnn", params(m.conv1.parameters(), m.bn.parameters(), m.ln.parameters(), m.out.parameters()), m::gradients,
+                (p, x, y) -> {
+                    T64 conv1 = conv2d(x, p[0], p[1], 1, 1, true, TANH);
+                    T64 ln = Layers64.layerNorm(flatten(Layers64.batchNorm(conv1, p[2], p[3], 1e-3)), p[4], p[5], 1e-3);
+                    T64 out = dense(ln, p[6], p[7], LINEAR);
+                    return mse(y, out).item() + 0.2 * sum(square(p[2])).item();
+                });
     }
 
     @SafeVarargs

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The DESIGN §1 cases 2 to 6, DAG wiring, the pooling, Conv1D and Reshape layers, and Embedding → Gru against PyTorch, in small sizes: each model loads
+ * The DESIGN §1 cases 2 to 6, DAG wiring, the pooling, Conv1D and Reshape layers, Embedding → Gru, and BatchNorm and LayerNorm (training forward) against PyTorch, in small sizes: each model loads
  * weights written by {@code samples/src/test/python/make_case_references.py}, runs
  * {@code gradients(x, y)} on the stored batch, and must reproduce the total loss, every term and
  * every parameter gradient within a relative 1e-4 (absolute 1e-6 for tiny values), as
@@ -68,5 +68,11 @@ class PyTorchReferenceCasesTest {
     void textGru(@TempDir Path dir) throws Exception {
         TextGruGraph model = new TextGruGraph(1);
         check("TextGru", SCRIPT, dir, model::load, model::gradients);
+    }
+
+    @Test
+    void normCnn(@TempDir Path dir) throws Exception {
+        NormCnnGraph model = new NormCnnGraph(1);
+        check("NormCnn", SCRIPT, dir, model::load, model::gradients);
     }
 }

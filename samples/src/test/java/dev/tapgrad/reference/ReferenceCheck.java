@@ -69,12 +69,15 @@ final class ReferenceCheck {
             assertClose(model + " term " + term, terms.get(term).getAsDouble(), g.terms().get(term));
         }
 
-        // The fixtures hold one gradient per parameter in the weights file, and nothing else.
+        // The fixtures hold one gradient per trainable parameter, which the weights file holds with
+        // the model's untrained state (BatchNorm's moving statistics), and nothing else.
         Map<String, Tensor> grads = Safetensors.read(expectedGrads);
-        assertEquals(
-                new TreeSet<>(Safetensors.read(weights).keySet()),
-                grads.keySet().stream().map(k -> k.substring("grad.".length())).collect(Collectors.toCollection(TreeSet::new)),
-                model + ": fixture parameter names");
+        TreeSet<String> trained = grads.keySet().stream().map(k -> k.substring("grad.".length()))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(g.all().keySet()), trained, model + ": fixture parameter names");
+        TreeSet<String> stored = new TreeSet<>(Safetensors.read(weights).keySet());
+        stored.removeIf(k -> trained.contains(k) || k.endsWith(".moving_mean") || k.endsWith(".moving_variance"));
+        assertEquals(new TreeSet<>(), stored, model + ": weights the model does not train nor keep as state");
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {
             String param = e.getKey().substring("grad.".length());
             Tensor actual = g.get(param);

@@ -2,6 +2,7 @@ package dev.tapgrad.processor.check;
 
 import dev.tapgrad.processor.diag.LayerMessages;
 import dev.tapgrad.processor.diag.LayerTypeMessages;
+import dev.tapgrad.processor.diag.ModalLayerMessages;
 import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoublePredicate;
 
 /**
  * DESIGN §2 rows 6 and 7 (names): attributes that do not apply to a layer, required ones that are
@@ -66,6 +68,9 @@ public final class AttributeCheck {
                 case POSITIVE_PAIR -> pair(layer, attr.name(), ints(value), r);
                 case POSITIVE_SINGLE -> single(layer, attr.name(), ints(value), r);
                 case TARGET_SHAPE -> targetShape(layer, attr.name(), ints(value), r);
+                case OPEN_FRACTION -> real(layer, attr.name(), (Double) value, v -> v > 0 && v < 1, ModalLayerMessages.RATE_RULE, r);
+                case FRACTION -> real(layer, attr.name(), (Double) value, v -> v >= 0 && v <= 1, ModalLayerMessages.MOMENTUM_RULE, r);
+                case POSITIVE_REAL -> real(layer, attr.name(), (Double) value, v -> v > 0, ModalLayerMessages.EPSILON_RULE, r);
                 case ANY -> { }
             }
         }
@@ -100,6 +105,14 @@ public final class AttributeCheck {
             r.error(Tag.LAYER_ATTRIBUTE, layer.attributes().originOf(attr, layer.origin()), LayerMessages.badAttribute(attr,
                     layer.name(), values.size() == 1 ? values.get(0).toString() : values.toString(),
                     LayerTypeMessages.SINGLE_RULE));
+        }
+    }
+
+    /** A double attribute that must satisfy {@code ok} (false for NaN, whose comparisons all fail). */
+    private static void real(LayerSpec layer, String attr, double value, DoublePredicate ok, String rule, Report r) {
+        if (!ok.test(value)) {
+            r.error(Tag.LAYER_ATTRIBUTE, layer.attributes().originOf(attr, layer.origin()),
+                    LayerMessages.badAttribute(attr, layer.name(), Double.toString(value), rule));
         }
     }
 

@@ -16,7 +16,8 @@ public final class LayerCatalogue {
             new LstmType(), new AddType(), new ConcatenateType(), new MaxPool2DType(), new AvgPool2DType(),
             new GlobalAvgPool2DType(), new GlobalMaxPool2DType(), new GlobalAvgPool1DType(), new GlobalMaxPool1DType(),
             new Conv1DType(), new ReshapeType(),
-            new EmbeddingType(), new GruType());
+            new EmbeddingType(), new GruType(),
+            new DropoutType(), new BatchNormType(), new LayerNormType());
 
     /** The type whose runtime class has this simple name, or null. */
     public static LayerType bySimpleName(String name) {

@@ -70,7 +70,7 @@ public interface LayerType {
 
     /**
      * The runtime constructor's arguments after the layer's name, for inputs {@link #outputShape}
-     * accepted: {@code Integer}, {@code Boolean} or enum constants. None by default: {@code new
+     * accepted: {@code Integer}, {@code Double}, {@code Boolean} or enum constants. None by default: {@code new
      * Layer(name)}.
      */
     default List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs) {
@@ -111,7 +111,14 @@ public interface LayerType {
         /** Exactly one int, at least 1: a length along one axis (Conv1D's kernel and strides). */
         POSITIVE_SINGLE,
         /** A target shape without the batch: at least one dimension, each at least 1, except one that may be -1 (Keras's "infer it"). */
-        TARGET_SHAPE
+        TARGET_SHAPE,
+        // Dropout, BatchNorm and LayerNorm
+        /** A double strictly between 0 and 1: Dropout's rate. */
+        OPEN_FRACTION,
+        /** A double from 0 to 1, both included: BatchNorm's momentum. */
+        FRACTION,
+        /** A double greater than 0: a normalisation's epsilon. */
+        POSITIVE_REAL
     }
 
     /**

@@ -58,7 +58,10 @@ class DescriptorsMatchRuntimeTest {
             }),
             Map.entry("Concatenate", DescriptorsMatchRuntimeTest::concatenate),
             Map.entry("Embedding", DescriptorsMatchRuntimeTest::embedding),
-            Map.entry("Gru", DescriptorsMatchRuntimeTest::lstm));
+            Map.entry("Gru", DescriptorsMatchRuntimeTest::lstm),
+            Map.entry("Dropout", r -> new Case(modal(r), List.of(randomShape(r, 1 + r.nextInt(4), 12)))),
+            Map.entry("BatchNorm", r -> new Case(modal(r), List.of(randomShape(r, 1 + r.nextInt(4), 12)))),
+            Map.entry("LayerNorm", r -> new Case(modal(r), List.of(randomShape(r, 1 + r.nextInt(4), 12)))));
 
     @Test
     void everyTypeHasAGenerator() {
@@ -240,6 +243,12 @@ class DescriptorsMatchRuntimeTest {
         }
         return new Case(new LayerAttributes(0, 0, List.of(), List.of(), Padding.VALID, Activation.LINEAR, Map.of(), false,
                 List.of(), 0, LayerAttributes.DEFAULT_EPSILON, LayerAttributes.DEFAULT_MOMENTUM, 0, target), List.of(in));
+    }
+
+    /** Dropout's rate and the normalisations' momentum and epsilon, each in its valid range. */
+    private static LayerAttributes modal(Random r) {
+        return new LayerAttributes(0, 0, List.of(), List.of(), Padding.VALID, Activation.LINEAR, Map.of(), false, List.of(),
+                0.05 + 0.9 * r.nextDouble(), 1e-5 + r.nextDouble(), r.nextDouble(), 0, List.of());
     }
 
     private static Case lstm(Random r) {

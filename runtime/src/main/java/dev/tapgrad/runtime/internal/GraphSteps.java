@@ -11,6 +11,8 @@ import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.internal.tensor.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.AbstractLayer;
+import dev.tapgrad.runtime.layers.ModalLayer;
+import dev.tapgrad.runtime.layers.Mode;
 import dev.tapgrad.runtime.train.CompiledGraph;
 import dev.tapgrad.runtime.train.Trainer;
 import java.io.IOException;
@@ -43,6 +45,10 @@ public abstract class GraphSteps implements CompiledGraph {
     private final List<String> termNames;
     private final double[] termWeights;
     private final List<Parameter> parameters;
+    /** The parameters, then the layers' untrained state (moving statistics): what a checkpoint holds. */
+    private final List<Parameter> checkpointed;
+    /** Training or inference, set before every step; the modal layers read it. */
+    private final Mode mode;
     /** Recycles the tensors the loss code's ops create; open while a step runs. */
     private final Workspace workspace = new Workspace();
     /** The batch size the graph's buffers are allocated for; -1 before the first batch. */
@@ -51,7 +57,8 @@ public abstract class GraphSteps implements CompiledGraph {
     /**
      * Takes the model's constants from {@code spec} and draws every layer's initial weights (Keras
      * defaults), layer after layer in declaration order, from one {@code new Random(seed)}: the same
-     * seed gives the same weights.
+     * seed gives the same weights. Dropout masks are drawn from the same seed through the graph's
+     * {@link Mode}, which every {@link ModalLayer} gets here.
      */
     protected GraphSteps(GraphSpec spec, long seed) {
         this.modelName = spec.modelName;
@@ -63,12 +70,21 @@ public abstract class GraphSteps implements CompiledGraph {
         this.termNames = spec.termNames();
         this.termWeights = spec.termWeights();
         Random random = new Random(seed);
+        this.mode = new Mode(seed);
         List<Parameter> all = new ArrayList<>();
-        for (AbstractLayer layer : spec.layers) {
+        List<Parameter> state = new ArrayList<>();
+        for (int i = 0; i < spec.layers.size(); i++) {
+            AbstractLayer layer = spec.layers.get(i);
             layer.initialize(random);
             all.addAll(layer.parameters());
+            state.addAll(layer.state());
+            if (layer instanceof ModalLayer modal) {
+                modal.useMode(mode, i);
+            }
         }
         this.parameters = List.copyOf(all);
+        all.addAll(state);
+        this.checkpointed = List.copyOf(all);
     }
 
     // ---- the graph's passes, generated -------------------------------------------------------
@@ -112,12 +128,12 @@ public abstract class GraphSteps implements CompiledGraph {
 
     /** See {@link dev.tapgrad.runtime.TrainableModel#save}. */
     public final void save(Path file) throws IOException {
-        Checkpoints.save(file, parameters);
+        Checkpoints.save(file, checkpointed);
     }
 
     /** See {@link dev.tapgrad.runtime.TrainableModel#load}. */
     public final void load(Path file) throws IOException {
-        Checkpoints.load(file, parameters, modelName);
+        Checkpoints.load(file, checkpointed, modelName);
     }
 
     /**
@@ -187,8 +203,28 @@ public abstract class GraphSteps implements CompiledGraph {
         return parameters;
     }
 
+    /** {@code fit}'s step: the training forward, moving statistics updated, then the next step's dropout masks. */
     @Override
     public final Tensor trainStep(Tensor x, Tensor y, double[] terms) {
+        mode.fitting();
+        try {
+            return differentiate(x, y, terms);
+        } finally {
+            mode.advance();
+        }
+    }
+
+    /**
+     * {@code gradients}' step: the training forward with the masks {@code fit}'s next step would
+     * draw, and nothing updated, so the call changes no state a later step sees.
+     */
+    @Override
+    public final Tensor gradientStep(Tensor x, Tensor y, double[] terms) {
+        mode.differentiating();
+        return differentiate(x, y, terms);
+    }
+
+    private Tensor differentiate(Tensor x, Tensor y, double[] terms) {
         workspace.open();
         try {
             Tensor predictions = runForward(x);
@@ -205,6 +241,7 @@ public abstract class GraphSteps implements CompiledGraph {
 
     @Override
     public final Tensor evaluateStep(Tensor x, Tensor y, double[] terms) {
+        mode.inferring();
         workspace.open();
         try {
             Tensor predictions = runForward(x);
@@ -217,6 +254,7 @@ public abstract class GraphSteps implements CompiledGraph {
 
     @Override
     public final Tensor predictStep(Tensor x) {
+        mode.inferring();
         return runForward(x);
     }
 

@@ -25,6 +25,14 @@ public abstract class AbstractLayer {
     /** The trainable parameters in Keras order (e.g. kernel, bias); empty for Flatten. */
     public abstract List<Parameter> parameters();
 
+    /**
+     * Tensors that are saved and loaded with the parameters but not trained (no gradient, not in
+     * the optimizer): BatchNorm's moving statistics, under their Keras names. None by default.
+     */
+    public List<Parameter> state() {
+        return List.of();
+    }
+
     /** Draws initial values (Keras defaults: Glorot-uniform kernels, zero biases) from {@code random}. */
     public abstract void initialize(Random random);
 

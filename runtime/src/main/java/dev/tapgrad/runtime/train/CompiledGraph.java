@@ -52,6 +52,15 @@ public interface CompiledGraph {
      */
     Tensor trainStep(Tensor x, Tensor y, double[] terms);
 
+    /**
+     * What {@link #trainStep} computes, for {@code gradients}: the training forward, but nothing
+     * changes (no moving statistics, and the dropout masks of the next training step, not advanced).
+     * The same as {@link #trainStep} for a graph without such state.
+     */
+    default Tensor gradientStep(Tensor x, Tensor y, double[] terms) {
+        return trainStep(x, y, terms);
+    }
+
     /** Forward pass and every loss term, without gradients; returns the predictions buffer. */
     Tensor evaluateStep(Tensor x, Tensor y, double[] terms);
 

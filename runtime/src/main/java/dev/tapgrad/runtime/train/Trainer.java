@@ -181,7 +181,7 @@ public final class Trainer {
         DataChecks.check(g, x, y, "data for gradients");
         List<String> names = g.termNames();
         double[] terms = new double[names.size()];
-        g.trainStep(x, y, terms);
+        g.gradientStep(x, y, terms);
         Map<String, Double> byName = new LinkedHashMap<>();
         for (int i = 0; i < terms.length; i++) {
             byName.put(names.get(i), terms[i]);

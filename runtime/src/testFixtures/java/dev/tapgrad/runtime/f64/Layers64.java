@@ -7,7 +7,8 @@ import dev.tapgrad.Activation;
  * Dense, Conv2D (NHWC, kernel (kh, kw, cin, cout), strides, TensorFlow's SAME or VALID padding),
  * Lstm (gate blocks i, f, c, o; sigmoid gates, tanh cell; zero initial state), Flatten, Add,
  * Gru (Keras's reset_after, gate blocks z, r, h), Embedding, Concatenate, MaxPool2D and AvgPool2D (SAME averages the real positions only), the global
- * poolings, Conv1D (kernel (k, C, F)), and the activations. The references that float64 finite differences differentiate.
+ * poolings, Conv1D (kernel (k, C, F)), Dropout with a fixed mask, BatchNorm (training and
+ * inference) and LayerNorm on the last axis, and the activations. The references that float64 finite differences differentiate.
  */
 public final class Layers64 {
     private Layers64() {}
@@ -306,5 +307,76 @@ public final class Layers64 {
         T64 k2 = new T64(kernel.v(), new int[] {1, kernel.shape()[0], c, kernel.shape()[2]});
         T64 out = conv2d(images, k2, bias, 1, stride, same, act);
         return new T64(out.v(), new int[] {b, out.shape()[2], out.shape()[3]});
+    }
+
+    // ---- Dropout, BatchNorm, LayerNorm ------------------------------------------------------
+
+    /** Dropout with a fixed mask (0 or 1 / (1 - rate) per value): x · mask. */
+    public static T64 dropout(T64 x, double[] mask) {
+        double[] o = new double[x.size()];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = x.v()[i] * mask[i];
+        }
+        return new T64(o, x.shape());
+    }
+
+    /**
+     * Keras's BatchNormalization on the last axis while training: each feature normalised with the
+     * batch's mean and biased variance over every other axis, then gamma · x̂ + beta.
+     */
+    public static T64 batchNorm(T64 x, T64 gamma, T64 beta, double epsilon) {
+        int c = x.shape()[x.rank() - 1];
+        int n = x.size() / c;
+        double[] mean = new double[c];
+        double[] variance = new double[c];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < c; j++) {
+                mean[j] += x.v()[r * c + j] / n;
+            }
+        }
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < c; j++) {
+                double d = x.v()[r * c + j] - mean[j];
+                variance[j] += d * d / n;
+            }
+        }
+        return normalized(x, gamma, beta, mean, variance, epsilon);
+    }
+
+    /** BatchNormalization in inference: the given (moving) mean and variance. */
+    public static T64 batchNormInference(T64 x, T64 gamma, T64 beta, double[] mean, double[] variance, double epsilon) {
+        return normalized(x, gamma, beta, mean, variance, epsilon);
+    }
+
+    /** Keras's LayerNormalization on the last axis: each row with its own mean and biased variance. */
+    public static T64 layerNorm(T64 x, T64 gamma, T64 beta, double epsilon) {
+        int c = x.shape()[x.rank() - 1];
+        int n = x.size() / c;
+        double[] o = new double[x.size()];
+        for (int r = 0; r < n; r++) {
+            double mean = 0;
+            for (int j = 0; j < c; j++) {
+                mean += x.v()[r * c + j] / c;
+            }
+            double variance = 0;
+            for (int j = 0; j < c; j++) {
+                double d = x.v()[r * c + j] - mean;
+                variance += d * d / c;
+            }
+            for (int j = 0; j < c; j++) {
+                o[r * c + j] = gamma.v()[j] * (x.v()[r * c + j] - mean) / Math.sqrt(variance + epsilon) + beta.v()[j];
+            }
+        }
+        return new T64(o, x.shape());
+    }
+
+    private static T64 normalized(T64 x, T64 gamma, T64 beta, double[] mean, double[] variance, double epsilon) {
+        int c = mean.length;
+        double[] o = new double[x.size()];
+        for (int i = 0; i < o.length; i++) {
+            int j = i % c;
+            o[i] = gamma.v()[j] * (x.v()[i] - mean[j]) / Math.sqrt(variance[j] + epsilon) + beta.v()[j];
+        }
+        return new T64(o, x.shape());
     }
 }

@@ -1,0 +1,30 @@
+package dev.tapgrad.processor.layers;
+
+import dev.tapgrad.processor.model.LayerAttributes;
+import dev.tapgrad.processor.model.Shape;
+import java.util.List;
+
+/**
+ * {@code BatchNorm}: Keras's {@code BatchNormalization} on the last axis; shapes are {@link
+ * NormalizationRules}'. Besides gamma and beta the runtime layer keeps the state moving_mean and
+ * moving_variance, saved in checkpoints but not trained.
+ */
+public record BatchNormType() implements NormalizationRules {
+    @Override
+    public String simpleName() {
+        return "BatchNorm";
+    }
+
+    @Override
+    public List<Attribute> attributes() {
+        return List.of(
+                Attribute.optional("momentum", Rule.FRACTION, "0.99", LayerAttributes::momentum),
+                Attribute.optional("epsilon", Rule.POSITIVE_REAL, "1e-3", LayerAttributes::epsilon));
+    }
+
+    /** {@code new BatchNorm(name, features, momentum, epsilon)}. */
+    @Override
+    public List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs) {
+        return List.of(NormalizationRules.features(inputs), a.momentum(), a.epsilon());
+    }
+}

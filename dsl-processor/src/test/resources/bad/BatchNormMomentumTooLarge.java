@@ -1,0 +1,14 @@
+package bad;
+
+import dev.tapgrad.*;
+import dev.tapgrad.runtime.layers.BatchNorm;
+import dev.tapgrad.runtime.layers.Dense;
+import static dev.tapgrad.Activation.*;
+import static dev.tapgrad.LossKind.*;
+
+@Model(input = {784}, loss = CATEGORICAL_CROSSENTROPY)
+abstract class BatchNormMomentumTooLarge {
+    @Layer(units = 64) Dense hidden;
+    @Layer(momentum = 1.01) BatchNorm bn;
+    @Layer(units = 10, activation = SOFTMAX) Dense out;
+}
