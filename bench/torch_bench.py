@@ -9,6 +9,8 @@ Prints one `RESULT <workload> <samples/s>` line per workload (or `GEMM <n> <GFLO
 
 The losses are Tapgrad's (Keras's) formulas written in torch, as in samples/src/test/python:
 crossentropy normalises the softmax rows, clips to [1e-7, 1 - 1e-7] and averages -sum(y log p);
+binary crossentropy is nn.BCELoss (it floors each log at -100 where Keras clips p to
+[1e-7, 1 - 1e-7]: the same work, values equal away from saturation);
 the KL divergence clips both sides to [1e-7, 1] and averages sum(t log(t / p)) over rows;
 l2Normalize floors the squared norm at 1e-12. Adam has Keras's epsilon 1e-7 (PyTorch adds it
 after the bias correction; the cost is the same). Data layout follows each framework's own
@@ -101,6 +103,46 @@ class Mlp(nn.Module):
         return crossentropy(y, torch.softmax(self.out(h), dim=-1))
 
 
+class ConvNet(nn.Module):
+    """convnet128: Keras's mnist_convnet (the samples' convnet): 28x28x1 -> Conv2D(32, 3x3, relu) ->
+    MaxPool2D(2) -> Conv2D(64, 3x3, relu) -> MaxPool2D(2) -> Flatten -> Dropout(0.5) ->
+    Dense(10, softmax); CE. Trained in train mode, so the dropout is active, as in Tapgrad's fit."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3)
+        self.conv2 = nn.Conv2d(32, 64, 3)
+        self.drop = nn.Dropout(0.5)
+        self.out = nn.Linear(5 * 5 * 64, 10)
+
+    def loss(self, x, y):
+        h = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        h = F.max_pool2d(F.relu(self.conv2(h)), 2)
+        p = torch.softmax(self.out(self.drop(h.flatten(1))), dim=-1)
+        return crossentropy(y, p)
+
+
+# The text-gru sample's sizes (TextGruSample.STEPS and VOCABULARY).
+GRU_STEPS = 20
+GRU_VOCABULARY = 12
+
+
+class Gru(nn.Module):
+    """gru32: the samples' text-gru: 20 token ids (vocabulary 12) -> Embedding(16) -> GRU(32, last
+    state) -> Dense(1, sigmoid); binary crossentropy. torch's GRU is Keras's reset_after=True form."""
+
+    def __init__(self):
+        super().__init__()
+        self.tokens = nn.Embedding(GRU_VOCABULARY, 16)
+        self.gru = nn.GRU(16, 32, batch_first=True)
+        self.out = nn.Linear(32, 1)
+        self.bce = nn.BCELoss()
+
+    def loss(self, x, y):
+        _, h = self.gru(self.tokens(x))
+        return self.bce(torch.sigmoid(self.out(h[-1])), y)
+
+
 def one_hot(n, classes):
     return F.one_hot(torch.randint(0, classes, (n,)), classes).float()
 
@@ -114,6 +156,9 @@ def workloads():
         "lstm32": (Lstm, 32, (torch.randn(512, 100, 1), torch.randn(512, 100, 1))),
         "diverse32": (DiverseMlp, 32, (torch.randn(4096, 10), torch.randn(4096, 1))),
         "mlp128": (Mlp, 128, (torch.rand(2048, 784), one_hot(2048, 10))),
+        "convnet128": (ConvNet, 128, images),
+        "gru32": (Gru, 32, (torch.randint(0, GRU_VOCABULARY, (2048, GRU_STEPS)),
+                            torch.randint(0, 2, (2048, 1)).float())),
     }
 
 

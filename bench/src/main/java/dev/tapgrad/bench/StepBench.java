@@ -22,8 +22,8 @@ import java.util.function.BiConsumer;
  * java -cp tapgrad-bench.jar dev.tapgrad.bench.StepBench [--warmup S] [--measure S] [workload ...]
  * </pre>
  *
- * Workloads: cnn32, cnn128, lstm32, diverse32, mlp128 (default: all). bench/torch_bench.py is the
- * PyTorch side with the same names, shapes, losses and optimizer.
+ * Workloads: cnn32, cnn128, lstm32, diverse32, mlp128, convnet128, gru32 (default: all).
+ * bench/torch_bench.py is the PyTorch side with the same names, shapes, losses and optimizer.
  */
 public final class StepBench {
     /** One workload: how to build a fresh graph's training call and its data. */
@@ -93,6 +93,13 @@ public final class StepBench {
         BenchMlpGraph mlp = new BenchMlpGraph(1);
         m.put("mlp128", new Workload("mlp128", 128, 2048,
                 Dataset.of(uniform(r, 2048, 784), oneHot(r, 2048, 10)), (d, f) -> mlp.fit(d, f)));
+        // Issue 12: the convnet and text-gru samples' models. fit trains, so the Dropout is active.
+        BenchConvNetGraph convnet = new BenchConvNetGraph(1);
+        m.put("convnet128", new Workload("convnet128", 128, 1024, images, (d, f) -> convnet.fit(d, f)));
+        BenchGruGraph gru = new BenchGruGraph(1);
+        m.put("gru32", new Workload("gru32", 32, 2048,
+                Dataset.of(tokens(r, 2048, BenchGru.STEPS, BenchGru.VOCABULARY), bits(r, 2048)),
+                (d, f) -> gru.fit(d, f)));
         return m;
     }
 
@@ -101,6 +108,26 @@ public final class StepBench {
         float[] b = t.buffer();
         for (int i = 0; i < b.length; i++) {
             b[i] = r.nextFloat();
+        }
+        return t;
+    }
+
+    /** {@code n} rows of {@code steps} token ids drawn uniformly from {@code [0, vocabulary)}, as floats. */
+    static Tensor tokens(Random r, int n, int steps, int vocabulary) {
+        Tensor t = Tensor.zeros(n, steps);
+        float[] b = t.buffer();
+        for (int i = 0; i < b.length; i++) {
+            b[i] = r.nextInt(vocabulary);
+        }
+        return t;
+    }
+
+    /** {@code n} binary labels, shape (n, 1). */
+    static Tensor bits(Random r, int n) {
+        Tensor t = Tensor.zeros(n, 1);
+        float[] b = t.buffer();
+        for (int i = 0; i < n; i++) {
+            b[i] = r.nextBoolean() ? 1f : 0f;
         }
         return t;
     }
