@@ -1,17 +1,14 @@
 package dev.tapgrad.runtime.layers;
 
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 
 /**
  * What the global poolings share: x (B, positions..., channels) reduced over every position to
  * (B, channels), as Keras's {@code GlobalAveragePooling1D/2D} and {@code GlobalMaxPooling1D/2D}
  * (channels last). The max gradient goes to the first largest position, as PyTorch routes it.
  */
-public abstract sealed class GlobalPooling extends AbstractLayer
+public abstract sealed class GlobalPooling extends ParameterlessLayer
         permits GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D {
     private final int[] dims;
     private final int positions;
@@ -34,16 +31,6 @@ public abstract sealed class GlobalPooling extends AbstractLayer
         this.positions = Arrays.stream(dims).reduce(1, Math::multiplyExact) / channels;
         this.best = new int[max ? channels : 0];
         this.sums = new double[max ? 0 : channels];
-    }
-
-    @Override
-    public final List<Parameter> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public final void initialize(Random random) {
-        // No parameters.
     }
 
     /** x (B, positions..., channels) gives (B, channels). */

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Base of the layers that only rearrange or combine their inputs (Flatten, Add, Concatenate):
+ * Base of the layers without weights (Flatten, Reshape, Add, Concatenate, the poolings, Dropout):
  * no trainable parameters, and so nothing to draw at initialisation.
  */
 public abstract class ParameterlessLayer extends AbstractLayer {

@@ -1,11 +1,8 @@
 package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.Padding;
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 
 /**
  * What {@link MaxPool2D} and {@link AvgPool2D} share: the window geometry over channels-last
@@ -15,7 +12,7 @@ import java.util.Random;
  * <p>Shapes: x (B, height, width, channels); out (B, OH, OW, channels) with VALID {@code OH =
  * (height - poolH) / strideH + 1} and SAME {@code OH = ceil(height / strideH)}, likewise OW.
  */
-public abstract sealed class Pooling2D extends AbstractLayer permits MaxPool2D, AvgPool2D {
+public abstract sealed class Pooling2D extends ParameterlessLayer permits MaxPool2D, AvgPool2D {
     final int height;
     final int width;
     final int channels;
@@ -56,16 +53,6 @@ public abstract sealed class Pooling2D extends AbstractLayer permits MaxPool2D, 
     /** Keras's output size: VALID {@code (in - pool) / stride + 1}, 0 when the pool does not fit; SAME {@code ceil(in / stride)}. */
     static int outputSize(int in, int pool, int stride, Padding padding) {
         return padding == Padding.SAME ? (in + stride - 1) / stride : in < pool ? 0 : (in - pool) / stride + 1;
-    }
-
-    @Override
-    public final List<Parameter> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public final void initialize(Random random) {
-        // No parameters.
     }
 
     /** x (B, height, width, channels) gives (B, OH, OW, channels). */

@@ -1,10 +1,7 @@
 package dev.tapgrad.runtime.layers;
 
-import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 
 /**
  * Keras's {@code Reshape}: (B, d1, d2, ...) to (B, shape...) in row-major order, the same number of
@@ -12,7 +9,7 @@ import java.util.Random;
  * layer, so {@code shape} here is every dimension. Like {@link Flatten}, its output is a view of
  * its input's values in generated graphs.
  */
-public final class Reshape extends AbstractLayer {
+public final class Reshape extends ParameterlessLayer {
     private final int[] shape;
     private final int size;
 
@@ -25,16 +22,6 @@ public final class Reshape extends AbstractLayer {
         }
         this.shape = shape.clone();
         this.size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public void initialize(Random random) {
-        // Nothing to draw.
     }
 
     /** x (B, d1, ...) with d1·d2·... = the target's size gives (B, shape...). */
