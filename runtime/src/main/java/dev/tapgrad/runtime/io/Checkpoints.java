@@ -4,12 +4,9 @@ import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * A model's parameters as a safetensors file, keyed by their {@code layer.param} names with Keras
@@ -31,42 +28,17 @@ public final class Checkpoints {
     }
 
     /**
-     * Reads {@code file} and copies each tensor into the parameter of the same name.
+     * Reads {@code file} and copies each tensor into the parameter of the same name, all or nothing:
+     * the whole file is checked against the safetensors rules and the model, and every value read
+     * and checked finite, before the first parameter changes (see {@link SafetensorsReader}).
      *
      * @param modelName the model's name, for messages
-     * @throws CheckpointException if the file is unreadable, or any parameter is missing, has
-     *     another shape, or the file holds tensors the model does not have; every mismatch is
-     *     listed, and no weight has changed
+     * @throws CheckpointException if the file breaks a rule of the format, any parameter is
+     *     missing, has another dtype or shape, the file holds tensors the model does not have, or a
+     *     value is NaN or infinite; the message names the file, the tensor and the rule (its short
+     *     id in brackets, listed in docs/diagnostics.md), and no weight has changed
      */
     public static void load(Path file, List<Parameter> params, String modelName) throws IOException {
-        Map<String, Tensor> tensors = Safetensors.read(file);
-        List<String> problems = new ArrayList<>();
-        for (Parameter p : params) {
-            Tensor t = tensors.get(p.name());
-            if (t == null) {
-                problems.add("missing " + p.name() + " " + format(p.value().shape()));
-            } else if (!t.sameShape(p.value())) {
-                problems.add(p.name() + " has shape " + format(t.shape()) + " in the file but "
-                        + format(p.value().shape()) + " in " + modelName);
-            }
-        }
-        List<String> names = params.stream().map(Parameter::name).collect(Collectors.toList());
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            if (!names.contains(e.getKey())) {
-                problems.add("unexpected " + e.getKey() + " " + format(e.getValue().shape()) + ", which " + modelName
-                        + " does not have");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new CheckpointException(file, "does not match " + modelName + " (its parameters are " + names + "): "
-                    + String.join("; ", problems) + ". No weights were changed.");
-        }
-        for (Parameter p : params) {
-            p.value().copyFrom(tensors.get(p.name()));
-        }
-    }
-
-    private static String format(int[] shape) {
-        return Arrays.toString(shape).replace('[', '(').replace(']', ')');
+        SafetensorsReader.load(file, params, modelName);
     }
 }

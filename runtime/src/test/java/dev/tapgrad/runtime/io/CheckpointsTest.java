@@ -50,7 +50,7 @@ class CheckpointsTest {
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(f, ps, "Tiny"));
         assertEquals("other.safetensors: does not match Tiny (its parameters are [dense.kernel, dense.bias]):"
                 + " dense.kernel has shape (2, 3) in the file but (3, 2) in Tiny; missing dense.bias (2);"
-                + " unexpected dense.extra (1), which Tiny does not have. No weights were changed.", e.getMessage());
+                + " unexpected dense.extra (1), which Tiny does not have. No weights were changed. [mismatch]", e.getMessage());
         assertArrayEquals(kernel, ps.get(0).value().toArray());
         assertArrayEquals(bias, ps.get(1).value().toArray());
     }
@@ -63,7 +63,7 @@ class CheckpointsTest {
         float[] kernel = ps.get(0).value().toArray();
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(f, ps, "Tiny"));
         assertEquals("half.safetensors: does not match Tiny (its parameters are [dense.kernel, dense.bias]): missing"
-                + " dense.bias (2). No weights were changed.", e.getMessage());
+                + " dense.bias (2). No weights were changed. [mismatch]", e.getMessage());
         assertArrayEquals(kernel, ps.get(0).value().toArray());
     }
 
