@@ -84,7 +84,7 @@ final class AuxEmitter {
         m.addParameter(TypeName.DOUBLE, weight);
         doc.append("@param ").append(weight).append(" the term's weight in the total loss\n");
         doc.append("@return the unweighted value of ").append(aux.method()).append('\n');
-        m.addJavadoc(doc.toString());
+        m.addJavadoc("$L", doc.toString());   // as an argument: names may hold a $
 
         if (fusion != null) {
             return penalty(m, fusion, weight);

@@ -50,6 +50,43 @@ public final class Names {
         return null;
     }
 
+    /** The generated graph's own methods, called from its nested {@code Steps}. */
+    static final java.util.List<String> PASSES = java.util.List.of("allocate", "forward", "backward", "losses");
+    /** TrainableModel's methods the generated graph implements (a model may declare them abstract). */
+    public static final java.util.List<String> API = java.util.List.of("fit", "evaluate", "predict", "gradients", "save", "load");
+    /** The generated graph's nested class. */
+    static final String STEPS_CLASS = "Steps";
+
+    /**
+     * Every member the generated {@code <Model>Graph} declares, by name, with what it is: a member of
+     * the model class of the same name would be overridden, hidden or clash with it.
+     */
+    public static java.util.Map<String, String> generatedMembers(ModelSpec model) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        PASSES.forEach(p -> out.put(p, "method " + p + ", one of its passes"));
+        API.forEach(a -> out.put(a, "method " + a + " of TrainableModel"));
+        for (AuxLossSpec loss : model.lossMethods()) {
+            out.put(auxWithGradient(loss.method()), "method " + auxWithGradient(loss.method()) + ", the compiled form of "
+                    + loss.method());
+        }
+        out.put("steps", "field steps");
+        for (LayerSpec l : model.layers()) {
+            for (String b : java.util.List.of(output(l.name()), gradient(l.name()), inputs(l.name()), inputGradients(l.name()))) {
+                out.putIfAbsent(b, "field " + b + ", a buffer of layer " + l.name());
+            }
+        }
+        for (AuxLossSpec loss : model.lossMethods()) {
+            for (TapRef tap : loss.taps()) {
+                if (tap.isParameter()) {
+                    String f = parameter(tap.layer(), tap.param());
+                    out.putIfAbsent(f, "field " + f + ", parameter " + tap.text() + " that " + loss.method() + " taps");
+                }
+            }
+        }
+        out.put(STEPS_CLASS, "class " + STEPS_CLASS);
+        return out;
+    }
+
     /** Buffer holding a layer's output, e.g. {@code conv1Out}. */
     static String output(String layer) {
         return layer + "Out";

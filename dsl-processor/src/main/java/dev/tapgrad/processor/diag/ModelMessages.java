@@ -55,6 +55,16 @@ public final class ModelMessages {
         return "layer field " + field + " is private or final, so " + "the generated subclass cannot set it: declare it package-private and non-final";
     }
 
+    public static String staticLayerField(String field) {
+        return "layer field " + field + " is static, so every instance of the model would share the layer built last:"
+                + " remove static";
+    }
+
+    public static String memberClash(String model, String kind, String name, String owner, String generated) {
+        return kind + " " + name + (owner.equals(model) ? "" : " (inherited from " + owner + ")") + " clashes with the generated "
+                + model + "Graph's " + generated + ": rename " + name;
+    }
+
     // ---- environment ----------------------------------------------------------------------
 
     public static String noTrees(String compiler) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
@@ -322,10 +323,14 @@ public final class ModelReader {
             }
         }
         List<String> badFields = new ArrayList<>();
+        List<String> staticFields = new ArrayList<>();
         for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
             if (Annotations.find(f, "dev.tapgrad.Layer") != null
                     && (f.getModifiers().contains(Modifier.PRIVATE) || f.getModifiers().contains(Modifier.FINAL))) {
                 badFields.add(f.getSimpleName().toString());
+            }
+            if (Annotations.find(f, "dev.tapgrad.Layer") != null && f.getModifiers().contains(Modifier.STATIC)) {
+                staticFields.add(f.getSimpleName().toString());
             }
         }
         return new ClassForm(
@@ -337,6 +342,30 @@ public final class ModelReader {
                 type.getKind() != ElementKind.CLASS,
                 hasNoArg,
                 badFields,
-                ElementOrigin.of(type));
+                ElementOrigin.of(type),
+                staticFields,
+                inheritedMembers(type));
+    }
+
+    /** The members the generated subclass sees: not private, not Object's. */
+    private List<ClassForm.Member> inheritedMembers(TypeElement type) {
+        List<ClassForm.Member> out = new ArrayList<>();
+        if (type.getKind() != ElementKind.CLASS) {
+            return out;
+        }
+        for (Element e : elements.getAllMembers(type)) {
+            if (e.getModifiers().contains(Modifier.PRIVATE) || !(e.getEnclosingElement() instanceof TypeElement owner)
+                    || owner.getQualifiedName().contentEquals("java.lang.Object")) {
+                continue;
+            }
+            ClassForm.MemberKind kind = e.getKind() == ElementKind.METHOD ? ClassForm.MemberKind.METHOD
+                    : e.getKind() == ElementKind.FIELD ? ClassForm.MemberKind.FIELD
+                    : e.getKind().isClass() || e.getKind().isInterface() ? ClassForm.MemberKind.TYPE : null;
+            if (kind != null) {
+                out.add(new ClassForm.Member(e.getSimpleName().toString(), kind, e.getModifiers().contains(Modifier.ABSTRACT),
+                        owner.getSimpleName().toString(), ElementOrigin.of(owner.equals(type) ? e : type)));
+            }
+        }
+        return out;
     }
 }
