@@ -97,7 +97,13 @@ final class SafetensorsHeader {
     static void readFully(Path file, FileChannel ch, ByteBuffer buf, long position) throws IOException {
         long p = position;
         while (buf.hasRemaining()) {
-            int n = ch.read(buf, p);
+            int n;
+            try {
+                n = ch.read(buf, p);
+            } catch (IOException e) {
+                throw new CheckpointException(file, CheckpointMessages.message("io", null, "reading byte " + p
+                        + " failed: " + e.getClass().getSimpleName()), e);
+            }
             if (n < 0) {
                 throw fail(file, "truncated", null, "file ended at byte " + p + " while reading; it was cut off or"
                         + " changed while being read");
