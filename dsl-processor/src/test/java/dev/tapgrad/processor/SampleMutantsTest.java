@@ -297,7 +297,9 @@ class SampleMutantsTest {
         JavaFileObject[] files = batch.stream()
                 .map(m -> JavaFileObjects.forSourceString(m.pkg() + "." + m.file().replace(".java", ""), m.source()))
                 .toArray(JavaFileObject[]::new);
-        Compilation c = Compiler.javac().withProcessors(new TapgradProcessor()).compile(files);
+        // javac prints 100 errors at most by default; a batch here has several hundred, all wanted.
+        Compilation c = Compiler.javac().withProcessors(new TapgradProcessor()).withOptions("-Xmaxerrs", "100000")
+                .compile(files);
         List<String> generated = Compile.generatedSources(c);
         Map<String, Outcome> out = new LinkedHashMap<>();
         for (Mutant m : batch) {
