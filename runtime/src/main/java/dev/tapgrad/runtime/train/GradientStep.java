@@ -1,7 +1,6 @@
 package dev.tapgrad.runtime.train;
 
 import dev.tapgrad.Metric;
-import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
@@ -27,6 +26,7 @@ public final class GradientStep {
     private final List<Parameter> params;
     private final Metric[] computed;
     private Updater updater;
+    private Optimizer optimizer;
     private Totals totals;
 
     private GradientStep(CompiledGraph graph) {
@@ -155,6 +155,7 @@ public final class GradientStep {
     /** Binds {@code optimizer} to this model's parameters with fresh state, as {@code fit} does when it starts. */
     public void start(Optimizer optimizer) {
         this.updater = optimizer.start(params);
+        this.optimizer = optimizer;
     }
 
     /**
@@ -165,11 +166,11 @@ public final class GradientStep {
      * @throws TrainingDivergedException on a non-finite term or gradient; the weights are then unchanged
      * @throws IllegalStateException before {@link #start}, or if {@code sums} hold no example
      */
-    public double[] apply(ShardSums sums, Fit fit, int epoch, int batch, int batches) {
+    public double[] apply(ShardSums sums, int epoch, int batch, int batches) {
         if (updater == null) {
             throw new IllegalStateException("GradientStep.apply before start(optimizer)");
         }
-        if (sums.examples == 0) {
+        if (sums.examples == 0 || sums.gradSums == null) {
             throw new IllegalStateException("GradientStep.apply: the shares of batch " + batch + " hold no example");
         }
         double n = sums.examples;
@@ -178,7 +179,7 @@ public final class GradientStep {
         for (int i = 0; i < terms.length; i++) {
             terms[i] = sums.termSums[i] / n;
             if (!Double.isFinite(terms[i])) {
-                throw diverged(fit, "the loss term " + names.get(i) + " is " + terms[i], names.get(i), epoch, batch, batches);
+                throw diverged("the loss term " + names.get(i) + " is " + terms[i], names.get(i), epoch, batch, batches);
             }
         }
         for (int p = 0; p < params.size(); p++) {
@@ -188,15 +189,28 @@ public final class GradientStep {
                 g[i] = (float) (sum[i] / n);
             }
             if (!Trainer.allFinite(g)) {
-                throw diverged(fit, "the gradient of " + params.get(p).name() + " is not finite", params.get(p).name(),
+                throw diverged("the gradient of " + params.get(p).name() + " is not finite", params.get(p).name(),
                         epoch, batch, batches);
             }
         }
         updater.step();
         if (totals != null) {
-            totals.addSums(sums.examples, sums.termSums, sums.rows, sums.metricSums);
+            record(sums);
         }
         return terms;
+    }
+
+    /**
+     * Adds the examples, loss terms and metrics of {@code sums} to the epoch's averages without
+     * stepping (for training that steps elsewhere, such as local steps with parameter averaging).
+     */
+    public void record(ShardSums sums) {
+        if (totals == null) {
+            throw new IllegalStateException("GradientStep.record before startEpoch()");
+        }
+        if (sums.termSums != null) {
+            totals.addSums(sums.examples, sums.termSums, sums.rows, sums.metricSums);
+        }
     }
 
     /** Starts an epoch's running averages, which {@link #apply} adds every batch to. */
@@ -237,9 +251,9 @@ public final class GradientStep {
         return order;
     }
 
-    private TrainingDivergedException diverged(Fit fit, String what, String term, int epoch, int batch, int batches) {
+    private TrainingDivergedException diverged(String what, String term, int epoch, int batch, int batches) {
         return new TrainingDivergedException(graph.modelName() + " diverged in epoch " + epoch + ", batch " + batch + " of "
                 + batches + ": " + what + ". The weights were not updated by this batch. Try a lower learning rate than "
-                + fit.optimizer() + ", or check the loss for log(0), division by zero or sqrt of 0.", epoch, batch, term);
+                + optimizer + ", or check the loss for log(0), division by zero or sqrt of 0.", epoch, batch, term);
     }
 }

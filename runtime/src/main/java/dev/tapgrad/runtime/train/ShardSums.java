@@ -36,19 +36,22 @@ public final class ShardSums implements Serializable {
         if (termSums == null) {
             termSums = other.termSums.clone();
             metricSums = other.metricSums.clone();
-            gradSums = new double[other.gradSums.length][];
-            for (int p = 0; p < gradSums.length; p++) {
-                gradSums[p] = other.gradSums[p].clone();
+            if (other.gradSums != null) {
+                gradSums = new double[other.gradSums.length][];
+                for (int p = 0; p < gradSums.length; p++) {
+                    gradSums[p] = other.gradSums[p].clone();
+                }
             }
         } else {
-            if (other.gradSums.length != gradSums.length || other.termSums.length != termSums.length) {
-                throw new IllegalArgumentException("ShardSums.add: sums of " + other.gradSums.length + " parameters and "
-                        + other.termSums.length + " terms cannot be added to sums of " + gradSums.length + " and "
-                        + termSums.length + "; every share must come from the same model class");
+            if ((other.gradSums == null) != (gradSums == null) || other.termSums.length != termSums.length
+                    || gradSums != null && other.gradSums.length != gradSums.length) {
+                throw new IllegalArgumentException("ShardSums.add: sums of " + count(other.gradSums) + " parameters and "
+                        + other.termSums.length + " terms cannot be added to sums of " + count(gradSums) + " and "
+                        + termSums.length + "; every share must come from the same model class, and all or none with gradients");
             }
             addInto(termSums, other.termSums);
             addInto(metricSums, other.metricSums);
-            for (int p = 0; p < gradSums.length; p++) {
+            for (int p = 0; gradSums != null && p < gradSums.length; p++) {
                 addInto(gradSums[p], other.gradSums[p]);
             }
         }
@@ -57,9 +60,32 @@ public final class ShardSums implements Serializable {
         return this;
     }
 
+    /** The same sums without the gradients: what is left to report once the gradients have been applied. */
+    public ShardSums withoutGradients() {
+        ShardSums s = new ShardSums();
+        s.examples = examples;
+        s.termSums = termSums == null ? null : termSums.clone();
+        s.metricSums = metricSums == null ? null : metricSums.clone();
+        s.rows = rows;
+        return s;
+    }
+
+    /** Each loss term's mean over the examples added so far (unweighted, in the model's term order). */
+    public double[] termMeans() {
+        double[] means = new double[termSums == null ? 0 : termSums.length];
+        for (int i = 0; i < means.length; i++) {
+            means[i] = termSums[i] / examples;
+        }
+        return means;
+    }
+
     /** Examples in the shares added so far. */
     public long examples() {
         return examples;
+    }
+
+    private static int count(double[][] grads) {
+        return grads == null ? 0 : grads.length;
     }
 
     private static void addInto(double[] into, double[] from) {

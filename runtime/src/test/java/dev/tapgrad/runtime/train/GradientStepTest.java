@@ -58,7 +58,7 @@ class GradientStepTest {
                 .add(step.compute(rows(x, 5, 5), rows(y, 5, 5)))   // an empty share adds nothing
                 .add(step.compute(rows(x, 5, 8), rows(y, 5, 8)));
         assertEquals(8, sums.examples());
-        step.apply(sums, Fit.epochs(1), 1, 1, 1);
+        step.apply(sums, 1, 1, 1);
         assertClose(whole.kernel.value().toArray(), split.kernel.value().toArray());
         assertClose(whole.bias.value().toArray(), split.bias.value().toArray());
         Map<String, Double> averages = step.epochAverages();
@@ -76,7 +76,7 @@ class GradientStepTest {
         ShardSums sums = step.compute(x, Tensor.of(new float[] {1}, 1, 1));
         sums.gradSums[0][0] = Double.NaN;
         float[] before = g.kernel.value().toArray();
-        assertThrows(TrainingDivergedException.class, () -> step.apply(sums, Fit.epochs(1), 1, 1, 1));
+        assertThrows(TrainingDivergedException.class, () -> step.apply(sums, 1, 1, 1));
         assertArrayEquals(before, g.kernel.value().toArray());
     }
 
