@@ -6,7 +6,7 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.io.Idx;
 import dev.tapgrad.runtime.optim.Adam;
 import dev.tapgrad.spark.SparkFit;
-import dev.tapgrad.spark.models.FashionMlpGraph;
+import dev.tapgrad.spark.example.FashionMlpGraph;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
