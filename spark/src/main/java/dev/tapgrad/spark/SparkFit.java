@@ -4,6 +4,7 @@ import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.TrainableModel;
+import dev.tapgrad.runtime.optim.Optimizer;
 import dev.tapgrad.runtime.train.GradientStep;
 import dev.tapgrad.runtime.train.ShardSums;
 import java.io.Serializable;
@@ -220,7 +221,7 @@ public final class SparkFit {
         }
         if (options.optimizer() instanceof Serializable) {
             Serializable optimizer = (Serializable) options.optimizer();
-            return () -> (dev.tapgrad.runtime.optim.Optimizer) optimizer;
+            return () -> (Optimizer) optimizer;
         }
         throw new IllegalArgumentException("SparkFit.averageEvery: the executors step with their own copy of the optimizer, but "
                 + options.optimizer() + " is not Serializable; pass it as a factory instead, e.g. averageEvery("
