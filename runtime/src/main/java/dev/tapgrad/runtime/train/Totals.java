@@ -56,6 +56,21 @@ final class Totals {
         }
     }
 
+    /**
+     * Adds batches already summed elsewhere (GradientStep's shares): each term times its examples,
+     * and the metric sums over {@code metricRows} prediction rows.
+     */
+    void addSums(long batchExamples, double[] termTimesExamples, long metricRows, double[] metricTotals) {
+        for (int i = 0; i < termSums.length; i++) {
+            termSums[i] += termTimesExamples[i];
+        }
+        examples += batchExamples;
+        rows += metricRows;
+        for (int m = 0; m < metricSums.length; m++) {
+            metricSums[m] += metricTotals[m];
+        }
+    }
+
     /** The weighted total of one batch's unweighted terms. */
     static double total(double[] terms, double[] weights) {
         double sum = 0;
