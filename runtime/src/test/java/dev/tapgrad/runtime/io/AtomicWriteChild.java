@@ -1,0 +1,52 @@
+package dev.tapgrad.runtime.io;
+
+import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The child JVM of {@link AtomicWriteKillTest}: rewrites a checkpoint and a CSV log forever, each
+ * write's content determined by its counter, and prints the counter after each completed pair.
+ */
+public final class AtomicWriteChild {
+    /** Floats in the checkpoint: 4 MB, so that a write takes long enough to be killed inside. */
+    static final int SIZE = 1 << 20;
+    static final int CSV_ROWS = 20_000;
+
+    private AtomicWriteChild() {}
+
+    /** The value at {@code i} of write {@code k}: every float differs between consecutive writes. */
+    static float value(long k, int i) {
+        return (float) (k * 31 + i % 1009);
+    }
+
+    static List<Parameter> checkpoint(long k) {
+        Tensor w = Tensor.zeros(SIZE);
+        float[] b = w.buffer();
+        for (int i = 0; i < SIZE; i++) {
+            b[i] = value(k, i);
+        }
+        return List.of(new Parameter("step", Tensor.wrap(new float[] {k}, 1)), new Parameter("w", w));
+    }
+
+    static String csv(long k) {
+        StringBuilder s = new StringBuilder("write,row\n");
+        for (int r = 0; r < CSV_ROWS; r++) {
+            s.append(k).append(',').append(r).append('\n');
+        }
+        return s.append("end,").append(k).append('\n').toString();
+    }
+
+    /** {@code args[0]}: the folder; {@code args[1]}: the first counter. */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        for (long k = Long.parseLong(args[1]); ; k++) {
+            Checkpoints.save(dir.resolve("model.safetensors"), checkpoint(k));
+            AtomicFiles.writeString(dir.resolve("log.csv"), csv(k));
+            System.out.println(k);
+            System.out.flush();
+        }
+    }
+}
