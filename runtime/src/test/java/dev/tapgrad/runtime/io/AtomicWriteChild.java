@@ -1,14 +1,16 @@
 package dev.tapgrad.runtime.io;
 
+import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The child JVM of {@link AtomicWriteKillTest}: rewrites a checkpoint and a CSV log forever, each
- * write's content determined by its counter, and prints the counter after each completed pair.
+ * The child JVM of {@link AtomicWriteKillTest}: rewrites a checkpoint, a CSV log and a plot forever,
+ * each write's content determined by its counter, and prints the counter after each completed round.
  */
 public final class AtomicWriteChild {
     /** Floats in the checkpoint: 4 MB, so that a write takes long enough to be killed inside. */
@@ -39,12 +41,18 @@ public final class AtomicWriteChild {
         return s.append("end,").append(k).append('\n').toString();
     }
 
+    /** Two epochs whose values depend on {@code k}, for History.plot. */
+    static History history(long k) {
+        return History.of(List.of(Map.of("loss", 1.0 + k % 7, "val_loss", 2.0), Map.of("loss", 0.5, "val_loss", 1.0 + k % 5)));
+    }
+
     /** {@code args[0]}: the folder; {@code args[1]}: the first counter. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         for (long k = Long.parseLong(args[1]); ; k++) {
             Checkpoints.save(dir.resolve("model.safetensors"), checkpoint(k));
             AtomicFiles.writeString(dir.resolve("log.csv"), csv(k));
+            history(k).plot(dir.resolve("curves.png"));
             System.out.println(k);
             System.out.flush();
         }

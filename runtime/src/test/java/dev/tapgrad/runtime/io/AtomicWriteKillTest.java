@@ -1,28 +1,33 @@
 package dev.tapgrad.runtime.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a JVM that rewrites a checkpoint and a CSV file in a loop with SIGKILL at random moments,
- * 24 times, and checks after each kill that both files are complete writes: every value belongs
- * to one counter, the CSV ends with its end row, and no temporary file took a target's name.
+ * Kills a JVM that rewrites a checkpoint, a CSV file and a PNG plot in a loop with SIGKILL at random
+ * moments, 24 times, and checks after each kill that every file is a complete write: every value
+ * belongs to one counter, the CSV is exactly one write's, the PNG decodes whole, and no temporary
+ * file took a target's name.
  */
 class AtomicWriteKillTest {
     private static final int KILLS = 24;
@@ -49,10 +54,11 @@ class AtomicWriteKillTest {
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not die");
             long k = checkCheckpoint(Long.parseLong(first));
             checkCsv(k);
+            checkPng();
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.toList()) {
                     String name = f.getFileName().toString();
-                    if (!name.equals("model.safetensors") && !name.equals("log.csv")) {
+                    if (!name.equals("model.safetensors") && !name.equals("log.csv") && !name.equals("curves.png")) {
                         assertTrue(AtomicFiles.isTemporary(f), "unexpected file " + name);
                         killedMidWrite++;
                     }
@@ -93,6 +99,23 @@ class AtomicWriteKillTest {
         long k = Long.parseLong(text.substring(end + 4).strip());
         assertTrue(k == checkpointK || k == checkpointK - 1, "CSV of write " + k + " beside checkpoint " + checkpointK);
         assertEquals(AtomicWriteChild.csv(k), text);
+    }
+
+    /**
+     * The plot, once written, is a whole PNG: it decodes, at the size History.plot draws two panels
+     * (one panel, loss with val_loss: 520 by 44 + 340), and its last chunk is IEND, which a cut-off file lacks.
+     */
+    private void checkPng() throws IOException {
+        Path png = dir.resolve("curves.png");
+        if (!Files.exists(png)) {
+            return; // killed before the first plot of this folder: no file, which is not a half one
+        }
+        byte[] bytes = Files.readAllBytes(png);
+        byte[] iend = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
+        assertArrayEquals(iend, Arrays.copyOfRange(bytes, Math.max(0, bytes.length - 12), bytes.length), "PNG ends with IEND");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(520, image.getWidth());
+        assertEquals(44 + 340, image.getHeight());
     }
 
     private Process start(long first) throws IOException {
