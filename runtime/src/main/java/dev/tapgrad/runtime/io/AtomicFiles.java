@@ -48,6 +48,9 @@ public final class AtomicFiles {
             throw new IOException("cannot write " + file + ": the folder " + dir
                     + " does not exist; create it first");
         }
+        if (Files.isDirectory(file)) {
+            throw new IOException("cannot write " + file + ": it is a folder; name a file in it instead");
+        }
         removeStaleTemps(file);
         // A hidden name that is never the target's: a crash leaves at worst a stray temp file, and
         // nothing that globs for *.safetensors or *.csv picks it up. Not Files.createTempFile: its

@@ -58,6 +58,15 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aFolderAsTargetIsNamedAndLeftAlone() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("runs"));
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(folder, "x"));
+        assertEquals("cannot write " + folder.toAbsolutePath() + ": it is a folder; name a file in it instead", e.getMessage());
+        assertTrue(Files.isDirectory(folder));
+        assertEquals(List.of("runs"), names());
+    }
+
+    @Test
     void temporariesOfDeadProcessesAreRemovedOthersKept() throws Exception {
         Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
                 .redirectErrorStream(true).start();

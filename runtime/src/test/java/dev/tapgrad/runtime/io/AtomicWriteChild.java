@@ -4,6 +4,7 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,25 @@ public final class AtomicWriteChild {
         return s.append("end,").append(k).append('\n').toString();
     }
 
+    /**
+     * Writes the CSV in ten pieces 10 ms apart, as a slow disk or a network folder would: most of
+     * the loop's time is then inside a write, so most kills land there (the test checks that some
+     * do), each piece already in the temporary file when the kill comes.
+     */
+    private static void writeSlowly(Path file, byte[] bytes) throws IOException {
+        AtomicFiles.write(file, out -> {
+            int piece = (bytes.length + 9) / 10;
+            for (int from = 0; from < bytes.length; from += piece) {
+                out.write(bytes, from, Math.min(piece, bytes.length - from));
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+        });
+    }
+
     /** Two epochs whose values depend on {@code k}, for History.plot. */
     static History history(long k) {
         return History.of(List.of(Map.of("loss", 1.0 + k % 7, "val_loss", 2.0), Map.of("loss", 0.5, "val_loss", 1.0 + k % 5)));
@@ -51,7 +71,7 @@ public final class AtomicWriteChild {
         Path dir = Path.of(args[0]);
         for (long k = Long.parseLong(args[1]); ; k++) {
             Checkpoints.save(dir.resolve("model.safetensors"), checkpoint(k));
-            AtomicFiles.writeString(dir.resolve("log.csv"), csv(k));
+            writeSlowly(dir.resolve("log.csv"), csv(k).getBytes(StandardCharsets.UTF_8));
             history(k).plot(dir.resolve("curves.png"));
             System.out.println(k);
             System.out.flush();

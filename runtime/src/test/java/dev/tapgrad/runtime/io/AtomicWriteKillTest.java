@@ -49,7 +49,7 @@ class AtomicWriteKillTest {
             if (first == null) {
                 fail("the child JVM exited before writing: " + new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
             }
-            Thread.sleep(random.nextInt(400));
+            Thread.sleep(random.nextInt(300));
             child.destroyForcibly(); // SIGKILL on Unix: no shutdown hook, no finally block runs
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not die");
             long k = checkCheckpoint(Long.parseLong(first));
@@ -66,6 +66,7 @@ class AtomicWriteKillTest {
             }
             next = k + 100; // this round's writes are told apart from the earlier rounds' ones
         }
+        System.out.println("AtomicWriteKillTest: " + killedMidWrite + " of " + KILLS + " kills landed inside a write");
         // The test means something only if some kills hit a write in progress (they left a temp file).
         assertTrue(killedMidWrite >= 3, "only " + killedMidWrite + " of " + KILLS + " kills landed inside a write");
     }
