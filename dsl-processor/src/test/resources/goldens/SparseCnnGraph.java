@@ -106,6 +106,11 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     steps.load(file);
   }
 
+  @Override
+  public String summary() {
+    return steps.summary();
+  }
+
   /**
    * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
    * when the batch size changes, and only then.
@@ -169,9 +174,12 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
           .input(28, 28, 1)
           .output(10)
           .loss(LossKind.CATEGORICAL_CROSSENTROPY)
-          .auxLoss("sparsity", 0.01)
+          .auxLoss("sparsity", 0.01, "conv1")
           .metrics(Metric.ACCURACY)
-          .layers(conv1, flat, out), seed);
+          .layers(conv1, flat, out)
+          .layerOutput("conv1", 26, 26, 32)
+          .layerOutput("flat", 21632)
+          .layerOutput("out", 10), seed);
     }
 
     @Override

@@ -91,6 +91,11 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
     steps.load(file);
   }
 
+  @Override
+  public String summary() {
+    return steps.summary();
+  }
+
   /**
    * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
    * when the batch size changes, and only then.
@@ -175,8 +180,10 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
           .input(5)
           .output(1)
           .loss(LossKind.MSE)
-          .auxLoss("diversity", 0.1)
-          .layers(hidden, out), seed);
+          .auxLoss("diversity", 0.1, "hidden")
+          .layers(hidden, out)
+          .layerOutput("hidden", 6)
+          .layerOutput("out", 1), seed);
     }
 
     @Override

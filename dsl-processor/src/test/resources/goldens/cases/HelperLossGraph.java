@@ -100,6 +100,11 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
     steps.load(file);
   }
 
+  @Override
+  public String summary() {
+    return steps.summary();
+  }
+
   /**
    * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
    * when the batch size changes, and only then.
@@ -182,8 +187,11 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
           .input(8)
           .output(3)
           .loss(LossKind.CATEGORICAL_CROSSENTROPY)
-          .auxLoss("reg", 0.1)
-          .layers(hidden, intermediate, out), seed);
+          .auxLoss("reg", 0.1, "intermediate")
+          .layers(hidden, intermediate, out)
+          .layerOutput("hidden", 6)
+          .layerOutput("intermediate", 5)
+          .layerOutput("out", 3), seed);
     }
 
     @Override

@@ -91,6 +91,11 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
     steps.load(file);
   }
 
+  @Override
+  public String summary() {
+    return steps.summary();
+  }
+
   /**
    * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
    * when the batch size changes, and only then.
@@ -170,8 +175,10 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
           .input(6, 2)
           .output(6, 1)
           .loss(LossKind.MSE)
-          .auxLoss("prior", 0.5)
-          .layers(lstm, out), seed);
+          .auxLoss("prior", 0.5, "lstm")
+          .layers(lstm, out)
+          .layerOutput("lstm", 6, 4)
+          .layerOutput("out", 6, 1), seed);
     }
 
     @Override

@@ -102,6 +102,11 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
     steps.load(file);
   }
 
+  @Override
+  public String summary() {
+    return steps.summary();
+  }
+
   /**
    * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
    * when the batch size changes, and only then.
@@ -198,7 +203,10 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
           .output(3)
           .loss("loss")
           .metrics(Metric.ACCURACY)
-          .layers(hidden, intermediate, out), seed);
+          .layers(hidden, intermediate, out)
+          .layerOutput("hidden", 6)
+          .layerOutput("intermediate", 5)
+          .layerOutput("out", 3), seed);
     }
 
     @Override

@@ -146,6 +146,11 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
     steps.load(file);
   }
 
+  @Override
+  public String summary() {
+    return steps.summary();
+  }
+
   /**
    * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
    * when the batch size changes, and only then.
@@ -264,8 +269,13 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
           .input(6)
           .output(3)
           .loss(LossKind.MSE)
-          .auxLoss("both", 0.2)
-          .layers(a, b, skip, joined, out), seed);
+          .auxLoss("both", 0.2, "a", "skip")
+          .layers(a, b, skip, joined, out)
+          .layerOutput("a", 8)
+          .layerOutput("b", 8)
+          .layerOutput("skip", 8)
+          .layerOutput("joined", 14)
+          .layerOutput("out", 3), seed);
     }
 
     @Override

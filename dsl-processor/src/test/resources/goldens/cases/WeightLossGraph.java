@@ -113,6 +113,11 @@ public final class WeightLossGraph extends WeightLoss implements TrainableModel 
     steps.load(file);
   }
 
+  @Override
+  public String summary() {
+    return steps.summary();
+  }
+
   /**
    * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
    * when the batch size changes, and only then.
@@ -215,9 +220,12 @@ public final class WeightLossGraph extends WeightLoss implements TrainableModel 
           .input(8)
           .output(3)
           .loss(LossKind.CATEGORICAL_CROSSENTROPY)
-          .auxLoss("l1", 0.1)
-          .auxLoss("biasSquare", 0.2)
-          .layers(hidden, intermediate, out), seed);
+          .auxLoss("l1", 0.1, "intermediate.kernel")
+          .auxLoss("biasSquare", 0.2, "out.bias")
+          .layers(hidden, intermediate, out)
+          .layerOutput("hidden", 6)
+          .layerOutput("intermediate", 5)
+          .layerOutput("out", 3), seed);
     }
 
     @Override

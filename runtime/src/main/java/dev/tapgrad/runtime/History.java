@@ -1,5 +1,8 @@
 package dev.tapgrad.runtime;
 
+import dev.tapgrad.runtime.train.HistoryPlot;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -79,6 +82,18 @@ public final class History {
     /** Number of epochs recorded. */
     public int epochs() {
         return epochs;
+    }
+
+    /**
+     * Draws every key per epoch (each loss term and metric in its own panel, training and
+     * validation curves together) into a PNG at {@code png}, written atomically. Needs XChart
+     * ({@code org.knowm.xchart:xchart}), an optional dependency of the runtime, on the class path.
+     *
+     * @throws IllegalStateException if XChart is missing (the message names the dependency) or
+     *     there are no epochs
+     */
+    public void plot(Path png) throws IOException {
+        HistoryPlot.write(this, png);
     }
 
     /** A table with one row per epoch and one column per key. */

@@ -47,4 +47,12 @@ public interface TrainableModel {
 
     /** Reads every parameter and state tensor from a safetensors file; on any error the weights stay as they were. */
     void load(Path file) throws IOException;
+
+    /**
+     * A Keras-style table of the model: each layer with its type, output shape ({@code None} for
+     * the batch), parameter count, and the auxiliary losses that tap it; then the totals ({@code
+     * Total params: 2,307}, trainable, and non-trainable: BatchNorm's moving statistics) and the
+     * loss as the sum of its weighted terms.
+     */
+    String summary();
 }

@@ -48,8 +48,17 @@ public final class CommonOptions {
     Path save;
 
     @Option(names = {"-q", "--quiet"},
-            description = "No progress or summary lines; standard output carries only the JSON line.")
+            description = "No progress or result lines; standard output carries only the JSON line"
+                    + " (and the --summary table, when asked for).")
     boolean quiet;
+
+    @Option(names = "--summary",
+            description = "Print the model's summary (layers, output shapes, parameters, aux losses) on standard output before training.")
+    boolean summary;
+
+    @Option(names = "--plot", paramLabel = "FILE",
+            description = "Draw every loss term and metric per epoch, training and validation, into this PNG after training.")
+    Path plot;
 
     /**
      * Options with this case's defaults; the field values become picocli's initial values, which
@@ -96,7 +105,17 @@ public final class CommonOptions {
         return save;
     }
 
-    /** Whether to suppress progress and summary lines. */
+    /** Whether to print the model's summary before training. */
+    public boolean summary() {
+        return summary;
+    }
+
+    /** The PNG to draw the training curves into, or null for none. */
+    public Path plot() {
+        return plot;
+    }
+
+    /** Whether to suppress progress and result lines. */
     public boolean quiet() {
         return quiet;
     }
@@ -120,6 +139,12 @@ public final class CommonOptions {
         require(parent == null || Files.isDirectory(parent),
                 "--save: folder " + parent + " does not exist; create it or choose another FILE");
         require(!Files.isDirectory(save), "--save must name a file, but " + save + " is a folder");
+        if (plot != null) {
+            Path plotParent = plot.toAbsolutePath().getParent();
+            require(plotParent == null || Files.isDirectory(plotParent),
+                    "--plot: folder " + plotParent + " does not exist; create it or choose another FILE");
+            require(!Files.isDirectory(plot), "--plot must name a file, but " + plot + " is a folder");
+        }
     }
 
     private void require(boolean ok, String message) {

@@ -2,9 +2,11 @@ package dev.tapgrad.samples;
 
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
+import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.optim.Adam;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -61,17 +63,30 @@ public abstract class ModelSample extends SampleCommand {
         return newModel.apply(seed);
     }
 
-    /** Trains {@code model} on {@code train} with the options' settings, validating on {@code test}; returns seconds. */
-    protected final double train(TrainableModel model, Dataset train, Dataset test) {
+    /**
+     * Trains {@code model} on {@code train} with the options' settings, validating on {@code test};
+     * returns seconds. Prints the model's summary first with {@code --summary}, and draws the
+     * training curves afterwards with {@code --plot}.
+     */
+    protected final double train(TrainableModel model, Dataset train, Dataset test) throws IOException {
         CommonOptions o = options();
+        if (o.summary()) {
+            spec.commandLine().getOut().print(model.summary());
+            spec.commandLine().getOut().flush();
+        }
         long start = System.nanoTime();
-        model.fit(train, Fit.epochs(o.epochs())
+        History history = model.fit(train, Fit.epochs(o.epochs())
                 .batchSize(o.batchSize())
                 .optimizer(Adam.lr(o.lr()))
                 .validation(test)
                 .seed(o.seed())
                 .verbose(!o.quiet()));
-        return (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (o.plot() != null) {
+            history.plot(o.plot());
+            progress("training curves drawn in " + o.plot());
+        }
+        return seconds;
     }
 
     /**

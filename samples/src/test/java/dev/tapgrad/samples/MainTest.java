@@ -69,12 +69,40 @@ class MainTest {
         assertEquals(64, JsonParser.parseString(r.lastOutLine()).getAsJsonObject().get("train_examples").getAsInt());
     }
 
+    /**
+     * --summary prints the table before training (even with --quiet: it was asked for), --plot
+     * draws the PNG; the JSON line stays last. SparseCnn: conv1 3·3·1·32 + 32 = 320, out
+     * 21632·10 + 10 = 216,330.
+     */
+    @Test
+    void summaryAndPlot(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("curves.png");
+        Run r = run("sparse-cnn", "--quiet", "--summary", "--plot", png.toString(), "--epochs", "2", "--limit", "64",
+                "--batch-size", "64", "--save", dir.resolve("q.safetensors").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Model: \"SparseCnn\"\n"), r.out());
+        assertTrue(r.out().contains("\n conv1 (Conv2D)   (None, 26, 26, 32)       320   sparsity (0.01)\n"), r.out());
+        assertTrue(r.out().contains("\nTotal params: 216,650\n"), r.out());
+        assertEquals(2, JsonParser.parseString(r.lastOutLine()).getAsJsonObject().get("epochs").getAsInt());
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(3 * 520, image.getWidth(), "loss, categorical_crossentropy, sparsity, accuracy: three columns");
+    }
+
+    @Test
+    void plotIntoAMissingFolderIsAOneLineUsageError(@TempDir Path dir) {
+        Path png = dir.resolve("nowhere/curves.png");
+        Run r = run("sparse-cnn", "--plot", png.toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("--plot: folder " + png.getParent() + " does not exist"), r.err());
+    }
+
     @Test
     void helpListsTheOptions() {
         Run r = run("sparse-cnn", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--epochs", "--batch-size", "--seed", "--lr", "--data", "--limit", "--save",
-                "--quiet", "--help", "--version")) {
+                "--quiet", "--summary", "--plot", "--help", "--version")) {
             assertTrue(r.out().contains(option), option + " missing from\n" + r.out());
         }
         // Case-specific defaults reach the help text.

@@ -92,6 +92,7 @@ final class StepsEmitter {
                 .addStatement("steps.save(file)").build());
         t.addMethod(api("load", TypeName.VOID).addParameter(Path.class, "file").addException(IOException.class)
                 .addStatement("steps.load(file)").build());
+        t.addMethod(api("summary", ClassName.get(String.class)).addStatement("return steps.summary()").build());
     }
 
     private static MethodSpec.Builder api(String name, TypeName returns) {
@@ -112,13 +113,22 @@ final class StepsEmitter {
             }
         }
         for (AuxLossSpec aux : spec.auxLosses()) {
-            model.add(".auxLoss($S, $L)\n", aux.method(), Double.toString(aux.weight()));
+            // the taps go along for the model summary's taps column
+            CodeBlock taps = aux.taps().stream().filter(tap -> !tap.isLabels()).map(tap -> CodeBlock.of("$S", tap.text()))
+                    .collect(CodeBlock.joining(", "));
+            model.add(".auxLoss($S, $L$L)\n", aux.method(), Double.toString(aux.weight()),
+                    taps.isEmpty() ? "" : CodeBlock.of(", $L", taps));
         }
         if (!spec.metrics().isEmpty()) {
             model.add(".metrics($L)\n", spec.metrics().stream().map(m -> CodeBlock.of("$T.$L", Runtime.METRIC, m.name()))
                     .collect(CodeBlock.joining(", ")));
         }
-        model.add(".layers($L), seed$<$<);\n", spec.layers().stream().map(LayerSpec::name).collect(Collectors.joining(", ")));
+        model.add(".layers($L)", spec.layers().stream().map(LayerSpec::name).collect(Collectors.joining(", ")));
+        // each layer's output shape as inferred here, for the model summary (the runtime has no wiring to infer it)
+        for (LayerSpec layer : spec.layers()) {
+            model.add("\n.layerOutput($S, $L)", layer.name(), join(shapes.outputs().get(layer.name()).dims()));
+        }
+        model.add(", seed$<$<);\n");
         String self = graphType.simpleName() + ".this";
         return TypeSpec.classBuilder(STEPS).addModifiers(Modifier.PRIVATE, Modifier.FINAL)
                 .superclass(Runtime.GRAPH_STEPS)

@@ -4,8 +4,10 @@ import dev.tapgrad.LossKind;
 import dev.tapgrad.Metric;
 import dev.tapgrad.runtime.layers.AbstractLayer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a generated graph tells its {@link GraphSteps}: the model's name, shapes, loss terms with
@@ -21,6 +23,10 @@ public final class GraphSpec {
     String mainTerm;
     final List<String> auxTerms = new ArrayList<>();
     final List<Double> auxWeights = new ArrayList<>();
+    /** The taps of each auxiliary loss ({@code conv1}, {@code out.kernel}), parallel to {@link #auxTerms}. */
+    final List<List<String>> auxTaps = new ArrayList<>();
+    /** Each layer's output shape without the batch axis, as the processor inferred it, by layer name. */
+    final Map<String, int[]> layerOutputs = new LinkedHashMap<>();
     List<Metric> metrics = List.of();
     List<AbstractLayer> layers = List.of();
 
@@ -65,10 +71,20 @@ public final class GraphSpec {
         return this;
     }
 
-    /** An auxiliary loss, in declaration order: its term is named as the method and weighs {@code weight}. */
-    public GraphSpec auxLoss(String method, double weight) {
+    /**
+     * An auxiliary loss, in declaration order: its term is named as the method and weighs {@code
+     * weight}; {@code taps} are the layer outputs and parameters it reads, for the model summary.
+     */
+    public GraphSpec auxLoss(String method, double weight, String... taps) {
         auxTerms.add(method);
         auxWeights.add(weight);
+        auxTaps.add(List.of(taps));
+        return this;
+    }
+
+    /** The shape of one example of {@code layer}'s output, without the batch axis, for the model summary. */
+    public GraphSpec layerOutput(String layer, int... shape) {
+        layerOutputs.put(layer, shape.clone());
         return this;
     }
 

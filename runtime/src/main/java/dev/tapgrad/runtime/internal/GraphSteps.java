@@ -53,6 +53,8 @@ public abstract class GraphSteps implements CompiledGraph {
     private final Workspace workspace = new Workspace();
     /** The batch size the graph's buffers are allocated for; -1 before the first batch. */
     private int batch = -1;
+    /** The model summary's table, made once: nothing in it changes after construction. */
+    private final String summary;
 
     /**
      * Takes the model's constants from {@code spec} and draws every layer's initial weights (Keras
@@ -85,6 +87,7 @@ public abstract class GraphSteps implements CompiledGraph {
         this.parameters = List.copyOf(all);
         all.addAll(state);
         this.checkpointed = List.copyOf(all);
+        this.summary = ModelSummary.of(spec);
     }
 
     // ---- the graph's passes, generated -------------------------------------------------------
@@ -124,6 +127,11 @@ public abstract class GraphSteps implements CompiledGraph {
     /** See {@link dev.tapgrad.runtime.TrainableModel#gradients}. */
     public final Gradients gradients(Tensor x, Tensor y) {
         return Trainer.gradients(this, x, y);
+    }
+
+    /** See {@link dev.tapgrad.runtime.TrainableModel#summary}. */
+    public final String summary() {
+        return summary;
     }
 
     /** See {@link dev.tapgrad.runtime.TrainableModel#save}. */

@@ -17,10 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,8 +40,8 @@ public final class Safetensors {
     private Safetensors() {}
 
     /**
-     * Writes {@code tensors} in map order. The file is written beside {@code file} under a temporary
-     * name and moved into place, so a failed write never leaves a half-written checkpoint.
+     * Writes {@code tensors} in map order, through {@link AtomicFiles#write}: a failed or killed
+     * write never leaves a half-written checkpoint.
      */
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
         JsonObject header = new JsonObject();
@@ -77,40 +74,20 @@ public final class Safetensors {
         }
         head.flip();
 
-        Path target = file.toAbsolutePath();
-        // Not Files.createTempFile: its owner-only permissions would stay on the checkpoint.
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + System.nanoTime() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-                writeFully(ch, head);
-                ByteBuffer buf = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.LITTLE_ENDIAN);
-                for (Tensor t : tensors.values()) {
-                    float[] data = t.buffer();
-                    for (int i = 0; i < data.length; i += CHUNK) {
-                        int n = Math.min(CHUNK, data.length - i);
-                        buf.clear();
-                        buf.asFloatBuffer().put(data, i, n);
-                        buf.limit(4 * n);
-                        writeFully(ch, buf);
-                    }
+        byte[] headBytes = head.array();
+        AtomicFiles.write(file, out -> {
+            out.write(headBytes);
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (Tensor t : tensors.values()) {
+                float[] data = t.buffer();
+                for (int i = 0; i < data.length; i += CHUNK) {
+                    int n = Math.min(CHUNK, data.length - i);
+                    buf.clear();
+                    buf.asFloatBuffer().put(data, i, n);
+                    out.write(buf.array(), 0, 4 * n);
                 }
-                ch.force(true);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
+        });
     }
 
     /**

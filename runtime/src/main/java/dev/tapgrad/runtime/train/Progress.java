@@ -7,76 +7,88 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The progress bar of one epoch and the per-epoch summary lines, all on standard error so that
- * standard output stays free for a program's results. A quiet instance prints nothing, and so does
- * the bar when the optional progress-bar library is not on the class path ({@code TerminalBar}): then
- * the per-epoch lines are all there is.
+ * The progress line of one epoch and the per-epoch lines, all on standard error so that standard
+ * output stays free for a program's results. The line is drawn only when standard error is a
+ * terminal ({@link StderrTerminal} asks it for its width), fitted to that width by {@link
+ * ProgressLine}, redrawn with {@code \r} at most five times a second, and erased before the
+ * epoch's line is printed, which is folded to the width too. When standard error is not a
+ * terminal (a log file, a pipe, CI) there is no line: each epoch prints its line once, whole, with
+ * no {@code \r}. A quiet instance prints nothing.
  */
 final class Progress implements AutoCloseable {
-    /** The bar redraws about once a second; formatting its message more often is wasted work. */
-    private static final long MESSAGE_INTERVAL_NANOS = 200_000_000L;
+    /** Redraws at most this often; formatting the message more often is wasted work. */
+    private static final long REDRAW_NANOS = 200_000_000L;
 
-    /** Whether the optional library and its terminal dependency are on this class's class path. */
-    private static final boolean BAR_AVAILABLE = present("me.tongfei.progressbar.ProgressBar")
-            && present("org.jline.terminal.TerminalBuilder");
+    private final String task;
+    private final int steps;
+    private final int columns;
+    private int step;
+    private long lastDraw;
+    /** When the first step ended: the ETA is timed from the steps after it (the first one warms up). */
+    private long firstStepEnded;
+    private int drawnLength;
 
-    private final TerminalBar bar;
-    private long lastMessage;
-
-    private Progress(TerminalBar bar) {
-        this.bar = bar;
+    private Progress(String task, int steps, int columns) {
+        this.task = task;
+        this.steps = steps;
+        this.columns = columns;
     }
 
-    /** A bar over {@code batches} steps for epoch {@code epoch} of {@code epochs} (1-based). */
+    /** A line over {@code batches} steps for epoch {@code epoch} of {@code epochs} (1-based). */
     static Progress epoch(boolean verbose, int epoch, int epochs, int batches) {
-        if (!verbose || !BAR_AVAILABLE) {
-            return new Progress(null);
-        }
-        TerminalBar bar = TerminalBar.open("Epoch " + epoch + "/" + epochs, batches);
-        return new Progress(bar);
+        int columns = verbose ? StderrTerminal.columns() : -1;
+        return new Progress("Epoch " + epoch + "/" + epochs, batches, columns);
     }
 
-    /** Advances one batch; {@code message} is evaluated only when the text would be shown. */
+    /** Advances one batch; {@code message} is evaluated only when the line is drawn. */
     void step(Supplier<String> message, boolean last) {
-        if (bar == null) {
+        step++;
+        if (columns < 0) {
             return;
         }
         long now = System.nanoTime();
-        if (last || now - lastMessage > MESSAGE_INTERVAL_NANOS) {
-            bar.message(message.get());
-            lastMessage = now;
+        if (step == 1) {
+            firstStepEnded = now;
         }
-        bar.step();
+        if (step == 1 || last || now - lastDraw > REDRAW_NANOS) {
+            String eta = step < 2 ? null
+                    : ProgressLine.duration((now - firstStepEnded) / 1e9 / (step - 1) * (steps - step));
+            draw(ProgressLine.bar(columns, task, step, steps, eta, message.get()));
+            lastDraw = now;
+        }
     }
 
+    private void draw(String line) {
+        // spaces over what is left of a longer previous line, then back to its end
+        int extra = Math.max(0, drawnLength - line.length());
+        System.err.print("\r" + line + " ".repeat(extra) + "\b".repeat(extra));
+        System.err.flush();
+        drawnLength = line.length();
+    }
+
+    /** Erases the line, so that the epoch's own line takes its place. */
     @Override
     public void close() {
-        if (bar != null) {
-            bar.close();
-        }
-    }
-
-    /** Whether epochs show a bar: the optional progress-bar library is on the class path. */
-    static boolean barAvailable() {
-        return BAR_AVAILABLE;
-    }
-
-    private static boolean present(String className) {
-        try {
-            // initialize = false: asking must not start the library (JLine probes the terminal).
-            Class.forName(className, false, Progress.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
-    /** One line on standard error, if verbose. */
-    static void line(boolean verbose, String text) {
-        if (verbose) {
-            System.err.println(text);
+        if (drawnLength > 0) {
+            System.err.print("\r" + " ".repeat(drawnLength) + "\r");
             System.err.flush();
+            drawnLength = 0;
         }
+    }
+
+    /**
+     * The epoch's line on standard error, if verbose: whole when standard error is not a terminal,
+     * otherwise folded at its separators to the terminal's width.
+     */
+    static void line(boolean verbose, String text) {
+        if (!verbose) {
+            return;
+        }
+        int columns = StderrTerminal.columns();
+        for (String l : columns < 0 ? List.of(text) : ProgressLine.wrap(text, columns)) {
+            System.err.println(l);
+        }
+        System.err.flush();
     }
 
     /**
