@@ -58,9 +58,8 @@ record Monitor(String key, double minDelta) {
             return null;
         }
         String hint = key.startsWith("val_") && !validation
-                ? " The val_ keys exist only with validation data: add Fit.validation(data) or Fit.validationSplit(0.2)."
+                ? " (the val_ keys exist only with validation data: add Fit.validation(data) or Fit.validationSplit(0.2))"
                 : "";
-        return owner + ".monitor(\"" + key + "\") names no loss term or metric of this fit; the keys are " + keys
-                + "." + hint;
+        return owner + ".monitor(\"" + key + "\") names no loss term or metric of this fit; the keys are " + keys + hint;
     }
 }
