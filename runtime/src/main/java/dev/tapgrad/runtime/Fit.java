@@ -115,7 +115,7 @@ public final class Fit {
      * Holds out the last {@code fraction} of the training data (before any shuffling, as Keras's
      * {@code validation_split}: {@code floor(n·(1 − fraction))} examples train) and validates on it.
      *
-     * @throws IllegalArgumentException unless 0 < fraction < 1, or if validation data is already set
+     * @throws IllegalArgumentException unless {@code 0 < fraction < 1}, or if validation data is already set
      */
     public Fit validationSplit(double fraction) {
         if (!(fraction > 0 && fraction < 1)) {
@@ -207,7 +207,7 @@ public final class Fit {
      * The epoch to start at (Keras's {@code initial_epoch}): this fit runs epochs {@code
      * initialEpoch + 1} to {@link #epochs()}, numbered so in the progress lines and callbacks.
      *
-     * @throws IllegalArgumentException unless 0 ≤ initialEpoch < epochs
+     * @throws IllegalArgumentException unless {@code 0 <= initialEpoch < epochs}
      */
     public Fit initialEpoch(int initialEpoch) {
         if (initialEpoch < 0 || initialEpoch >= epochs) {
