@@ -56,17 +56,27 @@ public final class AdamW implements Optimizer {
 
     /** Decay of the first moment, in [0, 1); default 0.9. */
     public AdamW beta1(double beta1) {
-        return new AdamW(lr, weightDecay, Adam.lr(1).beta1(beta1).beta1(), beta2, epsilon);
+        return new AdamW(lr, weightDecay, unit("beta1", beta1), beta2, epsilon);
     }
 
     /** Decay of the second moment, in [0, 1); default 0.999. */
     public AdamW beta2(double beta2) {
-        return new AdamW(lr, weightDecay, beta1, Adam.lr(1).beta2(beta2).beta2(), epsilon);
+        return new AdamW(lr, weightDecay, beta1, unit("beta2", beta2), epsilon);
     }
 
     /** The constant added to √v, finite and > 0; default 1e-7. */
     public AdamW epsilon(double epsilon) {
-        return new AdamW(lr, weightDecay, beta1, beta2, Adam.lr(1).epsilon(epsilon).epsilon());
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("AdamW.epsilon: must be finite and > 0, got " + epsilon);
+        }
+        return new AdamW(lr, weightDecay, beta1, beta2, epsilon);
+    }
+
+    private static double unit(String name, double beta) {
+        if (!(beta >= 0 && beta < 1)) {
+            throw new IllegalArgumentException("AdamW." + name + ": must be in [0, 1), got " + beta);
+        }
+        return beta;
     }
 
     /** The learning rate of the first step. */

@@ -37,15 +37,18 @@ final class Backup {
             .disableHtmlEscaping().create();
 
     private final Path dir;
-    private final JsonObject manifest;
-    private final Map<String, Tensor> tensors;
     private final Fit fit;
+    /** The committed backup read from the folder, or null for a new one. */
+    private final Saved saved;
 
-    private Backup(Path dir, JsonObject manifest, Map<String, Tensor> tensors, Fit fit) {
+    /** A committed backup as read and checked: everything restore needs, nothing left to parse. */
+    private record Saved(Map<String, Tensor> tensors, int epoch, boolean stopped, long modelEpochs, long randomStep,
+            String kind, long iterations, double learningRate, List<String> slots, List<Map<String, Double>> history) {}
+
+    private Backup(Path dir, Fit fit, Saved saved) {
         this.dir = dir;
-        this.manifest = manifest;
-        this.tensors = tensors;
         this.fit = fit;
+        this.saved = saved;
     }
 
     Path dir() {
@@ -54,7 +57,7 @@ final class Backup {
 
     /** Whether the folder held a committed epoch. */
     boolean exists() {
-        return manifest != null;
+        return saved != null;
     }
 
     /**
@@ -66,36 +69,36 @@ final class Backup {
      */
     static Backup open(Path dir, CompiledGraph g, Fit fit) {
         Path file = dir.resolve(MANIFEST);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("Fit.backupTo(" + dir + "): that is a file, not a folder");
+        }
         if (!Files.exists(file)) {
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new IllegalArgumentException("Fit.backupTo(" + dir + "): that is a file, not a folder");
-            }
-            return new Backup(dir, null, null, fit);
+            return new Backup(dir, fit, null);
         }
         String where = "Fit.backupTo(" + dir + "): ";
         JsonObject m;
-        Map<String, Tensor> tensors;
+        Saved saved;
         try {
             m = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), JsonObject.class);
             if (m == null || !m.has("format") || !FORMAT.equals(m.get("format").getAsString())) {
                 throw new IllegalArgumentException(where + file + " is not a Tapgrad backup manifest (" + FORMAT
                         + "); pass another folder or delete it");
             }
-            tensors = Safetensors.read(dir.resolve(m.get("file").getAsString()));
+            String model = m.get("model").getAsString();
+            if (!model.equals(g.modelName())) {
+                throw new IllegalArgumentException(where + "the folder holds a backup of " + model + ", not of "
+                        + g.modelName() + "; pass another folder, or delete it to start a new backup. Nothing was trained.");
+            }
+            saved = parse(dir, m);
         } catch (IOException | JsonParseException | IllegalStateException | UnsupportedOperationException
-                | NullPointerException e) {
+                | NullPointerException | ClassCastException | NumberFormatException e) {
             throw new IllegalArgumentException(where + "the backup there cannot be read (" + e.getMessage()
-                    + "); pass another folder or delete it", e);
+                    + "); pass another folder or delete it. Nothing was trained.", e);
         }
         List<String> problems = new ArrayList<>();
-        String model = m.get("model").getAsString();
-        if (!model.equals(g.modelName())) {
-            throw new IllegalArgumentException(where + "the folder holds a backup of " + model + ", not of "
-                    + g.modelName() + "; pass another folder, or delete it to start a new backup. Nothing was trained.");
-        }
-        Map<String, Tensor> expected = expectedTensors(g, fit, m.get("optimizer").getAsJsonObject());
+        Map<String, Tensor> expected = expectedTensors(g, saved.slots());
         for (Map.Entry<String, Tensor> e : expected.entrySet()) {
-            Tensor t = tensors.get(e.getKey());
+            Tensor t = saved.tensors().get(e.getKey());
             if (t == null) {
                 problems.add("it has no " + e.getKey());
             } else if (!t.sameShape(e.getValue())) {
@@ -103,27 +106,61 @@ final class Backup {
                         + " in " + g.modelName());
             }
         }
-        for (String name : tensors.keySet()) {
+        for (String name : saved.tensors().keySet()) {
             if (!expected.containsKey(name)) {
                 problems.add("it has " + name + ", which " + g.modelName() + " does not");
             }
         }
-        String kind = m.get("optimizer").getAsJsonObject().get("kind").getAsString();
-        if (!kind.isEmpty() && !kind.equals(fit.optimizer().kind())) {
-            problems.add("it was trained with " + kind + ", this fit uses " + fit.optimizer().kind());
+        if (!saved.kind().isEmpty() && !saved.kind().equals(fit.optimizer().kind())) {
+            problems.add("it was trained with " + saved.kind() + ", this fit uses " + fit.optimizer().kind());
         }
-        same(problems, "batchSize", m.get("batchSize").getAsInt(), fit.batchSize());
+        same(problems, "batchSize", m.get("batchSize").getAsLong(), fit.batchSize());
         same(problems, "seed", m.get("seed").getAsLong(), fit.seed());
-        int epoch = m.get("epoch").getAsInt();
-        if (epoch > fit.epochs()) {
-            problems.add("it has " + epoch + " epochs done, more than this fit's " + fit.epochs());
+        if (saved.epoch() > fit.epochs()) {
+            problems.add("it has " + saved.epoch() + " epochs done, more than this fit's " + fit.epochs());
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(where + "the backup there does not match this fit of " + g.modelName()
                     + ": " + String.join("; ", problems) + ". Rerun with the options of the backed-up run, or pass "
                     + "another folder. Nothing was trained.");
         }
-        return new Backup(dir, m, tensors, fit);
+        return new Backup(dir, fit, saved);
+    }
+
+    /** Every field of the manifest, typed and range-checked, and the tensor file it names (only a name in dir). */
+    private static Saved parse(Path dir, JsonObject m) throws IOException {
+        String tensorFile = m.get("file").getAsString();
+        if (!tensorFile.matches("epoch-[0-9]{1,9}\\.safetensors")) {
+            throw new IllegalStateException("its tensor file '" + tensorFile + "' is not an epoch-N.safetensors name");
+        }
+        int epoch = m.get("epoch").getAsInt();
+        long modelEpochs = m.get("modelEpochs").getAsLong();
+        long randomStep = m.get("randomStep").getAsLong();
+        JsonObject opt = m.get("optimizer").getAsJsonObject();
+        long iterations = opt.get("iterations").getAsLong();
+        if (epoch < 1 || modelEpochs < epoch || randomStep < 0 || iterations < 0) {
+            throw new IllegalStateException("its counts are impossible (epoch " + epoch + ", modelEpochs " + modelEpochs
+                    + ", randomStep " + randomStep + ", iterations " + iterations + ")");
+        }
+        JsonElement lr = opt.get("learningRate");
+        double learningRate = lr == null || lr.isJsonNull() ? Double.NaN : lr.getAsDouble();
+        if (!Double.isNaN(learningRate) && !(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalStateException("its learning rate " + learningRate + " is not finite and > 0");
+        }
+        List<String> slots = new ArrayList<>();
+        for (JsonElement slot : opt.get("slots").getAsJsonArray()) {
+            slots.add(slot.getAsString());
+        }
+        List<Map<String, Double>> history = new ArrayList<>();
+        for (JsonElement e : m.get("history").getAsJsonArray()) {
+            Map<String, Double> record = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> kv : e.getAsJsonObject().entrySet()) {
+                record.put(kv.getKey(), kv.getValue().getAsDouble());
+            }
+            history.add(record);
+        }
+        return new Saved(Safetensors.read(dir.resolve(tensorFile)), epoch, m.get("stopped").getAsBoolean(), modelEpochs,
+                randomStep, opt.get("kind").getAsString(), iterations, learningRate, slots, history);
     }
 
     private static void same(List<String> problems, String what, long backedUp, long now) {
@@ -133,7 +170,7 @@ final class Backup {
     }
 
     /** The tensors a backup of {@code g} holds: checkpointed weights, then each optimizer slot per parameter. */
-    private static Map<String, Tensor> expectedTensors(CompiledGraph g, Fit fit, JsonObject optimizer) {
+    private static Map<String, Tensor> expectedTensors(CompiledGraph g, List<String> slots) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Parameter p : g.parameters()) {
             out.put(p.name(), p.value());
@@ -141,9 +178,9 @@ final class Backup {
         for (Parameter p : g.state()) {
             out.put(p.name(), p.value());
         }
-        for (JsonElement slot : optimizer.get("slots").getAsJsonArray()) {
+        for (String slot : slots) {
             for (Parameter p : g.parameters()) {
-                out.put(SLOT_PREFIX + slot.getAsString() + "/" + p.name(), p.value());
+                out.put(SLOT_PREFIX + slot + "/" + p.name(), p.value());
             }
         }
         return out;
@@ -151,38 +188,28 @@ final class Backup {
 
     /**
      * Copies the backup into the model and {@code state}, appends its history to {@code records}
-     * and returns the epoch to continue after (the fit's last if the backed-up run was stopped).
+     * and returns the epoch to continue after (past the fit's last if the backed-up run was stopped).
      */
     int restore(CompiledGraph g, TrainingState state, List<Map<String, Double>> records) {
         List<Parameter> weights = new ArrayList<>(g.parameters());
         weights.addAll(g.state());
         for (Parameter p : weights) {
-            p.value().copyFrom(tensors.get(p.name()));
+            p.value().copyFrom(saved.tensors().get(p.name()));
         }
-        JsonObject opt = manifest.get("optimizer").getAsJsonObject();
         Map<String, float[][]> slots = new LinkedHashMap<>();
-        for (JsonElement slot : opt.get("slots").getAsJsonArray()) {
-            List<Parameter> params = g.parameters();
+        List<Parameter> params = g.parameters();
+        for (String slot : saved.slots()) {
             float[][] arrays = new float[params.size()][];
             for (int i = 0; i < arrays.length; i++) {
-                arrays[i] = tensors.get(SLOT_PREFIX + slot.getAsString() + "/" + params.get(i).name()).buffer().clone();
+                arrays[i] = saved.tensors().get(SLOT_PREFIX + slot + "/" + params.get(i).name()).buffer().clone();
             }
-            slots.put(slot.getAsString(), arrays);
+            slots.put(slot, arrays);
         }
-        JsonElement lr = opt.get("learningRate");
-        state.optimizer().restore(opt.get("kind").getAsString(), opt.get("iterations").getAsLong(),
-                lr == null || lr.isJsonNull() ? Double.NaN : lr.getAsDouble(), slots);
-        state.epochs(manifest.get("modelEpochs").getAsLong());
-        g.randomStep(manifest.get("randomStep").getAsLong());
-        for (JsonElement e : manifest.get("history").getAsJsonArray()) {
-            Map<String, Double> record = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonElement> kv : e.getAsJsonObject().entrySet()) {
-                record.put(kv.getKey(), kv.getValue().getAsDouble());
-            }
-            records.add(record);
-        }
-        int epoch = manifest.get("epoch").getAsInt();
-        return manifest.get("stopped").getAsBoolean() ? Integer.MAX_VALUE : epoch;
+        state.optimizer().restore(saved.kind(), saved.iterations(), saved.learningRate(), slots);
+        state.epochs(saved.modelEpochs());
+        g.randomStep(saved.randomStep());
+        records.addAll(saved.history());
+        return saved.stopped() ? Integer.MAX_VALUE : saved.epoch();
     }
 
     /** Writes the backup of the model after {@code epoch}: tensors, manifest (the commit), then removes older tensor files. */
@@ -235,7 +262,8 @@ final class Backup {
         }
         m.add("history", history);
         AtomicText.write(dir.resolve(MANIFEST), GSON.toJson(m));
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "epoch-*.safetensors")) {
+        // older epochs, and what writes killed half-way left behind (their temporaries, an uncommitted epoch)
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "{epoch-*.safetensors,.epoch-*.tmp,.backup.json.*.tmp}")) {
             for (Path p : old) {
                 if (!p.getFileName().toString().equals(tensorFile)) {
                     Files.deleteIfExists(p);

@@ -92,6 +92,19 @@ class OptimizerReferenceTest {
     }
 
     @Test
+    void badSettingsNameTheSetter() {
+        assertEquals("AdamW.beta1: must be in [0, 1), got 1.0",
+                assertThrows(IllegalArgumentException.class, () -> AdamW.lr(1e-3).beta1(1)).getMessage());
+        assertEquals("AdamW.weightDecay: must be finite and >= 0, got -0.1",
+                assertThrows(IllegalArgumentException.class, () -> AdamW.lr(1e-3).weightDecay(-0.1)).getMessage());
+        assertEquals("RmsProp.rho: must be in [0, 1), got 1.5",
+                assertThrows(IllegalArgumentException.class, () -> RmsProp.lr(1e-3).rho(1.5)).getMessage());
+        assertEquals("RmsProp.lr: the learning rate must be finite and > 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> RmsProp.lr(-1)).getMessage());
+        assertThrows(NullPointerException.class, () -> Adam.lr((Schedule) null));
+    }
+
+    @Test
     void schedulesFollowKerasFormulas() {
         Schedule exp = Schedule.exponentialDecay(0.1, 10, 0.5);
         assertEquals(0.1, exp.at(0), 1e-15);

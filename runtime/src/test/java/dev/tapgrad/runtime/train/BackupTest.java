@@ -32,8 +32,23 @@ class BackupTest {
     static final Fit FIT = Fit.epochs(6).batchSize(10).seed(11).verbose(false).validationSplit(0.2)
             .optimizer(Adam.lr(0.01));
 
+    /** Many one-batch epochs: a child training this spends most of its time writing backups. */
+    static final Fit FAST = Fit.epochs(150).batchSize(64).seed(2).verbose(false).optimizer(Sgd.lr(0.05).momentum(0.9));
+
     @TempDir
     Path tmp;
+
+    static Dataset fastData() {
+        return TrainerTest.blobs(48, 9);
+    }
+
+    private Process child(Path dir, String... more) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(), dir.toString(),
+                tmp.resolve("child.safetensors").toString()));
+        cmd.addAll(List.of(more));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
 
     static Dataset data() {
         return TrainerTest.blobs(750, 5);
@@ -45,10 +60,7 @@ class BackupTest {
         History full = Trainer.fit(uninterrupted, data(), FIT);
 
         Path dir = tmp.resolve("backup");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(), dir.toString(),
-                tmp.resolve("child.safetensors").toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = child(dir);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && !line.equals("3 30")) {
@@ -81,6 +93,58 @@ class BackupTest {
     }
 
     @Test
+    void killedAtRandomMomentsWhileWritingBackupsTheFolderStaysWholeAndTheRunEndsAsAnUninterruptedOne() throws Exception {
+        TestGraph uninterrupted = ToolkitTest.classifier();
+        Trainer.fit(uninterrupted, fastData(), FAST);
+        Path dir = tmp.resolve("fast");
+        java.util.Random random = new java.util.Random(12);
+        int lastEpoch = 0;
+        int kills = 0;
+        int duringWrites = 0;
+        for (int round = 0; round < 12; round++) {
+            Process p = child(dir, "fast");
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                // the JVM's start takes long and varies: count from the second epoch this child runs
+                String line = out.readLine();
+                line = line == null ? null : out.readLine();
+                assertTrue(line != null && line.startsWith("epoch "), "round " + round + ": " + line);
+                Thread.sleep(random.nextInt(40));
+                if (p.isAlive()) {
+                    kills++;
+                }
+                p.destroyForcibly();
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            }
+            try (var files = Files.list(dir)) {
+                // a temporary or a second epoch file: the kill came in the middle of writing a backup
+                if (files.filter(f -> !f.getFileName().toString().equals(Backup.MANIFEST)).count() > 1) {
+                    duringWrites++;
+                }
+            }
+            // whatever moment the kill hit, the folder holds a whole backup that matches the fit
+            Backup backup = Backup.open(dir, ToolkitTest.classifier(), FAST.backupTo(dir));
+            if (Files.exists(dir.resolve(Backup.MANIFEST))) {
+                assertTrue(backup.exists());
+                TestGraph probe = ToolkitTest.classifier();
+                int epoch = backup.restore(probe, new TrainingState(), new java.util.ArrayList<>());
+                assertTrue(epoch >= lastEpoch, "round " + round + ": epoch " + epoch + " after " + lastEpoch);
+                lastEpoch = epoch;
+            }
+        }
+        assertTrue(kills >= 6, "only " + kills + " children were still running when killed");
+        assertTrue(lastEpoch > 0 && lastEpoch < 150, "the kills left epoch " + lastEpoch);
+        assertTrue(duringWrites >= 1, "no kill came while a backup was being written");
+        TestGraph resumed = ToolkitTest.classifier();
+        History h = Trainer.fit(resumed, fastData(), FAST.backupTo(dir));
+        assertEquals(150, h.epochs());
+        ToolkitTest.assertSameBits(ToolkitTest.weights(uninterrupted), ToolkitTest.weights(resumed));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("backup.json", "epoch-150.safetensors"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void aBackupOfAnotherModelOrShapeOrRunIsRefusedBeforeTraining() {
         Path dir = tmp.resolve("b");
         Dataset data = TrainerTest.blobs(40, 1);
@@ -103,6 +167,43 @@ class BackupTest {
                 fit.batchSize(8).optimizer(Sgd.lr(0.1))));
         assertTrue(e.getMessage().contains("it was trained with Adam, this fit uses Sgd"), e.getMessage());
         assertTrue(e.getMessage().contains("it was made with batchSize 32, this fit has 8"), e.getMessage());
+    }
+
+    @Test
+    void hostileManifestsAreRefusedBeforeAnythingChanges() throws Exception {
+        Path dir = tmp.resolve("h");
+        Trainer.fit(ToolkitTest.classifier(), TrainerTest.blobs(40, 1), Fit.epochs(2).verbose(false).backupTo(dir));
+        String good = Files.readString(dir.resolve(Backup.MANIFEST));
+        String[][] edits = {
+                {"\"file\": \"epoch-2.safetensors\"", "\"file\": \"../../outside.safetensors\""},
+                {"\"file\": \"epoch-2.safetensors\"", "\"file\": \"epoch-7.safetensors\""},
+                {"\"epoch\": 2", "\"epoch\": -1"},
+                {"\"epoch\": 2", "\"epoch\": \"two\""},
+                {"\"iterations\": 4", "\"iterations\": -4"},
+                {"\"randomStep\"", "\"randomStepX\""},
+                {"\"history\": [", "\"history\": [\"x\","},
+                {"\"slots\": [", "\"slots\": [\"ghost\","},
+                {"tapgrad-backup-1", "tapgrad-backup-9"},
+                {"{", "["},
+        };
+        for (String[] edit : edits) {
+            assertTrue(good.contains(edit[0]), edit[0] + " in " + good);
+            Files.writeString(dir.resolve(Backup.MANIFEST), good.replaceFirst(java.util.regex.Pattern.quote(edit[0]),
+                    java.util.regex.Matcher.quoteReplacement(edit[1])));
+            TestGraph g = ToolkitTest.classifier();
+            float before = g.kernel.value().buffer()[0];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.fit(g, TrainerTest.blobs(40, 1), Fit.epochs(2).verbose(false).backupTo(dir)), edit[1]);
+            assertTrue(e.getMessage().startsWith("Fit.backupTo(" + dir + "): "), e.getMessage());
+            assertEquals(before, g.kernel.value().buffer()[0]);
+            assertEquals(0, g.trainCalls);
+        }
+        // a truncated tensor file
+        Files.writeString(dir.resolve(Backup.MANIFEST), good);
+        byte[] tensors = Files.readAllBytes(dir.resolve("epoch-2.safetensors"));
+        Files.write(dir.resolve("epoch-2.safetensors"), java.util.Arrays.copyOf(tensors, tensors.length - 5));
+        assertThrows(IllegalArgumentException.class,
+                () -> Trainer.fit(ToolkitTest.classifier(), TrainerTest.blobs(40, 1), Fit.epochs(2).verbose(false).backupTo(dir)));
     }
 
     @Test
