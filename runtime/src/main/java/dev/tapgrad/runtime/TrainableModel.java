@@ -18,7 +18,9 @@ public interface TrainableModel {
     /**
      * Trains on {@code train}; each loss term is reported separately, per epoch, in the history.
      * Runs the training forward: Dropout drops (masks drawn from the model's seed, so one seed gives
-     * one run) and BatchNorm normalises with each batch's statistics and moves its moving ones.
+     * one run) and BatchNorm normalises with each batch's statistics and moves its moving ones. A
+     * second call continues the first, as in Keras: the optimizer's state and the shuffle's position
+     * stay on the model, so two calls of 2 epochs end where one call of 4 does.
      */
     History fit(Dataset train, Fit options);
 

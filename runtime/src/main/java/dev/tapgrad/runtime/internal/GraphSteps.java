@@ -15,6 +15,7 @@ import dev.tapgrad.runtime.layers.ModalLayer;
 import dev.tapgrad.runtime.layers.Mode;
 import dev.tapgrad.runtime.train.CompiledGraph;
 import dev.tapgrad.runtime.train.Trainer;
+import dev.tapgrad.runtime.train.TrainingState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ public abstract class GraphSteps implements CompiledGraph {
     private final Mode mode;
     /** Recycles the tensors the loss code's ops create; open while a step runs. */
     private final Workspace workspace = new Workspace();
+    /** What fit leaves for the next fit: optimizer state, epochs trained (the shuffle's position). */
+    private final TrainingState training = new TrainingState();
     /** The batch size the graph's buffers are allocated for; -1 before the first batch. */
     private int batch = -1;
     /** The model summary's table, made once: nothing in it changes after construction. */
@@ -209,6 +212,26 @@ public abstract class GraphSteps implements CompiledGraph {
     @Override
     public final List<Parameter> parameters() {
         return parameters;
+    }
+
+    @Override
+    public final List<Parameter> state() {
+        return checkpointed.subList(parameters.size(), checkpointed.size());
+    }
+
+    @Override
+    public final TrainingState trainingState() {
+        return training;
+    }
+
+    @Override
+    public final long randomStep() {
+        return mode.step();
+    }
+
+    @Override
+    public final void randomStep(long step) {
+        mode.seek(step);
     }
 
     /** {@code fit}'s step: the training forward, moving statistics updated, then the next step's dropout masks. */

@@ -56,6 +56,11 @@ public final class Mode {
         return updatesStatistics;
     }
 
+    /** Moves to training step {@code step}'s draws (a backup being restored). */
+    public void seek(long step) {
+        this.step = step;
+    }
+
     /** The training steps taken so far. */
     public long step() {
         return step;

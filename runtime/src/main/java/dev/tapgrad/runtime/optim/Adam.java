@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Adam with Keras's formulas and defaults (β1 0.9, β2 0.999, ε 1e-7): at step t,
@@ -14,12 +15,12 @@ import java.util.List;
  * }</pre>
  */
 public final class Adam implements Optimizer {
-    private final double lr;
+    private final Schedule lr;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
 
-    private Adam(double lr, double beta1, double beta2, double epsilon) {
+    private Adam(Schedule lr, double beta1, double beta2, double epsilon) {
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -32,10 +33,12 @@ public final class Adam implements Optimizer {
      * @throws IllegalArgumentException unless {@code lr} is finite and positive
      */
     public static Adam lr(double lr) {
-        if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("Adam.lr: the learning rate must be finite and > 0, got " + lr);
-        }
-        return new Adam(lr, 0.9, 0.999, 1e-7);
+        return new Adam(Rates.constant("Adam.lr", lr), 0.9, 0.999, 1e-7);
+    }
+
+    /** Adam with a learning rate that follows {@code schedule}, e.g. {@code Schedule.cosineDecay(1e-3, 5000)}. */
+    public static Adam lr(Schedule schedule) {
+        return new Adam(Rates.schedule("Adam.lr", schedule), 0.9, 0.999, 1e-7);
     }
 
     /** Decay of the first moment, in [0, 1); default 0.9. */
@@ -63,9 +66,9 @@ public final class Adam implements Optimizer {
         return beta;
     }
 
-    /** The learning rate. */
+    /** The learning rate of the first step. */
     public double lr() {
-        return lr;
+        return lr.at(0);
     }
 
     /** β1. */
@@ -84,23 +87,41 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public Schedule schedule() {
+        return lr;
+    }
+
+    @Override
     public Updater start(List<Parameter> params) {
+        return start(params, new OptimizerState());
+    }
+
+    @Override
+    public Updater start(List<Parameter> params, OptimizerState state) {
+        state.adopt(kind());
+        return updater(lr, beta1, beta2, epsilon, 0, params, state);
+    }
+
+    /**
+     * Adam's step, with AdamW's decoupled weight decay {@code w −= lr·decay·w} before it when
+     * {@code decay} is not 0 (Keras applies the decay first, with the step's learning rate).
+     */
+    static Updater updater(Schedule lr, double beta1, double beta2, double epsilon, double decay, List<Parameter> params,
+            OptimizerState state) {
         Parameter[] ps = params.toArray(new Parameter[0]);
-        float[][] m = new float[ps.length][];
-        float[][] v = new float[ps.length][];
-        for (int i = 0; i < ps.length; i++) {
-            m[i] = new float[ps[i].value().size()];
-            v[i] = new float[ps[i].value().size()];
-        }
+        float[][] m = state.slot("m", params);
+        float[][] v = state.slot("v", params);
         return new Updater() {
-            private long t;
+            private double last = Rates.current(lr, state);
 
             @Override
             public void step() {
-                t++;
+                last = Rates.current(lr, state);
+                long t = state.iterations() + 1;
                 // The bias correction is computed in double: β^t underflows gracefully and
                 // 1 − β1^t is not rounded to float before dividing.
-                float rate = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+                float rate = (float) (last * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+                float shrink = (float) (last * decay);
                 float b1 = (float) beta1;
                 float b2 = (float) beta2;
                 float c1 = (float) (1 - beta1);
@@ -111,6 +132,11 @@ public final class Adam implements Optimizer {
                     float[] g = ps[p].grad().buffer();
                     float[] mp = m[p];
                     float[] vp = v[p];
+                    if (decay != 0) {
+                        for (int i = 0; i < w.length; i++) {
+                            w[i] -= w[i] * shrink;
+                        }
+                    }
                     for (int i = 0; i < w.length; i++) {
                         float gi = g[i];
                         mp[i] = b1 * mp[i] + c1 * gi;
@@ -118,12 +144,28 @@ public final class Adam implements Optimizer {
                         w[i] -= rate * mp[i] / ((float) Math.sqrt(vp[i]) + eps);
                     }
                 }
+                state.advance();
+            }
+
+            @Override
+            public double learningRate() {
+                return last;
             }
         };
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Adam a && a.lr.equals(lr) && a.beta1 == beta1 && a.beta2 == beta2 && a.epsilon == epsilon;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(lr, beta1, beta2, epsilon);
+    }
+
+    @Override
     public String toString() {
-        return "Adam(lr=" + lr + ")";
+        return "Adam(" + Rates.describe(lr) + ")";
     }
 }

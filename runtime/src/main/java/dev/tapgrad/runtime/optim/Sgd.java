@@ -2,22 +2,24 @@ package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Stochastic gradient descent with optional (Nesterov) momentum, with Keras's formulas: velocity
  * {@code v = m·v − lr·g}, then {@code w += v}, or with Nesterov {@code w += m·v − lr·g}. With
- * momentum 0 it is plain {@code w −= lr·g}.
+ * momentum 0 it is plain {@code w −= lr·g}. With a constant rate this is PyTorch's {@code SGD}
+ * (dampening 0), whose buffer is {@code −v/lr}.
  *
  * <pre>{@code
- * Sgd.lr(0.01).momentum(0.9).nesterov(true)
+ * Sgd.lr(0.01).momentum(0.9).nesterov()
  * }</pre>
  */
 public final class Sgd implements Optimizer {
-    private final double lr;
+    private final Schedule lr;
     private final double momentum;
     private final boolean nesterov;
 
-    private Sgd(double lr, double momentum, boolean nesterov) {
+    private Sgd(Schedule lr, double momentum, boolean nesterov) {
         this.lr = lr;
         this.momentum = momentum;
         this.nesterov = nesterov;
@@ -29,10 +31,12 @@ public final class Sgd implements Optimizer {
      * @throws IllegalArgumentException unless {@code lr} is finite and positive
      */
     public static Sgd lr(double lr) {
-        if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("Sgd.lr: the learning rate must be finite and > 0, got " + lr);
-        }
-        return new Sgd(lr, 0, false);
+        return new Sgd(Rates.constant("Sgd.lr", lr), 0, false);
+    }
+
+    /** Plain SGD with a learning rate that follows {@code schedule}. */
+    public static Sgd lr(Schedule schedule) {
+        return new Sgd(Rates.schedule("Sgd.lr", schedule), 0, false);
     }
 
     /**
@@ -47,13 +51,23 @@ public final class Sgd implements Optimizer {
         return new Sgd(lr, momentum, nesterov);
     }
 
+    /** Nesterov momentum; has no effect with momentum 0. */
+    public Sgd nesterov() {
+        return new Sgd(lr, momentum, true);
+    }
+
     /** Whether to use Nesterov momentum (default false); has no effect with momentum 0. */
     public Sgd nesterov(boolean nesterov) {
         return new Sgd(lr, momentum, nesterov);
     }
 
-    /** The learning rate. */
+    /** The learning rate of the first step. */
     public double lr() {
+        return lr.at(0);
+    }
+
+    @Override
+    public Schedule schedule() {
         return lr;
     }
 
@@ -63,48 +77,71 @@ public final class Sgd implements Optimizer {
     }
 
     /** Whether momentum is Nesterov's. */
-    public boolean nesterov() {
+    public boolean isNesterov() {
         return nesterov;
     }
 
     @Override
     public Updater start(List<Parameter> params) {
+        return start(params, new OptimizerState());
+    }
+
+    @Override
+    public Updater start(List<Parameter> params, OptimizerState state) {
+        state.adopt(kind());
         Parameter[] ps = params.toArray(new Parameter[0]);
-        // Velocities only exist with momentum: plain SGD keeps no state.
-        float[][] velocity = new float[ps.length][];
-        if (momentum != 0) {
-            for (int i = 0; i < ps.length; i++) {
-                velocity[i] = new float[ps[i].value().size()];
-            }
-        }
-        float rate = (float) lr;
+        // Velocities only exist with momentum: plain SGD keeps no state but its step count.
+        float[][] velocity = momentum != 0 ? state.slot("velocity", params) : new float[ps.length][];
         float m = (float) momentum;
-        return () -> {
-            for (int p = 0; p < ps.length; p++) {
-                float[] w = ps[p].value().buffer();
-                float[] g = ps[p].grad().buffer();
-                float[] v = velocity[p];
-                if (v == null) {
-                    for (int i = 0; i < w.length; i++) {
-                        w[i] -= rate * g[i];
-                    }
-                } else if (nesterov) {
-                    for (int i = 0; i < w.length; i++) {
-                        v[i] = m * v[i] - rate * g[i];
-                        w[i] += m * v[i] - rate * g[i];
-                    }
-                } else {
-                    for (int i = 0; i < w.length; i++) {
-                        v[i] = m * v[i] - rate * g[i];
-                        w[i] += v[i];
+        return new Updater() {
+            private double last = Rates.current(lr, state);
+
+            @Override
+            public void step() {
+                last = Rates.current(lr, state);
+                float rate = (float) last;
+                for (int p = 0; p < ps.length; p++) {
+                    float[] w = ps[p].value().buffer();
+                    float[] g = ps[p].grad().buffer();
+                    float[] v = velocity[p];
+                    if (v == null) {
+                        for (int i = 0; i < w.length; i++) {
+                            w[i] -= rate * g[i];
+                        }
+                    } else if (nesterov) {
+                        for (int i = 0; i < w.length; i++) {
+                            v[i] = m * v[i] - rate * g[i];
+                            w[i] += m * v[i] - rate * g[i];
+                        }
+                    } else {
+                        for (int i = 0; i < w.length; i++) {
+                            v[i] = m * v[i] - rate * g[i];
+                            w[i] += v[i];
+                        }
                     }
                 }
+                state.advance();
+            }
+
+            @Override
+            public double learningRate() {
+                return last;
             }
         };
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Sgd s && s.lr.equals(lr) && s.momentum == momentum && s.nesterov == nesterov;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(lr, momentum, nesterov);
+    }
+
+    @Override
     public String toString() {
-        return "Sgd(lr=" + lr + (momentum != 0 ? ", momentum=" + momentum : "") + (nesterov ? ", nesterov" : "") + ")";
+        return "Sgd(" + Rates.describe(lr) + (momentum != 0 ? ", momentum=" + momentum : "") + (nesterov ? ", nesterov" : "") + ")";
     }
 }

@@ -7,4 +7,12 @@ package dev.tapgrad.runtime.optim;
 public interface Updater {
     /** Applies one update to every parameter's value from its gradient. */
     void step();
+
+    /**
+     * The learning rate the last {@link #step} used (before the first: the one it will use), or NaN
+     * for an optimizer that does not say; {@code History} records it per epoch.
+     */
+    default double learningRate() {
+        return Double.NaN;
+    }
 }

@@ -66,4 +66,30 @@ public interface CompiledGraph {
 
     /** Forward pass only; no loss is computed. Returns the predictions buffer. */
     Tensor predictStep(Tensor x);
+
+    /**
+     * The layers' untrained state (BatchNorm's moving statistics), saved beside the parameters in
+     * checkpoints and backups; none by default.
+     */
+    default List<Parameter> state() {
+        return List.of();
+    }
+
+    /**
+     * What {@code fit} keeps on the model between calls (optimizer state, epochs trained), or null
+     * for a graph that keeps nothing: each {@code fit} then starts afresh.
+     */
+    default TrainingState trainingState() {
+        return null;
+    }
+
+    /** The training steps the graph's random draws (dropout masks) have advanced by; 0 without any. */
+    default long randomStep() {
+        return 0;
+    }
+
+    /** Sets the random draws to those of training step {@code step} (a backup being restored). */
+    default void randomStep(long step) {
+        // a graph without random draws has nothing to restore
+    }
 }

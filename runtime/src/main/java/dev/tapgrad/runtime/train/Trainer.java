@@ -1,6 +1,5 @@
 package dev.tapgrad.runtime.train;
 
-import dev.tapgrad.runtime.BatchListener;
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Gradients;
@@ -9,14 +8,9 @@ import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainingDivergedException;
 import dev.tapgrad.runtime.train.CompiledGraph;
-import dev.tapgrad.runtime.optim.Updater;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.function.Supplier;
 
 /**
  * The training loop, evaluation and prediction that every generated graph delegates to. The data
@@ -30,60 +24,21 @@ public final class Trainer {
     private Trainer() {}
 
     /**
-     * Trains {@code g} on {@code train}: per epoch a shuffle with {@code new Random(seed + epoch)}
-     * (epoch counted from 0), one optimizer step per batch, then the epoch's averages and, with
-     * validation data, {@link #evaluate} on it under {@code val_} keys.
+     * Trains {@code g} on {@code train} as {@code fit} describes (see {@link Fit}): per epoch a shuffle
+     * with {@code new Random(seed + e)} where {@code e} counts the model's epochs over all fits, one
+     * optimizer step per batch (the optimizer's state kept on the model), then the epoch's averages,
+     * the validation under {@code val_} keys, the learning rate, the callbacks and the backup.
      *
      * @throws dev.tapgrad.runtime.TapgradDataException if the data does not fit the model (nothing has changed)
+     * @throws IllegalArgumentException for callbacks or a backup folder that do not fit (nothing has changed)
      * @throws TrainingDivergedException on a NaN or infinite loss term or gradient
      */
     public static History fit(CompiledGraph g, Dataset train, Fit fit) {
-        DataChecks.check(g, train.x(), train.y(), "training data");
-        fit.validation().ifPresent(v -> DataChecks.check(g, v.x(), v.y(), "validation data"));
-        List<String> names = g.termNames();
-        double[] weights = g.termWeights();
-        new Totals(g); // fails early on an inconsistent graph
-        List<Parameter> params = g.parameters();
-        Updater updater = fit.optimizer().start(params);
-        Batches batches = new Batches(train.x(), train.y(), fit.batchSize());
-        double[] terms = new double[names.size()];
-        BatchListener listener = fit.batchListener().orElse(null);
-        List<Map<String, Double>> records = new ArrayList<>();
-        for (int epoch = 0; epoch < fit.epochs(); epoch++) {
-            long started = System.nanoTime();
-            batches.shuffle(new Random(fit.seed() + epoch));
-            Totals totals = new Totals(g);
-            Supplier<String> running = () -> Progress.describe(totals.averages(), "", names, weights);
-            try (Progress progress = Progress.epoch(fit.verbose(), epoch + 1, fit.epochs(), batches.count())) {
-                for (int k = 0; k < batches.count(); k++) {
-                    batches.gather(k);
-                    Tensor y = batches.y(k);
-                    Tensor pred = g.trainStep(batches.x(k), y, terms);
-                    checkFinite(g, fit, names, terms, params, epoch + 1, k + 1, batches.count());
-                    updater.step();
-                    totals.add(batches.size(k), terms, y, pred);
-                    progress.step(running, k == batches.count() - 1);
-                    if (listener != null) {
-                        listener.batchEnded(epoch + 1, k + 1, terms);
-                    }
-                }
-            }
-            Map<String, Double> record = totals.averages();
-            String summary = "Epoch " + (epoch + 1) + "/" + fit.epochs() + ": " + Progress.describe(record, "", names, weights);
-            if (fit.validation().isPresent()) {
-                Map<String, Double> val = new LinkedHashMap<>();
-                evaluate(g, fit.validation().get()).forEach((key, v) -> val.put("val_" + key, v));
-                summary += " · " + Progress.describe(val, "val_", names, weights);
-                record.putAll(val);
-            }
-            records.add(record);
-            Progress.line(fit.verbose(), summary + String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - started) / 1e9));
-        }
-        return History.of(records);
+        return EpochLoop.run(g, train, fit);
     }
 
     /** Allocates nothing unless it throws: it runs every step. */
-    private static void checkFinite(CompiledGraph g, Fit fit, List<String> names, double[] terms, List<Parameter> params,
+    static void checkFinite(CompiledGraph g, Fit fit, List<String> names, double[] terms, List<Parameter> params,
             int epoch, int batch, int batches) {
         for (int i = 0; i < terms.length; i++) {
             if (!Double.isFinite(terms[i])) {

@@ -80,7 +80,7 @@ class OptimizersTest {
 
     @Test
     void sgdWithNesterovMomentum() {
-        assertClose(sgdByHand(0.05, 0.8, true), run(Sgd.lr(0.05).momentum(0.8).nesterov(true)));
+        assertClose(sgdByHand(0.05, 0.8, true), run(Sgd.lr(0.05).momentum(0.8).nesterov()));
     }
 
     @Test

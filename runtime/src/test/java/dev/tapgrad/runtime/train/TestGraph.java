@@ -17,7 +17,7 @@ import java.util.Map;
  * auxiliary term {@code l2 = Σ W²}. Its gradients are derived by hand, and it records what the
  * trainer did to it.
  */
-final class TestGraph implements CompiledGraph {
+class TestGraph implements CompiledGraph {
     final String name;
     final int[] inputShape;
     final int features;
@@ -28,6 +28,7 @@ final class TestGraph implements CompiledGraph {
     final Parameter kernel;
     final Parameter bias;
 
+    final TrainingState training = new TrainingState();
     int trainCalls;
     int nanAtCall = -1;
     List<float[]> weightsAtLastCall = List.of();
@@ -68,6 +69,11 @@ final class TestGraph implements CompiledGraph {
     @Override
     public double[] termWeights() {
         return l2Weight != 0 ? new double[] {1, l2Weight} : new double[] {1};
+    }
+
+    @Override
+    public TrainingState trainingState() {
+        return training;
     }
 
     @Override

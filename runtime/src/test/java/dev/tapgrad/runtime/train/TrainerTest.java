@@ -64,7 +64,7 @@ class TrainerTest {
         Dataset val = regression(40, 2);
         History h = Trainer.fit(g, train, Fit.epochs(15).batchSize(16).optimizer(Sgd.lr(0.05)).validation(val).verbose(false));
 
-        assertEquals(List.of("loss", "mse", "l2", "val_loss", "val_mse", "val_l2"), h.keys());
+        assertEquals(List.of("loss", "mse", "l2", "val_loss", "val_mse", "val_l2", "learning_rate"), h.keys());
         assertEquals(15, h.epochs());
         assertTrue(h.last("loss") < h.get("loss").get(0) / 10, h.toString());
         for (int e = 0; e < 15; e++) {
@@ -97,7 +97,7 @@ class TrainerTest {
     void classifierLearnsAndReportsAccuracy() {
         TestGraph g = new TestGraph("Blobs", new int[] {2}, 3, LossKind.CATEGORICAL_CROSSENTROPY, 0, Metric.ACCURACY);
         History h = Trainer.fit(g, blobs(90, 4), Fit.epochs(5).batchSize(10).optimizer(Adam.lr(0.05)).verbose(false));
-        assertEquals(List.of("loss", "categorical_crossentropy", "accuracy"), h.keys());
+        assertEquals(List.of("loss", "categorical_crossentropy", "accuracy", "learning_rate"), h.keys());
         assertTrue(h.last("accuracy") > 0.95, h.toString());
         assertTrue(h.last("loss") < h.get("loss").get(0), h.toString());
     }
