@@ -55,6 +55,16 @@ public interface TrainableModel {
      * the batch), parameter count, and the auxiliary losses that tap it; then the totals ({@code
      * Total params: 2,307}, trainable, and non-trainable: BatchNorm's moving statistics) and the
      * loss as the sum of its weighted terms.
+     *
+     * <p>Generated graphs implement it; the default exists so that a hand-written implementation of
+     * this interface (a wrapper, a test double) written against 0.1 still compiles.
+     *
+     * @throws UnsupportedOperationException if this model is not a generated graph and does not
+     *     override it
      */
-    String summary();
+    default String summary() {
+        throw new UnsupportedOperationException(getClass().getName()
+                + " is not a Tapgrad-generated graph, so it has no summary; call summary() on the graph"
+                + " the processor generated for your @Model class");
+    }
 }

@@ -9,6 +9,7 @@ import com.google.gson.JsonParseException;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.io.AtomicFiles;
 import dev.tapgrad.runtime.io.Safetensors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -261,7 +262,7 @@ final class Backup {
             history.add(o);
         }
         m.add("history", history);
-        AtomicText.write(dir.resolve(MANIFEST), GSON.toJson(m));
+        AtomicFiles.writeString(dir.resolve(MANIFEST), GSON.toJson(m));
         // older epochs, and what writes killed half-way left behind (their temporaries, an uncommitted epoch)
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "{epoch-*.safetensors,.epoch-*.tmp,.backup.json.*.tmp}")) {
             for (Path p : old) {

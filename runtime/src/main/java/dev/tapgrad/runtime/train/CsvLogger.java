@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.train;
 
 import dev.tapgrad.runtime.History;
+import dev.tapgrad.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public final class CsvLogger implements Callback {
             sb.append('\n');
         }
         try {
-            AtomicText.write(file, sb.toString());
+            AtomicFiles.writeString(file, sb.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("CsvLogger could not write " + file + " after epoch " + epoch, e);
         }
