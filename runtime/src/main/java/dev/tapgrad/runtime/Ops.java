@@ -1,11 +1,13 @@
 package dev.tapgrad.runtime;
 
 import dev.tapgrad.Reexport;
+import dev.tapgrad.runtime.ops.Activations;
 import dev.tapgrad.runtime.ops.Arithmetic;
 import dev.tapgrad.runtime.ops.ElementwiseMath;
 import dev.tapgrad.runtime.ops.LinearAlgebra;
 import dev.tapgrad.runtime.ops.Losses;
 import dev.tapgrad.runtime.ops.Probability;
+import dev.tapgrad.runtime.ops.RandomDraws;
 import dev.tapgrad.runtime.ops.Reductions;
 import dev.tapgrad.runtime.ops.Shapes;
 
@@ -23,6 +25,10 @@ import dev.tapgrad.runtime.ops.Shapes;
  *       {@code div};
  *   <li>{@link ElementwiseMath}: {@code abs}, {@code square}, {@code exp}, {@code log},
  *       {@code sqrt}, {@code pow}, {@code clip};
+ *   <li>{@link Activations}: {@code relu}, {@code sigmoid}, {@code tanh}, {@code softplus},
+ *       {@code elu}, {@code selu}, {@code silu}, {@code gelu}, {@code leakyRelu};
+ *   <li>{@link RandomDraws}: {@code randomNormal}, {@code randomUniform} (no gradient; the graph's
+ *       seeded generator);
  *   <li>{@link Reductions}: {@code sum}, {@code mean}, {@code max}, {@code min}, of everything or
  *       along an axis;
  *   <li>{@link Shapes}: {@code expandDims}, {@code reshape};
@@ -124,6 +130,76 @@ public final class Ops {
     @Reexport(ElementwiseMath.class)
     public static Tensor clip(Tensor x, double lo, double hi) {
         return ElementwiseMath.clip(x, lo, hi);
+    }
+
+    // ---- Activations ------------------------------------------------------------------
+
+    /** Elementwise {@code max(x, 0)}; its derivative at 0 is 0, as in PyTorch. */
+    @Reexport(Activations.class)
+    public static Tensor relu(Tensor x) {
+        return Activations.relu(x);
+    }
+
+    /** Elementwise logistic function {@code 1 / (1 + e⁻ˣ)}. */
+    @Reexport(Activations.class)
+    public static Tensor sigmoid(Tensor x) {
+        return Activations.sigmoid(x);
+    }
+
+    /** Elementwise hyperbolic tangent. */
+    @Reexport(Activations.class)
+    public static Tensor tanh(Tensor x) {
+        return Activations.tanh(x);
+    }
+
+    /** Elementwise {@code log(1 + eˣ)}, computed without overflow. */
+    @Reexport(Activations.class)
+    public static Tensor softplus(Tensor x) {
+        return Activations.softplus(x);
+    }
+
+    /** Elementwise {@code x > 0 ? x : eˣ − 1} (Keras's {@code elu}, alpha 1). */
+    @Reexport(Activations.class)
+    public static Tensor elu(Tensor x) {
+        return Activations.elu(x);
+    }
+
+    /** Elementwise scaled ELU with Keras's and PyTorch's constants. */
+    @Reexport(Activations.class)
+    public static Tensor selu(Tensor x) {
+        return Activations.selu(x);
+    }
+
+    /** Elementwise {@code x · sigmoid(x)} (swish). */
+    @Reexport(Activations.class)
+    public static Tensor silu(Tensor x) {
+        return Activations.silu(x);
+    }
+
+    /** Elementwise exact GELU, {@code 0.5 · x · (1 + erf(x / √2))} (Keras's and PyTorch's default). */
+    @Reexport(Activations.class)
+    public static Tensor gelu(Tensor x) {
+        return Activations.gelu(x);
+    }
+
+    /** Elementwise {@code x > 0 ? x : 0.2 · x} (Keras's {@code leaky_relu}). */
+    @Reexport(Activations.class)
+    public static Tensor leakyRelu(Tensor x) {
+        return Activations.leakyRelu(x);
+    }
+
+    // ---- RandomDraws ------------------------------------------------------------------
+
+    /** Standard normal numbers shaped like {@code like}, from the graph's seeded generator; no gradient. */
+    @Reexport(RandomDraws.class)
+    public static Tensor randomNormal(Tensor like) {
+        return RandomDraws.randomNormal(like);
+    }
+
+    /** Numbers uniform in [0, 1) shaped like {@code like}, from the graph's seeded generator; no gradient. */
+    @Reexport(RandomDraws.class)
+    public static Tensor randomUniform(Tensor like) {
+        return RandomDraws.randomUniform(like);
     }
 
     // ---- Reductions -------------------------------------------------------------------

@@ -230,7 +230,7 @@ final class OpResolver {
         }
         Element owner = m.getEnclosingElement();
         return new OpSignature(((TypeElement) owner).getQualifiedName().toString(),
-                m.getSimpleName().toString(), kinds, adjoints, d.shape());
+                m.getSimpleName().toString(), kinds, adjoints, d.shape(), d.zeroGradient());
     }
 
     /** Whether the op's owner declares every adjoint the annotation names, with the right arity. */
