@@ -118,7 +118,7 @@ final class StepsEmitter {
             model.add(".metrics($L)\n", spec.metrics().stream().map(m -> CodeBlock.of("$T.$L", Runtime.METRIC, m.name()))
                     .collect(CodeBlock.joining(", ")));
         }
-        model.add(".layers($L), seed$<$<);\n", spec.layers().stream().map(LayerSpec::name).collect(Collectors.joining(", ")));
+        model.add(".layers($L), seed$<$<);\n", spec.layers().stream().map(Names::layer).collect(Collectors.joining(", ")));
         String self = graphType.simpleName() + ".this";
         return TypeSpec.classBuilder(STEPS).addModifiers(Modifier.PRIVATE, Modifier.FINAL)
                 .superclass(Runtime.GRAPH_STEPS)

@@ -75,9 +75,18 @@ final class BodyReader {
 
     /** The body as IR, or null if it cannot be differentiated (the reasons are in the report). */
     Program read(ExecutableElement method, MethodTree tree) {
+        return read(method, tree, method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList());
+    }
+
+    /**
+     * A custom layer's {@code call} body: {@code inputs} (its tensor parameters, then its
+     * {@code @Weight} fields, which the body reads by name) are the program's inputs, so the
+     * weights take gradients where a loss body's tensor fields are constants.
+     */
+    Program read(ExecutableElement method, MethodTree tree, List<String> inputNames) {
         List<Value> inputs = new ArrayList<>();
-        for (VariableElement p : method.getParameters()) {
-            Value v = fresh(p.getSimpleName().toString());
+        for (String name : inputNames) {
+            Value v = fresh(name);
             scope.put(v.name(), new Operand.Var(v));
             inputs.add(v);
         }
