@@ -121,6 +121,21 @@ class AllocationFreeStepTest {
                 + during + " bytes; a step must allocate nothing");
     }
 
+    /**
+     * The vae sample's model: a custom layer (Sampling) whose random draws come from the graph's
+     * generator into workspace buffers, a @Loss method and an aux loss on two taps.
+     */
+    @org.junit.jupiter.api.Test
+    void aVaeTrainingStepWithRandomDrawsAllocatesNothing() {
+        int n = BATCH * (WARM + MEASURED);
+        Tensor x = Tensor.zeros(n, 784);
+        Random random = new Random(10);
+        for (int i = 0; i < x.size(); i++) {
+            x.buffer()[i] = random.nextFloat();
+        }
+        assertStepsAllocateNothing("vae", new dev.tapgrad.samples.vae.VaeGraph(1), Dataset.of(x, x));
+    }
+
     /** The counter itself allocates nothing, so the assertion above measures the steps alone. */
     @org.junit.jupiter.api.Test
     void theMeasurementAllocatesNothing() {
