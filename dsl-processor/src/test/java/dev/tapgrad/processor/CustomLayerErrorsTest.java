@@ -32,6 +32,12 @@ class CustomLayerErrorsTest {
     }
 
     @Test
+    void abstractMethodBesidesCall() {
+        Negative.compile("CustomAbstractMethod", 1).errorOn(12, "[Tapgrad/CustomLayer] @CustomLayer CustomAbstractMethod declares"
+                + " abstract method temperature(): Tapgrad's subclass implements nothing but the layer");
+    }
+
+    @Test
     void unknownWeightSymbol() {
         Negative.compile("CustomUnknownSymbol", 1).errorAt(10, 22, "[Tapgrad/CustomLayer] @Weight kernel of CustomUnknownSymbol:"
                 + " shape entry \"inputs\" is neither a positive integer nor a symbol; symbols: input, units, filters"
