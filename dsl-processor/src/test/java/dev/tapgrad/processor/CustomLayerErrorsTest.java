@@ -83,4 +83,14 @@ class CustomLayerErrorsTest {
         // the layer class itself is fine, so its runtime layer is generated; the model's graph is not
         com.google.common.truth.Truth.assertThat(Compile.generatedSources(c)).containsExactly("/SOURCE_OUTPUT/bad/SumLayer.java");
     }
+
+    @Test
+    void layerNamedLikeACustomLayersRuntimeField() {
+        var file = Compile.resource("bad/CustomLayerNameClash.java");
+        Compilation c = Compile.compile(file);
+        assertThat(c).failed();
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("[Tapgrad/Wiring] a layer may not be named twiceLayer: the generated code names custom"
+                + " layer twice's runtime layer twiceLayer; rename the field").inFile(file).onLine(12);
+    }
 }
