@@ -32,6 +32,12 @@ class CustomLayerErrorsTest {
     }
 
     @Test
+    void abstractMethodBesidesCall() {
+        Negative.compile("CustomAbstractMethod", 1).errorOn(12, "[Tapgrad/CustomLayer] @CustomLayer CustomAbstractMethod declares"
+                + " abstract method temperature(): Tapgrad's subclass implements nothing but the layer");
+    }
+
+    @Test
     void unknownWeightSymbol() {
         Negative.compile("CustomUnknownSymbol", 1).errorAt(10, 22, "[Tapgrad/CustomLayer] @Weight kernel of CustomUnknownSymbol:"
                 + " shape entry \"inputs\" is neither a positive integer nor a symbol; symbols: input, units, filters"
@@ -76,5 +82,15 @@ class CustomLayerErrorsTest {
                 + " d (B, 4): add((B, 3), (B, 4))").inFile(file).onLine(13);
         // the layer class itself is fine, so its runtime layer is generated; the model's graph is not
         com.google.common.truth.Truth.assertThat(Compile.generatedSources(c)).containsExactly("/SOURCE_OUTPUT/bad/SumLayer.java");
+    }
+
+    @Test
+    void layerNamedLikeACustomLayersRuntimeField() {
+        var file = Compile.resource("bad/CustomLayerNameClash.java");
+        Compilation c = Compile.compile(file);
+        assertThat(c).failed();
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("[Tapgrad/Wiring] a layer may not be named twiceLayer: the generated code names custom"
+                + " layer twice's runtime layer twiceLayer; rename the field").inFile(file).onLine(12);
     }
 }

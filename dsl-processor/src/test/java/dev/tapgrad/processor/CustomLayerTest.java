@@ -69,6 +69,30 @@ class CustomLayerTest {
     }
 
     @Test
+    void aCallThatTakesTheModeGetsItAndDrawsFromTheGraphsGenerator() throws Exception {
+        Compilation c = Compile.compile(Compile.resource("custom/Noisy.java"), Compile.source("custom.NoisyNet",
+                "package custom;",
+                "@dev.tapgrad.Model(input = {3}, loss = dev.tapgrad.LossKind.MSE)",
+                "public abstract class NoisyNet {",
+                "    @dev.tapgrad.Layer(units = 3) dev.tapgrad.runtime.layers.Dense dense;",
+                "    @dev.tapgrad.Layer Noisy noisy;",
+                "}"));
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).generatedSourceFile("custom.NoisyLayer").contentsAsUtf8String()
+                .contains("definition.call(Tensor.zeros(oneExample(inputShapes[0])), training())");
+        GeneratedClasses loader = new GeneratedClasses(c);
+        Random random = new Random(2);
+        Tensor x = Tensor.randn(random, 4, 3);
+        Tensor y = Tensor.randn(random, 4, 3);
+        Gradients a = model(loader, "NoisyNet", 7).gradients(x, y);
+        Gradients b = model(loader, "NoisyNet", 7).gradients(x, y);
+        Gradients other = model(loader, "NoisyNet", 8).gradients(x, y);
+        assertEquals(a.loss(), b.loss(), 0.0, "the same seed draws the same noise");
+        assertThat(other.loss()).isNotEqualTo(a.loss());
+        assertArrayEquals(a.get("dense.kernel").toArray(), b.get("dense.kernel").toArray());
+    }
+
+    @Test
     void swishNetMatchesPyTorch() throws Exception {
         TrainableModel m = model(new GeneratedClasses(compileSwishNet()), "SwishNet", 1);
         Gradients g = matchesPyTorch(m, "swish_net", SWISH_PARAMS);

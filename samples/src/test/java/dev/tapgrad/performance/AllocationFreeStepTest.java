@@ -76,6 +76,12 @@ class AllocationFreeStepTest {
         assertStepsAllocateNothing("text-gru", new TextGruNetGraph(1), Dataset.of(ids, y));
     }
 
+    /** CustomLayerNet: generated custom layers (a Swish, a sampling layer with random draws) and a tap on a custom weight. */
+    @org.junit.jupiter.api.Test
+    void aCustomLayerTrainingStepAllocatesNothing() {
+        assertStepsAllocateNothing("custom-layers", new CustomLayerNetGraph(1), data(new int[] {16}, 2, false, BATCH * (WARM + MEASURED)));
+    }
+
     private static void assertStepsAllocateNothing(String name, TrainableModel model, Dataset data) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),

@@ -95,6 +95,13 @@ public final class CustomLayerReader {
             return null;
         }
         classForm(type, name, report);
+        for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+            if (m.getModifiers().contains(Modifier.ABSTRACT)) {
+                report.error(Tag.CUSTOM_LAYER, ElementOrigin.of(m.getEnclosingElement().equals(type) ? m : type),
+                        CustomLayerMessages.classForm(name, "declares abstract method " + m + ": Tapgrad's subclass"
+                                + " implements nothing but the layer; give it a body or remove it"));
+            }
+        }
         List<WeightSpec> weights = weights(type, name, report);
         ExecutableElement call = call(type, name, report);
         if (call == null || report.hasErrors()) {
