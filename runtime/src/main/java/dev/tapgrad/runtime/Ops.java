@@ -311,8 +311,7 @@ public final class Ops {
     }
 
     /**
-     * The matrix product {@code (m, k) · (k, n) → (m, n)}, or one per leading index for rank 3,
-     * {@code (b, m, k) · (b, k, n) → (b, m, n)}.
+     * The matrix product {@code (m, k) · (k, n) → (m, n)}, or per leading index {@code (b, m, k) · (b, k, n)}.
      *
      * @throws IllegalArgumentException if the ranks are not both 2 or both 3, or the dimensions disagree
      */
@@ -321,23 +320,16 @@ public final class Ops {
         return LinearAlgebra.matmul(a, b);
     }
 
-    /**
-     * Keras's {@code l2_normalize}: {@code x / √max(Σ x², 1e-12)} with the sum along {@code axis}
-     * (kept), so a zero vector stays zero.
-     */
+    /** Keras's {@code l2_normalize}: {@code x / √max(Σ x², 1e-12)} summed along {@code axis}; zero stays zero. */
     @Reexport(LinearAlgebra.class)
     public static Tensor l2Normalize(Tensor x, int axis) {
         return LinearAlgebra.l2Normalize(x, axis);
     }
 
     /**
-     * The cosine similarity of {@code a} and {@code b} along {@code axis} (which is removed), by
-     * Keras's formula {@code Σ l2Normalize(a, axis) · l2Normalize(b, axis)}: 1 for parallel
-     * vectors, −1 for opposite ones. The arguments broadcast together and each is normalised along
-     * its own {@code axis}, so with differing ranks pass a negative axis.
-     *
-     * <p>This is the similarity, not Keras's {@code CosineSimilarity} loss, which is its negative:
-     * that loss is {@code neg(mean(cosineSimilarity(yTrue, yPred, -1)))}.
+     * Cosine similarity along {@code axis} (removed), Keras's {@code Σ l2Normalize(a, axis) · l2Normalize(b, axis)};
+     * the arguments broadcast (with differing ranks pass a negative axis). Keras's {@code CosineSimilarity}
+     * loss is its negative: {@code neg(mean(cosineSimilarity(yTrue, yPred, -1)))}.
      */
     @Reexport(LinearAlgebra.class)
     public static Tensor cosineSimilarity(Tensor a, Tensor b, int axis) {
@@ -370,10 +362,7 @@ public final class Ops {
         return Losses.klDivergence(yTrue, yPred);
     }
 
-    /**
-     * Keras's categorical cross-entropy on probabilities: per row {@code q = yPred / Σ yPred},
-     * {@code c = clip(q, 1e-7, 1 − 1e-7)}, {@code −Σ yTrue·log c}; then the mean over rows.
-     */
+    /** Keras's categorical crossentropy: per row {@code −Σ yTrue·log clip(yPred / Σ yPred, 1e-7, 1 − 1e-7)}, then the mean. */
     @Reexport(Losses.class)
     public static Tensor categoricalCrossentropy(Tensor yTrue, Tensor yPred) {
         return Losses.categoricalCrossentropy(yTrue, yPred);
@@ -386,9 +375,8 @@ public final class Ops {
     }
 
     /**
-     * Keras's sparse categorical crossentropy on probabilities: {@code yTrue} holds one class id
-     * per row of {@code yPred}; per row {@code −log clip(q_k, 1e-7, 1 − 1e-7)}, q = yPred
-     * renormalised, then the mean over rows.
+     * Keras's sparse categorical crossentropy: {@code yTrue} holds one class id per row of {@code yPred};
+     * per row {@code −log clip(q_k, 1e-7, 1 − 1e-7)}, q = yPred renormalised, then the mean over rows.
      */
     @Reexport(Losses.class)
     public static Tensor sparseCategoricalCrossentropy(Tensor yTrue, Tensor yPred) {
