@@ -20,6 +20,7 @@ import os
 import struct
 
 import torch
+import torch.nn.functional as F
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "dev", "tapgrad", "runtime", "ops")
 EPS = 1e-7
@@ -201,6 +202,20 @@ def cases():
         ("kink_mae_equal", lambda t, p: torch.nn.functional.l1_loss(p, t),
          lambda d: [torch.tensor([[1.0, 2.0, -1.0]]), torch.tensor([[1.0, 0.5, -1.0]])]),
         ("kink_bce_clipped", bce, lambda d: [torch.tensor([[1.0, 0.0, 1.0, 0.5]]), torch.tensor([[0.0, 1.0, 1.0, 0.3]])]),
+        # issue 13's activation ops (appended): torch's functions, gelu exact (approximate='none', as
+        # keras.activations.gelu's default approximate=False), leaky_relu with Keras's slope 0.2
+        ("relu", torch.relu, lambda d: [d.signed((2, 3))]),
+        ("sigmoid", torch.sigmoid, lambda d: [d.uniform((2, 3), -3.0, 3.0)]),
+        ("tanh", torch.tanh, lambda d: [d.uniform((2, 3), -2.0, 2.0)]),
+        ("softplus", F.softplus, lambda d: [d.uniform((2, 3), -3.0, 3.0)]),
+        ("elu", F.elu, lambda d: [d.signed((2, 3))]),
+        ("selu", F.selu, lambda d: [d.signed((2, 3))]),
+        ("silu", F.silu, lambda d: [d.uniform((2, 3), -3.0, 3.0)]),
+        ("gelu", F.gelu, lambda d: [d.uniform((2, 3), -3.0, 3.0)]),
+        ("leaky_relu", lambda x: F.leaky_relu(x, 0.2), lambda d: [d.signed((2, 3))]),
+        ("kink_relu_zero", torch.relu, lambda d: [torch.tensor([0.0, -1.0, 2.0, -0.0])]),
+        ("kink_leaky_relu_zero", lambda x: F.leaky_relu(x, 0.2), lambda d: [torch.tensor([0.0, -1.0, 2.0, -0.0])]),
+        ("kink_selu_zero", F.selu, lambda d: [torch.tensor([0.0, -1.0, 2.0, -0.0])]),
     ]
 
 

@@ -9,11 +9,11 @@ import static dev.tapgrad.runtime.Ops.*;
 
 @Model(input = {10}, loss = MSE)
 abstract class AxisNotLiteral {
-    static final int FEATURES = 1;
+    static int features = 1;
 
     @Layer(units = 64, activation = RELU) Dense hidden;
     @Layer(units = 1) Dense out;
 
     @AuxLoss(tap = "hidden", weight = 0.1)
-    Tensor peak(Tensor hidden) { return mean(max(hidden, FEATURES)); }
+    Tensor peak(Tensor hidden) { return mean(max(hidden, features)); }
 }

@@ -25,6 +25,11 @@ import java.lang.annotation.Target;
  * public static Tensor abs(Tensor x) { ... }
  * public static Tensor absAdjoint(Tensor x, Tensor out, Tensor g) { ... }   // g · sign(x)
  * }</pre>
+ *
+ * <p>An op whose result does not vary with the values of its tensor arguments (it reads only their
+ * shapes, as {@code randomNormal(like)} does) has a derivative of zero: it says so with {@link
+ * #zeroGradient()} and an empty {@link #adjoint()}, and the processor treats its result as a
+ * constant, emitting no gradient code through it (a stop-gradient).
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -35,4 +40,11 @@ public @interface Differentiable {
 
     /** How the result's shape follows from the arguments. */
     ShapeRule shape();
+
+    /**
+     * Whether the op's derivative with respect to every argument is zero, so no gradient flows
+     * through its result (random draws shaped like their argument); {@link #adjoint()} is then
+     * empty.
+     */
+    boolean zeroGradient() default false;
 }

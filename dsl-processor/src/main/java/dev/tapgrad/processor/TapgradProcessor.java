@@ -30,7 +30,7 @@ public final class TapgradProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of("dev.tapgrad.Model");
+        return Set.of("dev.tapgrad.Model", "dev.tapgrad.CustomLayer");
     }
 
     /**
@@ -54,6 +54,15 @@ public final class TapgradProcessor extends AbstractProcessor {
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        TypeElement custom = processingEnv.getElementUtils().getTypeElement("dev.tapgrad.CustomLayer");
+        if (custom != null) {
+            // before the models: a model of this round reads its custom layers from their source either way
+            for (Element e : round.getElementsAnnotatedWith(custom)) {
+                if (e instanceof TypeElement type) {
+                    processLayerSafely(type);
+                }
+            }
+        }
         TypeElement model = processingEnv.getElementUtils().getTypeElement("dev.tapgrad.Model");
         if (model == null) {
             return false;
@@ -66,17 +75,39 @@ public final class TapgradProcessor extends AbstractProcessor {
         return false;
     }
 
+    /** Finds javac's Trees; false (reported once) when the compiler has none. */
+    private boolean hasTrees(TypeElement type) {
+        if (trees == null) {
+            trees = TreesAccess.find(processingEnv);
+        }
+        if (trees == null && !treesReported) {
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "[Tapgrad/" + Tag.UNSUPPORTED_COMPILER.id()
+                    + "] " + ModelMessages.noTrees(processingEnv.getClass().getName()), type);
+            treesReported = true;
+        }
+        return trees != null;
+    }
+
+    private void processLayerSafely(TypeElement type) {
+        try {
+            if (!hasTrees(type)) {
+                return;
+            }
+            CustomLayerStep.Result result = new CustomLayerStep(processingEnv.getElementUtils(), trees).run(type);
+            new DiagnosticPrinter(processingEnv.getMessager(), trees, type).print(result.report());
+            if (result.file() != null) {
+                writeFile(result.file(), type);
+            }
+        } catch (Throwable t) {
+            Report r = new Report();
+            r.error(Tag.INTERNAL, null, ModelMessages.internal(type.getSimpleName().toString(), t));
+            new DiagnosticPrinter(processingEnv.getMessager(), null, type).print(r);
+        }
+    }
+
     private void processSafely(TypeElement type) {
         try {
-            if (trees == null) {
-                trees = TreesAccess.find(processingEnv);
-            }
-            if (trees == null) {
-                if (!treesReported) {
-                    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "[Tapgrad/" + Tag.UNSUPPORTED_COMPILER.id()
-                            + "] " + ModelMessages.noTrees(processingEnv.getClass().getName()), type);
-                    treesReported = true;
-                }
+            if (!hasTrees(type)) {
                 return;
             }
             boolean fuse = !"false".equals(processingEnv.getOptions().get(FUSION_OPTION));
@@ -100,8 +131,12 @@ public final class TapgradProcessor extends AbstractProcessor {
     }
 
     private void write(ModelStep.Result result, TypeElement type) throws IOException {
-        // JavaFile.writeTo(Filer) names the originating element, so incremental builds know the source.
-        com.palantir.javapoet.JavaFile file = result.file().toBuilder().build();
+        writeFile(result.file(), type);
+    }
+
+    private void writeFile(com.palantir.javapoet.JavaFile generated, TypeElement type) throws IOException {
+        // createSourceFile names the originating element, so incremental builds know the source.
+        com.palantir.javapoet.JavaFile file = generated.toBuilder().build();
         var source = processingEnv.getFiler().createSourceFile(
                 (file.packageName().isEmpty() ? "" : file.packageName() + ".") + file.typeSpec().name(), type);
         try (var writer = source.openWriter()) {

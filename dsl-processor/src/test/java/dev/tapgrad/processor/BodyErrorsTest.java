@@ -27,10 +27,21 @@ class BodyErrorsTest {
 
     @Test
     void callWithoutDerivativeRuleIsReportedOnTheCall() {
-        // return mean(Clipping.clip(conv1)); -- column 62 is the '(' of Clipping.clip(...)
+        // return mean(CompiledClipping.clip(hidden)); -- column 70 is the '(' of CompiledClipping.clip(...),
+        // a method on the class path without @Differentiable: its body cannot be read
+        Negative.compile("CompiledHelper", 1)
+                .errorAt(17, 70, "[Tapgrad/NotDifferentiable] call to CompiledClipping.clip"
+                        + " (dev.tapgrad.processor.fixtures.CompiledClipping) has no derivative rule: it is compiled outside"
+                        + " this compilation, so its body cannot be read: mark it @Differentiable(adjoint = ..., shape = ...)"
+                        + " where it is declared");
+    }
+
+    @Test
+    void aStaticHelperOfThisCompilationIsInlinedAndItsCodeChecked() {
+        // Clipping.clip is inlined like a model's helper; its float[] local is reported where it is written:
+        // float[] v = x.toArray(); -- column 17 is the name v
         Negative.compile("NoDerivativeRule", 1)
-                .errorAt(20, 62, "[Tapgrad/NotDifferentiable] call to Clipping.clip (bad.Clipping) has no derivative rule")
-                .alsoSays("annotate a public static method with @Differentiable(adjoint = ..., shape = ...)");
+                .errorAt(26, 17, "[Tapgrad/NotDifferentiable] local v has type float[]; loss bodies only declare Tensor locals");
     }
 
     @Test

@@ -44,7 +44,8 @@ class LayerErrorsTest {
         Negative.compile("NotALayer", 1).errorAt(18, 19, "[Tapgrad/UnknownLayer] field label has type java.lang.String,"
                 + " which is not a Tapgrad layer; use one of Dense, Conv2D, Flatten, Lstm, Add, Concatenate, MaxPool2D, AvgPool2D,"
                 + " GlobalAvgPool2D, GlobalMaxPool2D, GlobalAvgPool1D, GlobalMaxPool1D, Conv1D, Reshape,"
-                + " Embedding, Gru, Dropout, BatchNorm, LayerNorm from dev.tapgrad.runtime.layers");
+                + " Embedding, Gru, Dropout, BatchNorm, LayerNorm from dev.tapgrad.runtime.layers, or write your own: an abstract"
+                + " class annotated @CustomLayer with a Tensor call(Tensor x) body");
     }
 
     @Test

@@ -24,10 +24,12 @@ class OpShapeErrorsTest {
     }
 
     @Test
-    void axisThatIsNoLiteralAsksForOne() {
-        // { return mean(max(hidden, FEATURES)); } -- column 49 is the '(' of max(...)
+    void axisThatIsNoConstantAsksForOne() {
+        // static int features = 1; (not final: no compile-time value) ... { return mean(max(hidden, features)); }
+        // -- column 49 is the '(' of max(...)
         Negative.compile("AxisNotLiteral", 1)
-                .errorAt(18, 49, "[Tapgrad/BodyShape] max((B, 64), FEATURES): the axis must be an int literal such as"
-                        + " 1 or -1, so that Tapgrad can check shapes at compile time; found FEATURES");
+                .errorAt(18, 49, "[Tapgrad/BodyShape] max((B, 64), features): the axis must be an int literal such as"
+                        + " 1 or -1, or a static final int constant, so that Tapgrad can check shapes at compile time;"
+                        + " found features");
     }
 }

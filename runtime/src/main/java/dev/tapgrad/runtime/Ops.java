@@ -1,11 +1,13 @@
 package dev.tapgrad.runtime;
 
 import dev.tapgrad.Reexport;
+import dev.tapgrad.runtime.ops.Activations;
 import dev.tapgrad.runtime.ops.Arithmetic;
 import dev.tapgrad.runtime.ops.ElementwiseMath;
 import dev.tapgrad.runtime.ops.LinearAlgebra;
 import dev.tapgrad.runtime.ops.Losses;
 import dev.tapgrad.runtime.ops.Probability;
+import dev.tapgrad.runtime.ops.RandomDraws;
 import dev.tapgrad.runtime.ops.Reductions;
 import dev.tapgrad.runtime.ops.Shapes;
 
@@ -23,6 +25,10 @@ import dev.tapgrad.runtime.ops.Shapes;
  *       {@code div};
  *   <li>{@link ElementwiseMath}: {@code abs}, {@code square}, {@code exp}, {@code log},
  *       {@code sqrt}, {@code pow}, {@code clip};
+ *   <li>{@link Activations}: {@code relu}, {@code sigmoid}, {@code tanh}, {@code softplus},
+ *       {@code elu}, {@code selu}, {@code silu}, {@code gelu}, {@code leakyRelu};
+ *   <li>{@link RandomDraws}: {@code randomNormal}, {@code randomUniform} (no gradient; the graph's
+ *       seeded generator);
  *   <li>{@link Reductions}: {@code sum}, {@code mean}, {@code max}, {@code min}, of everything or
  *       along an axis;
  *   <li>{@link Shapes}: {@code expandDims}, {@code reshape};
@@ -124,6 +130,76 @@ public final class Ops {
     @Reexport(ElementwiseMath.class)
     public static Tensor clip(Tensor x, double lo, double hi) {
         return ElementwiseMath.clip(x, lo, hi);
+    }
+
+    // ---- Activations ------------------------------------------------------------------
+
+    /** Elementwise {@code max(x, 0)}; its derivative at 0 is 0, as in PyTorch. */
+    @Reexport(Activations.class)
+    public static Tensor relu(Tensor x) {
+        return Activations.relu(x);
+    }
+
+    /** Elementwise logistic function {@code 1 / (1 + e⁻ˣ)}. */
+    @Reexport(Activations.class)
+    public static Tensor sigmoid(Tensor x) {
+        return Activations.sigmoid(x);
+    }
+
+    /** Elementwise hyperbolic tangent. */
+    @Reexport(Activations.class)
+    public static Tensor tanh(Tensor x) {
+        return Activations.tanh(x);
+    }
+
+    /** Elementwise {@code log(1 + eˣ)}, computed without overflow. */
+    @Reexport(Activations.class)
+    public static Tensor softplus(Tensor x) {
+        return Activations.softplus(x);
+    }
+
+    /** Elementwise {@code x > 0 ? x : eˣ − 1} (Keras's {@code elu}, alpha 1). */
+    @Reexport(Activations.class)
+    public static Tensor elu(Tensor x) {
+        return Activations.elu(x);
+    }
+
+    /** Elementwise scaled ELU with Keras's and PyTorch's constants. */
+    @Reexport(Activations.class)
+    public static Tensor selu(Tensor x) {
+        return Activations.selu(x);
+    }
+
+    /** Elementwise {@code x · sigmoid(x)} (swish). */
+    @Reexport(Activations.class)
+    public static Tensor silu(Tensor x) {
+        return Activations.silu(x);
+    }
+
+    /** Elementwise exact GELU, {@code 0.5 · x · (1 + erf(x / √2))} (Keras's and PyTorch's default). */
+    @Reexport(Activations.class)
+    public static Tensor gelu(Tensor x) {
+        return Activations.gelu(x);
+    }
+
+    /** Elementwise {@code x > 0 ? x : 0.2 · x} (Keras's {@code leaky_relu}). */
+    @Reexport(Activations.class)
+    public static Tensor leakyRelu(Tensor x) {
+        return Activations.leakyRelu(x);
+    }
+
+    // ---- RandomDraws ------------------------------------------------------------------
+
+    /** Standard normal numbers shaped like {@code like}, from the graph's seeded generator; no gradient. */
+    @Reexport(RandomDraws.class)
+    public static Tensor randomNormal(Tensor like) {
+        return RandomDraws.randomNormal(like);
+    }
+
+    /** Numbers uniform in [0, 1) shaped like {@code like}, from the graph's seeded generator; no gradient. */
+    @Reexport(RandomDraws.class)
+    public static Tensor randomUniform(Tensor like) {
+        return RandomDraws.randomUniform(like);
     }
 
     // ---- Reductions -------------------------------------------------------------------
@@ -235,8 +311,7 @@ public final class Ops {
     }
 
     /**
-     * The matrix product {@code (m, k) · (k, n) → (m, n)}, or one per leading index for rank 3,
-     * {@code (b, m, k) · (b, k, n) → (b, m, n)}.
+     * The matrix product {@code (m, k) · (k, n) → (m, n)}, or per leading index {@code (b, m, k) · (b, k, n)}.
      *
      * @throws IllegalArgumentException if the ranks are not both 2 or both 3, or the dimensions disagree
      */
@@ -245,23 +320,16 @@ public final class Ops {
         return LinearAlgebra.matmul(a, b);
     }
 
-    /**
-     * Keras's {@code l2_normalize}: {@code x / √max(Σ x², 1e-12)} with the sum along {@code axis}
-     * (kept), so a zero vector stays zero.
-     */
+    /** Keras's {@code l2_normalize}: {@code x / √max(Σ x², 1e-12)} summed along {@code axis}; zero stays zero. */
     @Reexport(LinearAlgebra.class)
     public static Tensor l2Normalize(Tensor x, int axis) {
         return LinearAlgebra.l2Normalize(x, axis);
     }
 
     /**
-     * The cosine similarity of {@code a} and {@code b} along {@code axis} (which is removed), by
-     * Keras's formula {@code Σ l2Normalize(a, axis) · l2Normalize(b, axis)}: 1 for parallel
-     * vectors, −1 for opposite ones. The arguments broadcast together and each is normalised along
-     * its own {@code axis}, so with differing ranks pass a negative axis.
-     *
-     * <p>This is the similarity, not Keras's {@code CosineSimilarity} loss, which is its negative:
-     * that loss is {@code neg(mean(cosineSimilarity(yTrue, yPred, -1)))}.
+     * Cosine similarity along {@code axis} (removed), Keras's {@code Σ l2Normalize(a, axis) · l2Normalize(b, axis)};
+     * the arguments broadcast (with differing ranks pass a negative axis). Keras's {@code CosineSimilarity}
+     * loss is its negative: {@code neg(mean(cosineSimilarity(yTrue, yPred, -1)))}.
      */
     @Reexport(LinearAlgebra.class)
     public static Tensor cosineSimilarity(Tensor a, Tensor b, int axis) {
@@ -294,10 +362,7 @@ public final class Ops {
         return Losses.klDivergence(yTrue, yPred);
     }
 
-    /**
-     * Keras's categorical cross-entropy on probabilities: per row {@code q = yPred / Σ yPred},
-     * {@code c = clip(q, 1e-7, 1 − 1e-7)}, {@code −Σ yTrue·log c}; then the mean over rows.
-     */
+    /** Keras's categorical crossentropy: per row {@code −Σ yTrue·log clip(yPred / Σ yPred, 1e-7, 1 − 1e-7)}, then the mean. */
     @Reexport(Losses.class)
     public static Tensor categoricalCrossentropy(Tensor yTrue, Tensor yPred) {
         return Losses.categoricalCrossentropy(yTrue, yPred);
@@ -310,9 +375,8 @@ public final class Ops {
     }
 
     /**
-     * Keras's sparse categorical crossentropy on probabilities: {@code yTrue} holds one class id
-     * per row of {@code yPred}; per row {@code −log clip(q_k, 1e-7, 1 − 1e-7)}, q = yPred
-     * renormalised, then the mean over rows.
+     * Keras's sparse categorical crossentropy: {@code yTrue} holds one class id per row of {@code yPred};
+     * per row {@code −log clip(q_k, 1e-7, 1 − 1e-7)}, q = yPred renormalised, then the mean over rows.
      */
     @Reexport(Losses.class)
     public static Tensor sparseCategoricalCrossentropy(Tensor yTrue, Tensor yPred) {

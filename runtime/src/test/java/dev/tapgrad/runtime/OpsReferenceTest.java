@@ -1,5 +1,6 @@
 package dev.tapgrad.runtime;
 
+import static dev.tapgrad.runtime.ops.Activations.*;
 import static dev.tapgrad.runtime.ops.Arithmetic.*;
 import static dev.tapgrad.runtime.ops.ElementwiseMath.*;
 import static dev.tapgrad.runtime.ops.LinearAlgebra.*;
@@ -181,7 +182,19 @@ class OpsReferenceTest {
                         (a, o, g) -> meanAbsoluteErrorAdjointTrue(a[0], a[1], o, g),
                         (a, o, g) -> meanAbsoluteErrorAdjointPred(a[0], a[1], o, g)),
                 row("huber", a -> huber(a[0], a[1]), a -> huber(a[0], a[1]),
-                        (a, o, g) -> huberAdjointTrue(a[0], a[1], o, g), (a, o, g) -> huberAdjointPred(a[0], a[1], o, g)));
+                        (a, o, g) -> huberAdjointTrue(a[0], a[1], o, g), (a, o, g) -> huberAdjointPred(a[0], a[1], o, g)),
+                row("relu", a -> relu(a[0]), a -> relu(a[0]), (a, o, g) -> reluAdjoint(a[0], o, g)),
+                row("sigmoid", a -> sigmoid(a[0]), a -> sigmoid(a[0]), (a, o, g) -> sigmoidAdjoint(a[0], o, g)),
+                row("tanh", a -> tanh(a[0]), a -> tanh(a[0]), (a, o, g) -> tanhAdjoint(a[0], o, g)),
+                row("softplus", a -> softplus(a[0]), a -> softplus(a[0]), (a, o, g) -> softplusAdjoint(a[0], o, g)),
+                row("elu", a -> elu(a[0]), a -> elu(a[0]), (a, o, g) -> eluAdjoint(a[0], o, g)),
+                row("selu", a -> selu(a[0]), a -> selu(a[0]), (a, o, g) -> seluAdjoint(a[0], o, g)),
+                row("silu", a -> silu(a[0]), a -> silu(a[0]), (a, o, g) -> siluAdjoint(a[0], o, g)),
+                row("gelu", a -> gelu(a[0]), a -> gelu(a[0]), (a, o, g) -> geluAdjoint(a[0], o, g)),
+                row("leaky_relu", a -> leakyRelu(a[0]), a -> leakyRelu(a[0]), (a, o, g) -> leakyReluAdjoint(a[0], o, g)),
+                row("kink_relu_zero", a -> relu(a[0]), a -> relu(a[0]), (a, o, g) -> reluAdjoint(a[0], o, g)),
+                row("kink_leaky_relu_zero", a -> leakyRelu(a[0]), a -> leakyRelu(a[0]), (a, o, g) -> leakyReluAdjoint(a[0], o, g)),
+                row("kink_selu_zero", a -> selu(a[0]), a -> selu(a[0]), (a, o, g) -> seluAdjoint(a[0], o, g)));
     }
 
     // ---- against PyTorch ----------------------------------------------------------------------

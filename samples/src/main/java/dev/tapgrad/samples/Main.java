@@ -7,6 +7,7 @@ import dev.tapgrad.samples.helperloss.HelperLossSample;
 import dev.tapgrad.samples.priorlstm.PriorLstmSample;
 import dev.tapgrad.samples.sparsecnn.SparseCnnSample;
 import dev.tapgrad.samples.textgru.TextGruSample;
+import dev.tapgrad.samples.vae.VaeSample;
 import dev.tapgrad.samples.weightloss.WeightLossSample;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -39,6 +40,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             HelperLossSample.class,
             TextGruSample.class,
             ConvNetSample.class,
+            VaeSample.class,
         })
 public final class Main implements Runnable {
     @Spec

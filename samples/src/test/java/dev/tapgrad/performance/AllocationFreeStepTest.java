@@ -76,6 +76,12 @@ class AllocationFreeStepTest {
         assertStepsAllocateNothing("text-gru", new TextGruNetGraph(1), Dataset.of(ids, y));
     }
 
+    /** CustomLayerNet: generated custom layers (a Swish, a sampling layer with random draws) and a tap on a custom weight. */
+    @org.junit.jupiter.api.Test
+    void aCustomLayerTrainingStepAllocatesNothing() {
+        assertStepsAllocateNothing("custom-layers", new CustomLayerNetGraph(1), data(new int[] {16}, 2, false, BATCH * (WARM + MEASURED)));
+    }
+
     private static void assertStepsAllocateNothing(String name, TrainableModel model, Dataset data) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
@@ -119,6 +125,21 @@ class AllocationFreeStepTest {
         assertTrue(allocated[WARM] > 0, "the batch listener was not called");
         assertEquals(0, during, name + ": " + MEASURED + " training steps after the first " + WARM + " allocated "
                 + during + " bytes; a step must allocate nothing");
+    }
+
+    /**
+     * The vae sample's model: a custom layer (Sampling) whose random draws come from the graph's
+     * generator into workspace buffers, a @Loss method and an aux loss on two taps.
+     */
+    @org.junit.jupiter.api.Test
+    void aVaeTrainingStepWithRandomDrawsAllocatesNothing() {
+        int n = BATCH * (WARM + MEASURED);
+        Tensor x = Tensor.zeros(n, 784);
+        Random random = new Random(10);
+        for (int i = 0; i < x.size(); i++) {
+            x.buffer()[i] = random.nextFloat();
+        }
+        assertStepsAllocateNothing("vae", new dev.tapgrad.samples.vae.VaeGraph(1), Dataset.of(x, x));
     }
 
     /** The counter itself allocates nothing, so the assertion above measures the steps alone. */

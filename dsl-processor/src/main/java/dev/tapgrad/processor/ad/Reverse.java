@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * Source-to-source reverse mode on the IR. Activity analysis keeps only values that depend on an
  * input and that the result depends on; every other gradient is a symbolic zero, so no code is
- * emitted for it (for example for a constant argument).
+ * emitted for it (for example for a constant argument, or the result of an op whose derivative is
+ * zero, such as a random draw).
  */
 public final class Reverse {
     private Reverse() {}
@@ -36,6 +37,9 @@ public final class Reverse {
         Set<Value> active = new HashSet<>(p.inputs());
         active.removeAll(constants);
         for (Instr in : p.instrs()) {
+            if (in.op().zeroGradient()) {
+                continue; // its result does not vary with its arguments: a constant, as if stop-gradient
+            }
             for (Operand o : in.args()) {
                 if (o instanceof Operand.Var v && active.contains(v.value())) {
                     active.add(in.result());

@@ -87,6 +87,13 @@ public final class GraphWriter {
 
     private void fields(TypeSpec.Builder t) {
         for (LayerSpec l : spec.layers()) {
+            if (l.kind().definitionClass() != null) {
+                t.addField(FieldSpec.builder(ClassName.bestGuess(l.kind().runtimeClass()), Names.layer(l), Modifier.PRIVATE,
+                        Modifier.FINAL).addJavadoc("The runtime layer of $L, generated from {@link $T}; $L is its view.\n",
+                        l.name(), ClassName.bestGuess(l.kind().definitionClass()), l.name()).build());
+            }
+        }
+        for (LayerSpec l : spec.layers()) {
             t.addField(FieldSpec.builder(Runtime.TENSOR, Names.output(l.name()), Modifier.PRIVATE)
                     .addJavadoc("Output of $L, $L.\n", l.name(), shapes.outputs().get(l.name())).build());
         }
@@ -114,6 +121,9 @@ public final class GraphWriter {
                 .addJavadoc("Builds the layers and draws their initial weights (Keras defaults) from {@code seed}.\n");
         for (LayerSpec l : spec.layers()) {
             c.addStatement(layers.construct(l));
+            if (layers.definition(l) != null) {
+                c.addStatement(layers.definition(l));
+            }
         }
         for (AuxPlan p : aux) {
             String layer = layerPenalties.layer(p);

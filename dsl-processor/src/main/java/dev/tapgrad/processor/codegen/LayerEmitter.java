@@ -21,7 +21,8 @@ final class LayerEmitter {
 
     /** {@code conv1 = new Conv2D("conv1", ...)} with every dimension spelled out, as the layer's type lists them. */
     CodeBlock construct(LayerSpec l) {
-        CodeBlock.Builder b = CodeBlock.builder().add("$L = new $T($S", l.name(), Runtime.layer(l.kind().simpleName()), l.name());
+        CodeBlock.Builder b = CodeBlock.builder().add("$L = new $T($S", Names.layer(l), ClassName.bestGuess(l.kind().runtimeClass()),
+                l.name());
         for (Object arg : l.kind().constructorArguments(l.attributes(), shapes.inputs().get(l.name()))) {
             if (arg instanceof Enum<?> e) {
                 b.add(", $T.$L", ClassName.get(e.getDeclaringClass()), e.name());
@@ -30,6 +31,11 @@ final class LayerEmitter {
             }
         }
         return b.add(")").build();
+    }
+
+    /** For a custom layer, {@code swish = swishLayer.definition()}: its field gets the user's class; else null. */
+    CodeBlock definition(LayerSpec l) {
+        return l.kind().definitionClass() == null ? null : CodeBlock.of("$L = $L.definition()", l.name(), Names.layer(l));
     }
 
     /** The input tensors of a layer as Java expressions: {@code x} or another layer's output buffer. */
@@ -71,13 +77,13 @@ final class LayerEmitter {
             return;
         }
         if (!l.kind().merges()) {
-            b.addStatement("$L.forward($L, $L)", l.name(), in.get(0), Names.output(l.name()));
+            b.addStatement("$L.forward($L, $L)", Names.layer(l), in.get(0), Names.output(l.name()));
             return;
         }
         for (int k = 0; k < in.size(); k++) {
             b.addStatement("$L[$L] = $L", Names.inputs(l.name()), k, in.get(k));
         }
-        b.addStatement("$L.forward($L, $L)", l.name(), Names.inputs(l.name()), Names.output(l.name()));
+        b.addStatement("$L.forward($L, $L)", Names.layer(l), Names.inputs(l.name()), Names.output(l.name()));
     }
 
     /**
@@ -105,7 +111,7 @@ final class LayerEmitter {
                 case INPUT_GRADIENT -> l.kind().merges() ? Names.inputGradients(l.name()) : g.get(0);
             });
         }
-        return b.addStatement("$L.backward($L)", l.name(), String.join(", ", args)).build();
+        return b.addStatement("$L.backward($L)", Names.layer(l), String.join(", ", args)).build();
     }
 
     /** {@code conv1 (Conv2D): (B, 28, 28, 1) -> (B, 26, 26, 32)}, for comments. */

@@ -33,6 +33,9 @@ public final class Names {
             return "the generated code uses " + layer + " itself";
         }
         for (LayerSpec other : model.layers()) {
+            if (other.kind().definitionClass() != null && layer.equals(layer(other))) {
+                return "the generated code names custom layer " + other.name() + "'s runtime layer " + layer;
+            }
             for (String suffix : BUFFER_SUFFIXES) {
                 if (layer.equals(other.name() + suffix)) {
                     return "the generated code names layer " + other.name() + "'s buffer " + layer;
@@ -83,8 +86,21 @@ public final class Names {
                 }
             }
         }
+        for (LayerSpec l : model.layers()) {
+            if (!layer(l).equals(l.name())) {
+                out.putIfAbsent(layer(l), "field " + layer(l) + ", the runtime object of custom layer " + l.name());
+            }
+        }
         out.put(STEPS_CLASS, "class " + STEPS_CLASS);
         return out;
+    }
+
+    /**
+     * The graph's expression for a layer's runtime object: the layer field itself, or for a custom
+     * layer (whose field holds the user's class) the graph's own field {@code <name>Layer}.
+     */
+    static String layer(LayerSpec l) {
+        return l.kind().definitionClass() == null ? l.name() : l.name() + "Layer";
     }
 
     /** Buffer holding a layer's output, e.g. {@code conv1Out}. */

@@ -123,7 +123,7 @@ final class StepsEmitter {
             model.add(".metrics($L)\n", spec.metrics().stream().map(m -> CodeBlock.of("$T.$L", Runtime.METRIC, m.name()))
                     .collect(CodeBlock.joining(", ")));
         }
-        model.add(".layers($L)", spec.layers().stream().map(LayerSpec::name).collect(Collectors.joining(", ")));
+        model.add(".layers($L)", spec.layers().stream().map(Names::layer).collect(Collectors.joining(", ")));
         // each layer's output shape as inferred here, for the model summary (the runtime has no wiring to infer it)
         for (LayerSpec layer : spec.layers()) {
             model.add("\n.layerOutput($S, $L)", layer.name(), join(shapes.outputs().get(layer.name()).dims()));

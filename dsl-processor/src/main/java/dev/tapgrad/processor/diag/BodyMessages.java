@@ -52,7 +52,23 @@ public final class BodyMessages {
     }
 
     public static String unsupportedField(String name, String type) {
-        return "field " + name + " of type " + type + " cannot be used in a loss body yet; only double constants are read from fields";
+        return "field " + name + " of type " + type + " cannot be used in a loss body; bodies read numbers, booleans"
+                + " and Tensor constants from fields";
+    }
+
+    public static String instanceFieldOfOtherClass(String name, String owner) {
+        return "field " + name + " of " + owner + " is an instance field; a body reads the model's fields and"
+                + " constants (static final) of other classes: make it static final";
+    }
+
+    public static String booleanNotConstant(String name) {
+        return "boolean field " + name + " has no compile-time value; a body reads booleans (such as keepDims) only"
+                + " from literals and static final constants";
+    }
+
+    public static String privateFieldNotConstant(String name, String owner) {
+        return "field " + name + " of " + owner + " is private and not a compile-time constant, so generated code"
+                + " cannot read it: make it static final with a constant value, or not private";
     }
 
     public static String unknownName(String name, Collection<String> locals) {
@@ -60,9 +76,15 @@ public final class BodyMessages {
                 + "; in scope: " + list(locals.stream().sorted().toList());
     }
 
-    public static String unknownCall(String callee) {
-        return "cannot find method " + callee + ": loss bodies call ops from dev.tapgrad.runtime.Ops "
-                + "(import static dev.tapgrad.runtime.Ops.*;) or methods annotated @Differentiable";
+    public static String unknownCall(String callee, Collection<String> ops) {
+        return "cannot find method " + callee + Suggest.didYouMean(callee.substring(callee.lastIndexOf('.') + 1), ops)
+                + ": loss bodies call ops from dev.tapgrad.runtime.Ops (import static dev.tapgrad.runtime.Ops.*;),"
+                + " helper methods of the model or static helpers of this compilation, or methods annotated @Differentiable";
+    }
+
+    public static String opNotImported(String callee) {
+        return "cannot find method " + callee + ": it is an op of dev.tapgrad.runtime.Ops; add"
+                + " import static dev.tapgrad.runtime.Ops.*; (or write Ops." + callee + ")";
     }
 
     public static String noMatchingOverload(String callee, List<ArgKind> kinds, String candidate) {
@@ -70,9 +92,8 @@ public final class BodyMessages {
                 .collect(Collectors.joining(", ")) + "); found " + candidate;
     }
 
-    public static String noDerivativeRule(String callee, String owner) {
-        return "call to " + callee + " (" + owner + ") has no derivative rule: use an op from dev.tapgrad.runtime.Ops, "
-                + "or annotate a public static method with @Differentiable(adjoint = ..., shape = ...)";
+    public static String noDerivativeRule(String callee, String owner, String why) {
+        return "call to " + callee + " (" + owner + ") has no derivative rule: " + why;
     }
 
     public static String reexportWithoutOp(String callee, String facade, String target) {

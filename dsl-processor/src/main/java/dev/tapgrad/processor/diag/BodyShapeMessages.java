@@ -17,8 +17,8 @@ public final class BodyShapeMessages {
     // by shape and constants as written, e.g. "sum((B, 64), 2, true)".
 
     public static String constantNotLiteral(String call, String what, String found) {
-        return call + ": " + what + " must be an int literal such as 1 or -1, so that Tapgrad can check shapes"
-                + " at compile time; found " + found;
+        return call + ": " + what + " must be an int literal such as 1 or -1, or a static final int constant, so that"
+                + " Tapgrad can check shapes at compile time; found " + found;
     }
 
     public static String axisOutOfRange(String call, int axis, String shape, int rank) {

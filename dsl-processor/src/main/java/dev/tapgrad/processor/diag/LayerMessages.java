@@ -46,7 +46,8 @@ public final class LayerMessages {
 
     public static String unknownLayerType(String field, String type, Collection<String> known) {
         return "field " + field + " has type " + type + ", which is not a Tapgrad layer; use one of "
-                + list(known) + " from dev.tapgrad.runtime.layers" + Suggest.didYouMean(type, known);
+                + list(known) + " from dev.tapgrad.runtime.layers" + Suggest.didYouMean(type, known)
+                + ", or write your own: an abstract class annotated @CustomLayer with a Tensor call(Tensor x) body";
     }
 
     public static String badInput(String value, String rule) {

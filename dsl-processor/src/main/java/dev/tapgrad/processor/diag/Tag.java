@@ -29,6 +29,8 @@ public enum Tag {
     METRIC_LOSS("MetricLoss"),
     /** An auxiliary-loss weight that is not finite and positive. */
     LOSS_WEIGHT("LossWeight"),
+    /** A {@code @CustomLayer} class that cannot be a layer, or a use of one that does not fit it (DESIGN §2 row 12). */
+    CUSTOM_LAYER("CustomLayer"),
     /** The compiler in use gives no access to method bodies. */
     UNSUPPORTED_COMPILER("UnsupportedCompiler"),
     /** A bug in Tapgrad itself. */

@@ -24,6 +24,23 @@ public final class BodyShapes {
      * if an expression does not fit (the report says where).
      */
     public static Program infer(Program p, List<Shape> inputShapes, Report r) {
+        Program typed = types(p, inputShapes, r);
+        if (typed == null) {
+            return null;
+        }
+        Shape result = typed.result().shape();
+        if (result.known() && !result.isScalar()) {
+            r.error(Tag.BODY_SHAPE, p.resultOrigin(), LossMessages.lossNotScalar(p.name(), result.toString()));
+            return null;
+        }
+        return typed;
+    }
+
+    /**
+     * {@code p} with every value carrying its shape, whatever the result's shape (a custom layer's
+     * body returns a batch); or null if an expression does not fit (the report says where).
+     */
+    public static Program types(Program p, List<Shape> inputShapes, Report r) {
         Map<Value, Value> typed = new HashMap<>();
         List<Value> inputs = new ArrayList<>();
         for (int i = 0; i < p.inputs().size(); i++) {
@@ -47,10 +64,6 @@ public final class BodyShapes {
             instrs.add(new Instr(result, in.op(), args, in.origin()));
         }
         Value result = typed.get(p.result());
-        if (result.shape().known() && !result.shape().isScalar()) {
-            r.error(Tag.BODY_SHAPE, p.resultOrigin(), LossMessages.lossNotScalar(p.name(), result.shape().toString()));
-            return null;
-        }
         return new Program(p.name(), inputs, instrs, result, p.resultOrigin());
     }
 

@@ -6,15 +6,21 @@ import java.util.List;
 /**
  * A differentiable op as the processor found it: the class and method to call, the kind of each
  * parameter, the adjoint method for each tensor parameter (null for a constant parameter, empty for a
- * tensor that takes no gradient), and its shape rule. Read from the op's {@code @Differentiable}
+ * tensor that takes no gradient), its shape rule, and whether its derivative is zero everywhere (its
+ * result is then a constant to the reverse pass). Read from the op's {@code @Differentiable}
  * annotation; nothing about particular ops is hard-coded in the processor.
  */
-public record OpSignature(
-        String ownerClass, String method, List<ArgKind> params, List<String> adjoints, ShapeRule shape) {
+public record OpSignature(String ownerClass, String method, List<ArgKind> params, List<String> adjoints,
+        ShapeRule shape, boolean zeroGradient) {
 
     public OpSignature {
         params = List.copyOf(params);
         adjoints = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(adjoints));
+    }
+
+    /** An op with a derivative rule (not {@code zeroGradient}). */
+    public OpSignature(String ownerClass, String method, List<ArgKind> params, List<String> adjoints, ShapeRule shape) {
+        this(ownerClass, method, params, adjoints, shape, false);
     }
 
     /** The kind of an op parameter. */

@@ -50,17 +50,43 @@ public sealed interface Operand {
     /**
      * A number that takes no gradient. {@code value} is its value when it is known at compile time
      * (a literal, arithmetic on such values, a {@code static final} field with a constant
-     * initialiser), null otherwise (an instance field, a non-constant static field); {@code
+     * initialiser, anywhere), null otherwise (an instance field, a non-constant static field); {@code
      * javaSource} computes it in the generated subclass either way. Shape rules read axes and sizes
-     * only from an int literal, so a body states its shapes where it is read.
+     * only from integral numbers known at compile time, so a body's shapes are checked where it is read.
      *
      * @param integral whether Java types it {@code int} or {@code long} (otherwise a floating type)
      * @param literal whether the source is a number literal, possibly signed, such as {@code -1}
      */
     record Scalar(Double value, String javaSource, boolean integral, boolean literal) implements Operand {
-        /** The value of an int literal; null for any other number. */
+        /**
+         * The value of an integral number known at compile time (a literal, a {@code static final
+         * int} constant, arithmetic on them); null for any other number.
+         */
         public Integer intValue() {
-            return integral && literal && value != null && Math.abs(value) <= Integer.MAX_VALUE ? value.intValue() : null;
+            return integral && value != null && Math.abs(value) <= Integer.MAX_VALUE ? value.intValue() : null;
+        }
+
+        /** {@code a op b} as Java computes it (long arithmetic when both are integral), null when unknown. */
+        public static Double fold(Double a, String op, Double b, boolean integral) {
+            if (a == null || b == null) {
+                return null;
+            }
+            if (integral) {
+                long x = a.longValue();
+                long y = b.longValue();
+                return switch (op) {
+                    case "+" -> (double) (x + y);
+                    case "-" -> (double) (x - y);
+                    case "*" -> (double) (x * y);
+                    default -> y == 0 ? null : (double) (x / y);
+                };
+            }
+            return switch (op) {
+                case "+" -> a + b;
+                case "-" -> a - b;
+                case "*" -> a * b;
+                default -> a / b;
+            };
         }
 
         @Override

@@ -15,6 +15,21 @@ public interface LayerType {
     /** Simple name of the runtime class in {@code dev.tapgrad.runtime.layers}: the type a {@code @Layer} field declares. */
     String simpleName();
 
+    /** Qualified name of the runtime class generated code builds: the built-in layer of {@link #simpleName}. */
+    default String runtimeClass() {
+        return "dev.tapgrad.runtime.layers." + simpleName();
+    }
+
+    /**
+     * The qualified name of the user's {@code @CustomLayer} class the model's field declares, or null
+     * for a built-in type. For a custom layer the field holds that class's view of the runtime
+     * layer (its {@code @Weight} fields are the live weights), and the graph keeps the runtime
+     * layer itself in a field of its own.
+     */
+    default String definitionClass() {
+        return null;
+    }
+
     /**
      * The {@code @Layer} attributes this type accepts ({@code inputs} is accepted by all), in the
      * order they are checked; none by default.

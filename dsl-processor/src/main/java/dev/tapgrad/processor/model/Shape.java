@@ -18,6 +18,17 @@ import java.util.stream.Collectors;
 public record Shape(List<Integer> sizes) {
     /** The batch dimension among {@link #sizes}. */
     public static final int B = -1;
+    /**
+     * The symbols a custom layer's {@code @Weight.shape} may name, standing for sizes known only
+     * where the layer is used: the last dimension of its input, and the {@code @Layer} attributes
+     * {@code units} and {@code filters}. The body of a {@code @CustomLayer} class is typed with them
+     * where the class is compiled; every use types it again with the real sizes.
+     */
+    public static final int INPUT = -2;
+    /** The {@code units} of the layer's use site; see {@link #INPUT}. */
+    public static final int UNITS = -3;
+    /** The {@code filters} of the layer's use site; see {@link #INPUT}. */
+    public static final int FILTERS = -4;
     /** The rank-0 shape of a scalar. */
     public static final Shape SCALAR = new Shape(List.of());
     /** A shape not known at compile time (a tensor constant); checks involving it are skipped. */
@@ -102,7 +113,13 @@ public record Shape(List<Integer> sizes) {
 
     /** One dimension as text: {@code B} or the number. */
     public static String name(int size) {
-        return size == B ? "B" : Integer.toString(size);
+        return switch (size) {
+            case B -> "B";
+            case INPUT -> "input";
+            case UNITS -> "units";
+            case FILTERS -> "filters";
+            default -> Integer.toString(size);
+        };
     }
 
     /** Every dimension as text, the batch dimension as {@code B}. */

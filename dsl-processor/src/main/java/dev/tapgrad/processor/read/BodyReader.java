@@ -8,6 +8,7 @@ import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
@@ -33,11 +34,8 @@ import java.util.Map;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.TypeKind;
-import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
 /**
@@ -50,9 +48,12 @@ final class BodyReader {
     private final Trees trees;
     private final Elements elements;
     private final TypeElement model;
-    private final CompilationUnitTree unit;
-    private final OpResolver ops;
+    private final BodyConstants constants;
     private final Report report;
+    /** The class whose code is being read (the model, or a helper's class while it is inlined), its file, its names. */
+    private TypeElement owner;
+    private CompilationUnitTree unit;
+    private OpResolver ops;
 
     private final List<Instr> instrs = new ArrayList<>();
     private Map<String, Operand> scope = new HashMap<>();
@@ -65,16 +66,27 @@ final class BodyReader {
         this.trees = trees;
         this.elements = elements;
         this.model = model;
+        this.constants = new BodyConstants(elements, model);
+        this.report = report;
+        this.owner = model;
         this.unit = unit;
         this.ops = new OpResolver(elements, model, unit);
-        this.report = report;
     }
 
     /** The body as IR, or null if it cannot be differentiated (the reasons are in the report). */
     Program read(ExecutableElement method, MethodTree tree) {
+        return read(method, tree, method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList());
+    }
+
+    /**
+     * A custom layer's {@code call} body: {@code inputs} (its tensor parameters, then its
+     * {@code @Weight} fields, which the body reads by name) are the program's inputs, so the
+     * weights take gradients where a loss body's tensor fields are constants.
+     */
+    Program read(ExecutableElement method, MethodTree tree, List<String> inputNames) {
         List<Value> inputs = new ArrayList<>();
-        for (VariableElement p : method.getParameters()) {
-            Value v = fresh(p.getSimpleName().toString());
+        for (String name : inputNames) {
+            Value v = fresh(name);
             scope.put(v.name(), new Operand.Var(v));
             inputs.add(v);
         }
@@ -193,6 +205,12 @@ final class BodyReader {
         if (e instanceof MethodInvocationTree call) {
             return call(call, name);
         }
+        if (e instanceof MemberSelectTree select) {
+            BodyConstants.Lookup c = constants.qualified(select, ops);
+            if (c != null) {
+                return c.operand() != null ? c.operand() : failed(e, c.error());
+            }
+        }
         return failed(e, BodyMessages.unsupportedExpression(e.toString(), describe(e)));
     }
 
@@ -202,20 +220,9 @@ final class BodyReader {
         if (bound != null) {
             return bound;
         }
-        for (VariableElement f : ElementFilter.fieldsIn(elements.getAllMembers(model))) {
-            if (f.getSimpleName().contentEquals(n) && !f.getModifiers().contains(Modifier.PRIVATE)) {
-                ArgKind kind = OpResolver.kindOf(f.asType());
-                if (kind == ArgKind.DOUBLE) {
-                    // javac knows a static final field's constant initialiser; any other field is read at run time
-                    Double value = f.getConstantValue() instanceof Number c ? c.doubleValue() : null;
-                    boolean integral = f.asType().getKind() == TypeKind.INT || f.asType().getKind() == TypeKind.LONG;
-                    return new Operand.Scalar(value, n, integral, false);
-                }
-                if (kind == ArgKind.TENSOR) {
-                    return new Operand.TensorConst(n); // a constant: no gradient flows into it
-                }
-                return failed(id, BodyMessages.unsupportedField(n, f.asType().toString()));
-            }
+        BodyConstants.Lookup c = constants.unqualified(n, owner, unit);
+        if (c != null) {
+            return c.operand() != null ? c.operand() : failed(id, c.error());
         }
         return failed(id, BodyMessages.unknownName(n, scope.keySet()));
     }
@@ -235,7 +242,7 @@ final class BodyReader {
         };
         if (l instanceof Operand.Scalar a && r instanceof Operand.Scalar c && op != null) {
             boolean integral = a.integral() && c.integral();
-            return new Operand.Scalar(fold(a.value(), op, c.value(), integral),
+            return new Operand.Scalar(Operand.Scalar.fold(a.value(), op, c.value(), integral),
                     "(" + a.javaSource() + " " + op + " " + c.javaSource() + ")", integral, false);
         }
         String hint = switch (b.getKind()) {
@@ -245,29 +252,6 @@ final class BodyReader {
             default -> "an op from dev.tapgrad.runtime.Ops";
         };
         return failed(b, BodyMessages.tensorOperator(b.getKind() == Tree.Kind.PLUS ? "+" : op == null ? b.getKind().toString() : op, hint));
-    }
-
-    /** {@code a op b} as Java computes it (long arithmetic when both are integral), null when unknown. */
-    private static Double fold(Double a, String op, Double b, boolean integral) {
-        if (a == null || b == null) {
-            return null;
-        }
-        if (integral) {
-            long x = a.longValue();
-            long y = b.longValue();
-            return switch (op) {
-                case "+" -> (double) (x + y);
-                case "-" -> (double) (x - y);
-                case "*" -> (double) (x * y);
-                default -> y == 0 ? null : (double) (x / y);
-            };
-        }
-        return switch (op) {
-            case "+" -> a + b;
-            case "-" -> a - b;
-            case "*" -> a * b;
-            default -> a / b;
-        };
     }
 
     private Operand call(MethodInvocationTree call, String name) {
@@ -287,7 +271,7 @@ final class BodyReader {
         if (r == null) {
             List<ExecutableElement> named = ops.candidates(call.getMethodSelect());
             return failed(call, named.isEmpty()
-                    ? BodyMessages.unknownCall(callee)
+                    ? CallHints.unknownCall(callee, elements)
                     : BodyMessages.noMatchingOverload(callee, kinds, named.get(0).toString()));
         }
         if (r.facade() != null) {
@@ -297,7 +281,7 @@ final class BodyReader {
             if (isHelper(r.method())) {
                 return inline(call, r.method(), args);
             }
-            return failed(call, BodyMessages.noDerivativeRule(callee, ownerOf(r.method())));
+            return failed(call, CallHints.noDerivativeRule(callee, r.method(), model, trees));
         }
         List<String> missing = OpResolver.missingAdjoints(r.method(), r.signature());
         if (!missing.isEmpty()) {
@@ -308,10 +292,12 @@ final class BodyReader {
         return new Operand.Var(result);
     }
 
-    /** A method of the model class itself with a body: differentiated through by inlining it. */
+    /**
+     * A helper differentiated through by inlining it: a method of the model class with a body, or a
+     * static method of another class whose source is in this compilation; either returns a Tensor.
+     */
     private boolean isHelper(ExecutableElement m) {
-        return m.getEnclosingElement().equals(model) && !m.getModifiers().contains(Modifier.ABSTRACT)
-                && m.getReturnType().toString().equals(OpResolver.TENSOR);
+        return CallHints.isHelper(m, model, trees);
     }
 
     /**
@@ -329,10 +315,20 @@ final class BodyReader {
         }
         MethodTree tree = trees.getTree(helper);
         if (tree == null || tree.getBody() == null) {
-            return failed(call, BodyMessages.noDerivativeRule(call.getMethodSelect().toString(), ownerOf(helper)));
+            return failed(call, CallHints.noDerivativeRule(call.getMethodSelect().toString(), helper, model, trees));
         }
         Map<String, Operand> saved = scope;
         Tree savedOrigin = resultOrigin;
+        TypeElement savedOwner = owner;
+        CompilationUnitTree savedUnit = unit;
+        OpResolver savedOps = ops;
+        TypeElement helperClass = (TypeElement) helper.getEnclosingElement();
+        if (!helperClass.equals(owner)) {
+            // The helper's names (fields, imports, calls) are resolved where it is written, and its errors point there.
+            owner = helperClass;
+            unit = trees.getPath(helper).getCompilationUnit();
+            ops = new OpResolver(elements, helperClass, unit);
+        }
         scope = new HashMap<>();
         List<? extends VariableElement> params = helper.getParameters();
         for (int i = 0; i < params.size(); i++) {
@@ -343,6 +339,9 @@ final class BodyReader {
         inlining.pop();
         scope = saved;
         resultOrigin = savedOrigin;
+        owner = savedOwner;
+        unit = savedUnit;
+        ops = savedOps;
         return result;
     }
 

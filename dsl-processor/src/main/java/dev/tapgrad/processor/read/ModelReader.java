@@ -162,6 +162,13 @@ public final class ModelReader {
                 kind = LayerCatalogue.bySimpleName(te.getSimpleName().toString());
                 typeName = te.getSimpleName().toString();
             }
+            if (kind == null && f.asType() instanceof DeclaredType dt && dt.asElement() instanceof TypeElement te
+                    && CustomLayerReader.isCustomLayer(te)) {
+                kind = new CustomLayerReader(elements, trees).forField(te, name, ElementOrigin.of(f), report);
+                if (kind == null) {
+                    continue; // reported
+                }
+            }
             if (kind == null) {
                 report.error(Tag.UNKNOWN_LAYER, ElementOrigin.of(f), LayerMessages.unknownLayerType(name, typeName,
                         LayerCatalogue.names()));

@@ -149,7 +149,7 @@ final class OpResolver {
         return out;
     }
 
-    /** A type named in the body: qualified, imported, in the model's package, or in java.lang. */
+    /** A type named in the body: qualified, imported, nested in the class or around it, in its package, or in java.lang. */
     TypeElement resolveType(String name) {
         if (name.contains(".")) {
             TypeElement t = elements.getTypeElement(name);
@@ -169,6 +169,13 @@ final class OpResolver {
                 TypeElement t = elements.getTypeElement(q.substring(0, q.length() - 1) + name);
                 if (t != null) {
                     return t;
+                }
+            }
+        }
+        for (Element e = model; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+            for (TypeElement member : ElementFilter.typesIn(t.getEnclosedElements())) {
+                if (member.getSimpleName().contentEquals(name)) {
+                    return member; // a nested helper class, e.g. Model.Helpers written as Helpers
                 }
             }
         }
@@ -230,7 +237,7 @@ final class OpResolver {
         }
         Element owner = m.getEnclosingElement();
         return new OpSignature(((TypeElement) owner).getQualifiedName().toString(),
-                m.getSimpleName().toString(), kinds, adjoints, d.shape());
+                m.getSimpleName().toString(), kinds, adjoints, d.shape(), d.zeroGradient());
     }
 
     /** Whether the op's owner declares every adjoint the annotation names, with the right arity. */

@@ -82,7 +82,7 @@ class ShapeRulesTest {
                         + " (negative axes count from the end)", "[B,64]", "2", "true"),
                 c("sum", reduce, "error: sum((B, 64), -3): axis -3 is out of range", "[B,64]", "-3"),
                 c("sum", reduce, "error: sum((), 0): axis 0 is out of range for (); a scalar has no axes", "[]", "0"),
-                c("sum", reduce, "error: sum((B, 64), AXIS, true): the axis must be an int literal such as 1 or -1, so that"
+                c("sum", reduce, "error: sum((B, 64), AXIS, true): the axis must be an int literal such as 1 or -1, or a static final int constant, so that"
                         + " Tapgrad can check shapes at compile time; found AXIS", "[B,64]", "AXIS", "true"),
                 c("sum", reduce, "error: sum((B, 64), (1 + 0)): the axis must be an int literal", "[B,64]", "(1 + 0)"),
                 c("l2Normalize", withAxis, "(B, 64)", "[B,64]", "1"),

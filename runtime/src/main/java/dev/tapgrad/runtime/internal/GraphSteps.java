@@ -8,6 +8,7 @@ import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.internal.tensor.Draws;
 import dev.tapgrad.runtime.internal.tensor.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.AbstractLayer;
@@ -62,7 +63,8 @@ public abstract class GraphSteps implements CompiledGraph {
     /**
      * Takes the model's constants from {@code spec} and draws every layer's initial weights (Keras
      * defaults), layer after layer in declaration order, from one {@code new Random(seed)}: the same
-     * seed gives the same weights. Dropout masks are drawn from the same seed through the graph's
+     * seed gives the same weights. Dropout masks (and the draws of the random ops in loss and layer
+     * bodies, through the workspace) are drawn from the same seed through the graph's
      * {@link Mode}, which every {@link ModalLayer} gets here.
      */
     protected GraphSteps(GraphSpec spec, long seed) {
@@ -87,6 +89,8 @@ public abstract class GraphSteps implements CompiledGraph {
                 modal.useMode(mode, i);
             }
         }
+        // The random ops draw from the same seed as Dropout, numbered apart from its layers (-1, -2, ...).
+        workspace.drawFrom(new Draws((draw, index) -> mode.uniform(-1 - draw, index)));
         this.parameters = List.copyOf(all);
         all.addAll(state);
         this.checkpointed = List.copyOf(all);

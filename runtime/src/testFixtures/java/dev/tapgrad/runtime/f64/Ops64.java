@@ -2,6 +2,8 @@ package dev.tapgrad.runtime.f64;
 
 import static dev.tapgrad.runtime.f64.T64.zip;
 
+import dev.tapgrad.Activation;
+
 /**
  * Every op of {@code Ops} written again in double, from its documented formula (Keras's where it
  * names one: probabilities clipped at 1e-7, l2 norms floored at 1e-12), in plain loops: the
@@ -333,5 +335,43 @@ public final class Ops64 {
             return e <= 1 ? 0.5 * e * e : e - 0.5;
         });
         return d.rank() == 0 ? d : mean(d);
+    }
+
+    // ---- activations: the layers' double formulas (Layers64.activate) -------------------------
+
+    public static T64 relu(T64 x) {
+        return Layers64.activate(x, Activation.RELU);
+    }
+
+    public static T64 sigmoid(T64 x) {
+        return Layers64.activate(x, Activation.SIGMOID);
+    }
+
+    public static T64 tanh(T64 x) {
+        return Layers64.activate(x, Activation.TANH);
+    }
+
+    public static T64 softplus(T64 x) {
+        return Layers64.activate(x, Activation.SOFTPLUS);
+    }
+
+    public static T64 elu(T64 x) {
+        return Layers64.activate(x, Activation.ELU);
+    }
+
+    public static T64 selu(T64 x) {
+        return Layers64.activate(x, Activation.SELU);
+    }
+
+    public static T64 silu(T64 x) {
+        return Layers64.activate(x, Activation.SILU);
+    }
+
+    public static T64 gelu(T64 x) {
+        return Layers64.activate(x, Activation.GELU);
+    }
+
+    public static T64 leakyRelu(T64 x) {
+        return Layers64.activate(x, Activation.LEAKY_RELU);
     }
 }

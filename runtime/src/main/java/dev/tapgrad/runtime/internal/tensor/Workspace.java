@@ -38,6 +38,8 @@ public final class Workspace {
     private int nextInts;
     private Workspace outer;
     private boolean open;
+    /** The graph's random draws, numbered afresh each step; null for a workspace without a graph. */
+    private Draws draws;
 
     /** An empty workspace; its tensors are created by the first step that needs them. */
     public Workspace() {}
@@ -59,6 +61,20 @@ public final class Workspace {
         nextInts = 0;
         outer = CURRENT.get();
         CURRENT.set(this);
+        if (draws != null) {
+            draws.restart();
+        }
+    }
+
+    /** Makes the random ops of this workspace's steps draw from {@code draws} (the graph's seeded generator). */
+    public void drawFrom(Draws draws) {
+        this.draws = draws;
+    }
+
+    /** The draws of the workspace open on this thread, or null. */
+    static Draws currentDraws() {
+        Workspace w = CURRENT.get();
+        return w == null ? null : w.draws;
     }
 
     /** Ends the step: ops on this thread allocate again (or use the workspace that was open before). */

@@ -1,0 +1,18 @@
+package bad;
+
+import dev.tapgrad.*;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.layers.Dense;
+import static dev.tapgrad.Activation.*;
+import static dev.tapgrad.LossKind.*;
+import static dev.tapgrad.runtime.Ops.*;
+import bad.helpers.Looping;
+
+@Model(input = {10}, loss = MSE)
+abstract class HelperInOtherFile {
+    @Layer(units = 64, activation = RELU) Dense hidden;
+    @Layer(units = 1) Dense out;
+
+    @AuxLoss(tap = "hidden", weight = 0.1)
+    Tensor repeated(Tensor hidden) { return mean(Looping.thrice(hidden)); }
+}

@@ -1,0 +1,16 @@
+package bad;
+
+import dev.tapgrad.*;
+import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.layers.Dense;
+import static dev.tapgrad.Activation.*;
+import static dev.tapgrad.LossKind.*;
+
+@Model(input = {10}, loss = MSE)
+abstract class OpNotImported {
+    @Layer(units = 64, activation = RELU) Dense hidden;
+    @Layer(units = 1) Dense out;
+
+    @AuxLoss(tap = "hidden", weight = 0.1)
+    Tensor gated(Tensor hidden) { return dev.tapgrad.runtime.Ops.mean(relu(hidden)); }
+}
