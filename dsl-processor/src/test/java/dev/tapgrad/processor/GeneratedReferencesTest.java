@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Generated graphs reference only what issue 11 allows them: the ops ({@code Ops} and
  * {@code .ops}), the support for generated code ({@code .internal}), the layers, the public API
- * types the graph implements or passes on, the annotation enums, and the JDK. A graph that
+ * types the graph implements or passes on, the annotation enums (and a custom layer's {@code Init} and
+ * {@code @CompiledLayer}), and the JDK. A graph that
  * imported the training loop, a kernel or a checkpoint reader directly would tie generated code
  * to the runtime's internals again. Checked on every golden (GoldenSourcesTest keeps the goldens
  * equal to the processor's output).
  */
 class GeneratedReferencesTest {
     private static final Pattern ALLOWED = Pattern.compile(String.join("|",
-            "dev\\.tapgrad\\.(Activation|LossKind|Metric|Padding)",
+            "dev\\.tapgrad\\.(Activation|LossKind|Metric|Padding|Init|CompiledLayer)",
             "dev\\.tapgrad\\.runtime\\.(Tensor|Parameter|Dataset|Fit|History|Gradients|TrainableModel|Ops)",
             "dev\\.tapgrad\\.runtime\\.ops\\.[A-Z]\\w*",
             "dev\\.tapgrad\\.runtime\\.internal(\\.\\w+)*\\.[A-Z]\\w*",

@@ -69,4 +69,31 @@ class GoldenSourcesTest {
                 + " -Dtapgrad.updateGoldens=true and review the diff", graph, golden)
                 .that(generated).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
     }
+
+    /** A custom layer's generated runtime layer and the graph of a model that uses it (resources/custom). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"custom.SwishLayer, custom/SwishLayer.java", "custom.SwishNetGraph, custom/SwishNetGraph.java"})
+    void customLayerSourcesMatchTheGoldens(String generatedClass, String goldenFile) throws IOException {
+        String generated = generateCustom(generatedClass);
+        assertWithMessage("two compiles of %s", generatedClass).that(generateCustom(generatedClass)).isEqualTo(generated);
+        Path golden = golden(goldenFile);
+        if (Boolean.getBoolean("tapgrad.updateGoldens")) {
+            Files.createDirectories(golden.getParent());
+            Files.writeString(golden, generated, StandardCharsets.UTF_8);
+            String note = "tapgrad.updateGoldens=true: rewrote " + golden + " instead of comparing; review its diff";
+            System.err.println(note);
+            Assumptions.abort(note);
+        }
+        assertWithMessage("%s is missing; create it with -Dtapgrad.updateGoldens=true", golden)
+                .that(Files.exists(golden)).isTrue();
+        assertWithMessage("generated %s differs from %s; if the change is intended, rerun with"
+                + " -Dtapgrad.updateGoldens=true and review the diff", generatedClass, golden)
+                .that(generated).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+    }
+
+    private static String generateCustom(String generatedClass) throws IOException {
+        Compilation c = Compile.compile(Compile.resource("custom/Swish.java"), Compile.resource("custom/SwishNet.java"));
+        assertThat(c).succeededWithoutWarnings();
+        return c.generatedSourceFile(generatedClass).orElseThrow().getCharContent(true).toString();
+    }
 }

@@ -103,7 +103,8 @@ public final class CustomLayerWriter {
                     .addJavadoc("Weight {@code $L}, shape ($L).\n", w.name(), String.join(", ", w.shape())).build());
         }
         t.addField(FieldSpec.builder(DEFINITION, "definition", Modifier.PRIVATE, Modifier.FINAL)
-                .initializer("new $T()", DEFINITION).build());
+                .initializer("new $T()", DEFINITION)
+                .addJavadoc("The user's class with the compiled body; the model's field holds it.\n").build());
         MethodSpec.Builder c = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addParameter(String.class, "name").addParameter(TypeName.INT, "input").addParameter(TypeName.INT, "units")
                 .addParameter(TypeName.INT, "filters")
