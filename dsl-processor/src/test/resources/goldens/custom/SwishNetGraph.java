@@ -102,6 +102,11 @@ public final class SwishNetGraph extends SwishNet implements TrainableModel {
     steps.load(file);
   }
 
+  @Override
+  public String summary() {
+    return steps.summary();
+  }
+
   /**
    * Allocates the activation and gradient buffers for batches of {@code size}; the steps call it
    * when the batch size changes, and only then.
@@ -177,8 +182,10 @@ public final class SwishNetGraph extends SwishNet implements TrainableModel {
           .input(4)
           .output(2)
           .loss(LossKind.MSE)
-          .auxLoss("l2", 0.01)
-          .layers(swishLayer, out), seed);
+          .auxLoss("l2", 0.01, "swish.kernel")
+          .layers(swishLayer, out)
+          .layerOutput("swish", 3)
+          .layerOutput("out", 2), seed);
     }
 
     @Override
