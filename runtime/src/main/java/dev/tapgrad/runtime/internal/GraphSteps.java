@@ -60,6 +60,9 @@ public abstract class GraphSteps implements CompiledGraph {
      * seed gives the same weights. Dropout masks are drawn from the same seed through the graph's
      * {@link Mode}, which every {@link ModalLayer} gets here.
      */
+    /** The kernel warm-up started with this graph, which the first fit waits for; null when none runs. */
+    private final Thread warmup;
+
     protected GraphSteps(GraphSpec spec, long seed) {
         this.modelName = spec.modelName;
         this.inputShape = spec.inputShape;
@@ -85,6 +88,7 @@ public abstract class GraphSteps implements CompiledGraph {
         this.parameters = List.copyOf(all);
         all.addAll(state);
         this.checkpointed = List.copyOf(all);
+        this.warmup = KernelWarmup.start(spec.layers);
     }
 
     // ---- the graph's passes, generated -------------------------------------------------------
@@ -108,6 +112,7 @@ public abstract class GraphSteps implements CompiledGraph {
 
     /** See {@link dev.tapgrad.runtime.TrainableModel#fit}. */
     public final History fit(Dataset train, Fit options) {
+        KernelWarmup.await(warmup);
         return Trainer.fit(this, train, options);
     }
 
