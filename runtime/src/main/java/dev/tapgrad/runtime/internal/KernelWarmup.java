@@ -3,6 +3,8 @@ package dev.tapgrad.runtime.internal;
 import dev.tapgrad.runtime.kernel.Platform;
 import dev.tapgrad.runtime.layers.AbstractLayer;
 import dev.tapgrad.runtime.layers.WarmUp;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The thread starts when the graph is built (overlapping whatever the program does before it
  * trains, such as reading data) and {@code fit} waits for it. It works on the copies' own tensors
  * only, so it cannot change a result; it runs once per layer configuration per JVM, at most
- * {@link #ROUNDS} passes of each and {@link #BUDGET_NANOS} in all (less once the passes run
+ * {@link #ROUNDS} passes of each and {@link #BUDGET_NANOS} of CPU time in all (less once the passes run
  * {@link #COMPILED_SPEEDUP} times faster than at first: compiled), and only where the vector kernels run (elsewhere the scalar kernels
  * are compiled by C1 within the first batches and need no help). {@code -Dtapgrad.warmup=false}
  * turns it off.
@@ -36,8 +38,14 @@ final class KernelWarmup {
     private static final int CHECK = 100;
     /** How much faster than the first {@link #CHECK} rounds a later group must run to count as compiled. */
     private static final int COMPILED_SPEEDUP = 8;
-    /** Wall-clock bound of one warm-up thread, so that training never waits long for it. */
+    /**
+     * CPU time one warm-up thread may use. CPU time, not wall-clock time: on a loaded machine the
+     * thread gets a fraction of a core, and a wall-clock budget ran out there (measured at load 18:
+     * 2 s of wall time were 10 JFR samples of work, and training then ran in the fallback anyway).
+     */
     static final long BUDGET_NANOS = 2_000_000_000L;
+    /** How long {@code fit} waits at most, however slowly the warm-up progresses. */
+    static final long WAIT_MILLIS = 15_000;
     private static final Set<String> STARTED = ConcurrentHashMap.newKeySet();
 
     private KernelWarmup() {}
@@ -72,8 +80,8 @@ final class KernelWarmup {
     }
 
     /**
-     * Waits for {@code warmup} (from {@link #start}; null: nothing to wait for) to finish, at most its
-     * budget. Training waits rather than running beside it: on two cores the training step already
+     * Waits for {@code warmup} (from {@link #start}; null: nothing to wait for) to finish, at most
+     * {@link #WAIT_MILLIS}. Training waits rather than running beside it: on two cores the training step already
      * uses both, and a step run before the kernels are compiled costs more than the warm-up (measured:
      * with the warm-up beside training, the first epoch still spent most of its time in the fallback).
      */
@@ -82,20 +90,21 @@ final class KernelWarmup {
             return;
         }
         try {
-            warmup.join(BUDGET_NANOS / 1_000_000);
+            warmup.join(WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     private static void run(List<Runnable> passes) {
-        long start = System.nanoTime();
-        long end = start + BUDGET_NANOS;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean cpuClock = threads.isCurrentThreadCpuTimeSupported();
+        long end = (cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime()) + BUDGET_NANOS;
         long firstRounds = 0;
         try {
             // Round-robin, so that every layer's kernels make progress within the budget.
-            long mark = start;
-            for (int r = 1; r <= ROUNDS && System.nanoTime() < end; r++) {
+            long mark = System.nanoTime();
+            for (int r = 1; r <= ROUNDS && (cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime()) < end; r++) {
                 for (int i = 0; i < passes.size(); i++) {
                     passes.get(i).run();
                 }
