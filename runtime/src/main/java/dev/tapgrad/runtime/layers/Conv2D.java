@@ -88,6 +88,37 @@ public final class Conv2D extends AbstractLayer {
         useDirect(DirectConv.suits(geometry));
     }
 
+    /**
+     * A copy of this convolution over one tiny image (two output rows of a few pixels), with the
+     * same channels, filters, kernel, strides, padding, activation and output penalty, hence the
+     * same kernel path.
+     */
+    @Override
+    public WarmUp warmUp() {
+        ConvGeometry g = geometry;
+        boolean same = g.outH != outputSize(g.height, g.kernelH, g.strideH, Padding.VALID)
+                || g.outW != outputSize(g.width, g.kernelW, g.strideW, Padding.VALID);
+        int h = g.kernelH + g.strideH;
+        int w = g.kernelW + 3 * g.strideW;
+        Conv2D copy = new Conv2D(name() + ".warmup", h, w, g.channels, g.filters, g.kernelH, g.kernelW, g.strideH,
+                g.strideW, same ? Padding.SAME : Padding.VALID, activation);
+        if (penalty != null) {
+            copy.penalize(penalty, penaltyWeight);
+        }
+        copy.initialize(new Random(1));
+        Tensor x = Tensor.randn(new Random(2), 1, h, w, g.channels);
+        Tensor out = Tensor.zeros(copy.outputShape(x.shape()));
+        Tensor gOut = Tensor.zeros(out.shape());
+        Tensor gx = Tensor.zeros(x.shape());
+        String key = "Conv2D " + g.channels + ">" + g.filters + " " + g.kernelH + "x" + g.kernelW + "/" + g.strideH
+                + "x" + g.strideW + (same ? " same " : " valid ") + activation + " " + penalty + " " + (direct != null);
+        return new WarmUp(key, () -> {
+            copy.forward(x, out);
+            gOut.fill(0.01f);
+            copy.backward(x, out, gOut, gx);
+        });
+    }
+
     /** Chooses the direct kernel (on vectors where it can) or im2col + GEMM; tests compare the two on the same layer. */
     void useDirect(boolean on) {
         useDirect(on, true);
