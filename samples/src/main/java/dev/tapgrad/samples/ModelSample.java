@@ -76,10 +76,7 @@ public abstract class ModelSample extends SampleCommand {
      */
     protected final double train(TrainableModel model, Dataset train, Dataset test) throws IOException {
         CommonOptions o = options();
-        if (o.summary()) {
-            spec.commandLine().getOut().print(model.summary());
-            spec.commandLine().getOut().flush();
-        }
+        printSummaryIfAsked(model);
         long start = System.nanoTime();
         History history = model.fit(train, toolkit(o, train.size(), Fit.epochs(o.epochs())
                 .batchSize(o.batchSize())
@@ -92,6 +89,14 @@ public abstract class ModelSample extends SampleCommand {
             progress("training curves drawn in " + o.plot());
         }
         return seconds;
+    }
+
+    /** Prints {@code model}'s summary table on standard output when {@code --summary} asks for it. */
+    protected final void printSummaryIfAsked(TrainableModel model) {
+        if (options().summary()) {
+            spec.commandLine().getOut().print(model.summary());
+            spec.commandLine().getOut().flush();
+        }
     }
 
     /**

@@ -68,10 +68,7 @@ public final class VaeSample extends ModelSample {
 
         TrainableModel model = newModel(o.seed());
         long start = System.nanoTime();
-        if (o.summary()) {
-            spec.commandLine().getOut().print(model.summary());
-            spec.commandLine().getOut().flush();
-        }
+        printSummaryIfAsked(model);
         History h = model.fit(Dataset.of(x, x), toolkit(o, trainSplit.size(), Fit.epochs(o.epochs())
                 .batchSize(o.batchSize()).validation(Dataset.of(xTest, xTest)).seed(o.seed()).verbose(!o.quiet())));
         double trainSeconds = (System.nanoTime() - start) / 1e9;
