@@ -106,15 +106,17 @@ final class VectorBlock implements GemmWorker {
             }
             return;
         }
-        for (int r = 0; r < h; r++) {
-            int at = (i0 + r) * rowStep + j0 * colStep;
+        // P is Cᵀ: column j of the tile is a run of h neighbours in row j0 + j of C. Walking C's
+        // rows keeps the writes along memory (tile-row order wrote one value per cache line of C).
+        for (int j = 0; j < w; j++) {
+            int at = (j0 + j) * colStep + i0;
             if (in) {
-                for (int j = 0, s = r * NR; j < w; j++, s++, at += colStep) {
-                    t[s] = c[at];
+                for (int r = 0, s = j; r < h; r++, s += NR) {
+                    t[s] = c[at + r];
                 }
             } else {
-                for (int j = 0, s = r * NR; j < w; j++, s++, at += colStep) {
-                    c[at] = t[s];
+                for (int r = 0, s = j; r < h; r++, s += NR) {
+                    c[at + r] = t[s];
                 }
             }
         }
