@@ -239,10 +239,8 @@ public final class Conv2D extends AbstractLayer {
             float floor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
             ParallelFor.run(b, 1, forwardBody, in, bias.value().buffer(), target, floor);
         } else {
-            gemm.forward(in, b, bias.value().buffer(), kernel.value().buffer(), target);
-            if (fusedRelu) {
-                Activations.forward(Activation.RELU, o, o, b * geometry.outH * geometry.outW, geometry.filters);
-            }
+            gemm.forward(in, b, bias.value().buffer(), kernel.value().buffer(), target,
+                    fusedRelu ? 0f : Float.NEGATIVE_INFINITY);
         }
         if (!fusedRelu && activation != Activation.LINEAR) {
             Activations.forward(activation, target, o, b * geometry.outH * geometry.outW, geometry.filters);

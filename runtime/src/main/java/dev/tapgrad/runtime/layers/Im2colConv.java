@@ -51,21 +51,30 @@ final class Im2colConv {
         }
     }
 
-    /** The pre-activation conv(x) + bias of the whole batch into {@code target}, by im2col + GEMM. */
-    void forward(float[] in, int b, float[] bv, float[] kernel, float[] target) {
+    /**
+     * {@code max(conv(x) + bias, floor)} of the whole batch into {@code target}, by im2col + GEMM:
+     * floor 0 is relu, −∞ the pre-activation (Math.max keeps NaN). The GEMM overwrites rather than
+     * adding to a bias-filled output, and the bias and floor follow in one pass over it, so the
+     * output is not filled first and the GEMM's tiles are not read back in.
+     */
+    void forward(float[] in, int b, float[] bv, float[] kernel, float[] target, float floor) {
         int pixels = geometry.outH * geometry.outW;
+        int f = geometry.filters;
         boolean whole = chunkImages >= b;
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
             int images = Math.min(chunkImages, b - b0);
             int rows = images * pixels;
             geometry.im2col(in, b0, images, rows, cols);
             float[] dst = whole ? target : chunkOut;
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(bv, 0, dst, r * geometry.filters, geometry.filters);
-            }
-            Gemm.gemm(false, false, rows, geometry.filters, geometry.patch, cols, kernel, dst, true);
+            Gemm.gemm(false, false, rows, f, geometry.patch, cols, kernel, dst, false);
             if (!whole) {
-                System.arraycopy(chunkOut, 0, target, b0 * pixels * geometry.filters, rows * geometry.filters);
+                System.arraycopy(chunkOut, 0, target, b0 * pixels * f, rows * f);
+            }
+        }
+        for (int r = 0, n = b * pixels; r < n; r++) {
+            int off = r * f;
+            for (int j = 0; j < f; j++) {
+                target[off + j] = Math.max(target[off + j] + bv[j], floor);
             }
         }
     }
