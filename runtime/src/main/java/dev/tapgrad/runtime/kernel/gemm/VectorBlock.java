@@ -80,7 +80,7 @@ final class VectorBlock implements GemmWorker {
                     copy(job, ir, h, jc + jr, w, true);
                 }
                 VectorTiles.tile(kc, a, ao, b, bo, whole ? c : tile, whole ? ir * ldc + jc + jr : 0,
-                        whole ? ldc : NR, add);
+                        whole ? ldc : NR, add, w);
                 if (!whole) {
                     copy(job, ir, h, jc + jr, w, false);
                 }
