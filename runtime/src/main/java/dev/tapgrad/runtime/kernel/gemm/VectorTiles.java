@@ -22,7 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * inside a tile); with 8 or fewer (AVX2, 16 registers) 6 by 2, 12 accumulators (on this machine
  * limited to AVX2: 74 GFLOP/s against 61 for 4x3 and 57 for 8x2). The shapes that lost are no
  * longer written out; {@code -Dtapgrad.vector.tile=8x3|6x2} forces one of the two for
- * measurements.
+ * measurements. With 8x3 tiles, a column panel at C's right edge that is at most one or two
+ * vectors wide runs an 8-row kernel of that many vectors ({@link #computedWidth}), summing in
+ * the same order, so a value's bits do not depend on which kernel computed it.
  *
  * <p>The accumulators start from C's tile when adding (from a row of zeros otherwise) rather than
  * adding C at the end: one store path keeps the method small enough for C1, whose failure to
