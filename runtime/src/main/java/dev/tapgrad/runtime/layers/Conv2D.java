@@ -20,9 +20,9 @@ import java.util.Random;
  * <p>Shapes: x (B, height, width, channels); out (B, OH, OW, filters) with OH, OW from {@link
  * #outputSize}; kernel (kh, kw, channels, filters); bias (filters). Computed as im2col + GEMM:
  * each output pixel's patch is ordered (kh, kw, channels), so the kernel is already the
- * (kh·kw·channels, filters) matrix. The patches are stored transposed, one row per patch
- * position holding every pixel of the chunk (patch, pixels): built by contiguous runs along the
- * image rows, and read by the GEMM without transposing. Patches are built a few images at a
+ * (kh·kw·channels, filters) matrix. The patches are stored one row per output pixel (pixels,
+ * patch), each kernel row of a pixel one contiguous run of the channels-last image, so building
+ * them is a few copies per pixel ({@link Im2colConv}). Patches are built a few images at a
  * time to bound the memory; a batch that fits is one chunk, computed in place.
  *
  * <p>Layers with small patches and many filters (a 3×3 kernel over one channel into 32 filters)
@@ -270,10 +270,8 @@ public final class Conv2D extends AbstractLayer {
             float floor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
             ParallelFor.run(b, 1, forwardBody, in, bias.value().buffer(), target, floor);
         } else {
-            gemm.forward(in, b, bias.value().buffer(), kernel.value().buffer(), target);
-            if (fusedRelu) {
-                Activations.forward(Activation.RELU, o, o, b * geometry.outH * geometry.outW, geometry.filters);
-            }
+            gemm.forward(in, b, bias.value().buffer(), kernel.value().buffer(), target,
+                    fusedRelu ? 0f : Float.NEGATIVE_INFINITY);
         }
         if (!fusedRelu && activation != Activation.LINEAR) {
             Activations.forward(activation, target, o, b * geometry.outH * geometry.outW, geometry.filters);
