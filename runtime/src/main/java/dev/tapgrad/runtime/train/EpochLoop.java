@@ -111,7 +111,7 @@ final class EpochLoop {
             }
             batches.shuffle(new Random(fit.seed() + state.epochs()));
             if (sharded != null) {
-                sharded.epoch(batches.order());
+                sharded.epoch(epoch, batches.order());
             }
             Totals totals = new Totals(g);
             Supplier<String> running = () -> Progress.describe(totals.averages(), "", names, weights);

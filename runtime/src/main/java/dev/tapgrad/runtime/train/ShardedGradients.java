@@ -17,8 +17,11 @@ public interface ShardedGradients {
      */
     void begin(Dataset train);
 
-    /** The example order of the next epoch (fit's shuffle), before its first {@link #batch}. */
-    void epoch(int[] order);
+    /**
+     * Epoch {@code epoch} (numbered as in {@code fit}'s progress lines and callbacks, from 1) begins
+     * with the example order {@code order} (fit's shuffle; the array is reused by the next epoch).
+     */
+    void epoch(int epoch, int[] order);
 
     /**
      * The sums over the examples {@code order[from .. to)} of the current epoch, computed at the

@@ -110,7 +110,7 @@ class GradientStepTest {
             this.train = data;
         }
 
-        @Override public void epoch(int[] order) {
+        @Override public void epoch(int epoch, int[] order) {
             this.order = order.clone();
         }
 
