@@ -8,18 +8,26 @@
 #                          (JMH) against OpenBLAS (torch.mm, OPENBLAS_NUM_THREADS=2) in the same runs.
 #   bench/run.sh kernels   the full JMH GEMM and Conv2D benchmark with GFLOP/s next to the peak.
 #
-# Environment: RUNS (5), WARMUP and MEASURE seconds per workload and run (4, 6), TAPGRAD_TARGET
+# PyTorch and OpenBLAS run without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (issue 17): machines that set
+# them (e.g. OPENBLAS_CORETYPE=Haswell on an AVX-512 Xeon) force an older, slower OpenBLAS kernel, so the
+# peer would be measured below its best. Each run prints the core type OpenBLAS chose and checks once
+# that its float32 results match float64 references (torch_bench.py --check). KEEP_OPENBLAS_ENV=1 keeps
+# the variables, to reproduce the handicapped numbers.
+#
+# Environment: RUNS (3), WARMUP and MEASURE seconds per workload and run (3, 5), TAPGRAD_TARGET
 # (Maven build folder, default target; parallel checkouts pass e.g. target-l), PYTHON (/usr/bin/python3,
 # Debian's python3-torch), JAVA (java), SKIP_BUILD=1 to reuse the last build, BENCH_JAR to time
 # another build of the bench jar (e.g. a saved baseline) with SKIP_BUILD=1, VECTOR (1: java runs with
 # --add-modules jdk.incubator.vector, so the GEMM uses its Vector API kernel; 0: -Dtapgrad.vector=false,
-# the portable kernel). Every mode prints which GEMM kernel ran.
+# the portable kernel), MAVEN_REPO (a Maven local repository for the build's `install`, passed as
+# -Dmaven.repo.local, so that a shared ~/.m2 is left alone; default: Maven's own). Every mode prints
+# which GEMM kernel ran. With the defaults a full run takes about 13 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-steps}
-RUNS=${RUNS:-5}
-WARMUP=${WARMUP:-4}
-MEASURE=${MEASURE:-6}
+RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-3}
+MEASURE=${MEASURE:-5}
 TARGET=${TAPGRAD_TARGET:-target}
 PYTHON=${PYTHON:-/usr/bin/python3}
 JAVA=${JAVA:-java}
@@ -30,11 +38,22 @@ else
   JAVA_OPTS=(--add-modules jdk.incubator.vector)
 fi
 
+MVN_OPTS=(-q -Dtapgrad.target="$TARGET")
+if [ -n "${MAVEN_REPO:-}" ]; then
+  MVN_OPTS+=(-Dmaven.repo.local="$MAVEN_REPO")
+fi
+# The peer at its best: without the variables that pin OpenBLAS to an older kernel.
+if [ "${KEEP_OPENBLAS_ENV:-0}" = 1 ]; then
+  PEER=(env)
+else
+  PEER=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+fi
+
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "== build (runtime and processor into ~/.m2, then bench/$TARGET/tapgrad-bench.jar)" >&2
-  mvn -q -o -Dtapgrad.target="$TARGET" -pl dsl-processor,runtime -am install -Dmaven.test.skip=true
+  echo "== build (runtime and processor into ${MAVEN_REPO:-the Maven local repository}, then bench/$TARGET/tapgrad-bench.jar)" >&2
+  mvn "${MVN_OPTS[@]}" -o -pl dsl-processor,runtime -am install -Dmaven.test.skip=true
   # clean: shade would otherwise merge its own previous output, keeping stale runtime classes.
-  mvn -q -Dtapgrad.target="$TARGET" -f bench/pom.xml clean package
+  mvn "${MVN_OPTS[@]}" -f bench/pom.xml clean package
 fi
 
 if [ "$MODE" = kernels ]; then
@@ -49,19 +68,25 @@ fi
 mkdir -p "bench/$TARGET"
 RESULTS=bench/$TARGET/results-$(date +%Y%m%d-%H%M%S).txt
 echo "== GEMM kernel: $("$JAVA" "${JAVA_OPTS[@]}" -cp "$JAR" dev.tapgrad.bench.KernelBench --kernel 2>/dev/null)" | tee -a "$RESULTS" >&2
+echo "mode $([ "${VECTOR:-1}" = 0 ] && echo portable || echo vector)" >>"$RESULTS"
+echo "== peer: $("${PEER[@]}" "$PYTHON" bench/torch_bench.py --info)" | tee -a "$RESULTS" >&2
+echo "== peer: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE $([ "${KEEP_OPENBLAS_ENV:-0}" = 1 ] \
+  && echo "kept (${OPENBLAS_CORETYPE:-unset}, ${OPENBLAS_L2_SIZE:-unset})" || echo unset)" | tee -a "$RESULTS" >&2
+"${PEER[@]}" "$PYTHON" bench/torch_bench.py --check | tee -a "$RESULTS" >&2
 echo "== $RUNS runs, warm-up ${WARMUP}s + ${MEASURE}s per workload; load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for r in $(seq 1 "$RUNS"); do
   echo "-- run $r/$RUNS" >&2
   "$JAVA" "${JAVA_OPTS[@]}" -cp "$JAR" dev.tapgrad.bench.StepBench --warmup "$WARMUP" --measure "$MEASURE" | sed 's/^RESULT/tapgrad/' | tee -a "$RESULTS" >&2
   for t in 1 2; do
-    OPENBLAS_NUM_THREADS=1 "$PYTHON" bench/torch_bench.py --threads "$t" --warmup "$WARMUP" --measure "$MEASURE" \
+    "${PEER[@]}" OPENBLAS_NUM_THREADS=1 "$PYTHON" bench/torch_bench.py --threads "$t" --warmup "$WARMUP" --measure "$MEASURE" \
       | sed "s/^RESULT/torch$t/" | tee -a "$RESULTS" >&2
   done
   "$JAVA" "${JAVA_OPTS[@]}" -cp "$JAR" dev.tapgrad.bench.KernelBench --quick '^512x512x512:NN$' | grep '^GEMM [0-9]' \
     | sed 's/^GEMM/gemm-tapgrad/' | tee -a "$RESULTS" >&2
-  OPENBLAS_NUM_THREADS=2 "$PYTHON" bench/torch_bench.py --threads 2 --gemm 512 | sed 's/^GEMM/gemm-openblas/' \
+  "${PEER[@]}" OPENBLAS_NUM_THREADS=2 "$PYTHON" bench/torch_bench.py --threads 2 --gemm 512 | sed 's/^GEMM/gemm-openblas/' \
     | tee -a "$RESULTS" >&2
 done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg); raw results in $RESULTS" >&2
+echo "command: $(for v in RUNS WARMUP MEASURE VECTOR KEEP_OPENBLAS_ENV; do [ -n "${!v:-}" ] && printf '%s=%s ' "$v" "${!v}"; done)bench/run.sh; $(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $("$JAVA" -version 2>&1 | head -1)" >>"$RESULTS"
 
 "$PYTHON" bench/summarize.py "$RESULTS"

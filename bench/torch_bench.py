@@ -4,8 +4,15 @@ and optimizer, timed the same way (warm-up, then whole epochs until enough time 
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch_bench.py --threads 1 [--warmup S] [--measure S] [workload ...]
     OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/torch_bench.py --gemm 512   # OpenBLAS sgemm GFLOP/s
+    /usr/bin/python3 bench/torch_bench.py --info    # the OpenBLAS torch loaded, and its core type
+    /usr/bin/python3 bench/torch_bench.py --check   # float32 results against float64 references
 
 Prints one `RESULT <workload> <samples/s>` line per workload (or `GEMM <n> <GFLOP/s>`).
+
+bench/run.sh runs this without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (some machines set them, forcing
+an older OpenBLAS kernel, e.g. Haswell's on an AVX-512 CPU); --info shows the core type OpenBLAS
+chose, --check that its products (GEMM, and the convolution and GRU torch runs on top of it) still
+match a float64 reference within the textbook bound of a float32 dot product.
 
 The losses are Tapgrad's (Keras's) formulas written in torch, as in samples/src/test/python:
 crossentropy normalises the softmax rows, clips to [1e-7, 1 - 1e-7] and averages -sum(y log p);
@@ -89,7 +96,7 @@ class DiverseMlp(nn.Module):
 
 
 class Mlp(nn.Module):
-    """(d) 784 -> Dense(512, relu) -> Dense(512, relu) -> Dense(10, softmax); CE."""
+    """mlp128: 784 -> Dense(512, relu) -> Dense(512, relu) -> Dense(10, softmax); CE + 0.001 mean(h2^2)."""
 
     def __init__(self):
         super().__init__()
@@ -100,13 +107,13 @@ class Mlp(nn.Module):
     def loss(self, x, y):
         h = F.relu(self.hidden1(x))
         h = F.relu(self.hidden2(h))
-        return crossentropy(y, torch.softmax(self.out(h), dim=-1))
+        return crossentropy(y, torch.softmax(self.out(h), dim=-1)) + 0.001 * (h * h).mean()
 
 
 class ConvNet(nn.Module):
     """convnet128: Keras's mnist_convnet (the samples' convnet): 28x28x1 -> Conv2D(32, 3x3, relu) ->
     MaxPool2D(2) -> Conv2D(64, 3x3, relu) -> MaxPool2D(2) -> Flatten -> Dropout(0.5) ->
-    Dense(10, softmax); CE. Trained in train mode, so the dropout is active, as in Tapgrad's fit."""
+    Dense(10, softmax); CE + 0.01 mean|conv2|. Trained in train mode, so the dropout is active, as in Tapgrad's fit."""
 
     def __init__(self):
         super().__init__()
@@ -117,9 +124,10 @@ class ConvNet(nn.Module):
 
     def loss(self, x, y):
         h = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        h = F.max_pool2d(F.relu(self.conv2(h)), 2)
+        conv2 = F.relu(self.conv2(h))
+        h = F.max_pool2d(conv2, 2)
         p = torch.softmax(self.out(self.drop(h.flatten(1))), dim=-1)
-        return crossentropy(y, p)
+        return crossentropy(y, p) + 0.01 * conv2.abs().mean()
 
 
 # The text-gru sample's sizes (TextGruSample.STEPS and VOCABULARY).
@@ -143,6 +151,63 @@ class Gru(nn.Module):
         return self.bce(torch.sigmoid(self.out(h[-1])), y)
 
 
+class TwoConv(nn.Module):
+    """twoconv64 (issue 17 (b)): 28x28x1 -> Conv2D(16, 3x3, relu) -> Conv2D(32, 3x3, relu) -> Flatten ->
+    Dense(10, softmax); CE + 0.001 mean(conv2^2)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3)
+        self.conv2 = nn.Conv2d(16, 32, 3)
+        self.out = nn.Linear(24 * 24 * 32, 10)
+
+    def loss(self, x, y):
+        conv2 = F.relu(self.conv2(F.relu(self.conv1(x))))
+        p = torch.softmax(self.out(conv2.flatten(1)), dim=-1)
+        return crossentropy(y, p) + 0.001 * (conv2 * conv2).mean()
+
+
+class BnConv(nn.Module):
+    """bnconv64 (issue 17 (c)): the two-conv CNN with a BatchNorm after each (relu) convolution, with
+    Keras's epsilon 1e-3 and momentum 0.99 (torch's momentum is 1 - Keras's); CE + 0.01 mean|bn1|.
+    Train mode: batch statistics, moving ones updated."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3)
+        self.bn1 = nn.BatchNorm2d(16, eps=1e-3, momentum=0.01)
+        self.conv2 = nn.Conv2d(16, 32, 3)
+        self.bn2 = nn.BatchNorm2d(32, eps=1e-3, momentum=0.01)
+        self.out = nn.Linear(24 * 24 * 32, 10)
+
+    def loss(self, x, y):
+        bn1 = self.bn1(F.relu(self.conv1(x)))
+        h = self.bn2(F.relu(self.conv2(bn1)))
+        p = torch.softmax(self.out(h.flatten(1)), dim=-1)
+        return crossentropy(y, p) + 0.01 * bn1.abs().mean()
+
+
+LONG_GRU_STEPS = 80
+LONG_GRU_VOCABULARY = 1000
+
+
+class LongGru(nn.Module):
+    """gru64 (issue 17 (d)): 80 token ids (vocabulary 1000) -> Embedding(32) -> GRU(64, last state) ->
+    Dense(1, sigmoid); binary crossentropy + 0.01 mean(h^2) on the GRU's final state."""
+
+    def __init__(self):
+        super().__init__()
+        self.tokens = nn.Embedding(LONG_GRU_VOCABULARY, 32)
+        self.gru = nn.GRU(32, 64, batch_first=True)
+        self.out = nn.Linear(64, 1)
+        self.bce = nn.BCELoss()
+
+    def loss(self, x, y):
+        _, h = self.gru(self.tokens(x))
+        h = h[-1]
+        return self.bce(torch.sigmoid(self.out(h)), y) + 0.01 * (h * h).mean()
+
+
 def one_hot(n, classes):
     return F.one_hot(torch.randint(0, classes, (n,)), classes).float()
 
@@ -159,6 +224,10 @@ def workloads():
         "convnet128": (ConvNet, 128, images),
         "gru32": (Gru, 32, (torch.randint(0, GRU_VOCABULARY, (2048, GRU_STEPS)),
                             torch.randint(0, 2, (2048, 1)).float())),
+        "twoconv64": (TwoConv, 64, images),
+        "bnconv64": (BnConv, 64, images),
+        "gru64": (LongGru, 64, (torch.randint(0, LONG_GRU_VOCABULARY, (1024, LONG_GRU_STEPS)),
+                                torch.randint(0, 2, (1024, 1)).float())),
     }
 
 
@@ -206,15 +275,69 @@ def gemm(n, seconds=3.0):
     return 2.0 * n ** 3 * reps / (time.perf_counter() - start) / 1e9
 
 
+def openblas():
+    """(path, core type, config) of the OpenBLAS this process loaded (through torch), or None."""
+    import ctypes
+    paths = sorted({line.split()[-1] for line in open("/proc/self/maps") if "libopenblas" in line})
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        return path, lib.openblas_get_corename().decode(), lib.openblas_get_config().decode()
+    return None
+
+
+def check():
+    """float32 results of the BLAS-backed ops against float64: max |error| / (|a|.|b|) per output, which
+    a correct float32 dot product of length k keeps below k * 2^-24 (Higham's bound; real errors are
+    far smaller). Prints one CHECK line per op and whether it is within the bound."""
+    torch.manual_seed(3)
+    u = 2.0 ** -24
+    ok = True
+
+    def report(name, got, want, scale, k):
+        nonlocal ok
+        rel = ((got.double() - want).abs() / scale.clamp(min=1e-30)).max().item()
+        good = rel <= k * u
+        ok &= good
+        print(f"CHECK {name} max|err|/(|a||b|) {rel:.2e} bound k*2^-24 {k * u:.2e} {'ok' if good else 'FAILED'}")
+
+    for m, n, k in ((512, 512, 512), (128, 512, 784), (64, 10, 18432)):
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        report(f"gemm {m}x{n}x{k}", a @ b, a.double() @ b.double(), a.double().abs() @ b.double().abs(), k)
+    x, w = torch.randn(64, 16, 26, 26), torch.randn(32, 16, 3, 3)
+    report("conv2d 16->32 3x3", F.conv2d(x, w), F.conv2d(x.double(), w.double()),
+           F.conv2d(x.double().abs(), w.double().abs()), 16 * 9)
+    gru = nn.GRU(32, 64, batch_first=True)
+    seq = torch.randn(64, 80, 32)
+    want = nn.GRU(32, 64, batch_first=True).double()
+    want.load_state_dict(gru.state_dict())
+    got, ref = gru(seq)[0].detach(), want(seq.double())[0].detach()
+    # The recurrence compounds rounding over 80 steps: compare to the float64 run absolutely.
+    err = (got.double() - ref).abs().max().item()
+    ok &= err < 1e-4
+    print(f"CHECK gru 80 steps max|err| {err:.2e} bound 1e-4 {'ok' if err < 1e-4 else 'FAILED'}")
+    return ok
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--warmup", type=float, default=4)
     p.add_argument("--measure", type=float, default=6)
     p.add_argument("--gemm", type=int, help="only time torch.mm (OpenBLAS sgemm) at n x n x n")
+    p.add_argument("--info", action="store_true", help="print the OpenBLAS library and core type, then exit")
+    p.add_argument("--check", action="store_true", help="compare float32 results with float64, then exit")
     p.add_argument("names", nargs="*")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    if args.info:
+        blas = openblas()
+        print(f"torch {torch.__version__}; " + (f"OpenBLAS core {blas[1]} ({blas[2]}; {blas[0]})" if blas
+              else "no OpenBLAS loaded: torch runs on another BLAS"), flush=True)
+        return
+    if args.check:
+        sys.exit(0 if check() else 1)
     if args.gemm:
         print(f"GEMM {args.gemm} {gemm(args.gemm):.1f}", flush=True)
         return

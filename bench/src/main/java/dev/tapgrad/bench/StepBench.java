@@ -22,7 +22,8 @@ import java.util.function.BiConsumer;
  * java -cp tapgrad-bench.jar dev.tapgrad.bench.StepBench [--warmup S] [--measure S] [workload ...]
  * </pre>
  *
- * Workloads: cnn32, cnn128, lstm32, diverse32, mlp128, convnet128, gru32 (default: all).
+ * Workloads: cnn32, cnn128, lstm32, diverse32, mlp128, convnet128, gru32, twoconv64, bnconv64, gru64
+ * (default: all).
  * bench/torch_bench.py is the PyTorch side with the same names, shapes, losses and optimizer.
  */
 public final class StepBench {
@@ -100,6 +101,15 @@ public final class StepBench {
         m.put("gru32", new Workload("gru32", 32, 2048,
                 Dataset.of(tokens(r, 2048, BenchGru.STEPS, BenchGru.VOCABULARY), bits(r, 2048)),
                 (d, f) -> gru.fit(d, f)));
+        // Issue 17: models outside the original four shapes, each with an aux loss on an inner layer.
+        BenchTwoConvGraph twoConv = new BenchTwoConvGraph(1);
+        m.put("twoconv64", new Workload("twoconv64", 64, 1024, images, (d, f) -> twoConv.fit(d, f)));
+        BenchBnConvGraph bnConv = new BenchBnConvGraph(1);
+        m.put("bnconv64", new Workload("bnconv64", 64, 1024, images, (d, f) -> bnConv.fit(d, f)));
+        BenchLongGruGraph longGru = new BenchLongGruGraph(1);
+        m.put("gru64", new Workload("gru64", 64, 1024,
+                Dataset.of(tokens(r, 1024, BenchLongGru.STEPS, BenchLongGru.VOCABULARY), bits(r, 1024)),
+                (d, f) -> longGru.fit(d, f)));
         return m;
     }
 

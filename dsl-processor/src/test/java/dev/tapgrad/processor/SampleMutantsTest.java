@@ -92,6 +92,12 @@ class SampleMutantsTest {
                 String.join("\n\n", problems)).that(problems).isEmpty();
     }
 
+    /**
+     * The @CustomLayer classes beside each sample model (file name of the model → their sources): a
+     * mutant is compiled with copies of them in its own package, since the model names them unqualified.
+     */
+    private static final Map<String, List<String>> COMPANIONS = new LinkedHashMap<>();
+
     /** The @Model classes of the samples, with constants of sibling classes inlined so each compiles alone. */
     private static Map<String, String> seeds() {
         Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve("../samples/src/main/java");
@@ -101,10 +107,24 @@ class SampleMutantsTest {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
                 if (text.contains("\n@Model(")) {
                     out.put(f.getFileName().toString(), inlineConstants(text, f.getParent()));
+                    COMPANIONS.put(f.getFileName().toString(), customLayersBeside(f));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static List<String> customLayersBeside(Path model) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> siblings = Files.list(model.getParent())) {
+            for (Path f : siblings.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String text = Files.readString(f, StandardCharsets.UTF_8);
+                if (text.contains("\n@CustomLayer")) {
+                    out.add(text);
+                }
+            }
         }
         return out;
     }
@@ -294,9 +314,18 @@ class SampleMutantsTest {
 
     /** Compiles the mutants together and sorts the diagnostics to the mutant whose package they are in. */
     private static Map<String, Outcome> compile(List<Mutant> batch) {
-        JavaFileObject[] files = batch.stream()
-                .map(m -> JavaFileObjects.forSourceString(m.pkg() + "." + m.file().replace(".java", ""), m.source()))
-                .toArray(JavaFileObject[]::new);
+        List<JavaFileObject> sources = new ArrayList<>();
+        for (Mutant m : batch) {
+            sources.add(JavaFileObjects.forSourceString(m.pkg() + "." + m.file().replace(".java", ""), m.source()));
+            for (String companion : COMPANIONS.getOrDefault(m.seed(), List.of())) {
+                Matcher type = Pattern.compile("(?m)^public (?:abstract )?class (\\w+)").matcher(companion);
+                if (type.find()) {
+                    sources.add(JavaFileObjects.forSourceString(m.pkg() + "." + type.group(1),
+                            companion.replaceFirst("(?m)^package [\\w.]+;", "package " + m.pkg() + ";")));
+                }
+            }
+        }
+        JavaFileObject[] files = sources.toArray(JavaFileObject[]::new);
         // javac prints 100 errors at most by default; a batch here has several hundred, all wanted.
         Compilation c = Compiler.javac().withProcessors(new TapgradProcessor()).withOptions("-Xmaxerrs", "100000")
                 .compile(files);

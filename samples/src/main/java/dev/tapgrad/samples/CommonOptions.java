@@ -60,6 +60,33 @@ public final class CommonOptions {
             description = "Draw every loss term and metric per epoch, training and validation, into this PNG after training.")
     Path plot;
 
+    @Option(names = "--schedule", paramLabel = "KIND", defaultValue = "constant",
+            description = "Learning-rate schedule: constant, or cosine (from --lr down to 0 over all the run's steps,"
+                    + " Schedule.cosineDecay) (default: ${DEFAULT-VALUE}).")
+    LrSchedule schedule;
+
+    @Option(names = "--early-stopping", paramLabel = "PATIENCE",
+            description = "Stop when val_loss has not improved for PATIENCE epochs and keep the best epoch's weights"
+                    + " (EarlyStopping.monitor(\"val_loss\").patience(PATIENCE).restoreBestWeights()).")
+    Integer earlyStopping;
+
+    @Option(names = "--csv", paramLabel = "FILE",
+            description = "Write one row per epoch (every term and metric, training and validation) to this CSV file.")
+    Path csv;
+
+    @Option(names = "--backup", paramLabel = "DIR",
+            description = "Back the run up into this folder after every epoch; running the same command again resumes"
+                    + " after the last complete epoch (Fit.backupTo).")
+    Path backup;
+
+    /** The learning-rate schedules the samples offer. */
+    public enum LrSchedule {
+        /** The same rate every step. */
+        constant,
+        /** Cosine decay from the rate to 0 over the run. */
+        cosine
+    }
+
     /**
      * Options with this case's defaults; the field values become picocli's initial values, which
      * {@code --help} shows and every parse starts from.
@@ -115,6 +142,26 @@ public final class CommonOptions {
         return plot;
     }
 
+    /** The learning-rate schedule. */
+    public LrSchedule schedule() {
+        return schedule;
+    }
+
+    /** The --early-stopping patience, or null for none. */
+    public Integer earlyStopping() {
+        return earlyStopping;
+    }
+
+    /** The CSV log file, or null for none. */
+    public Path csv() {
+        return csv;
+    }
+
+    /** The backup folder, or null for none. */
+    public Path backup() {
+        return backup;
+    }
+
     /** Whether to suppress progress and result lines. */
     public boolean quiet() {
         return quiet;
@@ -139,11 +186,23 @@ public final class CommonOptions {
         require(parent == null || Files.isDirectory(parent),
                 "--save: folder " + parent + " does not exist; create it or choose another FILE");
         require(!Files.isDirectory(save), "--save must name a file, but " + save + " is a folder");
+        require(earlyStopping == null || earlyStopping >= 0, "--early-stopping must be 0 or more epochs, got " + earlyStopping);
+        require(backup == null || !Files.isRegularFile(backup), "--backup must name a folder, but " + backup + " is a file");
+        requireFolderFor("--csv", csv);
         if (plot != null) {
             Path plotParent = plot.toAbsolutePath().getParent();
             require(plotParent == null || Files.isDirectory(plotParent),
                     "--plot: folder " + plotParent + " does not exist; create it or choose another FILE");
             require(!Files.isDirectory(plot), "--plot must name a file, but " + plot + " is a folder");
+        }
+    }
+
+    private void requireFolderFor(String option, Path file) {
+        if (file != null) {
+            Path parent = file.toAbsolutePath().getParent();
+            require(parent == null || Files.isDirectory(parent),
+                    option + ": folder " + parent + " does not exist; create it or choose another FILE");
+            require(!Files.isDirectory(file), option + " must name a file, but " + file + " is a folder");
         }
     }
 

@@ -6,9 +6,15 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.optim.Adam;
+import dev.tapgrad.runtime.optim.Schedule;
+import dev.tapgrad.runtime.train.Callback;
+import dev.tapgrad.runtime.train.CsvLogger;
+import dev.tapgrad.runtime.train.EarlyStopping;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongFunction;
@@ -70,23 +76,49 @@ public abstract class ModelSample extends SampleCommand {
      */
     protected final double train(TrainableModel model, Dataset train, Dataset test) throws IOException {
         CommonOptions o = options();
-        if (o.summary()) {
-            spec.commandLine().getOut().print(model.summary());
-            spec.commandLine().getOut().flush();
-        }
+        printSummaryIfAsked(model);
         long start = System.nanoTime();
-        History history = model.fit(train, Fit.epochs(o.epochs())
+        History history = model.fit(train, toolkit(o, train.size(), Fit.epochs(o.epochs())
                 .batchSize(o.batchSize())
-                .optimizer(Adam.lr(o.lr()))
                 .validation(test)
                 .seed(o.seed())
-                .verbose(!o.quiet()));
+                .verbose(!o.quiet())));
         double seconds = (System.nanoTime() - start) / 1e9;
         if (o.plot() != null) {
             history.plot(o.plot());
             progress("training curves drawn in " + o.plot());
         }
         return seconds;
+    }
+
+    /** Prints {@code model}'s summary table on standard output when {@code --summary} asks for it. */
+    protected final void printSummaryIfAsked(TrainableModel model) {
+        if (options().summary()) {
+            spec.commandLine().getOut().print(model.summary());
+            spec.commandLine().getOut().flush();
+        }
+    }
+
+    /**
+     * Adds the options' optimizer (Adam at {@code --lr}, on {@code --schedule}) and the training
+     * toolkit they ask for ({@code --early-stopping}, {@code --csv}, {@code --backup}) to {@code fit}.
+     *
+     * @param trainExamples examples per epoch, for the schedule's length in steps
+     */
+    public static Fit toolkit(CommonOptions o, int trainExamples, Fit fit) {
+        long steps = (long) o.epochs() * ((trainExamples + o.batchSize() - 1) / o.batchSize());
+        Fit f = fit.optimizer(o.schedule() == CommonOptions.LrSchedule.cosine
+                ? Adam.lr(Schedule.cosineDecay(o.lr(), Math.max(1, steps)))
+                : Adam.lr(o.lr()));
+        List<Callback> callbacks = new ArrayList<>();
+        if (o.earlyStopping() != null) {
+            callbacks.add(EarlyStopping.monitor("val_loss").patience(o.earlyStopping()).restoreBestWeights());
+        }
+        if (o.csv() != null) {
+            callbacks.add(CsvLogger.to(o.csv()));
+        }
+        f = f.callbacks(callbacks.toArray(new Callback[0]));
+        return o.backup() == null ? f : f.backupTo(o.backup());
     }
 
     /**

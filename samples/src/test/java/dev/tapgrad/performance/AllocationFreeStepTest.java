@@ -27,7 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * forward, loss and aux losses, backward, the finiteness check, the Adam update) allocates nothing
  * on the heap. Measured with the JVM's per-thread allocation counter between two batches of one
  * epoch, for the six sample models (every case of the design, the four benchmark workloads'
- * shapes among them), PooledConvNet, SeqPoolNet and ReshapedPoolNet (the pooling, Conv1D and Reshape layers), TextGruNet (Embedding, Gru), NormDropNet (BatchNorm, LayerNorm, Dropout in fit's training mode) and the convnet sample. The counter counts bytes as the interpreter and the compilers allocate
+ * shapes among them), PooledConvNet, SeqPoolNet and ReshapedPoolNet (the pooling, Conv1D and Reshape layers), TextGruNet (Embedding, Gru), NormDropNet (BatchNorm, LayerNorm, Dropout in fit's training mode) and the convnet sample;
+ * and issue 17's: TwoConvBnNet (a convolution over 16 channels, BatchNorm after convolutions, the
+ * benchmark's twoconv64 and bnconv64 sizes), StridedConvNet (strided and SAME convolutions, 5x5,
+ * Dropout on images, BatchNorm on features), MergedLstmNet (Lstm's last state, Add, Concatenate,
+ * LayerNorm) and LongGruNet (the gru64 workload). The counter counts bytes as the interpreter and the compilers allocate
  * them; the test runs in a JVM of its own with C1 only (see the samples' pom), where every
  * {@code new} on the path is a real allocation, so this holds whether or not C2's escape
  * analysis would have removed one.
@@ -50,7 +54,10 @@ class AllocationFreeStepTest {
                 Arguments.of("seq-pool", (Supplier<TrainableModel>) () -> new SeqPoolNetGraph(1), new int[] {20, 3}, 4, true),
                 Arguments.of("reshaped-pool", (Supplier<TrainableModel>) () -> new ReshapedPoolNetGraph(1), new int[] {64}, 3, true),
                 Arguments.of("norm-drop", (Supplier<TrainableModel>) () -> new NormDropNetGraph(1), new int[] {8, 8, 2}, 4, true),
-                Arguments.of("convnet", (Supplier<TrainableModel>) () -> new ConvNetGraph(1), new int[] {28, 28, 1}, 10, true));
+                Arguments.of("convnet", (Supplier<TrainableModel>) () -> new ConvNetGraph(1), new int[] {28, 28, 1}, 10, true),
+                Arguments.of("two-conv-bn", (Supplier<TrainableModel>) () -> new TwoConvBnNetGraph(1), new int[] {28, 28, 1}, 10, true),
+                Arguments.of("strided-conv", (Supplier<TrainableModel>) () -> new StridedConvNetGraph(1), new int[] {12, 12, 3}, 4, true),
+                Arguments.of("merged-lstm", (Supplier<TrainableModel>) () -> new MergedLstmNetGraph(1), new int[] {10, 4}, 2, false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,17 +70,28 @@ class AllocationFreeStepTest {
     /** TextGruNet (Embedding, two Grus, taps on both) on token ids, which the random data of the others cannot be. */
     @org.junit.jupiter.api.Test
     void aTextTrainingStepAllocatesNothing() {
+        assertStepsAllocateNothing("text-gru", new TextGruNetGraph(1), tokens(12, 50));
+    }
+
+    /** LongGruNet: issue 17's gru64 workload, 80 steps over a vocabulary of 1000. */
+    @org.junit.jupiter.api.Test
+    void aLongTextTrainingStepAllocatesNothing() {
+        assertStepsAllocateNothing("long-gru", new LongGruNetGraph(1), tokens(80, 1000));
+    }
+
+    /** Token ids (n, steps) below {@code vocabulary} with binary labels, for the text models. */
+    private static Dataset tokens(int steps, int vocabulary) {
         int n = BATCH * (WARM + MEASURED);
         Random random = new Random(8);
-        Tensor ids = Tensor.zeros(n, 12);
+        Tensor ids = Tensor.zeros(n, steps);
         for (int i = 0; i < ids.size(); i++) {
-            ids.buffer()[i] = random.nextInt(50);
+            ids.buffer()[i] = random.nextInt(vocabulary);
         }
         Tensor y = Tensor.zeros(n, 1);
         for (int i = 0; i < n; i++) {
             y.buffer()[i] = random.nextInt(2);
         }
-        assertStepsAllocateNothing("text-gru", new TextGruNetGraph(1), Dataset.of(ids, y));
+        return Dataset.of(ids, y);
     }
 
     /** CustomLayerNet: generated custom layers (a Swish, a sampling layer with random draws) and a tap on a custom weight. */

@@ -60,6 +60,9 @@ public abstract class GraphSteps implements CompiledGraph {
     /** The model summary's table, made once: nothing in it changes after construction. */
     private final String summary;
 
+    /** The kernel warm-up started with this graph, which the first fit waits for; null when none runs. */
+    private final Thread warmup;
+
     /**
      * Takes the model's constants from {@code spec} and draws every layer's initial weights (Keras
      * defaults), layer after layer in declaration order, from one {@code new Random(seed)}: the same
@@ -95,6 +98,7 @@ public abstract class GraphSteps implements CompiledGraph {
         all.addAll(state);
         this.checkpointed = List.copyOf(all);
         this.summary = ModelSummary.of(spec);
+        this.warmup = KernelWarmup.start(spec.layers);
     }
 
     // ---- the graph's passes, generated -------------------------------------------------------
@@ -118,6 +122,7 @@ public abstract class GraphSteps implements CompiledGraph {
 
     /** See {@link dev.tapgrad.runtime.TrainableModel#fit}. */
     public final History fit(Dataset train, Fit options) {
+        KernelWarmup.await(warmup);
         return Trainer.fit(this, train, options);
     }
 

@@ -33,6 +33,18 @@ public abstract class AbstractLayer {
         return List.of();
     }
 
+    /**
+     * A warm-up of this layer's kernels for {@code internal.KernelWarmup}: a small copy of the layer
+     * (same kind and configuration, a tiny input), run forward and backward by each call of the pass,
+     * so that a background thread drives the JIT past its thresholds on the very methods this layer's
+     * steps run, cheaply (issue 17: before C2 compiles them, the Vector API kernels run as a Java
+     * fallback many times slower than the scalar code). The copy shares no state with this layer.
+     * Null (the default) for a layer whose kernels need no warm-up.
+     */
+    public WarmUp warmUp() {
+        return null;
+    }
+
     /** Draws initial values (Keras defaults: Glorot-uniform kernels, zero biases) from {@code random}. */
     public abstract void initialize(Random random);
 

@@ -20,9 +20,9 @@ import java.util.Random;
  * <p>Shapes: x (B, height, width, channels); out (B, OH, OW, filters) with OH, OW from {@link
  * #outputSize}; kernel (kh, kw, channels, filters); bias (filters). Computed as im2col + GEMM:
  * each output pixel's patch is ordered (kh, kw, channels), so the kernel is already the
- * (kh·kw·channels, filters) matrix. The patches are stored transposed, one row per patch
- * position holding every pixel of the chunk (patch, pixels): built by contiguous runs along the
- * image rows, and read by the GEMM without transposing. Patches are built a few images at a
+ * (kh·kw·channels, filters) matrix. The patches are stored one row per output pixel (pixels,
+ * patch), each kernel row of a pixel one contiguous run of the channels-last image, so building
+ * them is a few copies per pixel ({@link Im2colConv}). Patches are built a few images at a
  * time to bound the memory; a batch that fits is one chunk, computed in place.
  *
  * <p>Layers with small patches and many filters (a 3×3 kernel over one channel into 32 filters)
@@ -86,6 +86,37 @@ public final class Conv2D extends AbstractLayer {
         this.bias = new Parameter(name + ".bias", Tensor.zeros(filters));
         this.gemm = new Im2colConv(geometry);
         useDirect(DirectConv.suits(geometry));
+    }
+
+    /**
+     * A copy of this convolution over one tiny image (two output rows of a few pixels), with the
+     * same channels, filters, kernel, strides, padding, activation and output penalty, hence the
+     * same kernel path.
+     */
+    @Override
+    public WarmUp warmUp() {
+        ConvGeometry g = geometry;
+        boolean same = g.outH != outputSize(g.height, g.kernelH, g.strideH, Padding.VALID)
+                || g.outW != outputSize(g.width, g.kernelW, g.strideW, Padding.VALID);
+        int h = g.kernelH + g.strideH;
+        int w = g.kernelW + 3 * g.strideW;
+        Conv2D copy = new Conv2D(name() + ".warmup", h, w, g.channels, g.filters, g.kernelH, g.kernelW, g.strideH,
+                g.strideW, same ? Padding.SAME : Padding.VALID, activation);
+        if (penalty != null) {
+            copy.penalize(penalty, penaltyWeight);
+        }
+        copy.initialize(new Random(1));
+        Tensor x = Tensor.randn(new Random(2), 1, h, w, g.channels);
+        Tensor out = Tensor.zeros(copy.outputShape(x.shape()));
+        Tensor gOut = Tensor.zeros(out.shape());
+        Tensor gx = Tensor.zeros(x.shape());
+        String key = "Conv2D " + g.channels + ">" + g.filters + " " + g.kernelH + "x" + g.kernelW + "/" + g.strideH
+                + "x" + g.strideW + (same ? " same " : " valid ") + activation + " " + penalty + " " + (direct != null);
+        return new WarmUp(key, () -> {
+            copy.forward(x, out);
+            gOut.fill(0.01f);
+            copy.backward(x, out, gOut, gx);
+        });
     }
 
     /** Chooses the direct kernel (on vectors where it can) or im2col + GEMM; tests compare the two on the same layer. */
@@ -239,10 +270,8 @@ public final class Conv2D extends AbstractLayer {
             float floor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
             ParallelFor.run(b, 1, forwardBody, in, bias.value().buffer(), target, floor);
         } else {
-            gemm.forward(in, b, bias.value().buffer(), kernel.value().buffer(), target);
-            if (fusedRelu) {
-                Activations.forward(Activation.RELU, o, o, b * geometry.outH * geometry.outW, geometry.filters);
-            }
+            gemm.forward(in, b, bias.value().buffer(), kernel.value().buffer(), target,
+                    fusedRelu ? 0f : Float.NEGATIVE_INFINITY);
         }
         if (!fusedRelu && activation != Activation.LINEAR) {
             Activations.forward(activation, target, o, b * geometry.outH * geometry.outW, geometry.filters);

@@ -119,6 +119,28 @@ public final class Dense extends AbstractLayer {
     }
 
     /**
+     * A copy with this layer's activation over at most 32 inputs and 96 units, for a batch of 32:
+     * small, and still large enough that each of its three products takes the GEMM kernel (tiled,
+     * skinny for at most 16 units) the layer's own products take at the batches users train with.
+     */
+    @Override
+    public WarmUp warmUp() {
+        int in = Math.min(inputs, 32);
+        int out = Math.min(units, 96);
+        Dense copy = new Dense(name() + ".warmup", in, out, activation);
+        copy.initialize(new Random(1));
+        Tensor x = Tensor.randn(new Random(2), 32, in);
+        Tensor y = Tensor.zeros(32, out);
+        Tensor gOut = Tensor.zeros(32, out);
+        Tensor gx = Tensor.zeros(32, in);
+        return new WarmUp("Dense " + in + ">" + out + " " + activation, () -> {
+            copy.forward(x, y);
+            gOut.fill(0.01f);
+            copy.backward(x, y, gOut, gx);
+        });
+    }
+
+    /**
      * Back-propagates through the latest {@link #forward} call, which must have been on this
      * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients and, if {@code gx} is
      * not null, adds dL/dx to it (a layer output read by several consumers, or tapped by an aux loss,

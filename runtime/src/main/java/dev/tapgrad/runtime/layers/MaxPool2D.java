@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 
 /**
  * Keras's {@code MaxPooling2D} over channels-last images: each output is the largest value of its
@@ -12,6 +13,15 @@ import dev.tapgrad.runtime.Tensor;
 public final class MaxPool2D extends Pooling2D {
     /** Per channel, the flat input index of the current window's max; scratch of one window. */
     private final int[] best;
+    /** Per output value of the latest forward, the flat index in x of its window's winner; grown to the batch. */
+    private int[] winners = new int[0];
+    /** The input buffer and batch of the latest forward, whose winners backward may use. */
+    private float[] lastInput;
+    private int lastBatch = -1;
+    private final ParallelFor.ArrayBody forwardBody = (in, o, unused, value, from, to, slot) ->
+            forwardImages(in, o, from, to);
+    private final ParallelFor.ArrayBody backwardBody = (g, dst, unused, value, from, to, slot) ->
+            backwardImages(g, dst, from, to);
 
     /** A max-pooling layer over (height, width, channels) images; {@code pool} is the window, {@code strides} its step. */
     public MaxPool2D(String name, int height, int width, int channels, int poolH, int poolW, int strideH, int strideW,
@@ -26,24 +36,69 @@ public final class MaxPool2D extends Pooling2D {
      */
     public void forward(Tensor x, Tensor out) {
         int batch = check("forward", x, out, null, null);
-        float[] in = x.buffer();
-        float[] o = out.buffer();
-        for (int b = 0; b < batch; b++) {
+        if (winners.length < batch * outH * outW * channels) {
+            // Scratch sized per batch size: allocated by the first batch, reused by every later step.
+            winners = new int[batch * outH * outW * channels];
+        }
+        ParallelFor.run(batch, 1, forwardBody, x.buffer(), out.buffer(), null, 0f);
+        lastInput = x.buffer();
+        lastBatch = batch;
+    }
+
+    /**
+     * Images [from, to) of the forward pass, without a data-dependent branch (which value of a
+     * window wins is a coin flip on real activations; the branch's mispredictions made this pass
+     * a third of mnist_convnet's step). Each candidate is one long, {@link #rank} of its value
+     * above the complement of its flat index in x, so the window's largest long is its first
+     * largest value, and Math.max over longs is a conditional move. The output is read back from
+     * the winner, so it is that value bit for bit (a −0 that came first stays −0).
+     */
+    private void forwardImages(float[] in, float[] o, int from, int to) {
+        int[] win = winners;
+        for (int b = from; b < to; b++) {
             for (int oy = 0; oy < outH; oy++) {
+                int y0 = Math.max(rowStart(oy), 0);
+                int y1 = Math.min(rowStart(oy) + poolH, height);
                 for (int ox = 0; ox < outW; ox++) {
-                    argmax(in, b, oy, ox);
+                    int x0 = Math.max(colStart(ox), 0);
+                    int x1 = Math.min(colStart(ox) + poolW, width);
                     int dst = ((b * outH + oy) * outW + ox) * channels;
                     for (int c = 0; c < channels; c++) {
-                        o[dst + c] = in[best[c]];
+                        long best = Long.MIN_VALUE;
+                        for (int y = y0; y < y1; y++) {
+                            for (int xx = x0, at = ((b * height + y) * width + x0) * channels + c; xx < x1;
+                                    xx++, at += channels) {
+                                best = Math.max(best, candidate(in, at));
+                            }
+                        }
+                        int at = Integer.MAX_VALUE - (int) best;
+                        o[dst + c] = in[at];
+                        win[dst + c] = at;
                     }
                 }
             }
         }
     }
 
+    /** Value {@code x[at]} and position {@code at} as one long: larger for a larger value, then for an earlier position. */
+    private static long candidate(float[] x, int at) {
+        return ((long) rank(x[at]) << 32) | (Integer.MAX_VALUE - at);
+    }
+
     /**
-     * Adds each output's gradient to the input position that gave its value (found again in x, so
-     * the layer keeps no state between the passes).
+     * An int whose order is the values' order with every NaN above every number and equal to each
+     * other, and −0 equal to +0 (as {@code >} sees them): −0 + 0 is +0, floatToIntBits makes every
+     * NaN one positive NaN, and flipping the magnitude bits of negatives orders them.
+     */
+    private static int rank(float v) {
+        int bits = Float.floatToIntBits(v + 0f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    /**
+     * Adds each output's gradient to the input position that gave its value: the winner the
+     * forward pass recorded when this is the input of the latest forward call, else found again
+     * in x.
      *
      * @param x (B, height, width, channels), the input of the forward call
      * @param gOut (B, OH, OW, channels), dL/dout
@@ -54,6 +109,11 @@ public final class MaxPool2D extends Pooling2D {
         float[] in = x.buffer();
         float[] g = gOut.buffer();
         float[] dst = gx.buffer();
+        if (in == lastInput && batch == lastBatch) {
+            // Each image's windows lie in that image, so the images can be shared between threads.
+            ParallelFor.run(batch, 1, backwardBody, g, dst, null, 0f);
+            return;
+        }
         for (int b = 0; b < batch; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 for (int ox = 0; ox < outW; ox++) {
@@ -64,6 +124,15 @@ public final class MaxPool2D extends Pooling2D {
                     }
                 }
             }
+        }
+    }
+
+    /** Images [from, to) of the backward pass from the recorded winners, outputs in order as the rescan computes them. */
+    private void backwardImages(float[] g, float[] dst, int from, int to) {
+        int[] win = winners;
+        int per = outH * outW * channels;
+        for (int i = from * per, end = to * per; i < end; i++) {
+            dst[win[i]] += g[i];
         }
     }
 

@@ -129,6 +129,66 @@ class PoolingLayersTest {
         assertTrue(Float.isNaN(gOut.buffer()[0]) && Float.isNaN(gOut.buffer()[1]));
     }
 
+    /**
+     * Backward after forward on the same x uses the winners forward recorded (images shared
+     * between threads); on another x it scans the windows again. Both must route every gradient
+     * to the first largest value of its window, ties and NaNs included, with overlapping windows
+     * and SAME padding: checked against a scan written here.
+     */
+    @Test
+    void recordedWinnersAndARescanRouteAlike() {
+        int b = 5, h = 7, w = 6, c = 3;
+        MaxPool2D p = new MaxPool2D("p", h, w, c, 3, 2, 2, 1, Padding.SAME);
+        int oh = 4, ow = 6;
+        java.util.Random random = new java.util.Random(7);
+        float[] xs = new float[b * h * w * c];
+        for (int i = 0; i < xs.length; i++) {
+            // Few distinct values, so windows hold ties; a few NaNs.
+            xs[i] = random.nextInt(50) == 0 ? Float.NaN : random.nextInt(4);
+        }
+        float[] gs = new float[b * oh * ow * c];
+        for (int i = 0; i < gs.length; i++) {
+            gs[i] = 1 + random.nextInt(9);
+        }
+        float[] want = new float[xs.length];
+        float[] wantOut = new float[gs.length];
+        for (int n = 0; n < b; n++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        int best = -1;
+                        for (int y = oy * 2 - 1; y < oy * 2 + 2; y++) {
+                            for (int xx = ox; xx < ox + 2; xx++) {
+                                if (y < 0 || y >= h || xx >= w) {
+                                    continue;
+                                }
+                                int at = ((n * h + y) * w + xx) * c + ch;
+                                boolean nanFirst = Float.isNaN(xs[at]) && (best < 0 || !Float.isNaN(xs[best]));
+                                if (best < 0 || nanFirst || xs[at] > xs[best]) {
+                                    best = at;
+                                }
+                            }
+                        }
+                        int o = ((n * oh + oy) * ow + ox) * c + ch;
+                        want[best] += gs[o];
+                        wantOut[o] = xs[best];
+                    }
+                }
+            }
+        }
+        Tensor x = Tensor.of(xs.clone(), b, h, w, c);
+        Tensor out = Tensor.zeros(b, oh, ow, c);
+        p.forward(x, out);
+        assertArrayEquals(wantOut, out.buffer());
+        Tensor gx = Tensor.zeros(b, h, w, c);
+        p.backward(x, Tensor.of(gs.clone(), b, oh, ow, c), gx);
+        assertArrayEquals(want, gx.buffer(), "recorded winners");
+        Tensor other = Tensor.of(xs.clone(), b, h, w, c);
+        Tensor gx2 = Tensor.zeros(b, h, w, c);
+        p.backward(other, Tensor.of(gs.clone(), b, oh, ow, c), gx2);
+        assertArrayEquals(want, gx2.buffer(), "rescan of another x");
+    }
+
     @Test
     void poolsRefuseWhatTheyCannotTake() {
         assertThrows(IllegalArgumentException.class, () -> new MaxPool2D("p", 2, 5, 1, 3, 3, 3, 3, Padding.VALID));

@@ -3,17 +3,11 @@ package dev.tapgrad.samples.vae;
 import static dev.tapgrad.runtime.Ops.*;
 
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -79,37 +73,10 @@ public final class LatentGrid {
      * disk, then moved over {@code file} in one step, so a crash leaves the old file or the new one.
      */
     public static void write(BufferedImage image, Path file) throws IOException {
-        writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer in this JVM (javax.imageio)");
             }
         });
-    }
-
-    /** What {@link #writeAtomically} writes into the temporary file. */
-    @FunctionalInterface
-    interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /** Runs {@code body} into a temporary file next to {@code file}, forces it, and moves it into place. */
-    static void writeAtomically(Path file, Body body) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = Channels.newOutputStream(channel);
-                body.writeTo(out);
-                out.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp); // gone after the move; left only by a failure, and then removed
-        }
     }
 }

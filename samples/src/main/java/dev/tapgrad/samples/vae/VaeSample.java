@@ -5,7 +5,6 @@ import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
-import dev.tapgrad.runtime.optim.Adam;
 import dev.tapgrad.samples.CommonOptions;
 import dev.tapgrad.samples.FashionMnist;
 import dev.tapgrad.samples.ModelSample;
@@ -69,14 +68,20 @@ public final class VaeSample extends ModelSample {
 
         TrainableModel model = newModel(o.seed());
         long start = System.nanoTime();
-        History h = model.fit(Dataset.of(x, x), Fit.epochs(o.epochs()).batchSize(o.batchSize())
-                .optimizer(Adam.lr(o.lr())).validation(Dataset.of(xTest, xTest)).seed(o.seed()).verbose(!o.quiet()));
+        printSummaryIfAsked(model);
+        History h = model.fit(Dataset.of(x, x), toolkit(o, trainSplit.size(), Fit.epochs(o.epochs())
+                .batchSize(o.batchSize()).validation(Dataset.of(xTest, xTest)).seed(o.seed()).verbose(!o.quiet())));
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         for (int e = 0; e < h.epochs(); e++) {
             result(String.format(Locale.ROOT, "epoch %d: -ELBO %.2f = reconstruction %.2f + kl %.2f;"
                     + " test -ELBO %.2f = reconstruction %.2f + kl %.2f", e + 1,
                     h.get("loss").get(e), h.get("reconstruction").get(e), h.get("kl").get(e),
                     h.get("val_loss").get(e), h.get("val_reconstruction").get(e), h.get("val_kl").get(e)));
+        }
+
+        if (o.plot() != null) {
+            h.plot(o.plot());
+            progress("training curves drawn in " + o.plot());
         }
 
         Tensor points = LatentGrid.points(grid, scale);

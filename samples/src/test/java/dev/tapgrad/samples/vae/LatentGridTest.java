@@ -48,7 +48,7 @@ class LatentGridTest {
         Path png = dir.resolve("grid.png");
         LatentGrid.write(LatentGrid.tile(Tensor.zeros(4, 784), 2), png);
         byte[] before = Files.readAllBytes(png);
-        IOException e = assertThrows(IOException.class, () -> LatentGrid.writeAtomically(png, out -> {
+        IOException e = assertThrows(IOException.class, () -> dev.tapgrad.runtime.io.AtomicFiles.write(png, out -> {
             out.write(new byte[1000]);
             throw new IOException("disk full");
         }));

@@ -105,51 +105,67 @@ public final class ConvGeometry {
     }
 
     /**
-     * Writes the patches of images [b0, b0 + images) of x into {@code cols} as (patch, rows):
-     * value (ky, kx, c) of pixel row r at {@code cols[((ky·kw + kx)·channels + c)·rows + r]}, zeros
-     * where padded. For each patch position and image row, the pixels that read inside the image
-     * are one strided run of x.
+     * Writes the patches of images [b0, b0 + images) of x into {@code cols} as (rows, patch), one
+     * row per output pixel ordered (ky, kx, channel) like the kernel's rows, zeros where padded:
+     * value (ky, kx, c) of pixel row r at {@code cols[r·patch + (ky·kw + kx)·channels + c]}. Each
+     * kernel row of a pixel inside the image is one contiguous run of x (kw·channels values at
+     * stride 1), so the walk is a few array copies per pixel; {@code rows} is images·OH·OW.
      */
     public void im2col(float[] x, int b0, int images, int rows, float[] cols) {
-        walkPatches(x, b0, images, rows, cols, false);
+        walkPatches(x, b0, images, cols, false);
     }
 
-    /** Adds the patch gradients in {@code cols}, (patch, rows) as {@link #im2col} wrote them, to images [b0, b0 + images) of gx. */
+    /** Adds the patch gradients in {@code cols}, (rows, patch) as {@link #im2col} wrote them, to images [b0, b0 + images) of gx. */
     public void col2im(float[] cols, int b0, int images, int rows, float[] gx) {
-        walkPatches(gx, b0, images, rows, cols, true);
+        walkPatches(gx, b0, images, cols, true);
     }
 
     /** im2col ({@code add} false: x into cols, zeros for padding) or its adjoint (cols added into x), one walk for both. */
-    private void walkPatches(float[] x, int b0, int images, int rows, float[] cols, boolean add) {
-        int step = strideW * channels;
-        for (int ky = 0; ky < kernelH; ky++) {
-            for (int kx = 0; kx < kernelW; kx++) {
-                int lo = firstInside(kx);
-                int hi = lastInside(kx);
-                for (int c = 0; c < channels; c++) {
-                    int base = ((ky * kernelW + kx) * channels + c) * rows;
-                    for (int b = b0, r = base; b < b0 + images; b++) {
-                        for (int oy = 0; oy < outH; oy++, r += outW) {
-                            int iy = oy * strideH - padTop + ky;
-                            boolean inside = iy >= 0 && iy < height && lo <= hi;
-                            int at = ((b * height + iy) * width + lo * strideW - padLeft + kx) * channels + c;
-                            if (add) {
-                                for (int ox = lo; inside && ox <= hi; ox++, at += step) {
-                                    x[at] += cols[r + ox];
-                                }
-                            } else if (!inside) {
-                                Arrays.fill(cols, r, r + outW, 0f);
-                            } else {
-                                Arrays.fill(cols, r, r + lo, 0f);
-                                for (int ox = lo; ox <= hi; ox++, at += step) {
-                                    cols[r + ox] = x[at];
-                                }
-                                Arrays.fill(cols, r + hi + 1, r + outW, 0f);
+    private void walkPatches(float[] x, int b0, int images, float[] cols, boolean add) {
+        int run = kernelW * channels;
+        int r = 0;
+        for (int b = b0; b < b0 + images; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                int iy0 = oy * strideH - padTop;
+                for (int ox = 0; ox < outW; ox++, r += patch) {
+                    int ix0 = ox * strideW - padLeft;
+                    boolean rowsInside = ix0 >= 0 && ix0 + kernelW <= width;
+                    for (int ky = 0; ky < kernelH; ky++) {
+                        int iy = iy0 + ky;
+                        int q = r + ky * run;
+                        if (iy < 0 || iy >= height) {
+                            if (!add) {
+                                Arrays.fill(cols, q, q + run, 0f);
+                            }
+                            continue;
+                        }
+                        int src = ((b * height + iy) * width + ix0) * channels;
+                        if (rowsInside) {
+                            copyOrAdd(x, src, cols, q, run, add);
+                            continue;
+                        }
+                        for (int kx = 0; kx < kernelW; kx++, q += channels, src += channels) {
+                            int ix = ix0 + kx;
+                            if (ix >= 0 && ix < width) {
+                                copyOrAdd(x, src, cols, q, channels, add);
+                            } else if (!add) {
+                                Arrays.fill(cols, q, q + channels, 0f);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** {@code cols[q, q + n) = x[src, src + n)}, or {@code x[src …] += cols[q …]} when {@code add}. */
+    private static void copyOrAdd(float[] x, int src, float[] cols, int q, int n, boolean add) {
+        if (add) {
+            for (int i = 0; i < n; i++) {
+                x[src + i] += cols[q + i];
+            }
+        } else {
+            System.arraycopy(x, src, cols, q, n);
         }
     }
 }

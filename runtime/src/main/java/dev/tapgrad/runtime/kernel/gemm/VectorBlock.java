@@ -80,7 +80,7 @@ final class VectorBlock implements GemmWorker {
                     copy(job, ir, h, jc + jr, w, true);
                 }
                 VectorTiles.tile(kc, a, ao, b, bo, whole ? c : tile, whole ? ir * ldc + jc + jr : 0,
-                        whole ? ldc : NR, add);
+                        whole ? ldc : NR, add, w);
                 if (!whole) {
                     copy(job, ir, h, jc + jr, w, false);
                 }
@@ -106,15 +106,17 @@ final class VectorBlock implements GemmWorker {
             }
             return;
         }
-        for (int r = 0; r < h; r++) {
-            int at = (i0 + r) * rowStep + j0 * colStep;
+        // P is Cᵀ: column j of the tile is a run of h neighbours in row j0 + j of C. Walking C's
+        // rows keeps the writes along memory (tile-row order wrote one value per cache line of C).
+        for (int j = 0; j < w; j++) {
+            int at = (j0 + j) * colStep + i0;
             if (in) {
-                for (int j = 0, s = r * NR; j < w; j++, s++, at += colStep) {
-                    t[s] = c[at];
+                for (int r = 0, s = j; r < h; r++, s += NR) {
+                    t[s] = c[at + r];
                 }
             } else {
-                for (int j = 0, s = r * NR; j < w; j++, s++, at += colStep) {
-                    c[at] = t[s];
+                for (int r = 0, s = j; r < h; r++, s += NR) {
+                    c[at + r] = t[s];
                 }
             }
         }
@@ -135,7 +137,17 @@ final class VectorBlock implements GemmWorker {
                     }
                 }
             } else {
-                // op(A)[i, q] = a[i·K + q]: read along each row, write with stride MR.
+                // op(A)[i, q] = a[i·K + q]: the panel written in order, each q's MR values read
+                // from MR rows of a (writing with stride MR instead, one row at a time, took a tenth
+                // of a 288-deep convolution's step).
+                if (h == MR) {
+                    for (int p = 0, src = ir * bigK + pc, d = base; p < kc; p++, src++) {
+                        for (int r = 0, s = src; r < MR; r++, s += bigK) {
+                            dst[d++] = a[s];
+                        }
+                    }
+                    continue;
+                }
                 for (int r = 0; r < h; r++) {
                     for (int p = 0, src = (ir + r) * bigK + pc, d = base + r; p < kc; p++, src++, d += MR) {
                         dst[d] = a[src];

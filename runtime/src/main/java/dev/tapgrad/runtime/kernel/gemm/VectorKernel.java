@@ -57,9 +57,15 @@ final class VectorKernel implements GemmKernel {
 
     @Override
     public boolean transposes(int m, int n) {
-        long direct = (long) roundUp(m, VectorTiles.MR) * roundUp(n, VectorTiles.NR);
-        long transposed = (long) roundUp(n, VectorTiles.MR) * roundUp(m, VectorTiles.NR);
+        long direct = (long) roundUp(m, VectorTiles.MR) * computedColumns(n);
+        long transposed = (long) roundUp(n, VectorTiles.MR) * computedColumns(m);
         return transposed < direct;
+    }
+
+    /** Columns the tiles compute for {@code n} wanted: whole tiles, the edge as {@link VectorTiles#computedWidth} says. */
+    private static long computedColumns(int n) {
+        int nr = VectorTiles.NR;
+        return (long) n / nr * nr + (n % nr == 0 ? 0 : VectorTiles.computedWidth(n % nr));
     }
 
     @Override

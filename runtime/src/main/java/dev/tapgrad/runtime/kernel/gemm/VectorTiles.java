@@ -22,7 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * inside a tile); with 8 or fewer (AVX2, 16 registers) 6 by 2, 12 accumulators (on this machine
  * limited to AVX2: 74 GFLOP/s against 61 for 4x3 and 57 for 8x2). The shapes that lost are no
  * longer written out; {@code -Dtapgrad.vector.tile=8x3|6x2} forces one of the two for
- * measurements.
+ * measurements. With 8x3 tiles, a column panel at C's right edge that is at most one or two
+ * vectors wide runs an 8-row kernel of that many vectors ({@link #computedWidth}), summing in
+ * the same order, so a value's bits do not depend on which kernel computed it.
  *
  * <p>The accumulators start from C's tile when adding (from a row of zeros otherwise) rather than
  * adding C at the end: one store path keeps the method small enough for C1, whose failure to
@@ -62,10 +64,29 @@ final class VectorTiles {
 
     private VectorTiles() {}
 
-    /** The chosen micro-kernel: one tile of C (see the class comment for the arguments). */
-    static void tile(int kc, float[] a, int ao, float[] b, int bo, float[] d, int dOff, int ld, boolean add) {
+    /**
+     * Columns of C a tile computes when {@code w} of them are wanted: whole tiles, except that with
+     * 8x3 tiles an edge of at most one or two vectors' width runs a one- or two-vector kernel
+     * ({@link #k8x1}, {@link #k8x2}): a 64-filter convolution is a 48-wide and a 16-wide panel
+     * instead of two 48-wide ones, a third of whose multiply-adds were padding.
+     */
+    static int computedWidth(int w) {
+        return NV == 3 && w <= 2 * L ? (w + L - 1) / L * L : NR;
+    }
+
+    /**
+     * The chosen micro-kernel for a tile of which {@code w} columns are wanted (the others may be
+     * left unwritten): one tile of C (see the class comment for the other arguments).
+     */
+    static void tile(int kc, float[] a, int ao, float[] b, int bo, float[] d, int dOff, int ld, boolean add, int w) {
         if (NV == 3) {
-            k8x3(kc, a, ao, b, bo, d, dOff, ld, add);
+            if (w <= L) {
+                k8x1(kc, a, ao, b, bo, d, dOff, ld, add);
+            } else if (w <= 2 * L) {
+                k8x2(kc, a, ao, b, bo, d, dOff, ld, add);
+            } else {
+                k8x3(kc, a, ao, b, bo, d, dOff, ld, add);
+            }
         } else {
             k6x2(kc, a, ao, b, bo, d, dOff, ld, add);
         }
@@ -104,6 +125,64 @@ final class VectorTiles {
         c5_0.intoArray(d, dOff + 5 * ld); c5_1.intoArray(d, dOff + 5 * ld + L); c5_2.intoArray(d, dOff + 5 * ld + 2 * L);
         c6_0.intoArray(d, dOff + 6 * ld); c6_1.intoArray(d, dOff + 6 * ld + L); c6_2.intoArray(d, dOff + 6 * ld + 2 * L);
         c7_0.intoArray(d, dOff + 7 * ld); c7_1.intoArray(d, dOff + 7 * ld + L); c7_2.intoArray(d, dOff + 7 * ld + 2 * L);
+    }
+
+    /** 8 rows by 1 vector, the first vector of each packed B row (an edge panel): 8 accumulators. */
+    static void k8x1(int kc, float[] a, int ao, float[] b, int bo, float[] d, int dOff, int ld, boolean add) {
+        float[] s = add ? d : ZEROS;
+        int so = add ? dOff : 0;
+        int sl = add ? ld : 0;
+        FloatVector c0 = FloatVector.fromArray(S, s, so), c1 = FloatVector.fromArray(S, s, so + sl);
+        FloatVector c2 = FloatVector.fromArray(S, s, so + 2 * sl), c3 = FloatVector.fromArray(S, s, so + 3 * sl);
+        FloatVector c4 = FloatVector.fromArray(S, s, so + 4 * sl), c5 = FloatVector.fromArray(S, s, so + 5 * sl);
+        FloatVector c6 = FloatVector.fromArray(S, s, so + 6 * sl), c7 = FloatVector.fromArray(S, s, so + 7 * sl);
+        for (int p = 0; p < kc; p++, ao += 8, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            c0 = b0.fma(FloatVector.broadcast(S, a[ao]), c0);
+            c1 = b0.fma(FloatVector.broadcast(S, a[ao + 1]), c1);
+            c2 = b0.fma(FloatVector.broadcast(S, a[ao + 2]), c2);
+            c3 = b0.fma(FloatVector.broadcast(S, a[ao + 3]), c3);
+            c4 = b0.fma(FloatVector.broadcast(S, a[ao + 4]), c4);
+            c5 = b0.fma(FloatVector.broadcast(S, a[ao + 5]), c5);
+            c6 = b0.fma(FloatVector.broadcast(S, a[ao + 6]), c6);
+            c7 = b0.fma(FloatVector.broadcast(S, a[ao + 7]), c7);
+        }
+        c0.intoArray(d, dOff); c1.intoArray(d, dOff + ld); c2.intoArray(d, dOff + 2 * ld); c3.intoArray(d, dOff + 3 * ld);
+        c4.intoArray(d, dOff + 4 * ld); c5.intoArray(d, dOff + 5 * ld); c6.intoArray(d, dOff + 6 * ld); c7.intoArray(d, dOff + 7 * ld);
+    }
+
+    /** 8 rows by 2 vectors, the first two vectors of each packed B row (an edge panel): 16 accumulators. */
+    static void k8x2(int kc, float[] a, int ao, float[] b, int bo, float[] d, int dOff, int ld, boolean add) {
+        float[] s = add ? d : ZEROS;
+        int so = add ? dOff : 0;
+        int sl = add ? ld : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, s, so), c0_1 = FloatVector.fromArray(S, s, so + L);
+        FloatVector c1_0 = FloatVector.fromArray(S, s, so + sl), c1_1 = FloatVector.fromArray(S, s, so + sl + L);
+        FloatVector c2_0 = FloatVector.fromArray(S, s, so + 2 * sl), c2_1 = FloatVector.fromArray(S, s, so + 2 * sl + L);
+        FloatVector c3_0 = FloatVector.fromArray(S, s, so + 3 * sl), c3_1 = FloatVector.fromArray(S, s, so + 3 * sl + L);
+        FloatVector c4_0 = FloatVector.fromArray(S, s, so + 4 * sl), c4_1 = FloatVector.fromArray(S, s, so + 4 * sl + L);
+        FloatVector c5_0 = FloatVector.fromArray(S, s, so + 5 * sl), c5_1 = FloatVector.fromArray(S, s, so + 5 * sl + L);
+        FloatVector c6_0 = FloatVector.fromArray(S, s, so + 6 * sl), c6_1 = FloatVector.fromArray(S, s, so + 6 * sl + L);
+        FloatVector c7_0 = FloatVector.fromArray(S, s, so + 7 * sl), c7_1 = FloatVector.fromArray(S, s, so + 7 * sl + L);
+        for (int p = 0; p < kc; p++, ao += 8, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]); c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]); c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]); c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]); c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]); c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]); c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]); c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]); c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1);
+        }
+        c0_0.intoArray(d, dOff); c0_1.intoArray(d, dOff + L);
+        c1_0.intoArray(d, dOff + ld); c1_1.intoArray(d, dOff + ld + L);
+        c2_0.intoArray(d, dOff + 2 * ld); c2_1.intoArray(d, dOff + 2 * ld + L);
+        c3_0.intoArray(d, dOff + 3 * ld); c3_1.intoArray(d, dOff + 3 * ld + L);
+        c4_0.intoArray(d, dOff + 4 * ld); c4_1.intoArray(d, dOff + 4 * ld + L);
+        c5_0.intoArray(d, dOff + 5 * ld); c5_1.intoArray(d, dOff + 5 * ld + L);
+        c6_0.intoArray(d, dOff + 6 * ld); c6_1.intoArray(d, dOff + 6 * ld + L);
+        c7_0.intoArray(d, dOff + 7 * ld); c7_1.intoArray(d, dOff + 7 * ld + L);
     }
 
     /** 6 rows by 2 vectors: 12 accumulators. */
