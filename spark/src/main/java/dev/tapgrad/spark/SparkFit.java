@@ -38,10 +38,16 @@ import org.apache.spark.storage.StorageLevel;
  * Dropout draws other masks. Parameter averaging ({@link #averageEvery}) communicates less: each
  * shard takes local steps on its own examples and the driver averages the weights every k steps.
  *
- * <p>{@code Fit}'s epochs, batch size, optimizer, validation (evaluated on the driver after each
- * epoch), seed, verbosity and batch listener mean what they mean for {@code fit}. The executors
- * build the model from its class (the generated graph's public constructor), so that class must be
- * on their class path.
+ * <p>Synchronous mode runs {@code fit}'s own loop ({@link GradientStep#fit}) with only the forward
+ * and backward of each batch on Spark, so every {@code Fit} option means what it means for {@code
+ * fit}: epochs, batch size, seed, validation data and {@code validationSplit} (the same split),
+ * {@code clipNorm} (on the summed gradient), callbacks (run on the driver with {@code fit}'s logs,
+ * and may stop training), {@code backupTo} (the driver writes {@code fit}'s backup files),
+ * {@code initialEpoch}, verbosity, batch listener; the optimizer's state and the epochs trained stay
+ * on the model between calls, so two calls of one epoch train as one call of two. Parameter
+ * averaging is another algorithm and refuses callbacks, {@code validationSplit}, {@code clipNorm},
+ * {@code backupTo} and {@code initialEpoch}. The executors build the model from its class (the
+ * generated graph's public constructor), so that class must be on their class path.
  */
 public final class SparkFit {
     private final JavaSparkContext sc;
@@ -82,8 +88,9 @@ public final class SparkFit {
      * Parameter averaging instead of synchronous steps: each shard trains alone with {@code Fit}'s
      * optimizer on local batches of {@code batchSize / partitions} examples from its own shuffled
      * shard, and the driver averages the weights (weighted by examples) every {@code steps} local
-     * steps. The optimizer travels to the executors, so it must be serializable; otherwise use
-     * {@link #averageEvery(int, OptimizerFactory)}.
+     * steps. The optimizer travels to the executors: the built-in ones are serializable, and so is a
+     * {@code Schedule} lambda whose captured values are; for an optimizer that is not, use {@link
+     * #averageEvery(int, OptimizerFactory)}.
      */
     public SparkFit averageEvery(int steps) {
         return averageEvery(steps, null);
@@ -112,22 +119,25 @@ public final class SparkFit {
     public History fit(TrainableModel model, Dataset train, Fit options) {
         GradientStep step = GradientStep.of(model);
         WorkerModels.checkConstructible(model.getClass());
-        step.checkData(train.x(), train.y(), "training data");
-        options.validation().ifPresent(v -> step.checkData(v.x(), v.y(), "validation data"));
-        OptimizerFactory local = every > 0 ? workerOptimizer(options) : null;
-        int n = train.size();
         int parts = partitions > 0 ? partitions : Math.max(1, sc.defaultParallelism());
         RunId run = new RunId(model.getClass().getName(), options.seed());
+        if (every == 0) {
+            // fit's own loop (validation split, shuffle, clipping, optimizer state, callbacks, backup), batches on Spark
+            return step.fit(train, options, new SyncGradients(sc, step, parts, run));
+        }
+        refuseUnsupported(step, options);
+        step.checkData(train.x(), train.y(), "training data");
+        options.validation().ifPresent(v -> step.checkData(v.x(), v.y(), "validation data"));
+        OptimizerFactory local = workerOptimizer(options);
+        int n = train.size();
         JavaRDD<Shard> shards = sc.parallelize(Shard.split(train, parts), parts)
                 .setName("tapgrad " + step.modelName() + " shards").persist(StorageLevel.MEMORY_ONLY());
-        step.start(options.optimizer());
         List<Map<String, Double>> records = new ArrayList<>();
         try {
             for (int epoch = 0; epoch < options.epochs(); epoch++) {
                 long started = System.nanoTime();
                 step.startEpoch();
-                int steps = local == null ? synchronousEpoch(step, shards, run, n, options, epoch)
-                        : averagingEpoch(step, shards, run, local, n, parts, options, epoch);
+                int rounds = averagingEpoch(step, shards, run, local, n, parts, options, epoch);
                 Map<String, Double> record = new LinkedHashMap<>(step.epochAverages());
                 String summary = "Epoch " + (epoch + 1) + "/" + options.epochs() + ": " + step.describe(record, "");
                 if (options.validation().isPresent()) {
@@ -138,8 +148,8 @@ public final class SparkFit {
                 }
                 records.add(record);
                 if (options.verbose()) {
-                    System.err.println(summary + String.format(Locale.ROOT, " (%.1f s, %d %s on Spark)",
-                            (System.nanoTime() - started) / 1e9, steps, local == null ? "steps" : "rounds"));
+                    System.err.println(summary + String.format(Locale.ROOT, " (%.1f s, %d rounds on Spark)",
+                            (System.nanoTime() - started) / 1e9, rounds));
                 }
             }
         } finally {
@@ -149,33 +159,34 @@ public final class SparkFit {
         return History.of(records);
     }
 
-    /** One epoch of synchronous steps, exactly {@code fit}'s batches; returns the number of steps. */
-    private int synchronousEpoch(GradientStep step, JavaRDD<Shard> shards, RunId run, int n, Fit options, int epoch) {
-        int batch = Math.max(1, Math.min(options.batchSize(), n));
-        int batches = (n + batch - 1) / batch;
-        Broadcast<int[]> order = sc.broadcast(GradientStep.order(n, options.seed(), epoch));
-        try {
-            for (int k = 0; k < batches; k++) {
-                Broadcast<float[][]> weights = sc.broadcast(step.weights());
-                try {
-                    ShardSums sums;
-                    try {
-                        sums = shards.treeAggregate(ShardSums.zero(),
-                                new SyncStepTask(run, weights, order, k * batch, Math.min(n, (k + 1) * batch)), ShardSums::add);
-                    } catch (Exception e) { // Scala throws SparkException, a checked exception, undeclared
-                        throw failed(e, "step " + (k + 1) + " of epoch " + (epoch + 1));
-                    }
-                    double[] terms = step.apply(sums, epoch + 1, k + 1, batches);
-                    int b = k;
-                    options.batchListener().ifPresent(l -> l.batchEnded(epoch + 1, b + 1, terms));
-                } finally {
-                    weights.destroy();
-                }
-            }
-        } finally {
-            order.destroy();
+    /**
+     * Parameter averaging is another algorithm than {@code fit}'s: no single optimizer steps on the
+     * driver, so the options that act on that optimizer, its gradient or its epochs have no meaning
+     * there and are refused rather than silently ignored.
+     */
+    private void refuseUnsupported(GradientStep step, Fit options) {
+        List<String> refused = new ArrayList<>();
+        if (!options.callbacks().isEmpty()) {
+            refused.add("callbacks");
         }
-        return batches;
+        if (options.validationSplit().isPresent()) {
+            refused.add("validationSplit (pass Fit.validation(data) instead)");
+        }
+        if (options.clipNorm().isPresent()) {
+            refused.add("clipNorm");
+        }
+        if (options.backupDir().isPresent()) {
+            refused.add("backupTo");
+        }
+        if (options.initialEpoch() > 0) {
+            refused.add("initialEpoch");
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("SparkFit.averageEvery(" + every + ") trains " + step.modelName() + " by parameter"
+                    + " averaging, where these Fit options have no meaning: " + String.join(", ", refused) + ". Use synchronous"
+                    + " mode (SparkFit.fit without averageEvery), which takes every Fit option as fit does, or drop them."
+                    + " Nothing was trained.");
+        }
     }
 
     /** One epoch of averaging rounds; returns the number of rounds. */
@@ -210,7 +221,7 @@ public final class SparkFit {
     }
 
     /** A failed Spark job as one error that says which step, that the weights are those before it, and why. */
-    private static IllegalStateException failed(Exception e, String what) {
+    static IllegalStateException failed(Exception e, String what) {
         return new IllegalStateException("SparkFit: " + what + " failed on the executors, after Spark's retries"
                 + " (spark.task.maxFailures); the model keeps the weights from before it. Cause: " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +15,9 @@ import java.util.Objects;
  * Adam.lr(1e-3).beta2(0.99)
  * }</pre>
  */
-public final class Adam implements Optimizer {
+public final class Adam implements Optimizer, Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Schedule lr;
     private final double beta1;
     private final double beta2;

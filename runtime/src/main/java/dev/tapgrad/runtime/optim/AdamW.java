@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,7 +14,9 @@ import java.util.Objects;
  * AdamW.lr(1e-3).weightDecay(0.01)
  * }</pre>
  */
-public final class AdamW implements Optimizer {
+public final class AdamW implements Optimizer, Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Schedule lr;
     private final double weightDecay;
     private final double beta1;

@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +15,9 @@ import java.util.Objects;
  * RmsProp.lr(1e-3).rho(0.95)
  * }</pre>
  */
-public final class RmsProp implements Optimizer {
+public final class RmsProp implements Optimizer, Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Schedule lr;
     private final double rho;
     private final double momentum;

@@ -1,14 +1,20 @@
 package dev.tapgrad.runtime.optim;
 
+import java.io.Serializable;
+
 /**
  * A learning rate as a function of the optimizer's step count (0 before the first step), accepted
  * wherever a learning rate is: {@code Adam.lr(Schedule.cosineDecay(1e-3, 10_000))}, or a lambda
  * {@code Sgd.lr(step -> 0.1 / (1 + step / 1000.0))}. The formulas are Keras's {@code
  * keras.optimizers.schedules}; the step is the optimizer's, kept across {@code fit} calls and in
  * backups, so a resumed run continues the schedule where it stopped.
+ *
+ * <p>A schedule is {@link Serializable} so that an optimizer travels to other processes (the
+ * tapgrad-spark module's workers); a lambda is serializable when everything it captures is, and
+ * a schedule class must keep only serializable fields.
  */
 @FunctionalInterface
-public interface Schedule {
+public interface Schedule extends Serializable {
     /** The learning rate of the step that follows {@code step} completed steps; finite and > 0. */
     double at(long step);
 

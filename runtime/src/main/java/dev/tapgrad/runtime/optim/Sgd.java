@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +15,9 @@ import java.util.Objects;
  * Sgd.lr(0.01).momentum(0.9).nesterov()
  * }</pre>
  */
-public final class Sgd implements Optimizer {
+public final class Sgd implements Optimizer, Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Schedule lr;
     private final double momentum;
     private final boolean nesterov;

@@ -68,6 +68,11 @@ final class Batches {
         }
     }
 
+    /** The current order (live: the next shuffle changes it), batch {@code k} being {@code order[start(k) .. start(k) + size(k))}. */
+    int[] order() {
+        return order;
+    }
+
     /** Copies batch {@code k} into its buffers; read them with {@link #x(int)} and {@link #y(int)}. */
     void gather(int k) {
         int start = start(k);

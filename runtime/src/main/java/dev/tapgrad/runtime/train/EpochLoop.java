@@ -32,6 +32,14 @@ final class EpochLoop {
     private EpochLoop() {}
 
     static History run(CompiledGraph g, Dataset data, Fit fit) {
+        return run(g, data, fit, null);
+    }
+
+    /**
+     * {@code fit}, with each batch's terms and gradients from {@code sharded} when it is not null
+     * (data-parallel training) instead of from the model's own training step.
+     */
+    static History run(CompiledGraph g, Dataset data, Fit fit, ShardedGradients sharded) {
         Dataset train = data;
         Dataset validation = fit.validation().orElse(null);
         if (fit.validationSplit().isPresent()) {
@@ -43,10 +51,7 @@ final class EpochLoop {
         if (validation != null) {
             DataChecks.check(g, validation.x(), validation.y(), "validation data");
         }
-        List<String> names = g.termNames();
-        double[] weights = g.termWeights();
         new Totals(g); // fails early on an inconsistent graph
-        List<Callback> callbacks = fit.callbacks();
         checkCallbacks(g, fit, validation != null);
         TrainingState state = g.trainingState() != null ? g.trainingState() : new TrainingState();
         Backup backup = fit.backupDir().isPresent() ? Backup.open(fit.backupDir().get(), g, fit) : null;
@@ -58,12 +63,40 @@ final class EpochLoop {
             first = backup.restore(g, state, records);
         }
         state.beginFit(fit.optimizer());
-        List<Parameter> params = g.parameters();
-        Updater updater = fit.optimizer().start(params, state.optimizer());
+        Updater updater = fit.optimizer().start(g.parameters(), state.optimizer());
         TrainingControl control = new TrainingControl(g, fit.optimizer(), state.optimizer(), records, fit.epochs());
+        Batches batches = new Batches(train.x(), train.y(), fit.batchSize());
+        if (sharded != null) {
+            sharded.begin(train);
+        }
+        try {
+            epochs(g, fit, sharded, new Loop(state, updater, control, batches, records, backup, validation), first);
+        } finally {
+            if (sharded != null) {
+                sharded.end();
+            }
+        }
+        return History.of(records);
+    }
+
+    /** What the epochs share, set up (and checked) by {@link #run}. */
+    private record Loop(TrainingState state, Updater updater, TrainingControl control, Batches batches,
+            List<Map<String, Double>> records, Backup backup, Dataset validation) {}
+
+    private static void epochs(CompiledGraph g, Fit fit, ShardedGradients sharded, Loop loop, int first) {
+        TrainingState state = loop.state();
+        Updater updater = loop.updater();
+        TrainingControl control = loop.control();
+        Batches batches = loop.batches();
+        List<Map<String, Double>> records = loop.records();
+        Backup backup = loop.backup();
+        Dataset validation = loop.validation();
+        List<String> names = g.termNames();
+        double[] weights = g.termWeights();
+        List<Callback> callbacks = fit.callbacks();
+        List<Parameter> params = g.parameters();
         BatchListener listener = fit.batchListener().orElse(null);
         double clip = fit.clipNorm().orElse(Double.NaN);
-        Batches batches = new Batches(train.x(), train.y(), fit.batchSize());
         double[] terms = new double[names.size()];
         boolean finished = first >= fit.epochs();
         if (!finished) {
@@ -77,19 +110,34 @@ final class EpochLoop {
                 c.onEpochBegin(epoch, control);
             }
             batches.shuffle(new Random(fit.seed() + state.epochs()));
+            if (sharded != null) {
+                sharded.epoch(epoch, batches.order());
+            }
             Totals totals = new Totals(g);
             Supplier<String> running = () -> Progress.describe(totals.averages(), "", names, weights);
             try (Progress progress = Progress.epoch(fit.verbose(), epoch, fit.epochs(), batches.count())) {
                 for (int k = 0; k < batches.count(); k++) {
-                    batches.gather(k);
-                    Tensor y = batches.y(k);
-                    Tensor pred = g.trainStep(batches.x(k), y, terms);
+                    Tensor y = null;
+                    Tensor pred = null;
+                    ShardSums sums = null;
+                    if (sharded == null) {
+                        batches.gather(k);
+                        y = batches.y(k);
+                        pred = g.trainStep(batches.x(k), y, terms);
+                    } else {
+                        sums = sharded.batch(batches.start(k), batches.start(k) + batches.size(k));
+                        sums.meansInto(terms, params);
+                    }
                     Trainer.checkFinite(g, fit, names, terms, params, epoch, k + 1, batches.count());
                     if (clip == clip) { // not NaN: clipping is on
                         clipGlobalNorm(params, clip);
                     }
                     updater.step();
-                    totals.add(batches.size(k), terms, y, pred);
+                    if (sums == null) {
+                        totals.add(batches.size(k), terms, y, pred);
+                    } else {
+                        totals.addSums(sums.examples, sums.termSums, sums.rows, sums.metricSums);
+                    }
                     progress.step(running, k == batches.count() - 1);
                     if (listener != null) {
                         listener.batchEnded(epoch, k + 1, terms);
@@ -129,7 +177,6 @@ final class EpochLoop {
                 }
             }
         }
-        return History.of(records);
     }
 
     private static void save(Backup backup, CompiledGraph g, TrainingState state, List<Map<String, Double>> records,

@@ -1,6 +1,9 @@
 package dev.tapgrad.runtime.train;
 
 import dev.tapgrad.Metric;
+import dev.tapgrad.runtime.Dataset;
+import dev.tapgrad.runtime.Fit;
+import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
@@ -11,6 +14,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -152,7 +156,27 @@ public final class GradientStep {
         return s;
     }
 
-    /** Binds {@code optimizer} to this model's parameters with fresh state, as {@code fit} does when it starts. */
+    /**
+     * {@code fit} on the model with each batch's terms and gradients from {@code sharded} (computed
+     * by workers with {@link #compute} at the model's weights) instead of the model's own step:
+     * everything else is {@code fit}'s own loop — {@code Fit}'s validation and validation split,
+     * seed and shuffle (continued over fits by the model's epoch count), gradient clipping, the
+     * optimizer stepping on the model's kept state, callbacks, backup, initial epoch — so the
+     * {@code History} has {@code fit}'s keys, learning rate included.
+     *
+     * @throws dev.tapgrad.runtime.TapgradDataException if the data does not fit the model (nothing has changed)
+     * @throws IllegalArgumentException for options that do not fit (nothing has changed)
+     * @throws TrainingDivergedException on a non-finite loss term or gradient
+     */
+    public History fit(Dataset train, Fit fit, ShardedGradients sharded) {
+        return EpochLoop.run(graph, train, fit, Objects.requireNonNull(sharded, "sharded"));
+    }
+
+    /**
+     * Binds {@code optimizer} to this model's parameters with fresh state, for a worker that steps
+     * on its own (parameter averaging); training on the driver goes through {@link #fit}, which
+     * continues the model's optimizer state as {@code fit} does.
+     */
     public void start(Optimizer optimizer) {
         this.updater = optimizer.start(params);
         this.optimizer = optimizer;

@@ -1,6 +1,8 @@
 package dev.tapgrad.runtime.train;
 
+import dev.tapgrad.runtime.Parameter;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What one worker computed on its share of a batch, as sums so that the shares of every worker add
@@ -77,6 +79,38 @@ public final class ShardSums implements Serializable {
             means[i] = termSums[i] / examples;
         }
         return means;
+    }
+
+    /**
+     * Writes the example-weighted means into {@code terms} (each loss term, unweighted) and into
+     * each parameter's gradient: what the model's own training step on the whole batch leaves there.
+     *
+     * @throws IllegalStateException if no share with examples and gradients has been added
+     */
+    void meansInto(double[] terms, List<Parameter> params) {
+        if (examples == 0 || gradSums == null) {
+            throw new IllegalStateException("ShardSums: the shares of a batch hold no example with gradients; every"
+                    + " batch of fit has at least one example, so a worker returned nothing for its share");
+        }
+        if (termSums.length != terms.length || gradSums.length != params.size()) {
+            throw new IllegalArgumentException("ShardSums: sums of " + termSums.length + " terms and " + gradSums.length
+                    + " parameters do not fit a model of " + terms.length + " terms and " + params.size() + " parameters");
+        }
+        double n = examples;
+        for (int i = 0; i < terms.length; i++) {
+            terms[i] = termSums[i] / n;
+        }
+        for (int p = 0; p < gradSums.length; p++) {
+            float[] g = params.get(p).grad().buffer();
+            double[] sum = gradSums[p];
+            if (sum.length != g.length) {
+                throw new IllegalArgumentException("ShardSums: " + sum.length + " gradient values for " + params.get(p).name()
+                        + ", which has " + g.length);
+            }
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) (sum[i] / n);
+            }
+        }
     }
 
     /** Examples in the shares added so far. */

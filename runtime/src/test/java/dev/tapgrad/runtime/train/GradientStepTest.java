@@ -12,6 +12,7 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.TrainingDivergedException;
+import dev.tapgrad.runtime.optim.Schedule;
 import dev.tapgrad.runtime.optim.Sgd;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,22 +49,105 @@ class GradientStepTest {
         TestGraph whole = graph();
         TestGraph split = graph();
         // fit over one batch of all 8 examples: the reference
-        History h = Trainer.fit(whole, Dataset.of(x, y), Fit.epochs(1).batchSize(8).optimizer(Sgd.lr(0.1)).verbose(false));
+        Fit fit = Fit.epochs(1).batchSize(8).optimizer(Sgd.lr(0.1)).verbose(false);
+        History h = Trainer.fit(whole, Dataset.of(x, y), fit);
 
         GradientStep step = GradientStep.of(split);
-        step.start(Sgd.lr(0.1));
-        step.startEpoch();
-        ShardSums sums = ShardSums.zero()
-                .add(step.compute(rows(x, 0, 5), rows(y, 0, 5)))
-                .add(step.compute(rows(x, 5, 5), rows(y, 5, 5)))   // an empty share adds nothing
-                .add(step.compute(rows(x, 5, 8), rows(y, 5, 8)));
-        assertEquals(8, sums.examples());
-        step.apply(sums, 1, 1, 1);
+        Shares shares = new Shares(step, 5, 5);   // shares [0, 5), [5, 5) (empty: adds nothing) and [5, 8)
+        History s = step.fit(Dataset.of(x, y), fit, shares);
+        assertEquals(8, shares.examples);
         assertClose(whole.kernel.value().toArray(), split.kernel.value().toArray());
         assertClose(whole.bias.value().toArray(), split.bias.value().toArray());
-        Map<String, Double> averages = step.epochAverages();
-        for (String key : h.keys()) {
-            assertEquals(h.last(key), averages.get(key), 1e-6 * Math.abs(h.last(key)), key);
+        assertHistoriesClose(h, s);
+        assertTrue(h.keys().contains("learning_rate"), h.keys().toString());
+    }
+
+    @Test
+    void fitWithShardedGradientsIsFitWithItsOptionsAndItsStateOnTheModel() {
+        Random r = new Random(6);
+        Tensor x = Tensor.randn(r, 23, 3);
+        Tensor y = Tensor.randn(r, 23, 1);
+        TestGraph whole = graph();
+        TestGraph split = graph();
+        // clipping, a split, a schedule and momentum (state kept between the two fits), several batches a shuffle
+        Fit fit = options(1);
+        Fit second = options(2).initialEpoch(1);
+        History h1 = Trainer.fit(whole, Dataset.of(x, y), fit);
+        History h2 = Trainer.fit(whole, Dataset.of(x, y), second);
+        GradientStep step = GradientStep.of(split);
+        History s1 = step.fit(Dataset.of(x, y), fit, new Shares(step, 2, 4));
+        History s2 = step.fit(Dataset.of(x, y), second, new Shares(step, 1, 3));
+        assertHistoriesClose(h1, s1);
+        assertHistoriesClose(h2, s2);
+        assertTrue(h2.keys().contains("val_loss"), h2.keys().toString());
+        assertClose(whole.kernel.value().toArray(), split.kernel.value().toArray());
+        assertEquals(whole.trainingState().optimizer().iterations(), split.trainingState().optimizer().iterations());
+        assertEquals(2, split.trainingState().epochs());
+    }
+
+    private static Fit options(int epochs) {
+        return Fit.epochs(epochs).batchSize(5).optimizer(Sgd.lr(Schedule.exponentialDecay(0.05, 3, 0.5)).momentum(0.9))
+                .clipNorm(0.5).validationSplit(0.25).seed(3).verbose(false);
+    }
+
+    /** Each batch cut at two offsets into three shares, each computed by its own copy of the model. */
+    private static final class Shares implements ShardedGradients {
+        private final GradientStep driver;
+        private final GradientStep worker = GradientStep.of(graph());
+        private final int cut1;
+        private final int cut2;
+        private Dataset train;
+        private int[] order;
+        long examples;
+
+        Shares(GradientStep driver, int cut1, int cut2) {
+            this.driver = driver;
+            this.cut1 = cut1;
+            this.cut2 = cut2;
+        }
+
+        @Override public void begin(Dataset data) {
+            this.train = data;
+        }
+
+        @Override public void epoch(int epoch, int[] order) {
+            this.order = order.clone();
+        }
+
+        @Override public ShardSums batch(int from, int to) {
+            worker.setWeights(driver.weights());
+            int a = Math.min(to, from + cut1);
+            int b = Math.min(to, from + cut2);
+            ShardSums sums = ShardSums.zero().add(share(from, a)).add(share(a, b)).add(share(b, to));
+            examples += sums.examples();
+            return sums;
+        }
+
+        private ShardSums share(int from, int to) {
+            int[] rows = Arrays.copyOfRange(order, from, to);
+            return worker.compute(pick(train.x(), rows), pick(train.y(), rows));
+        }
+    }
+
+    private static Tensor pick(Tensor t, int[] rows) {
+        int row = t.size() / t.dim(0);
+        int[] shape = t.shape();
+        shape[0] = rows.length;
+        float[] out = new float[rows.length * row];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(t.buffer(), rows[i] * row, out, i * row, row);
+        }
+        return Tensor.wrap(out, shape);
+    }
+
+    private static void assertHistoriesClose(History expected, History actual) {
+        assertEquals(expected.keys(), actual.keys());
+        assertEquals(expected.epochs(), actual.epochs());
+        for (String key : expected.keys()) {
+            for (int e = 0; e < expected.epochs(); e++) {
+                double v = expected.get(key).get(e);
+                assertEquals(v, actual.get(key).get(e), 1e-6 * Math.max(1, Math.abs(v)), key + " epoch " + e);
+            }
         }
     }
 
