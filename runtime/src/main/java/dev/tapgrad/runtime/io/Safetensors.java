@@ -2,27 +2,16 @@ package dev.tapgrad.runtime.io;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import dev.tapgrad.runtime.Tensor;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,8 +21,6 @@ import java.util.Map;
  * {@code safetensors}, so files from PyTorch or Keras load when they hold F32 tensors.
  */
 public final class Safetensors {
-    /** The reference implementation refuses larger headers; so do we, before allocating one. */
-    private static final long MAX_HEADER = 100L * 1024 * 1024;
     private static final String METADATA = "__metadata__";
     private static final int CHUNK = 1 << 16;
 
@@ -91,174 +78,53 @@ public final class Safetensors {
     }
 
     /**
-     * Reads every tensor, in header order; {@code __metadata__} is ignored.
+     * Reads every tensor, in header order; {@code __metadata__} is ignored. The header is checked
+     * against every rule of the format first ({@link SafetensorsHeader}: lengths, bounded JSON,
+     * dtypes, shapes against offsets, offsets that tile the data exactly once, no duplicate names),
+     * so a hostile file fails before any tensor is allocated. Unlike {@link Checkpoints#load}, which
+     * reads into a model's parameters in memory bounded by the model, this returns what the file
+     * holds: its memory is the file's tensors. Values are returned as stored, NaN included.
      *
-     * @throws CheckpointException naming the file and the problem for a file that is too short,
-     *     has a bad header length or header, a dtype other than F32, sizes that disagree, or
-     *     truncated data
+     * @throws CheckpointException naming the file, the tensor and the rule (in brackets) for a file
+     *     that breaks a rule of the format, holds a dtype other than F32, or a tensor larger than a
+     *     Java array
      */
     public static Map<String, Tensor> read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw new CheckpointException(file, "file is " + size + " bytes, shorter than the 8-byte header length"
-                        + " that starts every safetensors file");
-            }
-            ByteBuffer lenBuf = readAt(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN);
-            long headerLen = lenBuf.getLong();
-            if (headerLen < 0 || headerLen > size - 8) {
-                throw new CheckpointException(file, "header length is " + Long.toUnsignedString(headerLen)
-                        + " bytes but only " + (size - 8) + " bytes follow it; this is not a safetensors file or it is truncated");
-            }
-            if (headerLen > MAX_HEADER) {
-                throw new CheckpointException(file, "header length " + headerLen + " exceeds the 100 MB safetensors limit");
-            }
-            String json = StandardCharsets.UTF_8.decode(readAt(ch, 8, (int) headerLen)).toString();
-            List<Entry> entries = parseHeader(file, json);
-            long dataStart = 8 + headerLen;
-            checkOffsets(file, entries, size - dataStart);
+            SafetensorsHeader header = SafetensorsHeader.read(file, ch);
             Map<String, Tensor> out = new LinkedHashMap<>();
-            for (Entry e : entries) {
-                ByteBuffer bytes = readAt(ch, dataStart + e.begin, (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
-                float[] data = new float[(int) ((e.end - e.begin) / 4)];
-                bytes.asFloatBuffer().get(data);
-                out.put(e.name, Tensor.wrap(data, e.shape));
+            ByteBuffer bytes = ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            for (SafetensorsHeader.Entry e : header.entries()) {
+                if (!e.dtype().equals("F32")) {
+                    throw SafetensorsHeader.fail(file, "dtype", e.name(), "has dtype " + e.dtype()
+                            + "; Tapgrad reads only F32 (float32) tensors: convert the checkpoint to float32 first");
+                }
+                long count = (e.end() - e.begin()) / 4;
+                int[] shape = new int[e.shape().length];
+                for (int d = 0; d < shape.length; d++) {
+                    if (e.shape()[d] > Integer.MAX_VALUE) {
+                        throw tooLarge(file, e);
+                    }
+                    shape[d] = (int) e.shape()[d];
+                }
+                if (count > Integer.MAX_VALUE - 8) {
+                    throw tooLarge(file, e);
+                }
+                float[] data = new float[(int) count];
+                for (int i = 0; i < data.length; i += CHUNK) {
+                    int n = Math.min(CHUNK, data.length - i);
+                    bytes.clear().limit(4 * n);
+                    SafetensorsHeader.readFully(file, ch, bytes, header.dataStart() + e.begin() + 4L * i);
+                    bytes.flip().asFloatBuffer().get(data, i, n);
+                }
+                out.put(e.name(), Tensor.wrap(data, shape));
             }
             return out;
         }
     }
 
-    private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(length);
-        while (buf.hasRemaining()) {
-            if (ch.read(buf, position + buf.position()) < 0) {
-                throw new IOException("unexpected end of file at byte " + (position + buf.position()));
-            }
-        }
-        return buf.flip();
-    }
-
-    /** One tensor's header entry, checked on its own. */
-    private record Entry(String name, int[] shape, long begin, long end) {}
-
-    private static List<Entry> parseHeader(Path file, String json) throws CheckpointException {
-        JsonElement root;
-        try {
-            JsonReader reader = new JsonReader(new StringReader(json));
-            reader.setStrictness(Strictness.STRICT);
-            root = JsonParser.parseReader(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("unexpected text after the JSON object");
-            }
-        } catch (JsonParseException | IOException | IllegalStateException e) {
-            throw new CheckpointException(file, "header is not valid JSON (" + e.getMessage() + "): "
-                    + abbreviate(json), e);
-        }
-        if (!root.isJsonObject()) {
-            throw new CheckpointException(file, "header is JSON but not an object: " + abbreviate(json));
-        }
-        List<Entry> entries = new ArrayList<>();
-        for (Map.Entry<String, JsonElement> e : root.getAsJsonObject().entrySet()) {
-            if (!e.getKey().equals(METADATA)) {
-                entries.add(parseEntry(file, e.getKey(), e.getValue()));
-            }
-        }
-        return entries;
-    }
-
-    private static Entry parseEntry(Path file, String name, JsonElement value) throws CheckpointException {
-        String where = "tensor '" + name + "'";
-        if (!value.isJsonObject()) {
-            throw new CheckpointException(file, where + ": expected an object with dtype, shape and data_offsets, found " + value);
-        }
-        JsonObject o = value.getAsJsonObject();
-        JsonElement dtype = o.get("dtype");
-        if (dtype == null || !dtype.isJsonPrimitive() || !dtype.getAsJsonPrimitive().isString()) {
-            throw new CheckpointException(file, where + " has no dtype string");
-        }
-        if (!dtype.getAsString().equals("F32")) {
-            throw new CheckpointException(file, where + " has dtype " + dtype.getAsString()
-                    + "; Tapgrad reads only F32 (float32) tensors: convert the checkpoint to float32 first");
-        }
-        long[] shapeL = longs(file, where, "shape", o.get("shape"), -1);
-        long[] offsets = longs(file, where, "data_offsets", o.get("data_offsets"), 2);
-        int[] shape = new int[shapeL.length];
-        long count = 1;
-        for (int i = 0; i < shape.length; i++) {
-            count *= shapeL[i];
-            if (shapeL[i] > Integer.MAX_VALUE || count > Integer.MAX_VALUE) {
-                throw new CheckpointException(file, where + " has shape " + o.get("shape")
-                        + ", too large for one Java array");
-            }
-            shape[i] = (int) shapeL[i];
-        }
-        if (offsets[0] > offsets[1]) {
-            throw new CheckpointException(file, where + " has data_offsets " + o.get("data_offsets") + " whose begin is after its end");
-        }
-        if (offsets[1] - offsets[0] != 4 * count) {
-            throw new CheckpointException(file, where + " has shape " + o.get("shape") + ", " + count + " floats = "
-                    + 4 * count + " bytes, but its data_offsets " + o.get("data_offsets") + " cover "
-                    + (offsets[1] - offsets[0]) + " bytes");
-        }
-        return new Entry(name, shape, offsets[0], offsets[1]);
-    }
-
-    private static long[] longs(Path file, String where, String field, JsonElement value, int length)
-            throws CheckpointException {
-        if (value == null || !value.isJsonArray() || (length >= 0 && value.getAsJsonArray().size() != length)) {
-            throw new CheckpointException(file, where + ": " + field + " must be an array of "
-                    + (length >= 0 ? length + " " : "") + "non-negative integers, found " + value);
-        }
-        JsonArray a = value.getAsJsonArray();
-        long[] out = new long[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonElement v = a.get(i);
-            try {
-                JsonPrimitive p = v.getAsJsonPrimitive();
-                if (!p.isNumber()) {
-                    throw new NumberFormatException();
-                }
-                out[i] = p.getAsBigDecimal().longValueExact();
-            } catch (RuntimeException e) {
-                out[i] = -1;
-            }
-            if (out[i] < 0) {
-                throw new CheckpointException(file, where + ": " + field + " must hold non-negative integers, found " + a);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Each tensor must lie inside the data. When the header describes a well-formed, contiguous
-     * layout that merely ends past the file, the file was cut off, and we say so.
-     */
-    private static void checkOffsets(Path file, List<Entry> entries, long dataLength) throws CheckpointException {
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingLong(Entry::begin));
-        long end = 0;
-        boolean contiguous = true;
-        for (Entry e : sorted) {
-            contiguous &= e.begin == end;
-            end = Math.max(end, e.end);
-        }
-        if (end <= dataLength) {
-            return;
-        }
-        if (contiguous) {
-            throw new CheckpointException(file, "file is truncated: the header describes " + end
-                    + " bytes of tensor data but only " + dataLength + " bytes follow the header");
-        }
-        for (Entry e : entries) {
-            if (e.end > dataLength) {
-                throw new CheckpointException(file, "tensor '" + e.name + "' has data_offsets [" + e.begin + ", " + e.end
-                        + "] outside the data, which is " + dataLength + " bytes long");
-            }
-        }
-    }
-
-    private static String abbreviate(String s) {
-        String t = s.strip();
-        return t.length() <= 120 ? t : t.substring(0, 117) + "...";
+    private static CheckpointException tooLarge(Path file, SafetensorsHeader.Entry e) {
+        return SafetensorsHeader.fail(file, "too-large", e.name(), "has shape " + CheckpointMessages.shape(e.shape())
+                + ", more floats or a longer axis than one Java array can hold");
     }
 }
