@@ -33,4 +33,13 @@ public @interface CompiledLayer {
 
     /** The value the body returns, as in {@link #body}. */
     String result();
+
+    /**
+     * The inference form of a body that reads the mode ({@code training ? a : b}), as {@link #body}
+     * (which is then the training form); empty when the body does not read it.
+     */
+    String[] inferenceBody() default {};
+
+    /** The value {@link #inferenceBody} returns; empty when there is none. */
+    String inferenceResult() default "";
 }

@@ -4,13 +4,17 @@ import com.palantir.javapoet.JavaFile;
 import com.sun.source.util.Trees;
 import dev.tapgrad.processor.ad.Reverse;
 import dev.tapgrad.processor.codegen.CustomLayerWriter;
+import dev.tapgrad.processor.diag.BodyShapeMessages;
 import dev.tapgrad.processor.diag.CustomLayerMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import dev.tapgrad.processor.ir.Adjoint;
 import dev.tapgrad.processor.ir.BodyShapes;
+import dev.tapgrad.processor.ir.Instr;
 import dev.tapgrad.processor.ir.IrCheck;
+import dev.tapgrad.processor.ir.Operand;
 import dev.tapgrad.processor.ir.Program;
+import dev.tapgrad.processor.ir.Value;
 import dev.tapgrad.processor.layers.CustomLayerType;
 import dev.tapgrad.processor.model.Shape;
 import dev.tapgrad.processor.read.CustomLayerReader;
@@ -69,13 +73,61 @@ final class CustomLayerStep {
             return new Result(report, null);
         }
         requireWellFormed("the reverse pass of " + typed.name(), IrCheck.check(typed, adjoint));
+        Program inference = null;
+        Adjoint inferenceAdjoint = null;
+        if (layer.inference() != null) {
+            inference = BodyShapes.types(layer.inference().body(), shapes, report);
+            if (inference == null || !sameBranchShapes(layer, typed, inference, report)) {
+                return new Result(report, null);
+            }
+            requireWellFormed(inference.name(), IrCheck.check(inference));
+            inferenceAdjoint = Reverse.of(inference, report);
+            if (inferenceAdjoint == null) {
+                return new Result(report, null);
+            }
+            requireWellFormed("the reverse pass of " + inference.name(), IrCheck.check(inference, inferenceAdjoint));
+        }
         Set<String> members = new TreeSet<>();
         for (Element e : elements.getAllMembers(type)) {
             if (!e.getSimpleName().toString().startsWith("<")) {
                 members.add(e.getSimpleName().toString());
             }
         }
-        return new Result(report, new CustomLayerWriter(layer, typed, adjoint, members).write());
+        return new Result(report, new CustomLayerWriter(layer, typed, adjoint, inference, inferenceAdjoint, members).write());
+    }
+
+    /**
+     * Whether each {@code training ? a : b} has branches of one shape, so the layer's output shape
+     * does not depend on the mode; reported on the conditional otherwise.
+     */
+    private static boolean sameBranchShapes(CustomLayerType layer, Program training, Program inference, Report report) {
+        for (CustomLayerType.Branches b : layer.inference().conditionals()) {
+            Shape a = shapeOf(b.training(), training);
+            Shape c = shapeOf(b.inference(), inference);
+            if (a != null && c != null && a.known() && c.known() && !a.equals(c)) {
+                report.error(Tag.BODY_SHAPE, b.at(), BodyShapeMessages.branchShapes(a.toString(), c.toString()));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The typed shape of an operand of the untyped body, found by its value's id; null for a constant. */
+    private static Shape shapeOf(Operand o, Program typed) {
+        if (!(o instanceof Operand.Var v)) {
+            return null;
+        }
+        for (Value in : typed.inputs()) {
+            if (in.id() == v.value().id()) {
+                return in.shape();
+            }
+        }
+        for (Instr in : typed.instrs()) {
+            if (in.result().id() == v.value().id()) {
+                return in.result().shape();
+            }
+        }
+        return null;
     }
 
     private static void requireWellFormed(String what, List<String> problems) {

@@ -70,7 +70,7 @@ class CustomLayerAcrossCompilationsTest {
         assertThat(app).hadErrorContaining("compiled without").inFile(Compile.resource("custom/SwishNet.java")).onLine(15);
     }
 
-    private static void writeClasses(Compilation c, Path root) throws IOException {
+    static void writeClasses(Compilation c, Path root) throws IOException {
         for (JavaFileObject f : c.generatedFiles()) {
             if (f.getKind() != JavaFileObject.Kind.CLASS) {
                 continue;

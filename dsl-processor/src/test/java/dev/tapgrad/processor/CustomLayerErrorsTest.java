@@ -14,6 +14,19 @@ import org.junit.jupiter.api.Test;
  */
 class CustomLayerErrorsTest {
     @Test
+    void modeBranchesOfDifferentShapes() {
+        Negative.compile("CustomModeBranchShapes", 1).errorOn(13, "[Tapgrad/BodyShape] training ? a : b: the branches must have"
+                + " the same shape, so that the layer's output does not depend on the mode; the training branch is (B, input),"
+                + " the inference branch (B, 1)");
+    }
+
+    @Test
+    void modeOutsideAConditional() {
+        Negative.compile("CustomModeOutsideConditional", 1).errorAt(13, 34, "[Tapgrad/NotDifferentiable] training can only be"
+                + " the condition of a conditional expression in a layer body: write training ? a : b");
+    }
+
+    @Test
     void noCallMethod() {
         Negative.compile("CustomNoCall", 1).errorOn(9, "[Tapgrad/CustomLayer] @CustomLayer CustomNoCall has no call method:"
                 + " declare its forward body as Tensor call(Tensor x) { ... }");

@@ -40,13 +40,13 @@ public final class CustomLayerWriter {
     private static final ClassName DEFINITION = ClassName.get("", "Definition");
 
     private final CustomLayerType type;
+    /** The body's forms: one, or the training then the inference form when the body reads the mode. */
+    private final List<Form> forms = new ArrayList<>();
     private final Program program;
-    private final Adjoint adjoint;
     private final ClassName layerClass;
     private final ClassName userClass;
     private final NameAllocator names = new NameAllocator();
-    private final Map<Value, String> valueNames = new HashMap<>();
-    private final Map<Value, String> adjointNames = new HashMap<>();
+    private final String mode;
     private final List<String> weightGrads = new ArrayList<>();
     private final List<String> inputGrads = new ArrayList<>();
     private final String out;
@@ -57,22 +57,42 @@ public final class CustomLayerWriter {
      * @param memberNames every member name of the user's class, which the generated names must not hide
      */
     public CustomLayerWriter(CustomLayerType type, Program program, Adjoint adjoint, Collection<String> memberNames) {
+        this(type, program, adjoint, null, null, memberNames);
+    }
+
+    /**
+     * A layer whose body reads the mode: {@code program} is its typed training form, {@code
+     * inference} its typed inference form, each with its reverse pass.
+     */
+    public CustomLayerWriter(CustomLayerType type, Program program, Adjoint adjoint, Program inference,
+            Adjoint inferenceAdjoint, Collection<String> memberNames) {
         this.type = type;
         this.program = program;
-        this.adjoint = adjoint;
         this.layerClass = ClassName.bestGuess(type.runtimeClass());
         this.userClass = ClassName.bestGuess(type.definition());
         for (String m : memberNames) {
             names.newName(m, "member " + m);
         }
+        Form first = new Form(program, adjoint);
+        forms.add(first);
         for (int i = 0; i < program.inputs().size(); i++) {
             Value v = program.inputs().get(i);
             // a weight is the inherited field of that name, set to the live weight; an input is a parameter of that name
-            valueNames.put(v, i < type.inputNames().size() ? names.newName(v.name(), v) : v.name());
+            first.valueNames.put(v, i < type.inputNames().size() ? names.newName(v.name()) : v.name());
         }
-        for (Instr in : program.instrs()) {
-            valueNames.put(in.result(), names.newName(in.result().name(), in.result()));
+        if (inference != null) {
+            Form second = new Form(inference, inferenceAdjoint);
+            forms.add(second);
+            for (int i = 0; i < inference.inputs().size(); i++) {
+                second.valueNames.put(inference.inputs().get(i), first.valueNames.get(program.inputs().get(i)));
+            }
         }
+        for (Form f : forms) {
+            for (Instr in : f.program.instrs()) {
+                f.valueNames.put(in.result(), names.newName(in.result().name()));
+            }
+        }
+        this.mode = inference == null ? null : names.newName("training");
         this.out = names.newName("out");
         this.gOut = names.newName("gOut");
         for (String in : type.inputNames()) {
@@ -138,7 +158,13 @@ public final class CustomLayerWriter {
         }
         type.weights().forEach(w -> a.addMember("weights", "$S", w.name() + ":" + String.join(",", w.shape()) + ":" + w.init()));
         IrText.write(program).forEach(line -> a.addMember("body", "$S", line));
-        return a.addMember("result", "$S", Integer.toString(IrText.idOf(program, program.result()))).build();
+        a.addMember("result", "$S", Integer.toString(IrText.idOf(program, program.result())));
+        if (forms.size() > 1) {
+            Program inference = forms.get(1).program;
+            IrText.write(inference).forEach(line -> a.addMember("inferenceBody", "$S", line));
+            a.addMember("inferenceResult", "$S", Integer.toString(IrText.idOf(inference, inference.result())));
+        }
+        return a.build();
     }
 
     private boolean merges() {
@@ -152,6 +178,11 @@ public final class CustomLayerWriter {
             args.add(merges() ? array + "[" + i + "]" : single);
         }
         return String.join(", ", args);
+    }
+
+    /** The definition's forward or backward arguments: the inputs, then the mode when the body reads it. */
+    private String definitionArguments(String single, String array) {
+        return callArguments(single, array) + (mode == null ? "" : ", training()");
     }
 
     private MethodSpec outputShape() {
@@ -182,7 +213,7 @@ public final class CustomLayerWriter {
             m.addParameter(Runtime.TENSOR, "x").addJavadoc("Runs the body on {@code x} into {@code out}.\n");
         }
         return m.addParameter(Runtime.TENSOR, "out")
-                .addStatement("definition.forward($L, out)", callArguments("x", "inputs")).build();
+                .addStatement("definition.forward($L, out)", definitionArguments("x", "inputs")).build();
     }
 
     private MethodSpec backward(List<String> fields) {
@@ -201,7 +232,7 @@ public final class CustomLayerWriter {
             m.addParameter(Runtime.TENSOR, "gx");
         }
         List<String> args = new ArrayList<>();
-        args.add(callArguments("x", "inputs"));
+        args.add(definitionArguments("x", "inputs"));
         args.add("gOut");
         args.add(callArguments("gx", "gInputs"));
         fields.forEach(f -> args.add(f + ".grad()"));
@@ -212,71 +243,110 @@ public final class CustomLayerWriter {
         TypeSpec.Builder d = TypeSpec.classBuilder(DEFINITION).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .superclass(userClass)
                 .addJavadoc("$T with the compiled body: names in it mean what they mean in $T.\n", userClass, userClass);
-        for (Instr in : program.instrs()) {
-            d.addField(FieldSpec.builder(Runtime.TENSOR, valueNames.get(in.result()), Modifier.PRIVATE)
-                    .addJavadoc("$L of the latest forward, $L.\n", in.result().name(), in.result().shape()).build());
+        for (Form form : forms) {
+            for (Instr in : form.program.instrs()) {
+                d.addField(FieldSpec.builder(Runtime.TENSOR, form.valueNames.get(in.result()), Modifier.PRIVATE)
+                        .addJavadoc("$L of the latest $Lforward, $L.\n", in.result().name(), formName(form), in.result().shape()).build());
+            }
         }
         MethodSpec.Builder f = MethodSpec.methodBuilder("forward");
         for (int i = 0; i < type.inputNames().size(); i++) {
-            f.addParameter(Runtime.TENSOR, valueNames.get(program.inputs().get(i)));
+            f.addParameter(Runtime.TENSOR, forms.get(0).valueNames.get(program.inputs().get(i)));
+        }
+        if (mode != null) {
+            f.addParameter(TypeName.BOOLEAN, mode);
         }
         f.addParameter(Runtime.TENSOR, out);
         f.addComment("the body of $L.call", userClass.simpleName());
-        for (Instr in : program.instrs()) {
-            f.addStatement("$L = $L", valueNames.get(in.result()), call(in.op().ownerClass(), in.op().method(), in.args(), null));
-        }
-        f.addStatement("$L.copyFrom($L)", out, valueNames.get(program.result()));
+        branches(f, form -> {
+            for (Instr in : form.program.instrs()) {
+                f.addStatement("$L = $L", form.valueNames.get(in.result()), call(form, in.op().ownerClass(), in.op().method(), in.args(), null));
+            }
+            f.addStatement("$L.copyFrom($L)", out, form.valueNames.get(form.program.result()));
+        });
         d.addMethod(f.build());
         d.addMethod(reverse());
         return d.build();
+    }
+
+    /** Writes {@code body} for the one form, or as {@code if (training) {...} else {...}}: the mode is constant during a step. */
+    private void branches(MethodSpec.Builder m, java.util.function.Consumer<Form> body) {
+        if (mode == null) {
+            body.accept(forms.get(0));
+            return;
+        }
+        m.beginControlFlow("if ($L)", mode);
+        body.accept(forms.get(0));
+        m.nextControlFlow("else");
+        body.accept(forms.get(1));
+        m.endControlFlow();
+    }
+
+    private String formName(Form form) {
+        return mode == null ? "" : form == forms.get(0) ? "training " : "inference ";
     }
 
     private MethodSpec reverse() {
         MethodSpec.Builder b = MethodSpec.methodBuilder("backward");
         int n = type.inputNames().size();
         for (int i = 0; i < n; i++) {
-            b.addParameter(Runtime.TENSOR, valueNames.get(program.inputs().get(i)));
+            b.addParameter(Runtime.TENSOR, forms.get(0).valueNames.get(program.inputs().get(i)));
+        }
+        if (mode != null) {
+            b.addParameter(TypeName.BOOLEAN, mode);
         }
         b.addParameter(Runtime.TENSOR, gOut);
         inputGrads.forEach(g -> b.addParameter(Runtime.TENSOR, g));
         weightGrads.forEach(g -> b.addParameter(Runtime.TENSOR, g));
-        b.addComment("reverse: one adjoint per op, last op first, from $L", gOut);
-        adjointNames.put(program.result(), gOut);
-        for (Adjoint.Step s : adjoint.steps()) {
+        branches(b, form -> reverse(b, form, n));
+        return b.build();
+    }
+
+    private void reverse(MethodSpec.Builder b, Form form, int n) {
+        Program p = form.program;
+        b.addComment("reverse$L: one adjoint per op, last op first, from $L", mode == null ? "" : " of the " + formName(form).strip() + " forward", gOut);
+        form.adjointNames.put(p.result(), gOut);
+        for (Adjoint.Step s : form.adjoint.steps()) {
             Instr in = s.instr();
-            CodeBlock call = call(in.op().ownerClass(), s.adjointMethod(), in.args(),
-                    List.of(valueNames.get(in.result()), adjointName(in.result())));
-            String target = adjointName(s.target());
+            CodeBlock call = call(form, in.op().ownerClass(), s.adjointMethod(), in.args(),
+                    List.of(form.valueNames.get(in.result()), adjointName(form, in.result())));
+            String target = adjointName(form, s.target());
             if (s.first()) {
                 b.addStatement("$T $L = $L", Runtime.TENSOR, target, call);
             } else {
                 b.addStatement("$L = $T.sum($L, $L)", target, Runtime.WORKSPACE, target, call);
             }
         }
-        for (int i = 0; i < program.inputs().size(); i++) {
-            Value v = program.inputs().get(i);
-            if (!adjoint.inputGradients().containsKey(v) && !v.equals(program.result())) {
+        for (int i = 0; i < p.inputs().size(); i++) {
+            Value v = p.inputs().get(i);
+            if (!form.adjoint.inputGradients().containsKey(v) && !v.equals(p.result())) {
                 continue; // its gradient is exactly zero
             }
             if (i < n) {
                 b.beginControlFlow("if ($L != null)", inputGrads.get(i))
-                        .addStatement("$L.addInPlace($L)", inputGrads.get(i), adjointName(v)).endControlFlow();
+                        .addStatement("$L.addInPlace($L)", inputGrads.get(i), adjointName(form, v)).endControlFlow();
             } else {
-                b.addStatement("$L.addInPlace($L)", weightGrads.get(i - n), adjointName(v));
+                b.addStatement("$L.addInPlace($L)", weightGrads.get(i - n), adjointName(form, v));
             }
         }
-        return b.build();
     }
 
-    private String adjointName(Value v) {
-        return adjointNames.computeIfAbsent(v, k -> names.newName(Names.adjoint(valueNames.get(k))));
+    private String adjointName(Form form, Value v) {
+        return form.adjointNames.computeIfAbsent(v, k -> names.newName(Names.adjoint(form.valueNames.get(k))));
     }
 
-    private CodeBlock call(String owner, String method, List<Operand> args, List<String> extra) {
+    /** One form of the body, its reverse pass, and the Java names of its values and of their adjoints. */
+    private record Form(Program program, Adjoint adjoint, Map<Value, String> valueNames, Map<Value, String> adjointNames) {
+        Form(Program program, Adjoint adjoint) {
+            this(program, adjoint, new HashMap<>(), new HashMap<>());
+        }
+    }
+
+    private CodeBlock call(Form form, String owner, String method, List<Operand> args, List<String> extra) {
         CodeBlock.Builder b = CodeBlock.builder().add("$T.$L(", ClassName.bestGuess(owner), method);
         String sep = "";
         for (Operand o : args) {
-            b.add(sep).add("$L", o instanceof Operand.Var v ? valueNames.get(v.value()) : o.toString());
+            b.add(sep).add("$L", o instanceof Operand.Var v ? form.valueNames.get(v.value()) : o.toString());
             sep = ", ";
         }
         if (extra != null) {

@@ -71,6 +71,12 @@ public final class BodyMessages {
                 + " cannot read it: make it static final with a constant value, or not private";
     }
 
+    /** The layer's mode flag read other than as the condition of {@code training ? a : b}. */
+    public static String modeOutsideConditional(String name) {
+        return name + " can only be the condition of a conditional expression in a layer body: write " + name
+                + " ? a : b, where a (the training forward) and b (the inference forward) are tensors of the same shape";
+    }
+
     public static String unknownName(String name, Collection<String> locals) {
         return name + " is not a parameter, local or constant of this loss" + Suggest.didYouMean(name, locals)
                 + "; in scope: " + list(locals.stream().sorted().toList());

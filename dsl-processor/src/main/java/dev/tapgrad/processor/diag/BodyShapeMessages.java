@@ -9,6 +9,12 @@ public final class BodyShapeMessages {
 
     // ---- shapes in loss bodies (BodyShape) ------------------------------------------------
 
+    /** A layer body's {@code training ? a : b} whose branches differ in shape (so would the layer's output). */
+    public static String branchShapes(String training, String inference) {
+        return "training ? a : b: the branches must have the same shape, so that the layer's output does not depend on"
+                + " the mode; the training branch is " + training + ", the inference branch " + inference;
+    }
+
     public static String broadcast(String callee, String a, String b, String why) {
         return callee + "(" + a + ", " + b + "): " + why;
     }

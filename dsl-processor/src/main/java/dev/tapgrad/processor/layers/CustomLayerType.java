@@ -4,7 +4,9 @@ import dev.tapgrad.processor.diag.CustomLayerMessages;
 import dev.tapgrad.processor.diag.Diagnostic;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
+import dev.tapgrad.processor.diag.Origin;
 import dev.tapgrad.processor.ir.BodyShapes;
+import dev.tapgrad.processor.ir.Operand;
 import dev.tapgrad.processor.ir.Program;
 import dev.tapgrad.processor.model.LayerAttributes;
 import dev.tapgrad.processor.model.LayerSpec;
@@ -25,10 +27,30 @@ import java.util.Map;
  * @param definition the qualified name of the {@code @CustomLayer} class, which the model's field declares
  * @param runtimeClass the qualified name of the generated runtime layer, {@code <Name>Layer}
  * @param inputNames {@code call}'s tensor parameters
- * @param body the {@code call} body; its inputs are the tensor parameters, then the weights
+ * @param body the {@code call} body (its training form when it reads the mode); its inputs are the tensor parameters, then the weights
+ * @param inference the body's inference form when it reads the mode ({@code training ? a : b}), else null
  */
 public record CustomLayerType(String definition, String runtimeClass, List<String> inputNames, boolean training,
-        List<WeightSpec> weights, Program body) implements LayerType {
+        List<WeightSpec> weights, Program body, Inference inference) implements LayerType {
+
+    /** A layer whose body does not read the mode: one form for training and inference. */
+    public CustomLayerType(String definition, String runtimeClass, List<String> inputNames, boolean training,
+            List<WeightSpec> weights, Program body) {
+        this(definition, runtimeClass, inputNames, training, weights, body, null);
+    }
+
+    /**
+     * The inference form of a body that reads the mode, and each {@code training ? a : b} with the
+     * operand each form took, so that the two branches' shapes can be compared where it is written.
+     */
+    public record Inference(Program body, List<Branches> conditionals) {
+        public Inference {
+            conditionals = List.copyOf(conditionals);
+        }
+    }
+
+    /** One {@code training ? a : b}: where it is, and what the training ({@code a}) and inference ({@code b}) forms computed. */
+    public record Branches(Origin at, Operand training, Operand inference) {}
 
     /** The symbols a weight's shape may name, as written in {@code @Weight.shape}. */
     public static final List<String> SYMBOLS = List.of("input", "units", "filters");
@@ -107,6 +129,11 @@ public record CustomLayerType(String definition, String runtimeClass, List<Strin
         Report scratch = new Report();
         Program typed = BodyShapes.types(body, shapes, scratch);
         Shape out = typed == null ? null : typed.result().shape();
+        if (out != null && inference != null) {
+            // Both forms must fit the inputs; their outputs agree, as the definition's compilation checked.
+            Program other = BodyShapes.types(inference.body(), shapes, scratch);
+            out = other == null ? null : out;
+        }
         if (out == null || !out.batched() || out.sizes().lastIndexOf(Shape.B) != 0) {
             String why = out == null
                     ? scratch.items().stream().map(Diagnostic::message).reduce((a, b) -> a + "; " + b).orElse("")

@@ -4,6 +4,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -31,8 +32,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.lang.model.element.Element;
-import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -61,6 +60,12 @@ final class BodyReader {
     private final java.util.Deque<String> inlining = new java.util.ArrayDeque<>();
     private int nextId;
     private boolean failed;
+    /** {@code call}'s {@code boolean} parameter (null if none, and in loss bodies), and the mode read for. */
+    private String modeName;
+    private boolean mode;
+    private boolean usesMode;
+    /** Each {@code training ? a : b} lowered, with the branch it took, for the branches' shape check. */
+    private final Map<Tree, Operand> conditionals = new java.util.LinkedHashMap<>();
 
     BodyReader(Trees trees, Elements elements, TypeElement model, CompilationUnitTree unit, Report report) {
         this.trees = trees;
@@ -75,15 +80,21 @@ final class BodyReader {
 
     /** The body as IR, or null if it cannot be differentiated (the reasons are in the report). */
     Program read(ExecutableElement method, MethodTree tree) {
-        return read(method, tree, method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList());
+        return read(method, tree, method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList(), null, true);
     }
 
     /**
      * A custom layer's {@code call} body: {@code inputs} (its tensor parameters, then its
      * {@code @Weight} fields, which the body reads by name) are the program's inputs, so the
-     * weights take gradients where a loss body's tensor fields are constants.
+     * weights take gradients where a loss body's tensor fields are constants. It is read for one
+     * mode: {@code modeName} is its {@code boolean} parameter (null if none), and each {@code
+     * training ? a : b} lowers to {@code a} when {@code mode} is true, to {@code b} otherwise. The
+     * flag is constant during a step, so each form stays straight-line and the generated layer
+     * picks one with a Java {@code if}: the untaken branch runs nothing (no draws, no gradient).
      */
-    Program read(ExecutableElement method, MethodTree tree, List<String> inputNames) {
+    Program read(ExecutableElement method, MethodTree tree, List<String> inputNames, String modeName, boolean mode) {
+        this.modeName = modeName;
+        this.mode = mode;
         List<Value> inputs = new ArrayList<>();
         for (String name : inputNames) {
             Value v = fresh(name);
@@ -106,6 +117,16 @@ final class BodyReader {
     }
 
     private Tree resultOrigin;
+
+    /** Whether the body read has a {@code training ? a : b}, so its other mode must be read too. */
+    boolean usesMode() {
+        return usesMode;
+    }
+
+    /** Each {@code training ? a : b} read, in source order, with the branch this mode took. */
+    Map<Tree, Operand> conditionals() {
+        return conditionals;
+    }
 
     /** Lowers a method body in the current scope; returns what its final {@code return} yields. */
     private Operand body(MethodTree tree, String method) {
@@ -159,7 +180,7 @@ final class BodyReader {
                 scope.put(id.getName().toString(), value);
             }
         } else {
-            fail(s, BodyMessages.unsupportedStatement(describe(s)));
+            fail(s, BodyMessages.unsupportedStatement(BodyTexts.describe(s)));
         }
     }
 
@@ -199,6 +220,14 @@ final class BodyReader {
             }
             return inner == null ? null : failed(u, BodyMessages.tensorOperator("-", "neg(x)"));
         }
+        if (e instanceof ConditionalExpressionTree c && modeName != null && isMode(c.getCondition())) {
+            usesMode = true;
+            Operand taken = tensorOperand(mode ? c.getTrueExpression() : c.getFalseExpression(), name);
+            if (taken != null) {
+                conditionals.put(c, taken);
+            }
+            return taken;
+        }
         if (e instanceof BinaryTree b) {
             return binary(b);
         }
@@ -211,11 +240,22 @@ final class BodyReader {
                 return c.operand() != null ? c.operand() : failed(e, c.error());
             }
         }
-        return failed(e, BodyMessages.unsupportedExpression(e.toString(), describe(e)));
+        return failed(e, BodyMessages.unsupportedExpression(e.toString(), BodyTexts.describe(e)));
+    }
+
+    private boolean isMode(ExpressionTree condition) {
+        while (condition instanceof ParenthesizedTree p) {
+            condition = p.getExpression();
+        }
+        return condition instanceof IdentifierTree id && id.getName().contentEquals(modeName)
+                && !scope.containsKey(modeName) && inlining.size() == 1;
     }
 
     private Operand identifier(IdentifierTree id) {
         String n = id.getName().toString();
+        if (n.equals(modeName) && !scope.containsKey(n) && inlining.size() == 1) {
+            return failed(id, BodyMessages.modeOutsideConditional(n));
+        }
         Operand bound = scope.get(n);
         if (bound != null) {
             return bound;
@@ -275,7 +315,7 @@ final class BodyReader {
                     : BodyMessages.noMatchingOverload(callee, kinds, named.get(0).toString()));
         }
         if (r.facade() != null) {
-            return failed(call, BodyMessages.reexportWithoutOp(callee, ownerOf(r.facade()), OpResolver.reexportTarget(r.facade()).getQualifiedName().toString()));
+            return failed(call, BodyMessages.reexportWithoutOp(callee, BodyTexts.ownerOf(r.facade()), OpResolver.reexportTarget(r.facade()).getQualifiedName().toString()));
         }
         if (r.signature() == null) {
             if (isHelper(r.method())) {
@@ -285,7 +325,7 @@ final class BodyReader {
         }
         List<String> missing = OpResolver.missingAdjoints(r.method(), r.signature());
         if (!missing.isEmpty()) {
-            return failed(call, BodyMessages.missingAdjoint(callee, missing, ownerOf(r.method())));
+            return failed(call, BodyMessages.missingAdjoint(callee, missing, BodyTexts.ownerOf(r.method())));
         }
         Value result = fresh(name);
         instrs.add(new Instr(result, r.signature(), args, origin(call)));
@@ -345,19 +385,12 @@ final class BodyReader {
         return result;
     }
 
-    private static String ownerOf(ExecutableElement m) {
-        Element owner = m.getEnclosingElement();
-        return owner.getKind() == ElementKind.CLASS || owner.getKind() == ElementKind.INTERFACE
-                ? ((TypeElement) owner).getQualifiedName().toString()
-                : owner.toString();
-    }
-
     private Value fresh(String name) {
         int id = nextId++;
         return new Value(id, name != null ? name : "t" + id);
     }
 
-    private TreeOrigin origin(Tree t) {
+    TreeOrigin origin(Tree t) {
         return new TreeOrigin(t, unit);
     }
 
@@ -371,23 +404,5 @@ final class BodyReader {
     private Operand failed(Tree at, String message) {
         fail(at, message);
         return null;
-    }
-
-    private static String describe(Tree t) {
-        return switch (t.getKind()) {
-            case FOR_LOOP, ENHANCED_FOR_LOOP, WHILE_LOOP, DO_WHILE_LOOP -> "a loop";
-            case IF -> "an if statement";
-            case CONDITIONAL_EXPRESSION -> "a conditional expression";
-            case SWITCH, SWITCH_EXPRESSION -> "a switch";
-            case TRY -> "a try statement";
-            case THROW -> "a throw statement";
-            case NEW_CLASS -> "object creation";
-            case LAMBDA_EXPRESSION -> "a lambda";
-            case MEMBER_SELECT -> "a field access";
-            case ARRAY_ACCESS -> "array access";
-            case TYPE_CAST -> "a cast";
-            case BLOCK -> "a nested block";
-            default -> "this kind of " + (t instanceof StatementTree ? "statement" : "expression");
-        };
     }
 }

@@ -109,9 +109,11 @@ public final class CustomLayerReader {
         }
         List<String> inputs = new ArrayList<>();
         boolean training = false;
+        String modeName = null;
         for (VariableElement p : call.getParameters()) {
             if (p.asType().getKind() == TypeKind.BOOLEAN) {
                 training = true;
+                modeName = p.getSimpleName().toString();
             } else {
                 inputs.add(p.getSimpleName().toString());
             }
@@ -122,11 +124,32 @@ public final class CustomLayerReader {
         }
         List<String> bound = new ArrayList<>(inputs);
         weights.forEach(w -> bound.add(w.name()));
-        Program body = new BodyReader(trees, elements, type, path.getCompilationUnit(), report).read(call, tree, bound);
+        BodyReader trainingReader = new BodyReader(trees, elements, type, path.getCompilationUnit(), report);
+        Program body = trainingReader.read(call, tree, bound, modeName, true);
         if (body == null) {
             return null;
         }
-        return new CustomLayerType(type.getQualifiedName().toString(), runtimeClass(type), inputs, training, weights, body);
+        if (!trainingReader.usesMode()) {
+            return new CustomLayerType(type.getQualifiedName().toString(), runtimeClass(type), inputs, training, weights, body);
+        }
+        BodyReader inferenceReader = new BodyReader(trees, elements, type, path.getCompilationUnit(), report);
+        Program inference = inferenceReader.read(call, tree, bound, modeName, false);
+        if (inference == null) {
+            return null;
+        }
+        return new CustomLayerType(type.getQualifiedName().toString(), runtimeClass(type), inputs, training, weights, body,
+                new CustomLayerType.Inference(inference, branches(trainingReader, inferenceReader)));
+    }
+
+    /** The conditionals both forms lowered (one nested in an untaken branch is read by one form only). */
+    private static List<CustomLayerType.Branches> branches(BodyReader training, BodyReader inference) {
+        List<CustomLayerType.Branches> out = new ArrayList<>();
+        inference.conditionals().forEach((tree, b) -> {
+            if (training.conditionals().containsKey(tree)) {
+                out.add(new CustomLayerType.Branches(inference.origin(tree), training.conditionals().get(tree), b));
+            }
+        });
+        return out;
     }
 
     private static void classForm(TypeElement type, String name, Report report) {
@@ -249,14 +272,20 @@ public final class CustomLayerReader {
         List<String> names = new ArrayList<>(inputs);
         weights.forEach(w -> names.add(w.name()));
         OpResolver ops = new OpResolver(elements, type, null);
+        IrText.OpLookup resolver = (owner, method, kinds) -> {
+            TypeElement t = elements.getTypeElement(owner);
+            OpResolver.Resolution r = t == null ? null : ops.resolve(t, method, kinds);
+            return r == null ? null : r.signature();
+        };
         Program body = IrText.read("call", names, strings(v.get("body")),
-                Integer.parseInt(String.valueOf(v.get("result").getValue())), (owner, method, kinds) -> {
-                    TypeElement t = elements.getTypeElement(owner);
-                    OpResolver.Resolution r = t == null ? null : ops.resolve(t, method, kinds);
-                    return r == null ? null : r.signature();
-                });
+                Integer.parseInt(String.valueOf(v.get("result").getValue())), resolver);
         boolean training = v.get("training") != null && Boolean.TRUE.equals(v.get("training").getValue());
-        return new CustomLayerType(type.getQualifiedName().toString(), runtime, inputs, training, weights, body);
+        CustomLayerType.Inference inference = null;
+        if (v.get("inferenceBody") != null) {
+            inference = new CustomLayerType.Inference(IrText.read("call", names, strings(v.get("inferenceBody")),
+                    Integer.parseInt(String.valueOf(v.get("inferenceResult").getValue())), resolver), List.of());
+        }
+        return new CustomLayerType(type.getQualifiedName().toString(), runtime, inputs, training, weights, body, inference);
     }
 
     private static List<String> strings(AnnotationValue v) {
