@@ -3,14 +3,18 @@ package dev.tapgrad.runtime.kernel.math;
 import dev.tapgrad.runtime.kernel.Platform;
 
 /**
- * The element-wise part of a recurrent cell's backward step, for one example, fused into one pass
+ * The element-wise part of a recurrent cell's forward or backward step, for one example, fused into one pass
  * over its units: with the Vector API wherever {@link Platform#vectorUsable} allows, else value by
- * value. Both paths do the same float operations in the same order, lane by lane, so they give the
- * same bits.
+ * value. In backward both paths do the same float operations in the same order, lane by lane, so
+ * they give the same bits; in forward the vector path computes σ and tanh with the JDK's vector exp
+ * and tanh and h_t in float, so the two agree to a few ulps, as {@link ElementMath}'s paths do.
  */
 public final class RecurrentCells {
     /** What a path provides; {@code VectorRecurrentCells} is loaded by name only where the module is present. */
     interface Impl {
+        void gruForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] hs, int hOff, int hNext,
+                float[] recH, float[] hStep, int hsOff);
+
         void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
                 float[] recH, float[] dIn, float[] step, int sOff);
     }
@@ -32,6 +36,18 @@ public final class RecurrentCells {
         ACTIVE.gruBackward(units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
     }
 
+    /**
+     * A Keras reset_after GRU's step forward for one example: with the input projection (x_z, x_r,
+     * x_h) at {@code gates[gOff…]} and the recurrent one (h_z, h_r, h_h, bias included) at {@code
+     * step[sOff…]}, leaves z = σ(x_z + h_z), r = σ(x_r + h_r), h̃ = tanh(x_h + r·h_h) in gates, h_h
+     * in {@code recH[hOff…]}, and h_t = z·h_{t−1} + (1 − z)·h̃, with h_{t−1} read at {@code
+     * hs[hOff…]}, at {@code hs[hNext…]} and {@code hStep[hsOff…]}.
+     */
+    public static void gruForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] hs, int hOff,
+            int hNext, float[] recH, float[] hStep, int hsOff) {
+        ACTIVE.gruForward(units, gates, gOff, step, sOff, hs, hOff, hNext, recH, hStep, hsOff);
+    }
+
     private static Impl load() {
         if (!Platform.vectorUsable()) {
             return PORTABLE;
@@ -44,8 +60,30 @@ public final class RecurrentCells {
         }
     }
 
-    /** Value by value; also the vector path's tail, from unit {@code from}. */
+    /** Value by value, the arithmetic of forward in double (the vector path's tail in backward). */
     static final class Portable implements Impl {
+        @Override
+        public void gruForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] hs, int hOff,
+                int hNext, float[] recH, float[] hStep, int hsOff) {
+            for (int q = 0; q < 2 * units; q++) {
+                gates[gOff + q] += step[sOff + q];
+            }
+            ElementMath.sigmoid(gates, gOff, 2 * units);
+            for (int k = 0; k < units; k++) {
+                float rh = step[sOff + 2 * units + k];
+                recH[hOff + k] = rh;
+                gates[gOff + 2 * units + k] += gates[gOff + units + k] * rh;
+            }
+            ElementMath.tanh(gates, gOff + 2 * units, units);
+            for (int k = 0; k < units; k++) {
+                float z = gates[gOff + k];
+                float hh = gates[gOff + 2 * units + k];
+                float h = (float) (z * (double) hs[hOff + k] + (1 - (double) z) * hh);
+                hs[hNext + k] = h;
+                hStep[hsOff + k] = h;
+            }
+        }
+
         @Override
         public void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
                 float[] recH, float[] dIn, float[] step, int sOff) {

@@ -39,6 +39,44 @@ class RecurrentCellsTest {
     }
 
     @Test
+    void forwardMatchesTheGruFormulasInFloat64OnBothPaths() {
+        Random r = new Random(9);
+        for (int units : new int[] {64, 32, 16, 5}) {
+            int gOff = 3 * units + 1;
+            int sOff = 2;
+            int hOff = units;
+            int hNext = 3 * units;
+            float[] gates0 = fill(r, gOff + 3 * units);
+            float[] step = fill(r, sOff + 3 * units);
+            float[] hs0 = fill(r, hNext + units + 1);
+            for (int path = 0; path < 2; path++) {
+                float[] gates = gates0.clone();
+                float[] hs = hs0.clone();
+                float[] recH = new float[hOff + units];
+                float[] hStep = new float[units + 3];
+                if (path == 0) {
+                    RecurrentCells.gruForward(units, gates, gOff, step, sOff, hs, hOff, hNext, recH, hStep, 3);
+                } else {
+                    RecurrentCells.PORTABLE.gruForward(units, gates, gOff, step, sOff, hs, hOff, hNext, recH, hStep, 3);
+                }
+                for (int k = 0; k < units; k++) {
+                    double z = 1 / (1 + Math.exp(-((double) gates0[gOff + k] + step[sOff + k])));
+                    double rr = 1 / (1 + Math.exp(-((double) gates0[gOff + units + k] + step[sOff + units + k])));
+                    double hh = Math.tanh(gates0[gOff + 2 * units + k] + rr * step[sOff + 2 * units + k]);
+                    double h = z * hs0[hOff + k] + (1 - z) * hh;
+                    String where = "path " + path + ", units " + units + ", unit " + k;
+                    assertEquals(z, gates[gOff + k], 1e-6, where);
+                    assertEquals(rr, gates[gOff + units + k], 1e-6, where);
+                    assertEquals(hh, gates[gOff + 2 * units + k], 1e-6, where);
+                    assertEquals(step[sOff + 2 * units + k], recH[hOff + k], where);
+                    assertEquals(h, hs[hNext + k], 1e-6, where);
+                    assertEquals(hs[hNext + k], hStep[3 + k], where);
+                }
+            }
+        }
+    }
+
+    @Test
     void thePortablePathComputesTheGruBackwardFormulas() {
         float z = 0.3f, rr = 0.6f, hh = -0.4f, hPrev = 0.25f, recH = 0.8f, d = 1.5f;
         float[] dh = {d};
