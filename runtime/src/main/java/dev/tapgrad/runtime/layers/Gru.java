@@ -3,6 +3,7 @@ package dev.tapgrad.runtime.layers;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.gemm.Gemm;
+import dev.tapgrad.runtime.kernel.gemm.SmallGemm;
 import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,8 @@ public final class Gru extends AbstractLayer {
     private final Parameter bias;
     /** Column sums of the bias gradient (both rows), in double so that long sequences do not lose low bits. */
     private final double[] biasSums;
+    /** recurrent_kernelᵀ, (3·units, units), written at the start of each backward: dL/dh_{t−1}'s product reads it row by row. */
+    private final float[] recurrentT;
 
     /** One state per part of the batch; {@link #partCount} of them are in use. */
     private final GruState[] parts;
@@ -73,6 +76,7 @@ public final class Gru extends AbstractLayer {
         this.recurrentKernel = new Parameter(name + ".recurrent_kernel", Tensor.zeros(units, 3 * units));
         this.bias = new Parameter(name + ".bias", Tensor.zeros(2, 3 * units));
         this.biasSums = new double[6 * units];
+        this.recurrentT = new float[3 * units * units];
         this.parts = new GruState[Lstm.MAX_PARTS];
         for (int p = 0; p < parts.length; p++) {
             parts[p] = new GruState(steps, features, units);
@@ -192,7 +196,7 @@ public final class Gru extends AbstractLayer {
                 System.arraycopy(bv, g3, st.step, n * g3, g3);
             }
             if (t > 0) {
-                Gemm.gemm(false, false, b, g3, units, st.hStep, recurrentKernel.value().buffer(), st.step, true);
+                SmallGemm.product(b, g3, units, st.hStep, recurrentKernel.value().buffer(), st.step, true);
             }
             st.cellForward(t);
         }
@@ -224,6 +228,7 @@ public final class Gru extends AbstractLayer {
             throw new IllegalStateException("Gru " + name() + " backward: call forward on this x "
                     + Arrays.toString(x.shape()) + " first");
         }
+        transposeRecurrent();
         callGOut = gOut.buffer();
         try {
             ParallelFor.run(partCount, 1, backwardParts);
@@ -265,7 +270,18 @@ public final class Gru extends AbstractLayer {
         for (int t = steps - 1; t >= 0; t--) {
             st.cellBackward(t, callGOut, returnSequences);
             if (t > 0) {
-                Gemm.gemm(false, true, st.batch, units, 3 * units, st.step, recurrentKernel.value().buffer(), st.dh, true);
+                SmallGemm.product(st.batch, units, 3 * units, st.step, recurrentT, st.dh, true);
+            }
+        }
+    }
+
+    /** Fills {@link #recurrentT}: once per backward, so that the 80 or so step products read B in place. */
+    private void transposeRecurrent() {
+        float[] u = recurrentKernel.value().buffer();
+        int g3 = 3 * units;
+        for (int i = 0; i < units; i++) {
+            for (int j = 0; j < g3; j++) {
+                recurrentT[j * units + i] = u[i * g3 + j];
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.tapgrad.runtime.layers;
 
-import dev.tapgrad.runtime.kernel.math.ElementMath;
+import dev.tapgrad.runtime.kernel.math.RecurrentCells;
 import java.util.Arrays;
 
 /**
@@ -54,23 +54,7 @@ final class GruState extends RecurrentState {
             int gOff = (t * batch + n) * g3;
             int sOff = n * g3;
             int hOff = t * bu + n * units;
-            for (int q = 0; q < 2 * units; q++) {
-                gates[gOff + q] += step[sOff + q];
-            }
-            ElementMath.sigmoid(gates, gOff, 2 * units);
-            for (int k = 0; k < units; k++) {
-                float rh = step[sOff + 2 * units + k];
-                recH[hOff + k] = rh;
-                gates[gOff + 2 * units + k] += gates[gOff + units + k] * rh;
-            }
-            ElementMath.tanh(gates, gOff + 2 * units, units);
-            for (int k = 0; k < units; k++) {
-                float z = gates[gOff + k];
-                float hh = gates[gOff + 2 * units + k];
-                float h = (float) (z * (double) hs[hOff + k] + (1 - (double) z) * hh);
-                hs[hOff + bu + k] = h;
-                hStep[n * units + k] = h;
-            }
+            RecurrentCells.gruForward(units, gates, gOff, step, sOff, hs, hOff, hOff + bu, recH, hStep, n * units);
         }
     }
 
@@ -99,22 +83,7 @@ final class GruState extends RecurrentState {
                     dh[dOff + k] += gOut[go + k];
                 }
             }
-            for (int k = 0; k < units; k++) {
-                float dhk = dh[dOff + k];
-                float z = gates[gOff + k];
-                float r = gates[gOff + units + k];
-                float hh = gates[gOff + 2 * units + k];
-                float aH = dhk * (1 - z) * (1 - hh * hh);
-                float aZ = dhk * (hs[hOff + k] - hh) * z * (1 - z);
-                float aR = aH * recH[hOff + k] * r * (1 - r);
-                dIn[gOff + k] = aZ;
-                dIn[gOff + units + k] = aR;
-                dIn[gOff + 2 * units + k] = aH;
-                step[sOff + k] = aZ;
-                step[sOff + units + k] = aR;
-                step[sOff + 2 * units + k] = aH * r;
-                dh[dOff + k] = dhk * z;
-            }
+            RecurrentCells.gruBackward(units, dh, dOff, gates, gOff, hs, hOff, recH, dIn, step, sOff);
         }
         System.arraycopy(step, 0, dRec, t * batch * g3, batch * g3);
     }

@@ -3,6 +3,7 @@ package dev.tapgrad.runtime.layers;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.gemm.Gemm;
+import dev.tapgrad.runtime.kernel.gemm.SmallGemm;
 import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +37,8 @@ public final class Lstm extends AbstractLayer {
     private final Parameter bias;
     /** Column sums of the bias gradient, in double so that long sequences do not lose low bits. */
     private final double[] biasSums;
+    /** recurrent_kernelᵀ, (4·units, units), written at the start of each backward: dL/dh_{t−1}'s product reads it row by row. */
+    private final float[] recurrentT;
 
     // Gates and states of the latest forward call, and backward's scratch.
     /**
@@ -83,6 +86,7 @@ public final class Lstm extends AbstractLayer {
         this.recurrentKernel = new Parameter(name + ".recurrent_kernel", Tensor.zeros(units, 4 * units));
         this.bias = new Parameter(name + ".bias", Tensor.zeros(4 * units));
         this.biasSums = new double[4 * units];
+        this.recurrentT = new float[4 * units * units];
         this.parts = new LstmState[MAX_PARTS];
         for (int p = 0; p < MAX_PARTS; p++) {
             parts[p] = new LstmState(steps, features, units);
@@ -206,7 +210,7 @@ public final class Lstm extends AbstractLayer {
         Gemm.gemm(false, false, rows, g4, features, st.xt, kernel.value().buffer(), st.gates, true);
         for (int t = 0; t < steps; t++) {
             if (t > 0) {
-                Gemm.gemm(false, false, b, g4, units, st.hStep, recurrentKernel.value().buffer(), st.step, false);
+                SmallGemm.product(b, g4, units, st.hStep, recurrentKernel.value().buffer(), st.step, false);
             }
             st.cellForward(t);
         }
@@ -238,6 +242,7 @@ public final class Lstm extends AbstractLayer {
             throw new IllegalStateException("Lstm " + name() + " backward: call forward on this x "
                     + Arrays.toString(x.shape()) + " first");
         }
+        transposeRecurrent();
         callGOut = gOut.buffer();
         try {
             ParallelFor.run(partCount, 1, backwardParts);
@@ -280,7 +285,18 @@ public final class Lstm extends AbstractLayer {
         for (int t = steps - 1; t >= 0; t--) {
             st.cellBackward(t, callGOut, returnSequences);
             if (t > 0) {
-                Gemm.gemm(false, true, st.batch, units, g4, st.step, recurrentKernel.value().buffer(), st.dh, false);
+                SmallGemm.product(st.batch, units, g4, st.step, recurrentT, st.dh, false);
+            }
+        }
+    }
+
+    /** Fills {@link #recurrentT}: once per backward, so that the step products read B in place. */
+    private void transposeRecurrent() {
+        float[] u = recurrentKernel.value().buffer();
+        int g4 = 4 * units;
+        for (int i = 0; i < units; i++) {
+            for (int j = 0; j < g4; j++) {
+                recurrentT[j * units + i] = u[i * g4 + j];
             }
         }
     }

@@ -1,0 +1,113 @@
+package dev.tapgrad.runtime.kernel.math;
+
+import dev.tapgrad.runtime.kernel.Platform;
+
+/**
+ * The element-wise part of a recurrent cell's forward or backward step, for one example, fused into one pass
+ * over its units: with the Vector API wherever {@link Platform#vectorUsable} allows, else value by
+ * value. In backward both paths do the same float operations in the same order, lane by lane, so
+ * they give the same bits; in forward the vector path computes σ and tanh with the JDK's vector exp
+ * and tanh and h_t in float, so the two agree to a few ulps, as {@link ElementMath}'s paths do.
+ */
+public final class RecurrentCells {
+    /** What a path provides; {@code VectorRecurrentCells} is loaded by name only where the module is present. */
+    interface Impl {
+        void gruForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] hs, int hOff, int hNext,
+                float[] recH, float[] hStep, int hsOff);
+
+        void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
+                float[] recH, float[] dIn, float[] step, int sOff);
+    }
+
+    static final Impl PORTABLE = new Portable();
+    private static final Impl ACTIVE = load();
+
+    private RecurrentCells() {}
+
+    /**
+     * A Keras reset_after GRU's step backward for one example. In: dL/dh_t at {@code dh[dOff…]};
+     * z, r, h̃ as three blocks of {@code units} at {@code gates[gOff…]}; h_{t−1} at {@code
+     * hPrev[hOff…]}; the recurrent h-block projection at {@code recH[hOff…]}. Out: dL/d(input
+     * projection) (aZ, aR, aH) at {@code dIn[gOff…]}, dL/d(recurrent projection) (aZ, aR, aH·r) at
+     * {@code step[sOff…]}, and z·dL/dh_t, the direct part of dL/dh_{t−1}, back into {@code dh}.
+     */
+    public static void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
+            float[] recH, float[] dIn, float[] step, int sOff) {
+        ACTIVE.gruBackward(units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
+    }
+
+    /**
+     * A Keras reset_after GRU's step forward for one example: with the input projection (x_z, x_r,
+     * x_h) at {@code gates[gOff…]} and the recurrent one (h_z, h_r, h_h, bias included) at {@code
+     * step[sOff…]}, leaves z = σ(x_z + h_z), r = σ(x_r + h_r), h̃ = tanh(x_h + r·h_h) in gates, h_h
+     * in {@code recH[hOff…]}, and h_t = z·h_{t−1} + (1 − z)·h̃, with h_{t−1} read at {@code
+     * hs[hOff…]}, at {@code hs[hNext…]} and {@code hStep[hsOff…]}.
+     */
+    public static void gruForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] hs, int hOff,
+            int hNext, float[] recH, float[] hStep, int hsOff) {
+        ACTIVE.gruForward(units, gates, gOff, step, sOff, hs, hOff, hNext, recH, hStep, hsOff);
+    }
+
+    private static Impl load() {
+        if (!Platform.vectorUsable()) {
+            return PORTABLE;
+        }
+        try {
+            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.math.VectorRecurrentCells")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return PORTABLE;
+        }
+    }
+
+    /** Value by value, the arithmetic of forward in double (the vector path's tail in backward). */
+    static final class Portable implements Impl {
+        @Override
+        public void gruForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] hs, int hOff,
+                int hNext, float[] recH, float[] hStep, int hsOff) {
+            for (int q = 0; q < 2 * units; q++) {
+                gates[gOff + q] += step[sOff + q];
+            }
+            ElementMath.sigmoid(gates, gOff, 2 * units);
+            for (int k = 0; k < units; k++) {
+                float rh = step[sOff + 2 * units + k];
+                recH[hOff + k] = rh;
+                gates[gOff + 2 * units + k] += gates[gOff + units + k] * rh;
+            }
+            ElementMath.tanh(gates, gOff + 2 * units, units);
+            for (int k = 0; k < units; k++) {
+                float z = gates[gOff + k];
+                float hh = gates[gOff + 2 * units + k];
+                float h = (float) (z * (double) hs[hOff + k] + (1 - (double) z) * hh);
+                hs[hNext + k] = h;
+                hStep[hsOff + k] = h;
+            }
+        }
+
+        @Override
+        public void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
+                float[] recH, float[] dIn, float[] step, int sOff) {
+            gruBackwardFrom(0, units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
+        }
+
+        static void gruBackwardFrom(int from, int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev,
+                int hOff, float[] recH, float[] dIn, float[] step, int sOff) {
+            for (int k = from; k < units; k++) {
+                float dhk = dh[dOff + k];
+                float z = gates[gOff + k];
+                float r = gates[gOff + units + k];
+                float hh = gates[gOff + 2 * units + k];
+                float aH = dhk * (1 - z) * (1 - hh * hh);
+                float aZ = dhk * (hPrev[hOff + k] - hh) * z * (1 - z);
+                float aR = aH * recH[hOff + k] * r * (1 - r);
+                dIn[gOff + k] = aZ;
+                dIn[gOff + units + k] = aR;
+                dIn[gOff + 2 * units + k] = aH;
+                step[sOff + k] = aZ;
+                step[sOff + units + k] = aR;
+                step[sOff + 2 * units + k] = aH * r;
+                dh[dOff + k] = dhk * z;
+            }
+        }
+    }
+}
