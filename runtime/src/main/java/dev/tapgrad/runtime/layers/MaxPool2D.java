@@ -34,6 +34,31 @@ public final class MaxPool2D extends Pooling2D {
     }
 
     /**
+     * A copy with this layer's channels, window and strides over one small VALID image, when the
+     * forward runs on {@link MaxPoolWindows}' vectors: they are a Java fallback, many times slower
+     * and allocating, until C2 compiles them. The window walk is the same for any image size and
+     * padding, so one copy per channels, window and strides warms every such layer.
+     */
+    @Override
+    public WarmUp warmUp() {
+        if (!MaxPoolWindows.suits(channels)) {
+            return null;
+        }
+        int h = poolH + 3 * strideH;
+        int w = poolW + 3 * strideW;
+        MaxPool2D copy = new MaxPool2D(name() + ".warmup", h, w, channels, poolH, poolW, strideH, strideW, Padding.VALID);
+        Tensor x = Tensor.randn(new java.util.Random(2), 1, h, w, channels);
+        Tensor out = Tensor.zeros(copy.outputShape(x.shape()));
+        Tensor gOut = Tensor.zeros(out.shape());
+        Tensor gx = Tensor.zeros(x.shape());
+        return new WarmUp("MaxPool2D " + channels + " " + poolH + "x" + poolW + "/" + strideH + "x" + strideW, () -> {
+            copy.forward(x, out);
+            gOut.fill(0.01f);
+            copy.backward(x, gOut, gx);
+        });
+    }
+
+    /**
      * @param x (B, height, width, channels)
      * @param out (B, OH, OW, channels); overwritten
      */
