@@ -3,6 +3,7 @@ package dev.tapgrad.runtime.layers;
 import dev.tapgrad.runtime.kernel.conv.ConvGeometry;
 import dev.tapgrad.runtime.kernel.gemm.Gemm;
 import dev.tapgrad.runtime.kernel.math.Activations;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 
 /**
@@ -26,10 +27,29 @@ final class Im2colConv {
     private float[] cols = new float[0];
     /** One chunk's GEMM output or gradient, (chunkImages·OH·OW, filters); unused when one chunk holds the batch. */
     private float[] chunkOut = new float[0];
+    /** The first image of the chunk the parallel passes below are working on. */
+    private int chunkStart;
+    /**
+     * im2col, its adjoint and the bias + floor pass, each over images [from, to) of a call, shared
+     * between the {@link ParallelFor} workers: each image's patch rows, output rows and dL/dx lie
+     * apart from every other image's, so the threads write disjoint ranges and the result is the
+     * same bits for any number of threads. (On one core they took a tenth of mnist_convnet's step
+     * while the GEMMs around them ran on two.)
+     */
+    private final ParallelFor.ArrayBody im2colBody;
+    private final ParallelFor.ArrayBody col2imBody;
+    private final ParallelFor.ArrayBody biasFloorBody;
 
     Im2colConv(ConvGeometry geometry) {
         this.geometry = geometry;
         this.biasSums = new double[geometry.filters];
+        int pixels = geometry.outH * geometry.outW;
+        this.im2colBody = (x, c, unused, value, from, to, slot) ->
+                geometry.im2col(x, chunkStart + from, to - from, c, from * pixels);
+        this.col2imBody = (c, gx, unused, value, from, to, slot) ->
+                geometry.col2im(c, from * pixels, chunkStart + from, to - from, gx);
+        this.biasFloorBody = (target, bv, unused, floor, from, to, slot) ->
+                addBiasAndFloor(target, bv, floor, from * pixels, to * pixels);
     }
 
     /**
@@ -64,14 +84,21 @@ final class Im2colConv {
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
             int images = Math.min(chunkImages, b - b0);
             int rows = images * pixels;
-            geometry.im2col(in, b0, images, rows, cols);
+            chunkStart = b0;
+            ParallelFor.run(images, 1, im2colBody, in, cols, null, 0f);
             float[] dst = whole ? target : chunkOut;
             Gemm.gemm(false, false, rows, f, geometry.patch, cols, kernel, dst, false);
             if (!whole) {
                 System.arraycopy(chunkOut, 0, target, b0 * pixels * f, rows * f);
             }
         }
-        for (int r = 0, n = b * pixels; r < n; r++) {
+        ParallelFor.run(b, 1, biasFloorBody, target, bv, null, floor);
+    }
+
+    /** Rows [from, to) of the (rows, filters) output become {@code max(value + bias, floor)}. */
+    private void addBiasAndFloor(float[] target, float[] bv, float floor, int from, int to) {
+        int f = geometry.filters;
+        for (int r = from; r < to; r++) {
             int off = r * f;
             for (int j = 0; j < f; j++) {
                 target[off + j] = Math.max(target[off + j] + bv[j], floor);
@@ -96,13 +123,15 @@ final class Im2colConv {
                 gChunk = chunkOut;
             }
             if (weights) {
-                geometry.im2col(in, b0, images, rows, cols);
+                chunkStart = b0;
+                ParallelFor.run(images, 1, im2colBody, in, cols, null, 0f);
                 Gemm.gemm(true, false, geometry.patch, geometry.filters, rows, cols, gChunk, kernelGrad, true);
             }
             if (gx != null) {
                 // The patches are no longer needed, so their buffer takes the patch gradients, (rows, patch).
                 Gemm.gemm(false, true, rows, geometry.patch, geometry.filters, gChunk, kernel, cols, false);
-                geometry.col2im(cols, b0, images, rows, gx);
+                chunkStart = b0;
+                ParallelFor.run(images, 1, col2imBody, cols, gx, null, 0f);
             }
         }
     }

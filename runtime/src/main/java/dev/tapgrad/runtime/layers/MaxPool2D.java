@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.conv.MaxPoolWindows;
 import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 
 /**
@@ -18,6 +19,8 @@ public final class MaxPool2D extends Pooling2D {
     /** The input buffer and batch of the latest forward, whose winners backward may use. */
     private float[] lastInput;
     private int lastBatch = -1;
+    /** Whether the current forward runs on {@link MaxPoolWindows}' vectors (decided per call, read by its workers). */
+    private boolean vectorWindows;
     private final ParallelFor.ArrayBody forwardBody = (in, o, unused, value, from, to, slot) ->
             forwardImages(in, o, from, to);
     private final ParallelFor.ArrayBody backwardBody = (g, dst, unused, value, from, to, slot) ->
@@ -31,6 +34,31 @@ public final class MaxPool2D extends Pooling2D {
     }
 
     /**
+     * A copy with this layer's channels, window and strides over one small VALID image, when the
+     * forward runs on {@link MaxPoolWindows}' vectors: they are a Java fallback, many times slower
+     * and allocating, until C2 compiles them. The window walk is the same for any image size and
+     * padding, so one copy per channels, window and strides warms every such layer.
+     */
+    @Override
+    public WarmUp warmUp() {
+        if (!MaxPoolWindows.suits(channels)) {
+            return null;
+        }
+        int h = poolH + 3 * strideH;
+        int w = poolW + 3 * strideW;
+        MaxPool2D copy = new MaxPool2D(name() + ".warmup", h, w, channels, poolH, poolW, strideH, strideW, Padding.VALID);
+        Tensor x = Tensor.randn(new java.util.Random(2), 1, h, w, channels);
+        Tensor out = Tensor.zeros(copy.outputShape(x.shape()));
+        Tensor gOut = Tensor.zeros(out.shape());
+        Tensor gx = Tensor.zeros(x.shape());
+        return new WarmUp("MaxPool2D " + channels + " " + poolH + "x" + poolW + "/" + strideH + "x" + strideW, () -> {
+            copy.forward(x, out);
+            gOut.fill(0.01f);
+            copy.backward(x, gOut, gx);
+        });
+    }
+
+    /**
      * @param x (B, height, width, channels)
      * @param out (B, OH, OW, channels); overwritten
      */
@@ -40,6 +68,7 @@ public final class MaxPool2D extends Pooling2D {
             // Scratch sized per batch size: allocated by the first batch, reused by every later step.
             winners = new int[batch * outH * outW * channels];
         }
+        vectorWindows = MaxPoolWindows.suits(channels);
         ParallelFor.run(batch, 1, forwardBody, x.buffer(), out.buffer(), null, 0f);
         lastInput = x.buffer();
         lastBatch = batch;
@@ -63,6 +92,12 @@ public final class MaxPool2D extends Pooling2D {
                     int x0 = Math.max(colStart(ox), 0);
                     int x1 = Math.min(colStart(ox) + poolW, width);
                     int dst = ((b * outH + oy) * outW + ox) * channels;
+                    if (vectorWindows) {
+                        // The same winners and bits on vectors, a few times faster (MaxPoolWindows).
+                        MaxPoolWindows.window(in, ((b * height + y0) * width + x0) * channels, y1 - y0, x1 - x0,
+                                width * channels, channels, o, win, dst);
+                        continue;
+                    }
                     for (int c = 0; c < channels; c++) {
                         long best = Long.MIN_VALUE;
                         for (int y = y0; y < y1; y++) {

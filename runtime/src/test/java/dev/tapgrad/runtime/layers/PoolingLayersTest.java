@@ -11,6 +11,8 @@ import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.io.Safetensors;
+import dev.tapgrad.runtime.kernel.Platform;
+import dev.tapgrad.runtime.kernel.conv.MaxPoolWindows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,6 +22,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The pooling layers, Reshape and Conv1D against PyTorch (runtime/src/test/python/
@@ -133,18 +137,39 @@ class PoolingLayersTest {
      * Backward after forward on the same x uses the winners forward recorded (images shared
      * between threads); on another x it scans the windows again. Both must route every gradient
      * to the first largest value of its window, ties and NaNs included, with overlapping windows
-     * and SAME padding: checked against a scan written here.
+     * and SAME padding: checked against a scan written here. With 32 channels the forward runs on
+     * the Vector API's windows (MaxPoolWindows) where it is usable, and on the scalar loop with
+     * {@code -Dtapgrad.vector.pool=false}; the outputs must be the winners' bits (−0 stays −0).
      */
-    @Test
-    void recordedWinnersAndARescanRouteAlike() {
-        int b = 5, h = 7, w = 6, c = 3;
+    @ParameterizedTest
+    @CsvSource({"3, true", "32, true", "32, false"})
+    void recordedWinnersAndARescanRouteAlike(int c, boolean vector) {
+        if (vector && c == 32) {
+            assertEquals(Platform.vectorUsable(),
+                    MaxPoolWindows.suits(c), "32 channels take the vector windows");
+        }
+        String before = System.setProperty("tapgrad.vector.pool", String.valueOf(vector));
+        try {
+            routeAlike(c);
+        } finally {
+            if (before == null) {
+                System.clearProperty("tapgrad.vector.pool");
+            } else {
+                System.setProperty("tapgrad.vector.pool", before);
+            }
+        }
+    }
+
+    private static void routeAlike(int c) {
+        int b = 5, h = 7, w = 6;
         MaxPool2D p = new MaxPool2D("p", h, w, c, 3, 2, 2, 1, Padding.SAME);
         int oh = 4, ow = 6;
         java.util.Random random = new java.util.Random(7);
         float[] xs = new float[b * h * w * c];
         for (int i = 0; i < xs.length; i++) {
-            // Few distinct values, so windows hold ties; a few NaNs.
-            xs[i] = random.nextInt(50) == 0 ? Float.NaN : random.nextInt(4);
+            // Few distinct values, so windows hold ties (−0 beside +0 too); a few NaNs.
+            int k = random.nextInt(50);
+            xs[i] = k == 0 ? Float.NaN : k == 1 ? -0f : random.nextInt(4);
         }
         float[] gs = new float[b * oh * ow * c];
         for (int i = 0; i < gs.length; i++) {

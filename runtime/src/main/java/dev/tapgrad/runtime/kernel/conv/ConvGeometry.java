@@ -109,21 +109,25 @@ public final class ConvGeometry {
      * row per output pixel ordered (ky, kx, channel) like the kernel's rows, zeros where padded:
      * value (ky, kx, c) of pixel row r at {@code cols[r·patch + (ky·kw + kx)·channels + c]}. Each
      * kernel row of a pixel inside the image is one contiguous run of x (kw·channels values at
-     * stride 1), so the walk is a few array copies per pixel; {@code rows} is images·OH·OW.
+     * stride 1), so the walk is a few array copies per pixel. The first image's first row is row
+     * {@code firstRow} of cols, so that threads can each write the rows of their own images.
      */
-    public void im2col(float[] x, int b0, int images, int rows, float[] cols) {
-        walkPatches(x, b0, images, cols, false);
+    public void im2col(float[] x, int b0, int images, float[] cols, int firstRow) {
+        walkPatches(x, b0, images, cols, firstRow * patch, false);
     }
 
-    /** Adds the patch gradients in {@code cols}, (rows, patch) as {@link #im2col} wrote them, to images [b0, b0 + images) of gx. */
-    public void col2im(float[] cols, int b0, int images, int rows, float[] gx) {
-        walkPatches(gx, b0, images, cols, true);
+    /**
+     * Adds the patch gradients in {@code cols}, (rows, patch) as {@link #im2col} wrote them from
+     * {@code firstRow} on, to images [b0, b0 + images) of gx.
+     */
+    public void col2im(float[] cols, int firstRow, int b0, int images, float[] gx) {
+        walkPatches(gx, b0, images, cols, firstRow * patch, true);
     }
 
     /** im2col ({@code add} false: x into cols, zeros for padding) or its adjoint (cols added into x), one walk for both. */
-    private void walkPatches(float[] x, int b0, int images, float[] cols, boolean add) {
+    private void walkPatches(float[] x, int b0, int images, float[] cols, int first, boolean add) {
         int run = kernelW * channels;
-        int r = 0;
+        int r = first;
         for (int b = b0; b < b0 + images; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 int iy0 = oy * strideH - padTop;

