@@ -123,9 +123,9 @@ class SafetensorsTest {
     @Test
     void headerThatIsNotJson() throws IOException {
         String m = readFails(file("{\"a\": {\"dtype\": F32}}", 1));
-        assertTrue(m.startsWith("bad.safetensors: ") && m.matches(".*\\[[a-z-]+\\]$"), m);
+        assertRule(m, "json");
         assertFalse(m.contains("F32}}"), "the header is not echoed: " + m);
-        assertTrue(readFails(file("[1, 2]")).startsWith("bad.safetensors: "));
+        assertRule(readFails(file("[1, 2]")), "header-start");
     }
 
     @Test
@@ -136,10 +136,10 @@ class SafetensorsTest {
 
     @Test
     void shapeThatDisagreesWithTheOffsets() throws IOException {
-        String m = readFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 1, 2));
-        assertTrue(m.startsWith("bad.safetensors: tensor 'w': ") && m.contains("12 bytes") && m.contains("8"), m);
-        String negative = readFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", 1, 2));
-        assertTrue(negative.startsWith("bad.safetensors: tensor 'w': ") && negative.contains("-1"), negative);
+        assertRule(readFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 1, 2)), "span",
+                "tensor 'w'", "12");
+        assertRule(readFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", 1, 2)), "shape",
+                "tensor 'w'");
     }
 
     @Test
