@@ -93,7 +93,7 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             SafetensorsHeader header = SafetensorsHeader.read(file, ch);
             Map<String, Tensor> out = new LinkedHashMap<>();
-            ByteBuffer bytes = ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bytes = SafetensorsReader.chunkBuffer();
             for (SafetensorsHeader.Entry e : header.entries()) {
                 if (!e.dtype().equals("F32")) {
                     throw SafetensorsHeader.fail(file, "dtype", e.name(), "has dtype " + e.dtype()
@@ -110,13 +110,7 @@ public final class Safetensors {
                 if (count > Integer.MAX_VALUE - 8) {
                     throw tooLarge(file, e);
                 }
-                float[] data = new float[(int) count];
-                for (int i = 0; i < data.length; i += CHUNK) {
-                    int n = Math.min(CHUNK, data.length - i);
-                    bytes.clear().limit(4 * n);
-                    SafetensorsHeader.readFully(file, ch, bytes, header.dataStart() + e.begin() + 4L * i);
-                    bytes.flip().asFloatBuffer().get(data, i, n);
-                }
+                float[] data = SafetensorsReader.readFloats(file, ch, header.dataStart(), e, bytes, false);
                 out.put(e.name(), Tensor.wrap(data, shape));
             }
             return out;

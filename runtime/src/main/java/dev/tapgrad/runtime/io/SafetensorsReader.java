@@ -42,10 +42,10 @@ final class SafetensorsReader {
             }
             match(file, header.entries(), byName, params, modelName);
             float[][] staged = new float[params.size()][];
-            ByteBuffer bytes = ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bytes = chunkBuffer();
             for (int i = 0; i < staged.length; i++) {
                 Entry e = byName.get(params.get(i).name());
-                staged[i] = readTensor(file, ch, header.dataStart(), e, bytes);
+                staged[i] = readFloats(file, ch, header.dataStart(), e, bytes, true);
             }
             for (int i = 0; i < staged.length; i++) {
                 float[] target = params.get(i).value().buffer();
@@ -91,8 +91,16 @@ final class SafetensorsReader {
         }
     }
 
-    /** One tensor's floats, read chunk by chunk; a NaN or infinity is an error naming its index. */
-    private static float[] readTensor(Path file, FileChannel ch, long dataStart, Entry e, ByteBuffer bytes)
+    /** A little-endian buffer of one chunk, for {@link #readFloats}. */
+    static ByteBuffer chunkBuffer() {
+        return ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * One F32 tensor's floats, read chunk by chunk through {@code bytes} (a {@link #chunkBuffer}); with
+     * {@code finiteOnly} a NaN or infinity is an error naming its index.
+     */
+    static float[] readFloats(Path file, FileChannel ch, long dataStart, Entry e, ByteBuffer bytes, boolean finiteOnly)
             throws IOException {
         float[] out = new float[Math.toIntExact((e.end() - e.begin()) / 4)];
         for (int i = 0; i < out.length; i += CHUNK) {
@@ -101,7 +109,7 @@ final class SafetensorsReader {
             SafetensorsHeader.readFully(file, ch, bytes, dataStart + e.begin() + 4L * i);
             FloatBuffer floats = bytes.flip().asFloatBuffer();
             floats.get(out, i, n);
-            for (int k = i; k < i + n; k++) {
+            for (int k = i; finiteOnly && k < i + n; k++) {
                 if (!Float.isFinite(out[k])) {
                     throw SafetensorsHeader.fail(file, "non-finite", e.name(), "holds " + out[k] + " at index " + k
                             + " (flat, row-major) of shape " + CheckpointMessages.shape(e.shape())
