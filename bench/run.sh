@@ -6,6 +6,9 @@
 #                          workload the median samples/s of each side and the ratio Tapgrad / PyTorch
 #                          (PyTorch at its better thread count), then GEMM n = 512 on 2 threads, Tapgrad
 #                          (JMH) against OpenBLAS (torch.mm, OPENBLAS_NUM_THREADS=2) in the same runs.
+#   bench/run.sh gemm      Tapgrad's GEMM (JMH) against OpenBLAS (torch.mm) on 2 threads, on 512^3 and on the
+#                          workloads' products (GEMM_SHAPES), alternating RUNS times, each as a share of the
+#                          other and of the machine's measured FMA peak (PeakBench).
 #   bench/run.sh kernels   the full JMH GEMM and Conv2D benchmark with GFLOP/s next to the peak.
 #
 # PyTorch and OpenBLAS run without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (issue 17): machines that set
@@ -56,12 +59,39 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn "${MVN_OPTS[@]}" -f bench/pom.xml clean package
 fi
 
+# The machine's measured fp32 FMA peak per core (PeakBench), the roof every share is taken against.
+peak() {
+  "$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" dev.tapgrad.bench.PeakBench 2>/dev/null | sed -n 's/^PEAK /peak /p'
+}
+
+if [ "$MODE" = gemm ]; then
+  # Issue 17 item 5: Tapgrad's GEMM against OpenBLAS at its best on 512^3 and on the workloads' products,
+  # both on 2 threads, alternating RUNS times; summarize.py --gemm prints the shares.
+  SHAPES=${GEMM_SHAPES:-"512x512x512:NN 128x512x784:NN 784x512x128:TN 128x784x512:NT 128x512x512:NN 512x512x128:TN 128x512x512:NT 64x10x18432:NN 18432x10x64:TN 64x18432x10:NT 128x10x1600:NN 1600x10x128:TN 128x1600x10:NT"}
+  mkdir -p "bench/$TARGET"
+  RESULTS=bench/$TARGET/gemm-$(date +%Y%m%d-%H%M%S).txt
+  echo "== GEMM kernel: $("$JAVA" "${JAVA_OPTS[@]}" -cp "$JAR" dev.tapgrad.bench.KernelBench --kernel 2>/dev/null)" | tee -a "$RESULTS" >&2
+  echo "== peer: $("${PEER[@]}" "$PYTHON" bench/torch_bench.py --info)" | tee -a "$RESULTS" >&2
+  peak | tee -a "$RESULTS" >&2
+  regexp="^($(echo $SHAPES | sed 's/ /|/g'))\$"
+  for r in $(seq 1 "$RUNS"); do
+    echo "-- run $r/$RUNS" >&2
+    "$JAVA" "${JAVA_OPTS[@]}" -cp "$JAR" dev.tapgrad.bench.KernelBench --quick "$regexp" | grep '^GEMM [0-9]' \
+      | sed 's/^GEMM/gemm-tapgrad/' | tee -a "$RESULTS" >&2
+    # shellcheck disable=SC2086
+    "${PEER[@]}" OPENBLAS_NUM_THREADS=2 "$PYTHON" bench/torch_bench.py --threads 2 --gemm-shapes $SHAPES \
+      | sed 's/^GEMM/gemm-openblas/' | tee -a "$RESULTS" >&2
+  done
+  echo "command: RUNS=$RUNS bench/run.sh gemm; $(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $("$JAVA" -version 2>&1 | head -1)" >>"$RESULTS"
+  exec "$PYTHON" bench/summarize.py --gemm "$RESULTS"
+fi
+
 if [ "$MODE" = kernels ]; then
   shift || true
   exec "$JAVA" "${JAVA_OPTS[@]}" -cp "$JAR" dev.tapgrad.bench.KernelBench "$@"
 fi
 if [ "$MODE" != steps ]; then
-  echo "usage: bench/run.sh [steps|kernels [--quick] [shape regexp]]" >&2
+  echo "usage: bench/run.sh [steps|gemm|kernels [--quick] [shape regexp]]" >&2
   exit 2
 fi
 
@@ -73,6 +103,7 @@ echo "== peer: $("${PEER[@]}" "$PYTHON" bench/torch_bench.py --info)" | tee -a "
 echo "== peer: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE $([ "${KEEP_OPENBLAS_ENV:-0}" = 1 ] \
   && echo "kept (${OPENBLAS_CORETYPE:-unset}, ${OPENBLAS_L2_SIZE:-unset})" || echo unset)" | tee -a "$RESULTS" >&2
 "${PEER[@]}" "$PYTHON" bench/torch_bench.py --check | tee -a "$RESULTS" >&2
+peak | tee -a "$RESULTS" >&2
 echo "== $RUNS runs, warm-up ${WARMUP}s + ${MEASURE}s per workload; load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for r in $(seq 1 "$RUNS"); do
   echo "-- run $r/$RUNS" >&2

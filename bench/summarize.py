@@ -3,12 +3,15 @@
 samples/s of Tapgrad and of PyTorch at 1 and 2 threads, the ratio of Tapgrad's median to PyTorch's
 better median, and issue 17's target for it (2.0x with the Vector API kernels, 1.0x with the portable
 ones; the file's `mode` line says which ran); then GEMM n = 512 against OpenBLAS, each as a share of
-the machine's fp32 FMA peak. Lines of other shapes are ignored.
+the machine's fp32 FMA peak. With --gemm (the file of `bench/run.sh gemm`) it prints instead one row per
+GEMM shape: Tapgrad and OpenBLAS in GFLOP/s, Tapgrad's share of OpenBLAS (issue 17's target: 95%) and each
+side's share of the peak.
 
-    /usr/bin/python3 bench/summarize.py [--peak GFLOPS_PER_CORE] bench/target/results-<date>.txt
+    /usr/bin/python3 bench/summarize.py [--peak GFLOPS_PER_CORE] [--gemm] bench/target/results-<date>.txt
 
-The peak defaults to 166.4 GFLOP/s per core (this VM's AVX-512 Xeon: 2 FMA units x 16 lanes x 2 flops
-x 2.6 GHz, as KernelBench --peak); the GEMM runs on 2 threads, so its share is of 2 cores' peak.
+The peak is the file's `peak` line (PeakBench: measured FMA throughput per core, which run.sh records)
+or --peak; without either, 166.4 GFLOP/s per core (issue 5's Xeon: 2 FMA units x 16 lanes x 2 flops x
+2.6 GHz). The GEMMs run on 2 threads, so their shares are of 2 cores' peak.
 """
 import argparse
 import re
@@ -18,14 +21,18 @@ from collections import defaultdict
 TARGET = {"vector": 2.0, "portable": 1.0}
 
 p = argparse.ArgumentParser()
-p.add_argument("--peak", type=float, default=166.4)
+p.add_argument("--peak", type=float)
+p.add_argument("--gemm", action="store_true", help="the file of bench/run.sh gemm: one row per shape")
 p.add_argument("results")
 args = p.parse_args()
 
 vals = defaultdict(list)
-mode, info = "vector", []
+mode, info, measured_peak = "vector", [], None
 for line in open(args.results):
     line = line.strip()
+    if line.startswith("peak "):
+        measured_peak = float(line.split()[1])
+        continue
     m = re.fullmatch(r"(tapgrad|torch1|torch2|gemm-tapgrad|gemm-openblas) (\S+) ([0-9.]+)", line)
     if m:
         vals[(m[1], m[2])].append(float(m[3]))
@@ -34,6 +41,25 @@ for line in open(args.results):
     elif line.startswith(("command: ", "== peer: ", "== GEMM kernel: ", "CHECK ")):
         info.append(line)
 med = {k: statistics.median(v) for k, v in vals.items()}
+peak_source = "--peak" if args.peak else "measured by PeakBench" if measured_peak else "issue 5's Xeon, assumed"
+args.peak = args.peak or measured_peak or 166.4
+if args.gemm:
+    shapes = list(dict.fromkeys(n for (s, n) in vals if s == "gemm-tapgrad"))
+    runs = len(vals[("gemm-tapgrad", shapes[0])])
+    two = 2 * args.peak
+    print("| GEMM m x n x k | Tapgrad GFLOP/s | OpenBLAS GFLOP/s | Tapgrad / OpenBLAS | Tapgrad % of peak | OpenBLAS % of peak |")
+    print("|---|---:|---:|---:|---:|---:|")
+    short = []
+    for n in shapes:
+        g, o = med[("gemm-tapgrad", n)], med.get(("gemm-openblas", n), float("nan"))
+        if not g >= 0.95 * o:
+            short.append(n)
+        print(f"| {n} | {g:.1f} | {o:.1f} | {100 * g / o:.0f}% | {100 * g / two:.0f}% | {100 * o / two:.0f}% |")
+    print(f"\n2 threads, median of {runs} runs; peak {two:.0f} GFLOP/s for 2 cores ({args.peak:.1f} per core, {peak_source})")
+    print("every shape at 95% of OpenBLAS or more" if not short else f"below 95% of OpenBLAS: {', '.join(short)}")
+    for line in info:
+        print(line)
+    raise SystemExit(0)
 names = list(dict.fromkeys(n for (s, n) in vals if s == "tapgrad"))
 runs = len(vals[("tapgrad", names[0])])
 target = TARGET[mode]
@@ -50,10 +76,11 @@ for n in names:
     print(f"| {n} | {t:.0f} | {p1:.0f} | {p2:.0f} | {ratio:.2f}x | {target:.1f}x{mark} |")
 print(f"\nsamples/s, median of {runs} runs; the ratio is against PyTorch's better thread count; {mode} kernels")
 print("every workload at or above its target" if not below else f"below target: {', '.join(below)}")
-g, o = med.get(("gemm-tapgrad", "512x512x512:NN")), med.get(("gemm-openblas", "512"))
+g = med.get(("gemm-tapgrad", "512x512x512:NN"))
+o = med.get(("gemm-openblas", "512")) or med.get(("gemm-openblas", "512x512x512:NN"))
 if g and o:
     peak = 2 * args.peak
     print(f"GEMM 512x512x512 (2 threads): Tapgrad {g:.1f} GFLOP/s ({100 * g / peak:.0f}% of 2 cores' FMA peak "
-          f"{peak:.0f}), OpenBLAS {o:.1f} GFLOP/s ({100 * o / peak:.0f}%); Tapgrad at {100 * g / o:.0f}% of OpenBLAS")
+          f"{peak:.0f}, {peak_source}), OpenBLAS {o:.1f} GFLOP/s ({100 * o / peak:.0f}%); Tapgrad at {100 * g / o:.0f}% of OpenBLAS")
 for line in info:
     print(line)

@@ -262,9 +262,18 @@ def run(kind, batch, data, warmup, measure):
 
 
 def gemm(n, seconds=3.0):
-    a = torch.randn(n, n)
-    b = torch.randn(n, n)
-    c = torch.empty(n, n)
+    return gemm_shape(f"{n}x{n}x{n}:NN", seconds)
+
+
+def gemm_shape(shape, seconds=3.0):
+    """GFLOP/s of torch.mm (OpenBLAS sgemm) on Tapgrad's shape notation `m x n x k : TT` (GemmBenchmark):
+    a transposed operand is a transposed view of a row-major tensor, which torch passes to sgemm as a
+    transpose flag, as Tapgrad's Gemm.gemm(transA, transB, ...) takes it."""
+    dims, trans = shape.split(":")
+    m, n, k = (int(d) for d in dims.split("x"))
+    a = torch.randn(k, m).t() if trans[0] == "T" else torch.randn(m, k)
+    b = torch.randn(n, k).t() if trans[1] == "T" else torch.randn(k, n)
+    c = torch.empty(m, n)
     for _ in range(20):
         torch.mm(a, b, out=c)
     reps = 0
@@ -272,7 +281,7 @@ def gemm(n, seconds=3.0):
     while time.perf_counter() - start < seconds:
         torch.mm(a, b, out=c)
         reps += 1
-    return 2.0 * n ** 3 * reps / (time.perf_counter() - start) / 1e9
+    return 2.0 * m * n * k * reps / (time.perf_counter() - start) / 1e9
 
 
 def openblas():
@@ -326,6 +335,8 @@ def main():
     p.add_argument("--warmup", type=float, default=4)
     p.add_argument("--measure", type=float, default=6)
     p.add_argument("--gemm", type=int, help="only time torch.mm (OpenBLAS sgemm) at n x n x n")
+    p.add_argument("--gemm-shapes", nargs="+", metavar="MxNxK:TT",
+                   help="only time torch.mm on these shapes (GemmBenchmark's notation), one GEMM line each")
     p.add_argument("--info", action="store_true", help="print the OpenBLAS library and core type, then exit")
     p.add_argument("--check", action="store_true", help="compare float32 results with float64, then exit")
     p.add_argument("names", nargs="*")
@@ -340,6 +351,10 @@ def main():
         sys.exit(0 if check() else 1)
     if args.gemm:
         print(f"GEMM {args.gemm} {gemm(args.gemm):.1f}", flush=True)
+        return
+    if args.gemm_shapes:
+        for shape in args.gemm_shapes:
+            print(f"GEMM {shape} {gemm_shape(shape, 1.5):.1f}", flush=True)
         return
     all_ = workloads()
     for name in args.names or list(all_):

@@ -30,6 +30,8 @@ public final class KernelBench {
         "32x10x21632:NN", "21632x10x32:TN", "32x21632x10:NT",
         "128x10x21632:NN", "21632x10x128:TN", "128x21632x10:NT",
         "128x10x512:NN", "512x10x128:TN", "128x512x10:NT",
+        "64x10x18432:NN", "18432x10x64:TN", "64x18432x10:NT",   // twoconv64/bnconv64 head
+        "128x10x1600:NN", "1600x10x128:TN", "128x1600x10:NT",   // convnet128 head
     };
 
     private KernelBench() {}
