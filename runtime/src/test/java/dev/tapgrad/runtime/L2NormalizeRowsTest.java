@@ -1,8 +1,8 @@
-package dev.tapgrad.runtime.ops;
+package dev.tapgrad.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.ops.LinearAlgebra;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
