@@ -9,6 +9,7 @@ import dev.tapgrad.runtime.History;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.internal.tensor.Draws;
+import dev.tapgrad.runtime.internal.tensor.GradientZeros;
 import dev.tapgrad.runtime.internal.tensor.Workspace;
 import dev.tapgrad.runtime.io.Checkpoints;
 import dev.tapgrad.runtime.layers.AbstractLayer;
@@ -47,6 +48,7 @@ public abstract class GraphSteps implements CompiledGraph {
     private final List<String> termNames;
     private final double[] termWeights;
     private final List<Parameter> parameters;
+    private final GradientZeros zeros;
     /** The parameters, then the layers' untrained state (moving statistics): what a checkpoint holds. */
     private final List<Parameter> checkpointed;
     /** Training or inference, set before every step; the modal layers read it. */
@@ -95,6 +97,7 @@ public abstract class GraphSteps implements CompiledGraph {
         // The random ops draw from the same seed as Dropout, numbered apart from its layers (-1, -2, ...).
         workspace.drawFrom(new Draws((draw, index) -> mode.uniform(-1 - draw, index)));
         this.parameters = List.copyOf(all);
+        this.zeros = new GradientZeros(parameters);
         all.addAll(state);
         this.checkpointed = List.copyOf(all);
         this.summary = ModelSummary.of(spec);
@@ -268,10 +271,8 @@ public abstract class GraphSteps implements CompiledGraph {
         workspace.open();
         try {
             Tensor predictions = runForward(x);
-            // layers and taps accumulate into these, so they start at zero (an indexed loop: no iterator)
-            for (int i = 0; i < parameters.size(); i++) {
-                parameters.get(i).zeroGrad();
-            }
+            // layers and taps accumulate into these, so they start at zero
+            zeros.zero();
             backward(x, y, terms);
             return predictions;
         } finally {

@@ -157,6 +157,12 @@ public final class LinearAlgebra {
         float[] xv = x.buffer();
         float[] gv = g.buffer();
         float[] dv = d.buffer();
+        if (vInner == 1) {
+            for (int o = 0; o < vOuter; o++) {
+                l2NormalizeRow(xv, gv, dv, o * vN, vN);
+            }
+            return d;
+        }
         for (int o = 0; o < vOuter; o++) {
             for (int i = 0; i < vInner; i++) {
                 double n = 0;
@@ -175,6 +181,32 @@ public final class LinearAlgebra {
             }
         }
         return d;
+    }
+
+    /**
+     * The adjoint along one contiguous row {@code [off, off + len)} (the last axis, the usual
+     * case): the strided loops' sums and products in their order, so the same bits, without the
+     * index arithmetic per value that kept C2 from compiling the loops tightly.
+     */
+    private static void l2NormalizeRow(float[] xv, float[] gv, float[] dv, int off, int len) {
+        double n = 0;
+        double gx = 0;
+        for (int k = off; k < off + len; k++) {
+            double xk = xv[k];
+            n += xk * xk;
+            gx += gv[k] * xk;
+        }
+        if (n <= L2_EPSILON) {
+            double inv = 1 / Math.sqrt(L2_EPSILON);
+            for (int k = off; k < off + len; k++) {
+                dv[k] = (float) (gv[k] * inv);
+            }
+            return;
+        }
+        double inv = 1 / Math.sqrt(n);
+        for (int k = off; k < off + len; k++) {
+            dv[k] = (float) (gv[k] * inv - xv[k] * gx * inv * inv * inv);
+        }
     }
 
     /** {@code 1/√max(Σ x², 1e-12)} along {@code axis}, kept with size 1. */

@@ -4,7 +4,9 @@ import dev.tapgrad.Differentiable;
 import dev.tapgrad.ShapeRule;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.internal.tensor.OpSupport;
+import dev.tapgrad.runtime.internal.tensor.Sums;
 import dev.tapgrad.runtime.internal.tensor.Workspace;
+import dev.tapgrad.runtime.kernel.math.SumMath;
 import java.util.Arrays;
 
 /**
@@ -30,24 +32,10 @@ public final class Reductions {
     /** Sum of every value, as a scalar (accumulated in double). */
     @Differentiable(adjoint = "sumAdjoint", shape = ShapeRule.SCALAR)
     public static Tensor sum(Tensor x) {
-        // Four interleaved partial sums, added at the end: one running sum is a chain of dependent
-        // double additions, four times slower on the activations an aux loss reduces.
-        float[] v = x.buffer();
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 4 <= v.length; i += 4) {
-            s0 += v[i];
-            s1 += v[i + 1];
-            s2 += v[i + 2];
-            s3 += v[i + 3];
-        }
-        for (; i < v.length; i++) {
-            s0 += v[i];
-        }
-        return Workspace.newScalar((s0 + s1) + (s2 + s3));
+        // Eight interleaved partial sums per fixed block, the blocks shared between the threads
+        // and added in order (Sums): one running sum is a chain of dependent double additions,
+        // several times slower on the activations an aux loss reduces.
+        return Workspace.newScalar(Sums.sum(x.buffer(), SumMath.PLAIN));
     }
 
     /** Adjoint of {@link #sum}: {@code g} copied to every position of x. */

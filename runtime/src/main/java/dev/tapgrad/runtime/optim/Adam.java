@@ -1,6 +1,9 @@
 package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.kernel.math.ParameterMath;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
+import dev.tapgrad.runtime.kernel.parallel.Spans;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -111,50 +114,74 @@ public final class Adam implements Optimizer, Serializable {
      */
     static Updater updater(Schedule lr, double beta1, double beta2, double epsilon, double decay, List<Parameter> params,
             OptimizerState state) {
-        Parameter[] ps = params.toArray(new Parameter[0]);
-        float[][] m = state.slot("m", params);
-        float[][] v = state.slot("v", params);
-        return new Updater() {
-            private double last = Rates.current(lr, state);
+        return new Step(lr, beta1, beta2, epsilon, decay, params, state);
+    }
 
-            @Override
-            public void step() {
-                last = Rates.current(lr, state);
-                long t = state.iterations() + 1;
-                // The bias correction is computed in double: β^t underflows gracefully and
-                // 1 − β1^t is not rounded to float before dividing.
-                float rate = (float) (last * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-                float shrink = (float) (last * decay);
-                float b1 = (float) beta1;
-                float b2 = (float) beta2;
-                float c1 = (float) (1 - beta1);
-                float c2 = (float) (1 - beta2);
-                float eps = (float) epsilon;
-                for (int p = 0; p < ps.length; p++) {
-                    float[] w = ps[p].value().buffer();
-                    float[] g = ps[p].grad().buffer();
-                    float[] mp = m[p];
-                    float[] vp = v[p];
-                    if (decay != 0) {
-                        for (int i = 0; i < w.length; i++) {
-                            w[i] -= w[i] * shrink;
-                        }
-                    }
-                    for (int i = 0; i < w.length; i++) {
-                        float gi = g[i];
-                        mp[i] = b1 * mp[i] + c1 * gi;
-                        vp[i] = b2 * vp[i] + c2 * gi * gi;
-                        w[i] -= rate * mp[i] / ((float) Math.sqrt(vp[i]) + eps);
-                    }
+    /**
+     * The updater: every parameter's values cut into fixed spans ({@link Spans}) that the threads
+     * share; each value's update is independent of the others, so the result does not depend on
+     * which thread ran which span.
+     */
+    private static final class Step implements Updater, ParallelFor.Body {
+        private final Schedule lr;
+        private final double beta1;
+        private final double beta2;
+        private final double epsilon;
+        private final double decay;
+        private final OptimizerState state;
+        private final Parameter[] ps;
+        private final float[][] m;
+        private final float[][] v;
+        private final Spans spans;
+        private final ParameterMath.AdamStep constants = new ParameterMath.AdamStep();
+        private float shrink;
+        private double last;
+
+        Step(Schedule lr, double beta1, double beta2, double epsilon, double decay, List<Parameter> params,
+                OptimizerState state) {
+            this.lr = lr;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.epsilon = epsilon;
+            this.decay = decay;
+            this.state = state;
+            this.ps = params.toArray(new Parameter[0]);
+            this.m = state.slot("m", params);
+            this.v = state.slot("v", params);
+            this.spans = new Spans(Rates.sizes(ps));
+            this.last = Rates.current(lr, state);
+        }
+
+        @Override
+        public void step() {
+            last = Rates.current(lr, state);
+            long t = state.iterations() + 1;
+            // The bias correction is computed in double: β^t underflows gracefully and
+            // 1 − β1^t is not rounded to float before dividing.
+            float rate = (float) (last * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+            shrink = (float) (last * decay);
+            constants.set((float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2), rate, (float) epsilon);
+            spans.run(this);
+            state.advance();
+        }
+
+        /** Spans {@code [first, end)}: the decay (AdamW) and then Adam's update of each value. */
+        @Override
+        public void run(int first, int end, int slot) {
+            for (int s = first; s < end; s++) {
+                int p = spans.array(s);
+                float[] w = ps[p].value().buffer();
+                if (decay != 0) {
+                    ParameterMath.decay(w, spans.from(s), spans.to(s), shrink);
                 }
-                state.advance();
+                ParameterMath.adam(w, ps[p].grad().buffer(), m[p], v[p], spans.from(s), spans.to(s), constants);
             }
+        }
 
-            @Override
-            public double learningRate() {
-                return last;
-            }
-        };
+        @Override
+        public double learningRate() {
+            return last;
+        }
     }
 
     @Override

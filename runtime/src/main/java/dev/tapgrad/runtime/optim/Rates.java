@@ -42,4 +42,13 @@ final class Rates {
     static String describe(Schedule schedule) {
         return "lr=" + schedule;
     }
+
+    /** The value count of each parameter, the lengths a {@code Spans} partitions. */
+    static int[] sizes(dev.tapgrad.runtime.Parameter[] ps) {
+        int[] n = new int[ps.length];
+        for (int p = 0; p < ps.length; p++) {
+            n[p] = ps[p].value().size();
+        }
+        return n;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
+import dev.tapgrad.runtime.kernel.parallel.Spans;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -95,42 +97,74 @@ public final class Sgd implements Optimizer, Serializable {
         Parameter[] ps = params.toArray(new Parameter[0]);
         // Velocities only exist with momentum: plain SGD keeps no state but its step count.
         float[][] velocity = momentum != 0 ? state.slot("velocity", params) : new float[ps.length][];
-        float m = (float) momentum;
-        return new Updater() {
-            private double last = Rates.current(lr, state);
+        return new Step(ps, velocity, (float) momentum, nesterov, new Spans(Rates.sizes(ps)), lr, state);
+    }
 
-            @Override
-            public void step() {
-                last = Rates.current(lr, state);
-                float rate = (float) last;
-                for (int p = 0; p < ps.length; p++) {
-                    float[] w = ps[p].value().buffer();
-                    float[] g = ps[p].grad().buffer();
-                    float[] v = velocity[p];
-                    if (v == null) {
-                        for (int i = 0; i < w.length; i++) {
-                            w[i] -= rate * g[i];
-                        }
-                    } else if (nesterov) {
-                        for (int i = 0; i < w.length; i++) {
-                            v[i] = m * v[i] - rate * g[i];
-                            w[i] += m * v[i] - rate * g[i];
-                        }
-                    } else {
-                        for (int i = 0; i < w.length; i++) {
-                            v[i] = m * v[i] - rate * g[i];
-                            w[i] += v[i];
-                        }
+    /**
+     * The updater: every parameter's values cut into fixed {@link Spans} that the threads share;
+     * each value's update is independent of the others, so the bits do not depend on the threads.
+     */
+    private static final class Step implements Updater, ParallelFor.Body {
+        private final Parameter[] ps;
+        private final float[][] velocity;
+        private final float m;
+        private final boolean nesterov;
+        private final Spans spans;
+        private final Schedule lr;
+        private final OptimizerState state;
+        private float rate;
+        private double last;
+
+        Step(Parameter[] ps, float[][] velocity, float m, boolean nesterov, Spans spans, Schedule lr,
+                OptimizerState state) {
+            this.ps = ps;
+            this.velocity = velocity;
+            this.m = m;
+            this.nesterov = nesterov;
+            this.spans = spans;
+            this.lr = lr;
+            this.state = state;
+            this.last = Rates.current(lr, state);
+        }
+
+        @Override
+        public void step() {
+            last = Rates.current(lr, state);
+            rate = (float) last;
+            spans.run(this);
+            state.advance();
+        }
+
+        @Override
+        public void run(int first, int end, int slot) {
+            for (int s = first; s < end; s++) {
+                int p = spans.array(s);
+                float[] w = ps[p].value().buffer();
+                float[] g = ps[p].grad().buffer();
+                float[] v = velocity[p];
+                int to = spans.to(s);
+                if (v == null) {
+                    for (int i = spans.from(s); i < to; i++) {
+                        w[i] -= rate * g[i];
+                    }
+                } else if (nesterov) {
+                    for (int i = spans.from(s); i < to; i++) {
+                        v[i] = m * v[i] - rate * g[i];
+                        w[i] += m * v[i] - rate * g[i];
+                    }
+                } else {
+                    for (int i = spans.from(s); i < to; i++) {
+                        v[i] = m * v[i] - rate * g[i];
+                        w[i] += v[i];
                     }
                 }
-                state.advance();
             }
+        }
 
-            @Override
-            public double learningRate() {
-                return last;
-            }
-        };
+        @Override
+        public double learningRate() {
+            return last;
+        }
     }
 
     @Override

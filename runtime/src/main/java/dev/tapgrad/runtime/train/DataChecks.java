@@ -3,6 +3,7 @@ package dev.tapgrad.runtime.train;
 import dev.tapgrad.LossKind;
 import dev.tapgrad.runtime.TapgradDataException;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.math.ParameterMath;
 import dev.tapgrad.runtime.train.CompiledGraph;
 import java.util.Arrays;
 import java.util.Locale;
@@ -105,6 +106,9 @@ public final class DataChecks {
 
     private static void checkFinite(CompiledGraph g, Tensor t, String name, String what) {
         float[] a = t.buffer();
+        if (ParameterMath.allFinite(a, 0, a.length)) {
+            return; // the common case, vectorised; only bad data is searched value by value
+        }
         for (int i = 0; i < a.length; i++) {
             if (!Float.isFinite(a[i])) {
                 throw error(what, g, name + index(t, i) + " is " + a[i] + " (example " + (i / rowSize(t))

@@ -95,6 +95,7 @@ final class EpochLoop {
         double[] weights = g.termWeights();
         List<Callback> callbacks = fit.callbacks();
         List<Parameter> params = g.parameters();
+        FiniteGradients finite = new FiniteGradients(params);
         BatchListener listener = fit.batchListener().orElse(null);
         double clip = fit.clipNorm().orElse(Double.NaN);
         double[] terms = new double[names.size()];
@@ -128,7 +129,7 @@ final class EpochLoop {
                         sums = sharded.batch(batches.start(k), batches.start(k) + batches.size(k));
                         sums.meansInto(terms, params);
                     }
-                    Trainer.checkFinite(g, fit, names, terms, params, epoch, k + 1, batches.count());
+                    Trainer.checkFinite(g, fit, names, terms, params, finite, epoch, k + 1, batches.count());
                     if (clip == clip) { // not NaN: clipping is on
                         clipGlobalNorm(params, clip);
                     }

@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.internal.tensor;
 
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.math.SumMath;
 
 /**
  * L1 and L2 penalties on a whole tensor, {@code mean(abs(x))}, {@code sum(abs(x))},
@@ -8,8 +9,8 @@ import dev.tapgrad.runtime.Tensor;
  * gradient buffer: one pass over x forward and one backward, where the op-by-op reverse pass makes
  * four temporaries of x's size. The processor emits these for an aux loss whose body is exactly
  * one of these four (the common activity and weight regularizers, as Keras's {@code l1} and
- * {@code l2}); they give the op-by-op path's values bit for bit (same products, same four
- * partial sums in double, same roundings to float), which the tests check.
+ * {@code l2}); they give the op-by-op path's values bit for bit (same products, the same
+ * fixed-block sums in double, same roundings to float), which the tests check.
  */
 public final class Penalties {
     private Penalties() {}
@@ -64,73 +65,21 @@ public final class Penalties {
         return (float) ((float) sum / (double) Math.max(1, x.size()));
     }
 
-    /** Σ|x| or Σx² (each term a float, as Ops.abs and Ops.square store it) in Ops.sum's four partial sums. */
+    /** Σ|x| or Σx² (each term a float, as Ops.abs and Ops.square store it), summed as Ops.sum sums (see {@link Sums}). */
     private static double sum(Tensor x, boolean square) {
-        float[] v = x.buffer();
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        if (square) {
-            for (; i + 4 <= v.length; i += 4) {
-                s0 += v[i] * v[i];
-                s1 += v[i + 1] * v[i + 1];
-                s2 += v[i + 2] * v[i + 2];
-                s3 += v[i + 3] * v[i + 3];
-            }
-            for (; i < v.length; i++) {
-                s0 += v[i] * v[i];
-            }
-        } else {
-            for (; i + 4 <= v.length; i += 4) {
-                s0 += Math.abs(v[i]);
-                s1 += Math.abs(v[i + 1]);
-                s2 += Math.abs(v[i + 2]);
-                s3 += Math.abs(v[i + 3]);
-            }
-            for (; i < v.length; i++) {
-                s0 += Math.abs(v[i]);
-            }
-        }
-        return (s0 + s1) + (s2 + s3);
+        return Sums.sum(x.buffer(), square ? SumMath.SQUARE : SumMath.ABS);
     }
 
     /** {@code grad += c · sign(x)}, the bits of Ops.absAdjoint's product (see there) added in place. */
     private static void addAbs(Tensor x, float c, Tensor grad) {
         check(x, grad);
-        float[] xv = x.buffer();
-        float[] gv = grad.buffer();
-        int cb = Float.floatToRawIntBits(c);
-        if ((cb & 0x7f800000) == 0x7f800000) {
-            for (int i = 0; i < xv.length; i++) {
-                gv[i] += c * Math.signum(xv[i]);
-            }
-            return;
-        }
-        for (int i = 0; i < xv.length; i++) {
-            int xb = Float.floatToRawIntBits(xv[i]);
-            int xa = xb & 0x7fffffff;
-            float d;
-            if (xa > 0x7f800000) {
-                d = c * Math.signum(xv[i]); // NaN stays NaN
-            } else {
-                int flipped = cb ^ (xb & 0x80000000);
-                int zero = (xa - 1) >> 31; // all ones when x is ±0
-                d = Float.intBitsToFloat(flipped & ~(zero & 0x7fffffff));
-            }
-            gv[i] += d;
-        }
+        Sums.addAbs(x.buffer(), grad.buffer(), c);
     }
 
     /** {@code grad += 2x · c}, as Ops.squareAdjoint's float product. */
     private static void addSquare(Tensor x, float c, Tensor grad) {
         check(x, grad);
-        float[] xv = x.buffer();
-        float[] gv = grad.buffer();
-        for (int i = 0; i < xv.length; i++) {
-            gv[i] += 2 * xv[i] * c;
-        }
+        Sums.addSquare(x.buffer(), grad.buffer(), c);
     }
 
     private static void check(Tensor x, Tensor grad) {

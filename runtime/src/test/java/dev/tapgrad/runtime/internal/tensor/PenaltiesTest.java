@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The fused penalties against the op-by-op path the processor would otherwise generate
  * ({@code Ops.abs}/{@code square}, {@code Ops.mean}/{@code sum}, their adjoints seeded with the
  * float weight, added into the gradient): the same bits, value and gradient, on values that
- * include ±0, negatives, a NaN-free tail of odd length, and subnormals.
+ * include ±0, negatives, a NaN-free tail of odd length, and subnormals; 200 003 values are cut into
+ * blocks that the threads share.
  */
 class PenaltiesTest {
     private static Tensor values(int n, long seed) {
@@ -35,7 +36,7 @@ class PenaltiesTest {
 
     @ParameterizedTest(name = "{0}({1}) over {2} values")
     @CsvSource({"mean, abs, 1", "mean, abs, 1003", "sum, abs, 1003", "mean, square, 1003", "sum, square, 1003",
-            "mean, square, 4", "sum, abs, 0"})
+            "mean, square, 4", "sum, abs, 0", "mean, abs, 200003", "sum, square, 200003"})
     void fusedPenaltiesGiveTheOpsBitsForValueAndGradient(String reduce, String element, int n) {
         Tensor x = values(n, 11 + n);
         double weight = 0.013;
