@@ -124,6 +124,11 @@ public final class ChannelNorm {
                 impl.addGradient(dy, x, gx, start(from), end(to - 1), layout, center, scale, scaleX, shift);
     }
 
+    /** Rows per chunk (the fixed partition of the sums), for the tests. */
+    int chunkRows() {
+        return chunkRows;
+    }
+
     /** Which path runs, for benchmarks and logs: "vector" or "portable". */
     public static String pathName() {
         return ACTIVE == PORTABLE ? "portable" : "vector";
