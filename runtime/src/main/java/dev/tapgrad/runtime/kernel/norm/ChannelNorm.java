@@ -18,38 +18,52 @@ import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
  * partial sums and allocates only when the row count changes.
  */
 public final class ChannelNorm {
-    /** What a path provides, over flat element ranges that start at a row whose index is a multiple of the period's rows. */
+    /**
+     * What a path provides, over flat element ranges that start where a period does; the
+     * per-channel arrays are repeated to the period, and sums are taken in float over runs of
+     * {@link #BLOCK_PERIODS} periods in the first two of the slot's {@link #WORK_ARRAYS} period-long
+     * {@code work} arrays, then added to the double sums {@code sums[sOff + c]} and {@code sums[sOff + channels + c]}.
+     */
     interface Impl {
         /** Floats per vector (1 for the portable path); the period is lcm(channels, lanes). */
         int lanes();
 
         /** {@code sums[sOff + c] += Σ (x − k)}, {@code sums[sOff + channels + c] += Σ (x − k)²} per channel c. */
-        void shiftedSums(float[] x, int from, int to, Layout layout, float[] k, float[] scratch, int scratchOff,
-                double[] sums, int sOff);
+        void shiftedSums(float[] x, int from, int to, Layout layout, float[] k, float[][] work, double[] sums,
+                int sOff);
 
         /** {@code sums[sOff + c] += Σ dy}, {@code sums[sOff + channels + c] += Σ dy·(x − k)} per channel c. */
-        void productSums(float[] dy, float[] x, int from, int to, Layout layout, float[] k, float[] scratch,
-                int scratchOff, double[] sums, int sOff);
+        void productSums(float[] dy, float[] x, int from, int to, Layout layout, float[] k, float[][] work,
+                double[] sums, int sOff);
 
         /** {@code y = scale·(x − center) + shift} (arrays expanded to the period). */
         void scaleShift(float[] x, float[] y, int from, int to, Layout layout, float[] center, float[] scale,
-                float[] shift);
+                float[] shift, float[][] work);
 
         /** {@code gx += scaleDy·dy + scaleX·(x − center) + shift} (arrays expanded to the period). */
         void addGradient(float[] dy, float[] x, float[] gx, int from, int to, Layout layout, float[] center,
-                float[] scaleDy, float[] scaleX, float[] shift);
+                float[] scaleDy, float[] scaleX, float[] shift, float[][] work);
     }
 
     /**
-     * The channel count, the period (the least common multiple of channels and lanes: after that
-     * many floats a vector sees the same channels in the same lanes again) and how many periods a
-     * float run sums before it is added to the double sums.
+     * The channel count and the period: a whole number of rows, and of vectors, that the passes
+     * step through with the per-channel arrays repeated to its length (after lcm(channels, lanes)
+     * floats a vector sees the same channels in the same lanes again; the portable path takes
+     * enough rows for at least 128 floats, so that its inner loops are long enough for C2 to
+     * vectorise them).
      */
-    record Layout(int channels, int period, int blockPeriods) {
+    record Layout(int channels, int period) {
         static Layout of(int channels, int lanes) {
             int period = channels / gcd(channels, lanes) * lanes;
-            int periodRows = period / channels;
-            return new Layout(channels, period, Math.max(1, BLOCK_ROWS / periodRows));
+            if (lanes == 1) {
+                period = channels * Math.max(1, (PORTABLE_PERIOD + channels - 1) / channels);
+            }
+            return new Layout(channels, period);
+        }
+
+        /** Rows per period. */
+        int periodRows() {
+            return period / channels;
         }
 
         private static int gcd(int a, int b) {
@@ -59,23 +73,29 @@ public final class ChannelNorm {
 
     static final Impl PORTABLE = new PortableChannelPasses();
     static final Impl ACTIVE = load();
-    /** Rows summed in float before their sums go to double: about 5e-7 relative error at most per run. */
-    static final int BLOCK_ROWS = 32;
+    /**
+     * Periods summed in float, each float sum taking one value per period, before the sums go to
+     * double: at most 32 float roundings per partial sum, about 2e-6 of its values' magnitude.
+     */
+    static final int BLOCK_PERIODS = 32;
+    private static final int PORTABLE_PERIOD = 1024;
+    /** Period-long scratch arrays per slot. */
+    static final int WORK_ARRAYS = 5;
     /** About this many floats per chunk: enough work to pay for handing a chunk to a thread. */
     private static final int CHUNK_VALUES = 1 << 14;
 
     private final Impl impl;
     private final int channels;
     private final Layout layout;
-    /** Rows per chunk: a multiple of 64 rows, so every chunk starts where the period does (lanes ≤ 64). */
+    /** Rows per chunk: a whole number of periods, so every chunk starts where a period does. */
     private final int chunkRows;
     /** Per-channel arrays repeated to the period, for the vector path. */
     private final float[] center;
     private final float[] scale;
     private final float[] shift;
     private final float[] scaleX;
-    /** One float run's two sums per slot (2 periods each). */
-    private final float[] scratch;
+    /** Per slot, {@link #WORK_ARRAYS} arrays of a period: a float run's two sums, and the portable path's copies. */
+    private final float[][][] work;
     /** Two sums per channel per chunk, in chunk order. */
     private double[] partials = new double[0];
     /** The rows of the current call; read by the bodies below. */
@@ -99,29 +119,30 @@ public final class ChannelNorm {
         this.impl = impl;
         this.channels = channels;
         this.layout = Layout.of(channels, impl.lanes());
-        this.chunkRows = Math.max(1, CHUNK_VALUES / channels / 64) * 64;
+        int periodRows = layout.periodRows();
+        this.chunkRows = Math.max(1, CHUNK_VALUES / channels / periodRows) * periodRows;
         int p = layout.period();
         this.center = new float[p];
         this.scale = new float[p];
         this.shift = new float[p];
         this.scaleX = new float[p];
-        this.scratch = new float[ParallelFor.slots() * 2 * p];
+        this.work = new float[ParallelFor.slots()][WORK_ARRAYS][p];
         this.statsBody = (x, unused, unused2, value, from, to, slot) -> {
             for (int chunk = from; chunk < to; chunk++) {
-                impl.shiftedSums(x, start(chunk), end(chunk), layout, center, scratch, slot * 2 * layout.period(),
+                impl.shiftedSums(x, start(chunk), end(chunk), layout, center, work[slot],
                         partials, chunk * 2 * channels);
             }
         };
         this.productBody = (dy, x, unused, value, from, to, slot) -> {
             for (int chunk = from; chunk < to; chunk++) {
-                impl.productSums(dy, x, start(chunk), end(chunk), layout, center, scratch, slot * 2 * layout.period(),
+                impl.productSums(dy, x, start(chunk), end(chunk), layout, center, work[slot],
                         partials, chunk * 2 * channels);
             }
         };
         this.scaleBody = (x, y, unused, value, from, to, slot) ->
-                impl.scaleShift(x, y, start(from), end(to - 1), layout, center, scale, shift);
+                impl.scaleShift(x, y, start(from), end(to - 1), layout, center, scale, shift, work[slot]);
         this.gradientBody = (dy, x, gx, value, from, to, slot) ->
-                impl.addGradient(dy, x, gx, start(from), end(to - 1), layout, center, scale, scaleX, shift);
+                impl.addGradient(dy, x, gx, start(from), end(to - 1), layout, center, scale, scaleX, shift, work[slot]);
     }
 
     /** Rows per chunk (the fixed partition of the sums), for the tests. */

@@ -21,13 +21,13 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
     }
 
     @Override
-    public void shiftedSums(float[] x, int from, int to, ChannelNorm.Layout layout, float[] k, float[] scratch,
-            int scratchOff, double[] sums, int sOff) {
+    public void shiftedSums(float[] x, int from, int to, ChannelNorm.Layout layout, float[] k, float[][] work,
+            double[] sums, int sOff) {
         int p = layout.period();
         int i = from;
         int periods = (to - from) / p;
         for (int done = 0; done < periods;) {
-            int run = Math.min(layout.blockPeriods(), periods - done);
+            int run = Math.min(ChannelNorm.BLOCK_PERIODS, periods - done);
             for (int v = 0; v < p; v += S.length()) {
                 FloatVector kv = FloatVector.fromArray(S, k, v);
                 FloatVector s1 = FloatVector.zero(S);
@@ -37,10 +37,10 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
                     s1 = s1.add(d);
                     s2 = d.fma(d, s2);
                 }
-                s1.intoArray(scratch, scratchOff + v);
-                s2.intoArray(scratch, scratchOff + p + v);
+                s1.intoArray(work[0], v);
+                s2.intoArray(work[1], v);
             }
-            PortableChannelPasses.flush(scratch, scratchOff, p, layout.channels(), sums, sOff);
+            PortableChannelPasses.flush(work[0], work[1], p, layout.channels(), sums, sOff);
             done += run;
             i += run * p;
         }
@@ -55,12 +55,12 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
 
     @Override
     public void productSums(float[] dy, float[] x, int from, int to, ChannelNorm.Layout layout, float[] k,
-            float[] scratch, int scratchOff, double[] sums, int sOff) {
+            float[][] work, double[] sums, int sOff) {
         int p = layout.period();
         int i = from;
         int periods = (to - from) / p;
         for (int done = 0; done < periods;) {
-            int run = Math.min(layout.blockPeriods(), periods - done);
+            int run = Math.min(ChannelNorm.BLOCK_PERIODS, periods - done);
             for (int v = 0; v < p; v += S.length()) {
                 FloatVector kv = FloatVector.fromArray(S, k, v);
                 FloatVector s1 = FloatVector.zero(S);
@@ -70,10 +70,10 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
                     s1 = s1.add(g);
                     s2 = g.fma(FloatVector.fromArray(S, x, at).sub(kv), s2);
                 }
-                s1.intoArray(scratch, scratchOff + v);
-                s2.intoArray(scratch, scratchOff + p + v);
+                s1.intoArray(work[0], v);
+                s2.intoArray(work[1], v);
             }
-            PortableChannelPasses.flush(scratch, scratchOff, p, layout.channels(), sums, sOff);
+            PortableChannelPasses.flush(work[0], work[1], p, layout.channels(), sums, sOff);
             done += run;
             i += run * p;
         }
@@ -88,7 +88,7 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
 
     @Override
     public void scaleShift(float[] x, float[] y, int from, int to, ChannelNorm.Layout layout, float[] center,
-            float[] scale, float[] shift) {
+            float[] scale, float[] shift, float[][] work) {
         int p = layout.period();
         int i = from;
         for (; i + p <= to; i += p) {
@@ -104,7 +104,7 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
 
     @Override
     public void addGradient(float[] dy, float[] x, float[] gx, int from, int to, ChannelNorm.Layout layout,
-            float[] center, float[] scaleDy, float[] scaleX, float[] shift) {
+            float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work) {
         int p = layout.period();
         int i = from;
         for (; i + p <= to; i += p) {

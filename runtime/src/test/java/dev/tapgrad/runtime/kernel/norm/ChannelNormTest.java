@@ -138,13 +138,13 @@ class ChannelNormTest {
             }
             double[] stats = new double[2 * c];
             double[] products = new double[2 * c];
-            float[] scratch = new float[2 * layout.period()];
+            float[][] work = new float[ChannelNorm.WORK_ARRAYS][layout.period()];
             for (int from = 0; from < rows; from += chunkRows) {
                 int to = Math.min(rows, from + chunkRows);
                 double[] part = new double[2 * c];
-                impl.shiftedSums(x, from * c, to * c, layout, shift, scratch, 0, part, 0);
+                impl.shiftedSums(x, from * c, to * c, layout, shift, work, part, 0);
                 double[] part2 = new double[2 * c];
-                impl.productSums(dy, x, from * c, to * c, layout, shift, scratch, 0, part2, 0);
+                impl.productSums(dy, x, from * c, to * c, layout, shift, work, part2, 0);
                 for (int j = 0; j < 2 * c; j++) {
                     stats[j] += part[j];
                     products[j] += part2[j];
