@@ -122,6 +122,13 @@ final class PortableChannelPasses implements ChannelNorm.Impl {
 
     /** Adds a run's two float sums, a period each, to the double sums of their channels. */
     static void flush(float[] first, float[] second, int period, int channels, double[] sums, int sOff) {
+        if (period == channels) {
+            for (int j = 0; j < channels; j++) {
+                sums[sOff + j] += first[j];
+                sums[sOff + channels + j] += second[j];
+            }
+            return;
+        }
         for (int j = 0, ch = 0; j < period; j++) {
             sums[sOff + ch] += first[j];
             sums[sOff + channels + ch] += second[j];

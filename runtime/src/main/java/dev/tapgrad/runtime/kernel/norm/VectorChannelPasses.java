@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * period (the least common multiple of channels and lanes) the lanes see the same channels again,
  * so the per-channel arrays are repeated to a period and the k-th vector of every period uses the
  * k-th vector of them, for any channel count (16, 32, 64 are one, two, four vectors a period; 8
- * is half a vector, 5 sixteen rows in five vectors). Sums keep one register per period vector
- * over a run of periods, then go to double. The last part-period of a range is done value by value.
+ * is half a vector, 5 sixteen rows in five vectors). Sums keep two registers per period vector
+ * (even and odd periods, so that one addition need not wait for the last), each over up to
+ * {@link ChannelNorm#BLOCK_PERIODS} periods, then go to double. The last part-period of a range is done value by value.
  * Loaded by class name only where {@code jdk.incubator.vector} is present.
  */
 final class VectorChannelPasses implements ChannelNorm.Impl {
@@ -27,18 +28,30 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
         int i = from;
         int periods = (to - from) / p;
         for (int done = 0; done < periods;) {
-            int run = Math.min(ChannelNorm.BLOCK_PERIODS, periods - done);
+            int run = Math.min(2 * ChannelNorm.BLOCK_PERIODS, periods - done);
             for (int v = 0; v < p; v += S.length()) {
                 FloatVector kv = FloatVector.fromArray(S, k, v);
                 FloatVector s1 = FloatVector.zero(S);
                 FloatVector s2 = FloatVector.zero(S);
-                for (int t = 0, at = i + v; t < run; t++, at += p) {
+                FloatVector u1 = FloatVector.zero(S);
+                FloatVector u2 = FloatVector.zero(S);
+                int t = 0;
+                int at = i + v;
+                for (; t + 1 < run; t += 2, at += 2 * p) {
+                    FloatVector d = FloatVector.fromArray(S, x, at).sub(kv);
+                    FloatVector e = FloatVector.fromArray(S, x, at + p).sub(kv);
+                    s1 = s1.add(d);
+                    s2 = d.fma(d, s2);
+                    u1 = u1.add(e);
+                    u2 = e.fma(e, u2);
+                }
+                if (t < run) {
                     FloatVector d = FloatVector.fromArray(S, x, at).sub(kv);
                     s1 = s1.add(d);
                     s2 = d.fma(d, s2);
                 }
-                s1.intoArray(work[0], v);
-                s2.intoArray(work[1], v);
+                s1.add(u1).intoArray(work[0], v);
+                s2.add(u2).intoArray(work[1], v);
             }
             PortableChannelPasses.flush(work[0], work[1], p, layout.channels(), sums, sOff);
             done += run;
@@ -60,18 +73,30 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
         int i = from;
         int periods = (to - from) / p;
         for (int done = 0; done < periods;) {
-            int run = Math.min(ChannelNorm.BLOCK_PERIODS, periods - done);
+            int run = Math.min(2 * ChannelNorm.BLOCK_PERIODS, periods - done);
             for (int v = 0; v < p; v += S.length()) {
                 FloatVector kv = FloatVector.fromArray(S, k, v);
                 FloatVector s1 = FloatVector.zero(S);
                 FloatVector s2 = FloatVector.zero(S);
-                for (int t = 0, at = i + v; t < run; t++, at += p) {
+                FloatVector u1 = FloatVector.zero(S);
+                FloatVector u2 = FloatVector.zero(S);
+                int t = 0;
+                int at = i + v;
+                for (; t + 1 < run; t += 2, at += 2 * p) {
+                    FloatVector g = FloatVector.fromArray(S, dy, at);
+                    FloatVector h = FloatVector.fromArray(S, dy, at + p);
+                    s1 = s1.add(g);
+                    s2 = g.fma(FloatVector.fromArray(S, x, at).sub(kv), s2);
+                    u1 = u1.add(h);
+                    u2 = h.fma(FloatVector.fromArray(S, x, at + p).sub(kv), u2);
+                }
+                if (t < run) {
                     FloatVector g = FloatVector.fromArray(S, dy, at);
                     s1 = s1.add(g);
                     s2 = g.fma(FloatVector.fromArray(S, x, at).sub(kv), s2);
                 }
-                s1.intoArray(work[0], v);
-                s2.intoArray(work[1], v);
+                s1.add(u1).intoArray(work[0], v);
+                s2.add(u2).intoArray(work[1], v);
             }
             PortableChannelPasses.flush(work[0], work[1], p, layout.channels(), sums, sOff);
             done += run;
