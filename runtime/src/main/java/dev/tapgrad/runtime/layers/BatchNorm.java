@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.norm.ChannelNorm;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -24,13 +25,26 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
     private final Parameter movingMean;
     private final Parameter movingVariance;
     private Mode mode = new Mode(0);
-    /** Per feature, the latest forward's 1 / √(variance + epsilon); sums of the backward. */
-    private final double[] invStd;
+    /** The vectorised, parallel passes over the (N, features) rows. */
+    private final ChannelNorm passes;
+    /** Per feature, the latest forward's mean and 1 / √(variance + epsilon), in double. */
     private final double[] mean;
+    private final double[] invStd;
+    /** The batch variance, then the backward's Σ dy and Σ dy·(x − center). */
+    private final double[] variance;
     private final double[] sumG;
-    private final double[] sumGXhat;
-    /** The normalised input of the latest forward, (N, features). */
-    private float[] xhat = new float[0];
+    private final double[] sumGCentered;
+    /**
+     * Per feature, the coefficients of the latest pass: out = scale·(x − center) + shift, and in
+     * backward gx += scale·dy + scaleX·(x − center) + shift. center is the mean rounded to float;
+     * shift absorbs the rounding (computed in double), so a large mean costs no precision.
+     */
+    private final float[] center;
+    private final float[] scale;
+    private final float[] scaleX;
+    private final float[] shift;
+    /** The rows of the latest forward; backward needs the same. */
+    private int forwardRows = -1;
     private boolean lastTraining;
 
     /** A batch-normalisation layer over {@code features}; gamma 1, beta 0, moving mean 0, moving variance 1. */
@@ -47,10 +61,16 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         this.beta = new Parameter(name + ".beta", Tensor.zeros(features));
         this.movingMean = new Parameter(name + ".moving_mean", Tensor.zeros(features));
         this.movingVariance = new Parameter(name + ".moving_variance", Tensor.zeros(features));
-        this.invStd = new double[features];
+        this.passes = new ChannelNorm(features);
         this.mean = new double[features];
+        this.invStd = new double[features];
+        this.variance = new double[features];
         this.sumG = new double[features];
-        this.sumGXhat = new double[features];
+        this.sumGCentered = new double[features];
+        this.center = new float[features];
+        this.scale = new float[features];
+        this.scaleX = new float[features];
+        this.shift = new float[features];
         initialize(null);
     }
 
@@ -91,19 +111,19 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
 
     /**
      * Normalises x with the batch's statistics (training; {@code fit} also updates the moving ones)
-     * or with the moving statistics (inference).
+     * or with the moving statistics (inference): one pass for the statistics, one for the output.
      *
      * @param x (..., features)
      * @param out the shape of x; overwritten
      */
     public void forward(Tensor x, Tensor out) {
         int n = rows("forward", x, out);
-        if (xhat.length != n * features) {
-            // reallocated only when the batch size changes, so steady-state steps allocate nothing
-            xhat = new float[n * features];
-        }
         float[] in = x.buffer();
         lastTraining = mode.training();
+        forwardRows = n;
+        if (n == 0) {
+            return; // an empty batch has no statistics to normalise with or to move towards
+        }
         if (lastTraining) {
             batchStatistics(in, n);
         } else {
@@ -116,43 +136,25 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         }
         float[] g = gamma.value().buffer();
         float[] b = beta.value().buffer();
-        float[] o = out.buffer();
-        for (int r = 0; r < n; r++) {
-            int off = r * features;
-            for (int c = 0; c < features; c++) {
-                float h = (float) ((in[off + c] - mean[c]) * invStd[c]);
-                xhat[off + c] = h;
-                o[off + c] = g[c] * h + b[c];
-            }
+        for (int c = 0; c < features; c++) {
+            double k = g[c] * invStd[c];
+            center[c] = (float) mean[c];
+            scale[c] = (float) k;
+            shift[c] = (float) (b[c] + k * (center[c] - mean[c]));
         }
+        passes.scaleShift(in, out.buffer(), n, center, scale, shift);
     }
 
-    /** The batch's mean and biased variance (two passes, in double) into mean and invStd; moves the moving ones in fit. */
+    /** The batch's mean and biased variance (one pass, in double) into mean and invStd; moves the moving ones in fit. */
     private void batchStatistics(float[] in, int n) {
-        Arrays.fill(mean, 0);
-        Arrays.fill(sumG, 0); // the variance sums, before the backward reuses the array
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < features; c++) {
-                mean[c] += in[r * features + c];
-            }
-        }
-        for (int c = 0; c < features; c++) {
-            mean[c] /= n;
-        }
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < features; c++) {
-                double d = in[r * features + c] - mean[c];
-                sumG[c] += d * d;
-            }
-        }
+        passes.statistics(in, n, mean, variance);
         float[] mm = movingMean.value().buffer();
         float[] mv = movingVariance.value().buffer();
         for (int c = 0; c < features; c++) {
-            double variance = sumG[c] / n;
-            invStd[c] = 1 / Math.sqrt(variance + epsilon);
+            invStd[c] = 1 / Math.sqrt(variance[c] + epsilon);
             if (mode.updatesStatistics()) {
                 mm[c] = (float) (mm[c] * momentum + mean[c] * (1 - momentum));
-                mv[c] = (float) (mv[c] * momentum + variance * (1 - momentum));
+                mv[c] = (float) (mv[c] * momentum + variance[c] * (1 - momentum));
             }
         }
     }
@@ -160,7 +162,8 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
     /**
      * Back-propagates through the latest forward, which must have been on this x: adds dL/dgamma
      * and dL/dbeta to the parameters' gradients and dL/dx to gx. After a training forward the
-     * gradient flows through the batch statistics too.
+     * gradient flows through the batch statistics too. x̂ is not kept: it is (x − mean)·invStd,
+     * read again from x, which saves the forward a store of the whole activation.
      *
      * @param x (..., features), the input of the forward call
      * @param gOut the shape of x, dL/dout
@@ -168,38 +171,31 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
      */
     public void backward(Tensor x, Tensor gOut, Tensor gx) {
         int n = rows("backward", x, gOut);
-        if (xhat.length != n * features) {
+        if (forwardRows != n) {
             throw new IllegalStateException("BatchNorm " + name() + " backward: call forward on this x first");
         }
-        float[] g = gOut.buffer();
-        Arrays.fill(sumG, 0);
-        Arrays.fill(sumGXhat, 0);
-        for (int r = 0; r < n; r++) {
-            int off = r * features;
-            for (int c = 0; c < features; c++) {
-                sumG[c] += g[off + c];
-                sumGXhat[c] += (double) g[off + c] * xhat[off + c];
-            }
-        }
-        float[] dGamma = gamma.grad().buffer();
-        float[] dBeta = beta.grad().buffer();
-        for (int c = 0; c < features; c++) {
-            dGamma[c] += (float) sumGXhat[c];
-            dBeta[c] += (float) sumG[c];
-        }
-        if (gx == null) {
+        if (n == 0) {
             return;
         }
+        float[] in = x.buffer();
+        // center and mean are still the forward's; Σ dy·x̂ = invStd·(Σ dy·(x − center) + (center − mean)·Σ dy)
+        passes.gradientSums(gOut.buffer(), in, n, center, sumG, sumGCentered);
+        float[] dGamma = gamma.grad().buffer();
+        float[] dBeta = beta.grad().buffer();
         float[] gm = gamma.value().buffer();
-        float[] dst = gx.buffer();
-        for (int r = 0; r < n; r++) {
-            int off = r * features;
-            for (int c = 0; c < features; c++) {
-                double k = gm[c] * invStd[c];
-                dst[off + c] += (float) (lastTraining
-                        ? k * (g[off + c] - sumG[c] / n - xhat[off + c] * sumGXhat[c] / n)
-                        : k * g[off + c]);
-            }
+        for (int c = 0; c < features; c++) {
+            double sumGXhat = invStd[c] * (sumGCentered[c] + (center[c] - mean[c]) * sumG[c]);
+            dGamma[c] += (float) sumGXhat;
+            dBeta[c] += (float) sumG[c];
+            // dx = k·(dy − Σdy/n − x̂·Σ(dy·x̂)/n) with k = gamma·invStd, x̂ = invStd·(x − center) + invStd·(center − mean)
+            double k = gm[c] * invStd[c];
+            double sx = lastTraining ? -k * invStd[c] * sumGXhat / n : 0;
+            scale[c] = (float) k;
+            scaleX[c] = (float) sx;
+            shift[c] = lastTraining ? (float) (-k * sumG[c] / n + sx * (center[c] - mean[c])) : 0f;
+        }
+        if (gx != null) {
+            passes.addGradient(gOut.buffer(), in, gx.buffer(), n, center, scale, scaleX, shift);
         }
     }
 

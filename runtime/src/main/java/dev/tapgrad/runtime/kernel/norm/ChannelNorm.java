@@ -1,0 +1,274 @@
+package dev.tapgrad.runtime.kernel.norm;
+
+import dev.tapgrad.runtime.kernel.Platform;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
+
+/**
+ * The passes of a per-channel normalisation (BatchNorm) over channels-last rows of {@code
+ * channels} floats: the batch statistics, {@code y = scale·(x − center) + shift}, the backward's
+ * two sums and {@code gx += scaleDy·dy + scaleX·(x − center) + shift}. Each pass is one sweep
+ * over memory, vectorised over channels with the Vector API wherever {@link Platform#vectorUsable}
+ * allows (else {@link PortableChannelPasses}), and shared between the {@link ParallelFor} workers.
+ *
+ * <p>The rows are cut into fixed chunks that depend on the row and channel counts only; every
+ * chunk's sums go to its own slot and are added in chunk order afterwards, so a result is the same
+ * bits for any thread count and any timing. Within a chunk, runs of a few dozen rows are summed in
+ * float and then added to double sums, and the statistics sum {@code x − x₀} (x₀ the first row),
+ * so a large mean does not cancel the variance. One instance per layer: it keeps the chunks'
+ * partial sums and allocates only when the row count changes.
+ */
+public final class ChannelNorm {
+    /**
+     * What a path provides, over flat element ranges that start where a period does; the
+     * per-channel arrays are repeated to the period, and sums are taken in float over runs of
+     * {@link #BLOCK_PERIODS} periods in the first two of the slot's {@link #WORK_ARRAYS} period-long
+     * {@code work} arrays, then added to the double sums {@code sums[sOff + c]} and {@code sums[sOff + channels + c]}.
+     */
+    interface Impl {
+        /** Floats per vector (1 for the portable path); the period is lcm(channels, lanes). */
+        int lanes();
+
+        /** {@code sums[sOff + c] += Σ (x − k)}, {@code sums[sOff + channels + c] += Σ (x − k)²} per channel c. */
+        void shiftedSums(float[] x, int from, int to, Layout layout, float[] k, float[][] work, double[] sums,
+                int sOff);
+
+        /** {@code sums[sOff + c] += Σ dy}, {@code sums[sOff + channels + c] += Σ dy·(x − k)} per channel c. */
+        void productSums(float[] dy, float[] x, int from, int to, Layout layout, float[] k, float[][] work,
+                double[] sums, int sOff);
+
+        /** {@code y = scale·(x − center) + shift} (arrays expanded to the period). */
+        void scaleShift(float[] x, float[] y, int from, int to, Layout layout, float[] center, float[] scale,
+                float[] shift, float[][] work);
+
+        /** {@code gx += scaleDy·dy + scaleX·(x − center) + shift} (arrays expanded to the period). */
+        void addGradient(float[] dy, float[] x, float[] gx, int from, int to, Layout layout, float[] center,
+                float[] scaleDy, float[] scaleX, float[] shift, float[][] work);
+    }
+
+    /**
+     * The channel count and the period: a whole number of rows, and of vectors, that the passes
+     * step through with the per-channel arrays repeated to its length (after lcm(channels, lanes)
+     * floats a vector sees the same channels in the same lanes again; the portable path takes
+     * enough rows for at least 128 floats, so that its inner loops are long enough for C2 to
+     * vectorise them).
+     */
+    record Layout(int channels, int period) {
+        static Layout of(int channels, int lanes) {
+            int period = channels / gcd(channels, lanes) * lanes;
+            if (lanes == 1) {
+                period = channels * Math.max(1, (PORTABLE_PERIOD + channels - 1) / channels);
+            }
+            return new Layout(channels, period);
+        }
+
+        /** Rows per period. */
+        int periodRows() {
+            return period / channels;
+        }
+
+        private static int gcd(int a, int b) {
+            return b == 0 ? a : gcd(b, a % b);
+        }
+    }
+
+    static final Impl PORTABLE = new PortableChannelPasses();
+    static final Impl ACTIVE = load();
+    /**
+     * Periods summed in float, each float sum taking one value per period, before the sums go to
+     * double: at most 32 float roundings per partial sum, about 2e-6 of its values' magnitude.
+     */
+    static final int BLOCK_PERIODS = 32;
+    private static final int PORTABLE_PERIOD = 1024;
+    /** Period-long scratch arrays per slot. */
+    static final int WORK_ARRAYS = 5;
+    /** About this many floats per chunk: enough work to pay for handing a chunk to a thread. */
+    private static final int CHUNK_VALUES = 1 << 14;
+
+    private final Impl impl;
+    private final int channels;
+    private final Layout layout;
+    /** Rows per chunk: a whole number of periods, so every chunk starts where a period does. */
+    private final int chunkRows;
+    /** Per-channel arrays repeated to the period, for the vector path. */
+    private final float[] center;
+    private final float[] scale;
+    private final float[] shift;
+    private final float[] scaleX;
+    /** Per slot, {@link #WORK_ARRAYS} arrays of a period: a float run's two sums, and the portable path's copies. */
+    private final float[][][] work;
+    /** Two sums per channel per chunk, in chunk order. */
+    private double[] partials = new double[0];
+    /** The rows of the current call; read by the bodies below. */
+    private int rows;
+
+    /** The four passes as bodies the workers run over chunks [from, to) of the current call. */
+    private final ParallelFor.ArrayBody statsBody;
+    private final ParallelFor.ArrayBody productBody;
+    private final ParallelFor.ArrayBody scaleBody;
+    private final ParallelFor.ArrayBody gradientBody;
+
+    /** The passes for rows of {@code channels} floats, on the fastest path this JVM offers. */
+    public ChannelNorm(int channels) {
+        this(channels, ACTIVE);
+    }
+
+    ChannelNorm(int channels, Impl impl) {
+        if (channels <= 0) {
+            throw new IllegalArgumentException("ChannelNorm: channels must be positive, got " + channels);
+        }
+        this.impl = impl;
+        this.channels = channels;
+        this.layout = Layout.of(channels, impl.lanes());
+        int periodRows = layout.periodRows();
+        this.chunkRows = Math.max(1, CHUNK_VALUES / channels / periodRows) * periodRows;
+        int p = layout.period();
+        this.center = new float[p];
+        this.scale = new float[p];
+        this.shift = new float[p];
+        this.scaleX = new float[p];
+        this.work = new float[ParallelFor.slots()][WORK_ARRAYS][p];
+        this.statsBody = (x, unused, unused2, value, from, to, slot) -> {
+            for (int chunk = from; chunk < to; chunk++) {
+                impl.shiftedSums(x, start(chunk), end(chunk), layout, center, work[slot],
+                        partials, chunk * 2 * channels);
+            }
+        };
+        this.productBody = (dy, x, unused, value, from, to, slot) -> {
+            for (int chunk = from; chunk < to; chunk++) {
+                impl.productSums(dy, x, start(chunk), end(chunk), layout, center, work[slot],
+                        partials, chunk * 2 * channels);
+            }
+        };
+        this.scaleBody = (x, y, unused, value, from, to, slot) ->
+                impl.scaleShift(x, y, start(from), end(to - 1), layout, center, scale, shift, work[slot]);
+        this.gradientBody = (dy, x, gx, value, from, to, slot) ->
+                impl.addGradient(dy, x, gx, start(from), end(to - 1), layout, center, scale, scaleX, shift, work[slot]);
+    }
+
+    /** Rows per chunk (the fixed partition of the sums), for the tests. */
+    int chunkRows() {
+        return chunkRows;
+    }
+
+    /** Which path runs, for benchmarks and logs: "vector" or "portable". */
+    public static String pathName() {
+        return ACTIVE == PORTABLE ? "portable" : "vector";
+    }
+
+    /**
+     * Per channel, the mean and the biased variance of {@code rows} rows of x (in double).
+     *
+     * @throws IllegalArgumentException if rows is not positive or x is shorter than rows·channels
+     */
+    public void statistics(float[] x, int rows, double[] mean, double[] variance) {
+        int chunks = begin(x, rows);
+        // x − x₀ with x₀ a value of the batch keeps Σd² − (Σd)²/n from cancelling when |mean| ≫ std
+        expand(center, x, 0);
+        ParallelFor.run(chunks, 1, statsBody, x, null, null, 0f);
+        for (int c = 0; c < channels; c++) {
+            double s1 = 0;
+            double s2 = 0;
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                s1 += partials[chunk * 2 * channels + c];
+                s2 += partials[chunk * 2 * channels + channels + c];
+            }
+            double d = s1 / rows;
+            mean[c] = center[c] + d;
+            variance[c] = Math.max(0, s2 / rows - d * d);
+        }
+    }
+
+    /** {@code y = scale·(x − center) + shift} over {@code rows} rows; center, scale and shift per channel. */
+    public void scaleShift(float[] x, float[] y, int rows, float[] center, float[] scale, float[] shift) {
+        int chunks = begin(x, rows);
+        checkLength(y, rows);
+        expand(this.center, center, 0);
+        expand(this.scale, scale, 0);
+        expand(this.shift, shift, 0);
+        ParallelFor.run(chunks, 1, scaleBody, x, y, null, 0f);
+    }
+
+    /**
+     * Per channel, {@code sumDy = Σ dy} and {@code sumDyCentered = Σ dy·(x − center)} over {@code rows} rows (in double).
+     */
+    public void gradientSums(float[] dy, float[] x, int rows, float[] center, double[] sumDy, double[] sumDyCentered) {
+        int chunks = begin(x, rows);
+        checkLength(dy, rows);
+        expand(this.center, center, 0);
+        ParallelFor.run(chunks, 1, productBody, dy, x, null, 0f);
+        for (int c = 0; c < channels; c++) {
+            double s1 = 0;
+            double s2 = 0;
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                s1 += partials[chunk * 2 * channels + c];
+                s2 += partials[chunk * 2 * channels + channels + c];
+            }
+            sumDy[c] = s1;
+            sumDyCentered[c] = s2;
+        }
+    }
+
+    /** {@code gx += scaleDy·dy + scaleX·(x − center) + shift} per channel over {@code rows} rows. */
+    public void addGradient(float[] dy, float[] x, float[] gx, int rows, float[] center, float[] scaleDy,
+            float[] scaleX, float[] shift) {
+        int chunks = begin(x, rows);
+        checkLength(dy, rows);
+        checkLength(gx, rows);
+        expand(this.center, center, 0);
+        expand(this.scale, scaleDy, 0);
+        expand(this.scaleX, scaleX, 0);
+        expand(this.shift, shift, 0);
+        ParallelFor.run(chunks, 1, gradientBody, dy, x, gx, 0f);
+    }
+
+    /** Checks x, sets the call's rows and sizes the partial sums; returns the chunk count. */
+    private int begin(float[] x, int rows) {
+        if (rows <= 0) {
+            throw new IllegalArgumentException("ChannelNorm: rows must be positive, got " + rows);
+        }
+        checkLength(x, rows);
+        this.rows = rows;
+        int chunks = (rows + chunkRows - 1) / chunkRows;
+        if (partials.length < chunks * 2 * channels) {
+            // only when the batch grows, so steady-state steps allocate nothing
+            partials = new double[chunks * 2 * channels];
+        }
+        java.util.Arrays.fill(partials, 0, chunks * 2 * channels, 0);
+        return chunks;
+    }
+
+    private void checkLength(float[] a, int rows) {
+        if ((long) rows * channels > a.length) {
+            throw new IllegalArgumentException("ChannelNorm: " + rows + " rows of " + channels
+                    + " channels need " + (long) rows * channels + " floats, the array has " + a.length);
+        }
+    }
+
+    /** {@code target[j] = values[off + j % channels]} over the period. */
+    private void expand(float[] target, float[] values, int off) {
+        for (int j = 0, c = 0; j < target.length; j++) {
+            target[j] = values[off + c];
+            c = c + 1 == channels ? 0 : c + 1;
+        }
+    }
+
+    private int start(int chunk) {
+        return chunk * chunkRows * channels;
+    }
+
+    private int end(int chunk) {
+        return Math.min(rows, (chunk + 1) * chunkRows) * channels;
+    }
+
+    private static Impl load() {
+        if (!Platform.vectorUsable()) {
+            return PORTABLE; // the module, FMA or C2 is missing, or vectors are switched off
+        }
+        try {
+            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.norm.VectorChannelPasses").getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return PORTABLE;
+        }
+    }
+}
