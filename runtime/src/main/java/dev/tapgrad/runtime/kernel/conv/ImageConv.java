@@ -105,7 +105,7 @@ class ImageConv implements ConvPasses {
             float[] c = cols(slot);
             g.im2col(x, image, 1, c, 0);
             Gemm.gemm(false, false, pixels, f, patch, c, kernel, r, false);
-            double s = finish(r, bias, out, image * pixels * f, floor, penalty, slot);
+            double s = finish(r, g.outW, bias, out, image * pixels * f, floor, penalty, slot);
             if (penalty != DirectConv.NO_PENALTY) {
                 penaltySums[image] = s;
             }
@@ -113,25 +113,28 @@ class ImageConv implements ConvPasses {
     }
 
     /**
-     * One image's output from its (pixels, filters) product {@code r}: {@code max(r + bias, floor)}
-     * at {@code out[o …]}; returns its Σ|out| or Σout² when {@code penalty} (per filter in double,
-     * then the filters in order), else 0.
+     * One image's output from its product {@code r}, pixel (oy, ox) at {@code (oy·rowWidth + ox)·filters}:
+     * {@code max(r + bias, floor)} at {@code out[o …]}; returns its Σ|out| or Σout² when
+     * {@code penalty} (per filter in double, then the filters in order), else 0.
      */
-    final double finish(float[] r, float[] bias, float[] out, int o, float floor, int penalty, int slot) {
+    final double finish(float[] r, int rowWidth, float[] bias, float[] out, int o, float floor, int penalty,
+            int slot) {
         double[] pa = penaltyPart[slot];
         Arrays.fill(pa, 0);
-        for (int p = 0, i = 0; p < pixels; p++, i += f) {
+        for (int p = 0; p < pixels; p++) {
+            int i = (p / g.outW * rowWidth + p % g.outW) * f;
+            int oi = o + p * f - i;
             for (int j = 0; j < f; j++) {
-                out[o + i + j] = Math.max(r[i + j] + bias[j], floor);
+                out[oi + i + j] = Math.max(r[i + j] + bias[j], floor);
             }
             if (penalty == DirectConv.SQUARE) {
                 for (int j = 0; j < f; j++) {
-                    float v = out[o + i + j];
+                    float v = out[oi + i + j];
                     pa[j] += v * v;
                 }
             } else if (penalty == DirectConv.ABS) {
                 for (int j = 0; j < f; j++) {
-                    pa[j] += Math.abs(out[o + i + j]);
+                    pa[j] += Math.abs(out[oi + i + j]);
                 }
             }
         }
@@ -162,11 +165,16 @@ class ImageConv implements ConvPasses {
             System.arraycopy(dk, 0, partials, part, patch * f);
             System.arraycopy(db, 0, partials, part + patch * f, f);
             if (gx != null) {
-                // The patches are used; their buffer takes the patch gradients, (pixels, patch).
-                Gemm.gemm(false, true, pixels, patch, f, r, kernel, c, false);
-                g.col2im(c, 0, image, 1, gx);
+                inputGradientByPatches(r, image, slot, gx);
             }
         }
+    }
+
+    /** Adds dL/dx of one image to gx from its dL/dz {@code r}: the patch gradients (r · kernelᵀ) and col2im. */
+    final void inputGradientByPatches(float[] r, int image, int slot, float[] gx) {
+        float[] c = cols(slot);
+        Gemm.gemm(false, true, pixels, patch, f, r, kernel, c, false);
+        g.col2im(c, 0, image, 1, gx);
     }
 
     /**
