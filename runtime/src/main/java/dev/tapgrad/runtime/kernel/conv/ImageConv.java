@@ -117,7 +117,7 @@ class ImageConv implements ConvPasses {
      * {@code max(r + bias, floor)} at {@code out[o …]}; returns its Σ|out| or Σout² when
      * {@code penalty} (per filter in double, then the filters in order), else 0.
      */
-    final double finish(float[] r, int rowWidth, float[] bias, float[] out, int o, float floor, int penalty,
+    double finish(float[] r, int rowWidth, float[] bias, float[] out, int o, float floor, int penalty,
             int slot) {
         double[] pa = penaltyPart[slot];
         Arrays.fill(pa, 0);
@@ -182,7 +182,7 @@ class ImageConv implements ConvPasses {
      * summed per filter into {@code db} (overwritten): as {@link DirectConvRows#dz}, the penalty's
      * gradient added first and relu's derivative from out without a branch.
      */
-    final void dz(float[] out, float[] grad, int o, float[] r, float[] db, boolean relu, int penalty, float scale) {
+    void dz(float[] out, float[] grad, int o, float[] r, float[] db, boolean relu, int penalty, float scale) {
         Arrays.fill(db, 0f);
         int n = pixels * f;
         if (relu) {

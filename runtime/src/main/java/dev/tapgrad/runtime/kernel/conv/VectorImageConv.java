@@ -1,6 +1,9 @@
 package dev.tapgrad.runtime.kernel.conv;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -55,6 +58,8 @@ final class VectorImageConv extends ImageConv {
     private final float[][] inputGrad;
     /** Per slot: the forward output over virtual pixels, (virtualPixels rounded up, filters). */
     private final float[][] virtualOut;
+    /** Per slot: one output row's penalty terms per filter, summed in float. */
+    private final float[][] penaltyRow;
 
     VectorImageConv(ConvGeometry geometry, int slots) {
         super(geometry, slots);
@@ -71,6 +76,7 @@ final class VectorImageConv extends ImageConv {
         int blocks = (virtualPixels + R - 1) / R;
         this.planar = new float[slots][c * pp + g.kernelH * pw + g.kernelW + 2 * R];
         this.virtualOut = new float[slots][blocks * R * f];
+        this.penaltyRow = new float[slots][f];
         boolean pad = g.padTop > 0 || g.padLeft > 0 || ph > g.height || pw > g.width;
         this.bordered = pad ? new float[slots][pp * c + 16] : null;
         this.rowStep = (pad ? pw : g.width) * c;
@@ -198,6 +204,62 @@ final class VectorImageConv extends ImageConv {
                 for (int i = iy * pw2 * c, end = i + w * c; i < end; i++) {
                     gx[d++] += v[i];
                 }
+            }
+        }
+    }
+
+    /**
+     * As ImageConv's, on vectors (its loops along 32 filters are too short for C2's vectorised main
+     * loop): the penalty's terms summed per filter in float over an output row, the rows in double.
+     */
+    @Override
+    double finish(float[] r, int rowWidth, float[] bias, float[] out, int o, float floor, int penalty, int slot) {
+        float[] row = penaltyRow[slot];
+        double[] sums = penaltyPart[slot];
+        Arrays.fill(sums, 0);
+        FloatVector lo = FloatVector.broadcast(S, floor), one = FloatVector.broadcast(S, 1f);
+        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
+        boolean penalized = penalty != DirectConv.NO_PENALTY;
+        for (int oy = 0; oy < g.outH; oy++) {
+            for (int ox = 0, i = oy * rowWidth * f, d = o + oy * g.outW * f; ox < g.outW; ox++) {
+                for (int jb = 0; jb < f; jb += L, i += L, d += L) {
+                    FloatVector v = FloatVector.fromArray(S, r, i).add(FloatVector.fromArray(S, bias, jb)).max(lo);
+                    v.intoArray(out, d);
+                    if (penalized) {
+                        FloatVector a = v.abs();
+                        a.fma(one.blend(a, square), FloatVector.fromArray(S, row, jb)).intoArray(row, jb);
+                    }
+                }
+            }
+            if (penalized) {
+                for (int j = 0; j < f; j++) {
+                    sums[j] += row[j];
+                    row[j] = 0;
+                }
+            }
+        }
+        double s = 0;
+        for (int j = 0; j < f; j++) {
+            s += sums[j];
+        }
+        return s;
+    }
+
+    /** As ImageConv's, on vectors, as VectorConv computes dL/dz (the same floats). */
+    @Override
+    void dz(float[] out, float[] grad, int o, float[] r, float[] db, boolean relu, int penalty, float scale) {
+        Arrays.fill(db, 0f);
+        FloatVector sc = FloatVector.broadcast(S, scale), zero = FloatVector.zero(S);
+        VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
+        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
+        for (int i = 0, n = pixels * f; i < n; ) {
+            for (int jb = 0; jb < f; jb += L, i += L) {
+                FloatVector v = FloatVector.fromArray(S, grad, o + i), y = FloatVector.fromArray(S, out, o + i);
+                v = v.blend(v.add(sc.blend(y.add(y).mul(sc), square)), penalized);
+                v = zero.blend(v, y.compare(VectorOperators.GT, 0f).or(linear));
+                v.intoArray(grad, o + i);
+                v.intoArray(r, i);
+                v.add(FloatVector.fromArray(S, db, jb)).intoArray(db, jb);
             }
         }
     }
