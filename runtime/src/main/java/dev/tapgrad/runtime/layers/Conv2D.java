@@ -56,7 +56,9 @@ public final class Conv2D extends AbstractLayer {
     private final ParallelFor.ArrayBody forwardBody = (x, bias, out, floor, from, to, slot) ->
             direct.forward(x, bias, out, floor, penaltyMode(), from, to, slot);
     private final ParallelFor.ArrayBody backwardBody = (x, out, grad, scale, from, to, slot) ->
-            direct.backward(x, out, grad, reluInside(), penaltyMode(), scale, from, to, slot);
+            direct.backward(x, out, grad, this.backwardGx, reluInside(), penaltyMode(), scale, from, to, slot);
+    /** dL/dx of the backward call in progress (a fourth array the body's arguments have no room for); null between calls. */
+    private float[] backwardGx;
 
     /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}); null for none. */
     private OutputPenalty penalty;
@@ -320,8 +322,17 @@ public final class Conv2D extends AbstractLayer {
                 Activations.backward(activation, Activations.needsPreActivation(activation) ? z : o, o, g, b * pixels, geometry.filters);
             }
             float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
-            ParallelFor.run(b, 1, backwardBody, in, o, g, scale);
+            backwardGx = gx == null ? null : gx.buffer();
+            try {
+                ParallelFor.run(b, 1, backwardBody, in, o, g, scale);
+            } finally {
+                backwardGx = null;
+            }
             direct.reduce(b, kernel.grad().buffer(), bias.grad().buffer());
+            if (gx == null || direct.inputGradient()) {
+                return;
+            }
+            gemm.ensurePatches();
         } else {
             if (relu) {
                 gemm.reluBackwardWithBiasGradient(o, g, b * pixels, bias.grad().buffer());
@@ -329,12 +340,6 @@ public final class Conv2D extends AbstractLayer {
                 Activations.backward(activation, Activations.needsPreActivation(activation) ? z : o, o, g, b * pixels, geometry.filters);
                 gemm.addBiasGradient(g, b * pixels, bias.grad().buffer());
             }
-        }
-        if (direct != null) {
-            if (gx == null) {
-                return;
-            }
-            gemm.ensurePatches();
         }
         gemm.backward(in, b, g, kernel.value().buffer(), kernel.grad().buffer(), direct == null,
                 gx == null ? null : gx.buffer());

@@ -79,6 +79,44 @@ class Conv2DPathsTest {
         t.check(scalar, "direct");
     }
 
+    /**
+     * Layers with patches over 32 values: the per-image passes (ImageConv) with the Vector API's
+     * implicit-GEMM kernels where they suit (stride 1, filters a multiple of the lanes; dL/dx by
+     * them when the channels are a multiple too), the portable per-image passes, and the chunked
+     * im2col path, each against the float64 reference. Odd shapes: channels and filters not
+     * multiples of 16, a kernel row whose kw·channels is not a multiple of 8, SAME padding with an
+     * even kernel, strides 2, batch 1, activations that keep the pre-activation.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} -> {3}, kernel {4}x{5}, stride {6}x{7} {8}, {9}, B={10}, {11}")
+    @CsvSource({
+        "26, 26, 16, 32, 3, 3, 1, 1, VALID, RELU, 3, MEAN_SQUARE",  // twoconv64's second layer
+        "13, 13, 32, 64, 3, 3, 1, 1, VALID, RELU, 2, MEAN_ABS",     // convnet128's second layer
+        "9, 8, 20, 16, 3, 3, 1, 1, SAME, RELU, 3, NONE",            // 20 channels: dL/dx by patches
+        "7, 9, 16, 48, 3, 3, 1, 1, SAME, LINEAR, 2, SUM_ABS",       // 48 filters: a pair and a single vector
+        "5, 7, 5, 16, 4, 3, 1, 1, SAME, RELU, 3, MEAN_ABS",         // kw·c = 15: 8 taps and 7 alone
+        "6, 5, 12, 32, 3, 2, 1, 1, SAME, TANH, 1, NONE",            // batch 1
+        "10, 10, 17, 20, 3, 3, 2, 2, SAME, RELU, 2, SUM_SQUARE",    // strides 2, 20 filters: portable
+        "12, 12, 4, 32, 3, 3, 1, 1, VALID, GELU, 2, NONE",          // the pre-activation kept (short sums: dz uses the reference z)
+        "12, 11, 32, 32, 5, 5, 1, 1, VALID, RELU, 2, NONE",         // 800-value patches
+        "4, 30, 16, 16, 3, 3, 1, 1, SAME, RELU, 2, MEAN_SQUARE"})   // rows wider than a tile, few of them
+    void largePatchPathsMatchTheFloat64Reference(int h, int w, int c, int f, int kh, int kw, int sh, int sw,
+            Padding padding, Activation act, int b, String penalty) {
+        OutputPenalty pen = penalty.equals("NONE") ? null : OutputPenalty.valueOf(penalty);
+        Case t = new Case(h, w, c, f, kh, kw, sh, sw, padding, act, b, pen);
+        Conv2D vector = t.layer("v");
+        Conv2D portable = t.copy(vector, "p");
+        Conv2D chunked = t.copy(vector, "c");
+        vector.useDirect(true, true);
+        portable.useDirect(true, false);
+        chunked.useDirect(false);
+        boolean vectors = DirectConv.VECTOR_LANES > 0 && sh == 1 && sw == 1 && f % DirectConv.VECTOR_LANES == 0;
+        assertEquals(vectors, vector.usesVectorConv(), "implicit-GEMM kernels taken");
+        assertTrue(portable.usesDirect() && !portable.usesVectorConv(), "the portable per-image passes");
+        t.check(vector, vector.usesVectorConv() ? "implicit GEMM" : "per image (fallback)");
+        t.check(portable, "per image");
+        t.check(chunked, "im2col");
+    }
+
     /** The runtime's tests run with the Vector API module (surefire's argLine): the vector path is tested. */
     @Test
     void theVectorPathRunsWhereTheModuleIsPresent() {
@@ -233,7 +271,7 @@ class Conv2DPathsTest {
         Conv2D conv = new Conv2D("c", 28, 28, 1, 32, 3, 3, 1, 1, Padding.VALID, Activation.RELU);
         assertEquals(DirectConv.FMA, conv.usesDirect());
         Conv2D wide = new Conv2D("w", 8, 8, 16, 32, 3, 3, 1, 1, Padding.SAME, Activation.RELU);
-        assertTrue(!wide.usesDirect(), "144-value patches stay on im2col + GEMM");
+        assertTrue(wide.usesDirect(), "144-value patches are computed one image at a time");
     }
 
     private static double tolerance(int terms, double absSum) {

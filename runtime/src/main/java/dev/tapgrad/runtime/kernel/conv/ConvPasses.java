@@ -15,7 +15,16 @@ interface ConvPasses {
     void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot,
             double[] penaltySums);
 
-    /** As {@link DirectConv#backward}, with each image's kernel and bias gradients into {@code partials}. */
-    void backward(float[] x, float[] out, float[] grad, boolean relu, int penalty, float scale, int from, int to,
-            int slot, float[] partials);
+    /**
+     * As {@link DirectConv#backward}, with each image's kernel and bias gradients into {@code partials};
+     * also adds each image's dL/dx to {@code gx} if not null, which only passes that say
+     * {@link #inputGradient} are given.
+     */
+    void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale, int from,
+            int to, int slot, float[] partials);
+
+    /** Whether {@link #backward} computes dL/dx too; otherwise the layer's im2col path does. */
+    default boolean inputGradient() {
+        return false;
+    }
 }

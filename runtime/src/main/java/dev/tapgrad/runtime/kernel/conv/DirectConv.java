@@ -54,13 +54,17 @@ public final class DirectConv {
     /** Per slot: one image's running Σ|out| or Σout² per filter, in double (an elementwise add vectorises, a reduction does not). */
     private final double[][] penaltyAcc;
     private final double[] sums;
-    /** The Vector API's passes, or null when these loops compute. */
+    /** The passes of another implementation (the Vector API's, or {@link ImageConv}'s), or null when these loops compute. */
     private final ConvPasses vector;
 
-    /** Scratch for {@code slots} threads; the Vector API's passes when {@code vector} and {@link VectorConvs#suits}. */
+    /**
+     * Scratch for {@code slots} threads; the Vector API's passes when {@code vector} and {@link
+     * VectorConvs#suits}; for patches larger than {@link #SMALL_PATCH}, {@link ImageConv}'s per-image passes.
+     */
     public DirectConv(ConvGeometry geometry, int slots, boolean vector) {
         this.g = geometry;
-        this.vector = vector && VectorConvs.suits(geometry) ? VectorConvs.create(geometry, slots) : null;
+        this.vector = !smallPatch(geometry) ? ImageConv.create(geometry, slots, vector)
+                : vector && VectorConvs.suits(geometry) ? VectorConvs.create(geometry, slots) : null;
         int f = geometry.filters;
         int p = geometry.patch;
         this.paddedPatch = roundUpToRowGroups(p);
@@ -81,9 +85,28 @@ public final class DirectConv {
         this.sums = new double[p * f + f];
     }
 
-    /** Whether the direct kernel is the faster choice for this layer (measured: see Conv2D). */
+    /** Patches up to this many values take these loops (or VectorConv); larger ones {@link ImageConv}. */
+    static final int SMALL_PATCH = 32;
+
+    /**
+     * Whether the direct kernel is the faster choice for this layer (measured: see Conv2D): small
+     * patches into 16 filters or more, and every layer with larger patches ({@link ImageConv},
+     * one image at a time; {@code -Dtapgrad.conv.perImage=false} keeps those on the chunked im2col path).
+     */
     public static boolean suits(ConvGeometry geometry) {
-        return FMA && geometry.patch <= 32 && geometry.filters >= 16;
+        if (!smallPatch(geometry)) {
+            return !"false".equalsIgnoreCase(System.getProperty("tapgrad.conv.perImage"));
+        }
+        return FMA && geometry.filters >= 16;
+    }
+
+    private static boolean smallPatch(ConvGeometry geometry) {
+        return geometry.patch <= SMALL_PATCH;
+    }
+
+    /** Whether {@link #backward} adds dL/dx too (given a gx); otherwise the layer's im2col path computes it. */
+    public boolean inputGradient() {
+        return vector != null && vector.inputGradient();
     }
 
     /** Copies the (patch, filters) kernel into the per-row arrays the loops read; call before {@link #forward}. */
@@ -195,7 +218,7 @@ public final class DirectConv {
 
     /** Whether the Vector API's passes compute this layer. */
     public boolean vectorized() {
-        return vector != null;
+        return vector != null && !(vector instanceof ImageConv image && !image.vectorized());
     }
 
     /** Sizes the per-image gradient partials for a batch; allocates only when the batch grows. */
@@ -216,12 +239,13 @@ public final class DirectConv {
      * otherwise {@code grad} already holds dL/dz. With relu and an output {@code penalty}, its
      * gradient is added to dL/dout in the same pass: {@code scale} where out > 0 for {@link #ABS}
      * (sign(out) is 1 there, and the mask zeroes the rest), {@code 2·out·scale} for {@link
-     * #SQUARE}; the same floats as adding the penalty's gradient first.
+     * #SQUARE}; the same floats as adding the penalty's gradient first. Where {@link #inputGradient},
+     * also adds dL/dx of the images to {@code gx} unless it is null.
      */
-    public void backward(float[] x, float[] out, float[] grad, boolean relu, int penalty, float scale, int from, int to,
-            int slot) {
+    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale,
+            int from, int to, int slot) {
         if (vector != null) {
-            vector.backward(x, out, grad, relu, penalty, scale, from, to, slot, partials);
+            vector.backward(x, out, grad, inputGradient() ? gx : null, relu, penalty, scale, from, to, slot, partials);
             return;
         }
         int f = g.filters;
