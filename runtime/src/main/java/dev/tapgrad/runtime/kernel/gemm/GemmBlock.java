@@ -8,10 +8,10 @@ import java.util.Arrays;
  *
  * <p>For each chunk it takes (MB rows of P by up to NC columns, within the job's current slice of
  * op(B)'s rows) it packs the slice's panel of op(B), one row per array, unless it already holds
- * it; loads the chunk's rows of P from C, or zeros them; passes every row over L1-sized stretches
- * of panel rows, four k at a time ({@link RowKernels}, which need every operand at offset 0,
- * hence the copies); and stores the rows back into C, each row of P into a column of C when the
- * job computes Cᵀ. Every element of C is summed in the same order whatever thread computes it, so
+ * it; loads the chunk's rows of P from C, or zeros them; passes the rows over L1-sized stretches
+ * of panel rows, four rows and two k at a time (a chunk's last rows one at a time, four k at a
+ * time; {@link RowKernels}, which need every operand at offset 0, hence the copies); and stores
+ * the rows back into C, each row of P into a column of C when the job computes Cᵀ. Every element of C is summed in the same order whatever thread computes it, so
  * the result does not depend on the number of threads.
  */
 final class GemmBlock implements GemmWorker {
@@ -68,11 +68,34 @@ final class GemmBlock implements GemmWorker {
         int stretch = Math.max(4, Math.min(64, L1_FLOATS / nc / 4 * 4));
         for (int kb = 0; kb < kc; kb += stretch) {
             int ke = Math.min(kc, kb + stretch);
-            for (int i = ib; i < ie; i++) {
+            int i = ib;
+            for (; i + 4 <= ie; i += 4) {
+                update4rows(i - ib, job.transA, job.bigM, job.bigK, job.a, i, job.pc0, kb, ke, nc);
+            }
+            for (; i < ie; i++) {
                 update(rows[i - ib], job.transA, job.bigM, job.bigK, job.a, i, job.pc0, kb, ke, nc);
             }
         }
         store(job.c, job.bigM, job.bigN, job.transposedOut, ib, ie, jc, nc);
+    }
+
+    /** Rows {@code r … r + 3} of the chunk (P's rows i … i + 3) += op(A)[i …, pc + kb … pc + ke) · panel rows kb … ke. */
+    private void update4rows(int r, boolean transA, int bigM, int bigK, float[] a, int i, int pc, int kb, int ke, int nc) {
+        float[][] p = panel;
+        float[] t0 = rows[r], t1 = rows[r + 1], t2 = rows[r + 2], t3 = rows[r + 3];
+        // A(i, q) is a[q·M + i] when A is stored transposed, else a[i·K + q].
+        int step = transA ? bigM : 1;
+        int down = transA ? 1 : bigK;
+        int at = transA ? (pc + kb) * bigM + i : i * bigK + pc + kb;
+        int kk = kb;
+        for (; kk + 2 <= ke; kk += 2, at += 2 * step) {
+            int at1 = at + down, at2 = at1 + down, at3 = at2 + down;
+            RowKernels.update4x2(nc, a[at], a[at + step], a[at1], a[at1 + step], a[at2], a[at2 + step],
+                    a[at3], a[at3 + step], p[kk], p[kk + 1], t0, t1, t2, t3);
+        }
+        if (kk < ke) {
+            RowKernels.update4x1(nc, a[at], a[at + down], a[at + 2 * down], a[at + 3 * down], p[kk], t0, t1, t2, t3);
+        }
     }
 
     /** Row {@code t} of P += op(A)[i, pc + kb … pc + ke) · panel rows kb … ke. */
