@@ -64,8 +64,9 @@ final class GemmBlock implements GemmWorker {
             packedJc = jc;
         }
         load(job.c, job.bigM, job.bigN, job.transposedOut, job.pc0 == 0 && !job.accumulate, ib, ie, jc, nc);
-        // As many panel rows as fit the L1 budget, a multiple of 4 between 4 and 64.
-        int stretch = Math.max(4, Math.min(64, L1_FLOATS / nc / 4 * 4));
+        // As many panel rows as fit the L1 budget, a multiple of the kernels' k (2 and 4, or 2 and 3), up to 64.
+        int unit = RowKernels.THREE_K ? 6 : 4;
+        int stretch = Math.max(unit, Math.min(64 / unit * unit, L1_FLOATS / nc / unit * unit));
         for (int kb = 0; kb < kc; kb += stretch) {
             int ke = Math.min(kc, kb + stretch);
             int i = ib;
@@ -88,6 +89,14 @@ final class GemmBlock implements GemmWorker {
         int down = transA ? 1 : bigK;
         int at = transA ? (pc + kb) * bigM + i : i * bigK + pc + kb;
         int kk = kb;
+        if (RowKernels.THREE_K) {
+            for (; kk + 3 <= ke; kk += 3, at += 3 * step) {
+                int at1 = at + down, at2 = at1 + down, at3 = at2 + down;
+                RowKernels.update4x3(nc, a[at], a[at + step], a[at + 2 * step], a[at1], a[at1 + step], a[at1 + 2 * step],
+                        a[at2], a[at2 + step], a[at2 + 2 * step], a[at3], a[at3 + step], a[at3 + 2 * step],
+                        p[kk], p[kk + 1], p[kk + 2], t0, t1, t2, t3);
+            }
+        }
         for (; kk + 2 <= ke; kk += 2, at += 2 * step) {
             int at1 = at + down, at2 = at1 + down, at3 = at2 + down;
             RowKernels.update4x2(nc, a[at], a[at + step], a[at1], a[at1 + step], a[at2], a[at2 + step],
