@@ -23,7 +23,7 @@ final class GemmBlock implements GemmWorker {
     static final int MB = 16;
     /**
      * Floats of the panel that every row of a chunk passes over before the next ones: half of a
-     * 48 KB L1, so that the stretch and the row being updated stay there (measured: 4096 to 8192
+     * 48 KB L1, so that the stretch and the rows being updated stay there (measured: 4096 to 8192
      * are within 3% of each other, 16 fixed rows of 1024 lose 25% on wide products).
      */
     static final int L1_FLOATS = 6144;

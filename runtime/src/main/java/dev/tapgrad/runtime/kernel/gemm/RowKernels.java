@@ -3,16 +3,19 @@ package dev.tapgrad.runtime.kernel.gemm;
 import dev.tapgrad.runtime.kernel.Platform;
 
 /**
- * The GEMM's inner loops: one row of C, as {@code c[j] += a0·b0[j] + … + a3·b3[j]} over
- * {@code j < n}, with the a's scalars and the b's rows of a packed panel.
+ * The GEMM's inner loops: rows of C updated as {@code c[j] += a0·b0[j] + … } over {@code j < n},
+ * with the a's scalars and the b's rows of a packed panel; four rows by two k (three on JDK 25)
+ * where the chunk has four rows left, one row by four k for the rest.
  *
  * <p>Written for HotSpot C2's auto-vectoriser (JDK 17 and later), whose rules decide the shape:
  * it vectorises the innermost loop of a small body only, and among accesses of one element type it
  * accepts only those whose offsets it can prove equally aligned, so every array here is indexed by
- * {@code j} itself (no offsets; the caller packs B's rows and C's row into arrays of their own),
- * and four k at a time is the largest body it still unrolls and vectorises. With FMA hardware the
- * sums are {@link Math#fma} chains, which vectorise to fused multiply-adds; without it (where
- * {@code Math.fma} would run in software) they are plain multiply-adds.
+ * {@code j} itself (no offsets; the caller packs B's rows and C's rows into arrays of their own).
+ * JDK 17 vectorises 4 rows × 2 k, 3 × 2, 2 × 2 and 1 × 4 to 1 × 6, but leaves 4 × 3, 2 × 3,
+ * 2 × 4 and 8 × 1 scalar; JDK 25 takes 4 × 3 too. With FMA hardware every k is one
+ * {@link Math#fma}, which vectorises to fused multiply-adds, so each element is summed in k order
+ * with one rounding per k whichever loop ran; without it (where {@code Math.fma} would run in
+ * software) the sums are plain multiply-adds.
  */
 final class RowKernels {
     /** Whether {@code Math.fma} is a hardware instruction here (HotSpot's UseFMA); false when unknown. */
