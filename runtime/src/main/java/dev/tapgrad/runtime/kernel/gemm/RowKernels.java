@@ -3,22 +3,100 @@ package dev.tapgrad.runtime.kernel.gemm;
 import dev.tapgrad.runtime.kernel.Platform;
 
 /**
- * The GEMM's inner loops: one row of C, as {@code c[j] += a0·b0[j] + … + a3·b3[j]} over
- * {@code j < n}, with the a's scalars and the b's rows of a packed panel.
+ * The GEMM's inner loops: rows of C updated as {@code c[j] += a0·b0[j] + … } over {@code j < n},
+ * with the a's scalars and the b's rows of a packed panel; four rows by two k (three on JDK 25)
+ * where the chunk has four rows left, one row by four k for the rest.
  *
  * <p>Written for HotSpot C2's auto-vectoriser (JDK 17 and later), whose rules decide the shape:
  * it vectorises the innermost loop of a small body only, and among accesses of one element type it
  * accepts only those whose offsets it can prove equally aligned, so every array here is indexed by
- * {@code j} itself (no offsets; the caller packs B's rows and C's row into arrays of their own),
- * and four k at a time is the largest body it still unrolls and vectorises. With FMA hardware the
- * sums are {@link Math#fma} chains, which vectorise to fused multiply-adds; without it (where
- * {@code Math.fma} would run in software) they are plain multiply-adds.
+ * {@code j} itself (no offsets; the caller packs B's rows and C's rows into arrays of their own).
+ * JDK 17 vectorises 4 rows × 2 k, 3 × 2, 2 × 2 and 1 × 4 to 1 × 6, but leaves 4 × 3, 2 × 3,
+ * 2 × 4 and 8 × 1 scalar; JDK 25 takes 4 × 3 too. With FMA hardware every k is one
+ * {@link Math#fma}, which vectorises to fused multiply-adds, so each element is summed in k order
+ * with one rounding per k whichever loop ran; without it (where {@code Math.fma} would run in
+ * software) the sums are plain multiply-adds.
  */
 final class RowKernels {
     /** Whether {@code Math.fma} is a hardware instruction here (HotSpot's UseFMA); false when unknown. */
     static final boolean FMA = Platform.FMA;
 
+    /**
+     * Whether {@link #update4x3} is used: only with FMA (so the bits are the same as with
+     * {@link #update4x2}: one rounding per k either way) and on JDK 25 and later, whose C2
+     * vectorises its body; JDK 17's leaves it scalar, five times slower. Measured on AVX-512,
+     * aligned rows of 512: 1.25× {@link #update4x2} on JDK 25. (JDK 18 to 24 were not measured.)
+     */
+    static final boolean THREE_K = FMA && Runtime.version().feature() >= 25;
+
     private RowKernels() {}
+
+    /**
+     * Four rows of C, two k: {@code cr[j] += ar0·b0[j] + ar1·b1[j]} for r = 0 … 3. Each b value
+     * loaded serves four rows, so a multiply-add costs 0.75 loads and 0.5 stores instead of 1.25
+     * and 0.25 in {@link #update4}, whose single row leaves the loads the bottleneck; measured on
+     * AVX-512, JDK 17, rows of 512: 1.4× {@link #update4}. The largest body JDK 17's C2 still
+     * vectorises: 4 rows × 3 k, 2 × 3, 2 × 4 and 8 × 1 stay scalar (JDK 25 takes them).
+     */
+    static void update4x2(int n, float a00, float a01, float a10, float a11, float a20, float a21, float a30, float a31,
+            float[] b0, float[] b1, float[] c0, float[] c1, float[] c2, float[] c3) {
+        if (FMA) {
+            for (int j = 0; j < n; j++) {
+                float x0 = b0[j];
+                float x1 = b1[j];
+                c0[j] = Math.fma(a01, x1, Math.fma(a00, x0, c0[j]));
+                c1[j] = Math.fma(a11, x1, Math.fma(a10, x0, c1[j]));
+                c2[j] = Math.fma(a21, x1, Math.fma(a20, x0, c2[j]));
+                c3[j] = Math.fma(a31, x1, Math.fma(a30, x0, c3[j]));
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                float x0 = b0[j];
+                float x1 = b1[j];
+                c0[j] += a00 * x0 + a01 * x1;
+                c1[j] += a10 * x0 + a11 * x1;
+                c2[j] += a20 * x0 + a21 * x1;
+                c3[j] += a30 * x0 + a31 * x1;
+            }
+        }
+    }
+
+    /** Four rows of C, three k: {@link #update4x2} with a third of a load fewer per multiply-add; see {@link #THREE_K}. */
+    static void update4x3(int n, float a00, float a01, float a02, float a10, float a11, float a12,
+            float a20, float a21, float a22, float a30, float a31, float a32,
+            float[] b0, float[] b1, float[] b2, float[] c0, float[] c1, float[] c2, float[] c3) {
+        for (int j = 0; j < n; j++) {
+            float x0 = b0[j];
+            float x1 = b1[j];
+            float x2 = b2[j];
+            c0[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, c0[j])));
+            c1[j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, c1[j])));
+            c2[j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, c2[j])));
+            c3[j] = Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, c3[j])));
+        }
+    }
+
+    /** Four rows of C, one k: the odd k left by {@link #update4x2}. */
+    static void update4x1(int n, float a0, float a1, float a2, float a3, float[] b0,
+            float[] c0, float[] c1, float[] c2, float[] c3) {
+        if (FMA) {
+            for (int j = 0; j < n; j++) {
+                float x0 = b0[j];
+                c0[j] = Math.fma(a0, x0, c0[j]);
+                c1[j] = Math.fma(a1, x0, c1[j]);
+                c2[j] = Math.fma(a2, x0, c2[j]);
+                c3[j] = Math.fma(a3, x0, c3[j]);
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                float x0 = b0[j];
+                c0[j] += a0 * x0;
+                c1[j] += a1 * x0;
+                c2[j] += a2 * x0;
+                c3[j] += a3 * x0;
+            }
+        }
+    }
 
     static void update4(int n, float a0, float a1, float a2, float a3,
             float[] b0, float[] b1, float[] b2, float[] b3, float[] c) {
