@@ -99,6 +99,31 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         movingVariance.value().fill(1f);
     }
 
+    /**
+     * A copy with this layer's features over 64 rows, in training (batch statistics, the backward
+     * through them), when the passes run on {@link ChannelNorm}'s vectors: they are a Java fallback,
+     * many times slower and allocating, until C2 compiles them. The passes are the same for any row
+     * count, so one copy per feature count warms every such layer.
+     */
+    @Override
+    public WarmUp warmUp() {
+        if (!"vector".equals(ChannelNorm.pathName())) {
+            return null;
+        }
+        BatchNorm copy = new BatchNorm(name() + ".warmup", features, momentum, epsilon);
+        Mode training = new Mode(0);
+        training.differentiating();
+        copy.useMode(training, 0);
+        Tensor x = Tensor.randn(new Random(3), 64, features);
+        Tensor out = Tensor.zeros(x.shape());
+        Tensor gOut = Tensor.randn(new Random(4), 64, features);
+        Tensor gx = Tensor.zeros(x.shape());
+        return new WarmUp("BatchNorm " + features, () -> {
+            copy.forward(x, out);
+            copy.backward(x, gOut, gx);
+        });
+    }
+
     /** x (B, ..., features) gives the same shape. */
     @Override
     public int[] outputShape(int[]... inputShapes) {

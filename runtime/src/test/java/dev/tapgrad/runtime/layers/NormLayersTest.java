@@ -105,6 +105,27 @@ class NormLayersTest {
         assertThrows(IllegalArgumentException.class, () -> new LayerNorm("ln", 3, 0));
     }
 
+    @Test
+    void batchNormWarmUpRunsACopyWhereTheVectorPassesRun() {
+        BatchNorm bn = new BatchNorm("bn", 16, 0.99, 1e-3);
+        WarmUp w = bn.warmUp();
+        if (!"vector".equals(dev.tapgrad.runtime.kernel.norm.ChannelNorm.pathName())) {
+            assertEquals(null, w, "the portable passes need no warm-up");
+            return;
+        }
+        assertEquals("BatchNorm 16", w.key());
+        w.pass().run();
+        w.pass().run();
+        // the copy's tensors only: this layer's parameters, gradients and statistics are untouched
+        assertArrayEquals(new float[16], bn.parameters().get(0).grad().buffer());
+        assertArrayEquals(new float[16], bn.parameters().get(1).grad().buffer());
+        assertArrayEquals(new float[16], bn.state().get(0).value().buffer());
+        float[] ones = new float[16];
+        java.util.Arrays.fill(ones, 1f);
+        assertArrayEquals(ones, bn.state().get(1).value().buffer());
+        assertArrayEquals(ones, bn.parameters().get(0).value().buffer());
+    }
+
     private static BatchNorm batchNorm(String name, Mode mode) {
         Tensor x = ref.get(name + ".x");
         BatchNorm bn = new BatchNorm("bn", x.dim(-1), KERAS_MOMENTUM, EPSILON);

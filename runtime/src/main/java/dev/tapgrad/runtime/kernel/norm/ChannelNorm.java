@@ -12,10 +12,10 @@ import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
  *
  * <p>The rows are cut into fixed chunks that depend on the row and channel counts only; every
  * chunk's sums go to its own slot and are added in chunk order afterwards, so a result is the same
- * bits for any thread count and any timing. Within a chunk, runs of a few dozen rows are summed in
- * float and then added to double sums, and the statistics sum {@code x − x₀} (x₀ the first row),
- * so a large mean does not cancel the variance. One instance per layer: it keeps the chunks'
- * partial sums and allocates only when the row count changes.
+ * bits for any thread count and any timing. Within a chunk, each float sum takes at most 32
+ * values before it is added to the double sums, and the statistics sum {@code x − x₀} (x₀ the
+ * first row), so a large mean does not cancel the variance (one pass, not two). One instance per
+ * layer: it keeps the chunks' partial sums and allocates only when the row count changes.
  */
 public final class ChannelNorm {
     /**
@@ -25,7 +25,7 @@ public final class ChannelNorm {
      * {@code work} arrays, then added to the double sums {@code sums[sOff + c]} and {@code sums[sOff + channels + c]}.
      */
     interface Impl {
-        /** Floats per vector (1 for the portable path); the period is lcm(channels, lanes). */
+        /** Floats per vector (1 for the portable path), from which {@link Layout#of} derives the period. */
         int lanes();
 
         /** {@code sums[sOff + c] += Σ (x − k)}, {@code sums[sOff + channels + c] += Σ (x − k)²} per channel c. */
