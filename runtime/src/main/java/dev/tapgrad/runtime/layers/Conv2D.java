@@ -28,7 +28,10 @@ import java.util.Random;
  * <p>Layers with small patches and many filters (a 3×3 kernel over one channel into 32 filters)
  * take {@link DirectConv} instead: no patches, bias and activation in the same pass as the
  * convolution, relu's derivative, the bias gradient and the kernel gradient in one pass, images
- * shared between cores ({@link ParallelFor}). Both paths write the GEMM's result or the direct
+ * shared between cores ({@link ParallelFor}). Layers with larger patches take the same class's
+ * per-image passes (kernel.conv's ImageConv: each thread computes whole images in its own cache;
+ * on the Vector API, stride-1 layers by implicit-GEMM kernels without patches, dL/dx included);
+ * with the Vector API's GEMM, strided ones stay on im2col + GEMM. Both paths write the GEMM's result or the direct
  * kernel's straight into {@code out}; only an activation whose derivative needs the pre-activation (GELU, ELU, SELU, SILU, SOFTPLUS, LEAKY_RELU) keeps it
  * in a buffer of its own (relu's derivative is read from out: out > 0 exactly when z > 0).
  */

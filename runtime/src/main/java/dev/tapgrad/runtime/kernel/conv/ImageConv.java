@@ -59,9 +59,7 @@ class ImageConv implements ConvPasses {
      * layer (stride 1, filters a multiple of the lanes), otherwise this class's.
      */
     static ConvPasses create(ConvGeometry geometry, int slots, boolean vector) {
-        if (vector && Platform.vectorUsable() && VectorConvs.LANES > 0
-                && geometry.strideH == 1 && geometry.strideW == 1 && geometry.filters % VectorConvs.LANES == 0
-                && !"false".equalsIgnoreCase(System.getProperty("tapgrad.vector.conv"))) {
+        if (vector && vectorSuits(geometry)) {
             try {
                 return (ConvPasses) Class.forName(VECTOR_CLASS).getDeclaredConstructor(ConvGeometry.class, int.class)
                         .newInstance(geometry, slots);
@@ -70,6 +68,16 @@ class ImageConv implements ConvPasses {
             }
         }
         return new ImageConv(geometry, slots);
+    }
+
+    /**
+     * Whether the Vector API's implicit-GEMM passes can compute this layer: the API is usable
+     * ({@code -Dtapgrad.vector.conv=false} turns them off), strides 1, filters a multiple of the lanes.
+     */
+    static boolean vectorSuits(ConvGeometry geometry) {
+        return Platform.vectorUsable() && VectorConvs.LANES > 0 && geometry.strideH == 1 && geometry.strideW == 1
+                && geometry.filters % VectorConvs.LANES == 0
+                && !"false".equalsIgnoreCase(System.getProperty("tapgrad.vector.conv"));
     }
 
     /** Whether this is the Vector API's subclass. */

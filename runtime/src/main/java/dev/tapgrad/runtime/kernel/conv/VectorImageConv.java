@@ -31,8 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorImageConv extends ImageConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Pixels per forward tile. */
-    private static final int R = 12;
+    /** Pixels per tile of {@link ImplicitTiles}. */
+    private static final int R = ImplicitTiles.R;
 
     private final int c;
     /** Forward: the planar image's row width and plane size, the virtual pixels to compute, tap offsets. */
@@ -135,35 +135,14 @@ final class VectorImageConv extends ImageConv {
         float[] v = virtualOut[slot];
         int h = g.height, w = g.width;
         for (int image = from; image < to; image++) {
-            // Channels-last into planar: the border stays zero from allocation.
+            // Channels-last into planar; the border stays zero from allocation.
             int rows = Math.min(h, pp / pw - g.padTop);
             int cols = Math.min(w, pw - g.padLeft);
-            for (int iy = 0; iy < rows; iy++) {
-                int s = ((image * h + iy) * w) * c;
-                int d = (iy + g.padTop) * pw + g.padLeft;
-                for (int ix = 0; ix < cols; ix++, d++) {
-                    for (int ch = 0; ch < c; ch++) {
-                        src[ch * pp + d] = x[s++];
-                    }
-                }
-            }
-            products(src, offsets, kernel, f, virtualPixels, v);
+            toPlanar(x, image * h * w * c, w * c, c, rows, cols, src, pp, g.padTop * pw + g.padLeft, pw);
+            ImplicitTiles.products(src, offsets, kernel, f, virtualPixels, v);
             double s = finish(v, pw, bias, out, image * pixels * f, floor, penalty, slot);
             if (penalty != DirectConv.NO_PENALTY) {
                 penaltySums[image] = s;
-            }
-        }
-    }
-
-    /** dst (virtual pixels rounded up to tiles, n) = the planar {@code src} at {@code offsets} times w (taps, n). */
-    private static void products(float[] src, int[] offsets, float[] w, int n, int virtual, float[] dst) {
-        for (int q0 = 0; q0 < virtual; q0 += R) {
-            int jb = 0;
-            for (; jb + 2 * L <= n; jb += 2 * L) {
-                tile12x2(src, q0, offsets, w, n, jb, dst);
-            }
-            if (jb < n) {
-                tile12x1(src, q0, offsets, w, n, jb, dst);
             }
         }
     }
@@ -188,16 +167,9 @@ final class VectorImageConv extends ImageConv {
             }
             float[] pg = planarGrad[slot];
             int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
-            for (int oy = 0, s = 0; oy < g.outH; oy++) {
-                int d = (oy + offY) * pw2 + offX;
-                for (int ox = 0; ox < g.outW; ox++, d++) {
-                    for (int j = 0; j < f; j++) {
-                        pg[j * pp2 + d] = r[s++];
-                    }
-                }
-            }
+            toPlanar(r, 0, g.outW * f, f, g.outH, g.outW, pg, pp2, offY * pw2 + offX, pw2);
             float[] v = inputGrad[slot];
-            products(pg, offsets2, flipped, c, virtualPixels2, v);
+            ImplicitTiles.products(pg, offsets2, flipped, c, virtualPixels2, v);
             int h = g.height, w = g.width;
             for (int iy = 0; iy < h; iy++) {
                 int d = ((image * h + iy) * w) * c;
@@ -264,6 +236,24 @@ final class VectorImageConv extends ImageConv {
         }
     }
 
+    /**
+     * Copies a channels-last image ({@code rows × cols} pixels of {@code channels} from {@code s},
+     * rows {@code rowStep} apart) into planes of {@code plane} values, pixel (y, x) of channel ch
+     * at {@code d + ch·plane + y·width + x}.
+     */
+    private static void toPlanar(float[] src, int s, int rowStep, int channels, int rows, int cols, float[] dst,
+            int plane, int d, int width) {
+        for (int ch = 0; ch < channels; ch++) {
+            for (int y = 0; y < rows; y++) {
+                int from = s + y * rowStep + ch;
+                int to = d + ch * plane + y * width;
+                for (int x = 0; x < cols; x++) {
+                    dst[to + x] = src[from + x * channels];
+                }
+            }
+        }
+    }
+
     /** One image's kernel gradient from its dL/dz {@code r} (pixels, filters) into {@code partials[part …]}. */
     private void kernelGradient(float[] x, int image, int slot, float[] r, float[] partials, int part) {
         float[] src = x;
@@ -298,80 +288,6 @@ final class VectorImageConv extends ImageConv {
                 }
             }
         }
-    }
-
-    /** 12 virtual pixels from q0 × filters [jb, jb + 2L): the products over all taps into dst (q, n). */
-    private static void tile12x2(float[] src, int q0, int[] offsets, float[] w, int n, int jb, float[] dst) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
-        FloatVector b6 = a0, b7 = a0, b8 = a0, b9 = a0, b10 = a0, b11 = a0;
-        int taps = offsets.length;
-        for (int k = 0, wi = jb; k < taps; k++, wi += n) {
-            int p = offsets[k] + q0;
-            FloatVector w0 = FloatVector.fromArray(S, w, wi), w1 = FloatVector.fromArray(S, w, wi + L);
-            FloatVector x = FloatVector.broadcast(S, src[p]); a0 = x.fma(w0, a0); b0 = x.fma(w1, b0);
-            x = FloatVector.broadcast(S, src[p + 1]); a1 = x.fma(w0, a1); b1 = x.fma(w1, b1);
-            x = FloatVector.broadcast(S, src[p + 2]); a2 = x.fma(w0, a2); b2 = x.fma(w1, b2);
-            x = FloatVector.broadcast(S, src[p + 3]); a3 = x.fma(w0, a3); b3 = x.fma(w1, b3);
-            x = FloatVector.broadcast(S, src[p + 4]); a4 = x.fma(w0, a4); b4 = x.fma(w1, b4);
-            x = FloatVector.broadcast(S, src[p + 5]); a5 = x.fma(w0, a5); b5 = x.fma(w1, b5);
-            x = FloatVector.broadcast(S, src[p + 6]); a6 = x.fma(w0, a6); b6 = x.fma(w1, b6);
-            x = FloatVector.broadcast(S, src[p + 7]); a7 = x.fma(w0, a7); b7 = x.fma(w1, b7);
-            x = FloatVector.broadcast(S, src[p + 8]); a8 = x.fma(w0, a8); b8 = x.fma(w1, b8);
-            x = FloatVector.broadcast(S, src[p + 9]); a9 = x.fma(w0, a9); b9 = x.fma(w1, b9);
-            x = FloatVector.broadcast(S, src[p + 10]); a10 = x.fma(w0, a10); b10 = x.fma(w1, b10);
-            x = FloatVector.broadcast(S, src[p + 11]); a11 = x.fma(w0, a11); b11 = x.fma(w1, b11);
-        }
-        int d = q0 * n + jb;
-        a0.intoArray(dst, d); b0.intoArray(dst, d + L); d += n;
-        a1.intoArray(dst, d); b1.intoArray(dst, d + L); d += n;
-        a2.intoArray(dst, d); b2.intoArray(dst, d + L); d += n;
-        a3.intoArray(dst, d); b3.intoArray(dst, d + L); d += n;
-        a4.intoArray(dst, d); b4.intoArray(dst, d + L); d += n;
-        a5.intoArray(dst, d); b5.intoArray(dst, d + L); d += n;
-        a6.intoArray(dst, d); b6.intoArray(dst, d + L); d += n;
-        a7.intoArray(dst, d); b7.intoArray(dst, d + L); d += n;
-        a8.intoArray(dst, d); b8.intoArray(dst, d + L); d += n;
-        a9.intoArray(dst, d); b9.intoArray(dst, d + L); d += n;
-        a10.intoArray(dst, d); b10.intoArray(dst, d + L); d += n;
-        a11.intoArray(dst, d); b11.intoArray(dst, d + L);
-    }
-
-    /** {@link #tile12x2} for one vector of filters. */
-    private static void tile12x1(float[] src, int q0, int[] offsets, float[] w, int n, int jb, float[] dst) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        int taps = offsets.length;
-        for (int k = 0, wi = jb; k < taps; k++, wi += n) {
-            int p = offsets[k] + q0;
-            FloatVector w0 = FloatVector.fromArray(S, w, wi);
-            a0 = FloatVector.broadcast(S, src[p]).fma(w0, a0);
-            a1 = FloatVector.broadcast(S, src[p + 1]).fma(w0, a1);
-            a2 = FloatVector.broadcast(S, src[p + 2]).fma(w0, a2);
-            a3 = FloatVector.broadcast(S, src[p + 3]).fma(w0, a3);
-            a4 = FloatVector.broadcast(S, src[p + 4]).fma(w0, a4);
-            a5 = FloatVector.broadcast(S, src[p + 5]).fma(w0, a5);
-            a6 = FloatVector.broadcast(S, src[p + 6]).fma(w0, a6);
-            a7 = FloatVector.broadcast(S, src[p + 7]).fma(w0, a7);
-            a8 = FloatVector.broadcast(S, src[p + 8]).fma(w0, a8);
-            a9 = FloatVector.broadcast(S, src[p + 9]).fma(w0, a9);
-            a10 = FloatVector.broadcast(S, src[p + 10]).fma(w0, a10);
-            a11 = FloatVector.broadcast(S, src[p + 11]).fma(w0, a11);
-        }
-        int d = q0 * n + jb;
-        a0.intoArray(dst, d); d += n;
-        a1.intoArray(dst, d); d += n;
-        a2.intoArray(dst, d); d += n;
-        a3.intoArray(dst, d); d += n;
-        a4.intoArray(dst, d); d += n;
-        a5.intoArray(dst, d); d += n;
-        a6.intoArray(dst, d); d += n;
-        a7.intoArray(dst, d); d += n;
-        a8.intoArray(dst, d); d += n;
-        a9.intoArray(dst, d); d += n;
-        a10.intoArray(dst, d); d += n;
-        a11.intoArray(dst, d);
     }
 
     /**

@@ -1,0 +1,108 @@
+package dev.tapgrad.runtime.kernel.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link VectorImageConv}'s implicit-GEMM tiles over a planar image: {@code R} consecutive
+ * ("virtual") output pixels × one or two vectors of output channels, summed over every tap of the
+ * kernel in its row order. Pixel q reads tap k at {@code offsets[k] + q}, so the R pixels of a
+ * tile read R consecutive floats per tap: one index and constant offsets, where the channels-last
+ * image would need R strided addresses. Each tile's accumulators are locals of one method, unrolled
+ * by hand (C2 on JDK 17 keeps them in registers only so).
+ */
+final class ImplicitTiles {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Pixels per tile: 24 accumulators with two vectors, of AVX-512's 32 registers. */
+    static final int R = 12;
+
+    private ImplicitTiles() {}
+
+    /** dst (virtual pixels rounded up to tiles, n) = the planar {@code src} at {@code offsets} times w (taps, n). */
+    static void products(float[] src, int[] offsets, float[] w, int n, int virtual, float[] dst) {
+        for (int q0 = 0; q0 < virtual; q0 += R) {
+            int jb = 0;
+            for (; jb + 2 * L <= n; jb += 2 * L) {
+                tile12x2(src, q0, offsets, w, n, jb, dst);
+            }
+            if (jb < n) {
+                tile12x1(src, q0, offsets, w, n, jb, dst);
+            }
+        }
+    }
+
+    /** 12 virtual pixels from q0 × filters [jb, jb + 2L): the products over all taps into dst (q, n). */
+    private static void tile12x2(float[] src, int q0, int[] offsets, float[] w, int n, int jb, float[] dst) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
+        FloatVector b6 = a0, b7 = a0, b8 = a0, b9 = a0, b10 = a0, b11 = a0;
+        int taps = offsets.length;
+        for (int k = 0, wi = jb; k < taps; k++, wi += n) {
+            int p = offsets[k] + q0;
+            FloatVector w0 = FloatVector.fromArray(S, w, wi), w1 = FloatVector.fromArray(S, w, wi + L);
+            FloatVector x = FloatVector.broadcast(S, src[p]); a0 = x.fma(w0, a0); b0 = x.fma(w1, b0);
+            x = FloatVector.broadcast(S, src[p + 1]); a1 = x.fma(w0, a1); b1 = x.fma(w1, b1);
+            x = FloatVector.broadcast(S, src[p + 2]); a2 = x.fma(w0, a2); b2 = x.fma(w1, b2);
+            x = FloatVector.broadcast(S, src[p + 3]); a3 = x.fma(w0, a3); b3 = x.fma(w1, b3);
+            x = FloatVector.broadcast(S, src[p + 4]); a4 = x.fma(w0, a4); b4 = x.fma(w1, b4);
+            x = FloatVector.broadcast(S, src[p + 5]); a5 = x.fma(w0, a5); b5 = x.fma(w1, b5);
+            x = FloatVector.broadcast(S, src[p + 6]); a6 = x.fma(w0, a6); b6 = x.fma(w1, b6);
+            x = FloatVector.broadcast(S, src[p + 7]); a7 = x.fma(w0, a7); b7 = x.fma(w1, b7);
+            x = FloatVector.broadcast(S, src[p + 8]); a8 = x.fma(w0, a8); b8 = x.fma(w1, b8);
+            x = FloatVector.broadcast(S, src[p + 9]); a9 = x.fma(w0, a9); b9 = x.fma(w1, b9);
+            x = FloatVector.broadcast(S, src[p + 10]); a10 = x.fma(w0, a10); b10 = x.fma(w1, b10);
+            x = FloatVector.broadcast(S, src[p + 11]); a11 = x.fma(w0, a11); b11 = x.fma(w1, b11);
+        }
+        int d = q0 * n + jb;
+        a0.intoArray(dst, d); b0.intoArray(dst, d + L); d += n;
+        a1.intoArray(dst, d); b1.intoArray(dst, d + L); d += n;
+        a2.intoArray(dst, d); b2.intoArray(dst, d + L); d += n;
+        a3.intoArray(dst, d); b3.intoArray(dst, d + L); d += n;
+        a4.intoArray(dst, d); b4.intoArray(dst, d + L); d += n;
+        a5.intoArray(dst, d); b5.intoArray(dst, d + L); d += n;
+        a6.intoArray(dst, d); b6.intoArray(dst, d + L); d += n;
+        a7.intoArray(dst, d); b7.intoArray(dst, d + L); d += n;
+        a8.intoArray(dst, d); b8.intoArray(dst, d + L); d += n;
+        a9.intoArray(dst, d); b9.intoArray(dst, d + L); d += n;
+        a10.intoArray(dst, d); b10.intoArray(dst, d + L); d += n;
+        a11.intoArray(dst, d); b11.intoArray(dst, d + L);
+    }
+
+    /** {@link #tile12x2} for one vector of filters. */
+    private static void tile12x1(float[] src, int q0, int[] offsets, float[] w, int n, int jb, float[] dst) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        int taps = offsets.length;
+        for (int k = 0, wi = jb; k < taps; k++, wi += n) {
+            int p = offsets[k] + q0;
+            FloatVector w0 = FloatVector.fromArray(S, w, wi);
+            a0 = FloatVector.broadcast(S, src[p]).fma(w0, a0);
+            a1 = FloatVector.broadcast(S, src[p + 1]).fma(w0, a1);
+            a2 = FloatVector.broadcast(S, src[p + 2]).fma(w0, a2);
+            a3 = FloatVector.broadcast(S, src[p + 3]).fma(w0, a3);
+            a4 = FloatVector.broadcast(S, src[p + 4]).fma(w0, a4);
+            a5 = FloatVector.broadcast(S, src[p + 5]).fma(w0, a5);
+            a6 = FloatVector.broadcast(S, src[p + 6]).fma(w0, a6);
+            a7 = FloatVector.broadcast(S, src[p + 7]).fma(w0, a7);
+            a8 = FloatVector.broadcast(S, src[p + 8]).fma(w0, a8);
+            a9 = FloatVector.broadcast(S, src[p + 9]).fma(w0, a9);
+            a10 = FloatVector.broadcast(S, src[p + 10]).fma(w0, a10);
+            a11 = FloatVector.broadcast(S, src[p + 11]).fma(w0, a11);
+        }
+        int d = q0 * n + jb;
+        a0.intoArray(dst, d); d += n;
+        a1.intoArray(dst, d); d += n;
+        a2.intoArray(dst, d); d += n;
+        a3.intoArray(dst, d); d += n;
+        a4.intoArray(dst, d); d += n;
+        a5.intoArray(dst, d); d += n;
+        a6.intoArray(dst, d); d += n;
+        a7.intoArray(dst, d); d += n;
+        a8.intoArray(dst, d); d += n;
+        a9.intoArray(dst, d); d += n;
+        a10.intoArray(dst, d); d += n;
+        a11.intoArray(dst, d);
+    }
+}
