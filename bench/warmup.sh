@@ -12,7 +12,8 @@
 # and the median of the ratios over the runs. The target is first/later <= 1.5.
 #
 # Environment: RUNS (5), EPOCHS (5), SAMPLE (sparse-cnn), JAVA (java), JAVA_FLAGS (extra JVM flags,
-# e.g. -Xlog:jit+compilation=debug or -XX:+PrintCompilation to see where the time goes), VECTOR
+# e.g. -XX:+PrintCompilation to see where the time goes, -Dtapgrad.warmup.log=true for what the
+# kernel warm-up did), VECTOR
 # (1: --add-modules jdk.incubator.vector as the README's command; 0: plain java), SAMPLES_JAR
 # (another build of the samples jar), MAVEN_REPO (as in run.sh: only read here, nothing is installed).
 set -euo pipefail

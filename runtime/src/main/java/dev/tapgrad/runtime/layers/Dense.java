@@ -119,14 +119,18 @@ public final class Dense extends AbstractLayer {
     }
 
     /**
-     * A copy with this layer's activation over at most 32 inputs and 96 units, for a batch of 32:
-     * small, and still large enough that each of its three products takes the GEMM kernel (tiled,
-     * skinny for at most 16 units) the layer's own products take at the batches users train with.
+     * A copy with this layer's activation for a batch of 32, over at most 143 inputs and units:
+     * small, and still taking the GEMM kernels the layer's own products take at the batches users
+     * train with. A width above 96 becomes 96 plus its remainder modulo 48 (the widest tile's
+     * columns, a multiple of the narrower ones), so that the copy's products choose the same
+     * kernel (tiled or skinny, transposed or not) and the same edge tiles as the layer's: with at
+     * most 32 inputs a 21,632-input head ran only the two-vector tile, and its three-vector tile
+     * was left to the first epoch, in the Vector API's fallback.
      */
     @Override
     public WarmUp warmUp() {
-        int in = Math.min(inputs, 32);
-        int out = Math.min(units, 96);
+        int in = warmUpWidth(inputs);
+        int out = warmUpWidth(units);
         Dense copy = new Dense(name() + ".warmup", in, out, activation);
         copy.initialize(new Random(1));
         Tensor x = Tensor.randn(new Random(2), 32, in);
@@ -137,7 +141,19 @@ public final class Dense extends AbstractLayer {
             copy.forward(x, y);
             gOut.fill(0.01f);
             copy.backward(x, y, gOut, gx);
-        });
+        }, WARM_UP_PERIOD);
+    }
+
+    /**
+     * The copy's period: every fourth round of the warm-up's at most 2000 stays below the 600 calls
+     * after which C2 compiles the layer's own forward and backward (which do not need it: C1 runs
+     * them as fast), while the products' tiles, several a pass, still pass C2's thresholds.
+     */
+    private static final int WARM_UP_PERIOD = 4;
+
+    /** A width of a warm-up copy: see {@link #warmUp}. */
+    static int warmUpWidth(int width) {
+        return width <= 96 ? width : 96 + width % 48;
     }
 
     /**
