@@ -11,8 +11,9 @@ import java.util.Arrays;
  * it; loads the chunk's rows of P from C, or zeros them; passes the rows over L1-sized stretches
  * of panel rows, four rows and two k at a time (a chunk's last rows one at a time, four k at a
  * time; {@link RowKernels}, which need every operand at offset 0, hence the copies); and stores
- * the rows back into C, each row of P into a column of C when the job computes Cᵀ. Every element of C is summed in the same order whatever thread computes it, so
- * the result does not depend on the number of threads.
+ * the rows back into C, each row of P into a column of C when the job computes Cᵀ. Every element
+ * of C is summed in the same order whatever thread computes it, so the result does not depend on
+ * the number of threads.
  */
 final class GemmBlock implements GemmWorker {
     /** Columns per chunk, and the longest vector loop. */
