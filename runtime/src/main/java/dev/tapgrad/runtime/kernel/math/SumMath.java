@@ -7,8 +7,8 @@ import dev.tapgrad.runtime.kernel.Platform;
  * the last two added into a gradient run: the reductions of {@code Ops.sum} and of the fused L1/L2
  * penalties. A sum keeps eight partial sums, value {@code from + i} going to partial {@code i mod 8},
  * combined as {@code ((s0+s1)+(s2+s3)) + ((s4+s5)+(s6+s7))}: eight independent chains of double
- * additions instead of one, and the same on both paths (the vector path holds the eight partials
- * in two vectors of four doubles), so the two give the same bits, which the tests check.
+ * additions instead of one, on both paths (see {@link VectorSumMath} for why the sums are not
+ * vectorised); the gradients are, with the same bits, which the tests check.
  * Callers split a long array into fixed blocks of {@link #BLOCK} values and add the blocks' sums
  * in block order, so the result does not depend on the threads either.
  */

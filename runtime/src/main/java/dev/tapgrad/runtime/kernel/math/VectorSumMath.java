@@ -1,6 +1,5 @@
 package dev.tapgrad.runtime.kernel.math;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -8,39 +7,20 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link SumMath} on the Vector API. A sum reads eight floats at a time and widens them into two
- * vectors of four doubles, which hold the eight partial sums in the portable path's order (lanes
- * 0–3 and 4–7); the 256-bit shapes are fixed, not the preferred ones, so that the partials are the
- * same on every machine. Where the CPU has narrower vectors the portable path is taken. Loaded by
- * class name only where {@code jdk.incubator.vector} is present.
+ * {@link SumMath} on the Vector API: the penalties' gradients whole vectors at a time. The sums
+ * stay on the portable path's eight scalar partials: a version that widened floats into double
+ * vectors (a fixed 256-bit shape beside the preferred one, and convertShape) made the GEMM's
+ * vector kernels tenfold slower in the same JVM on JDK 17 (mlp128: 24 000 samples per
+ * CPU-second to 1 200, nearly all of it in VectorTiles), and removing it restored them.
+ * Loaded by class name only where {@code jdk.incubator.vector} is present.
  */
 final class VectorSumMath implements SumMath.Impl {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final boolean WIDE = S.length() >= 8;
 
     @Override
     public double sum(float[] a, int from, int to, int kind) {
-        if (!WIDE) {
-            return SumMath.PORTABLE.sum(a, from, to, kind);
-        }
-        DoubleVector low = DoubleVector.zero(D);
-        DoubleVector high = DoubleVector.zero(D);
-        int i = from;
-        for (int upper = from + F.loopBound(to - from); i < upper; i += 8) {
-            FloatVector f = FloatVector.fromArray(F, a, i);
-            if (kind == SumMath.ABS) {
-                f = f.abs();
-            } else if (kind == SumMath.SQUARE) {
-                f = f.mul(f);
-            }
-            low = low.add((DoubleVector) f.convertShape(VectorOperators.F2D, D, 0));
-            high = high.add((DoubleVector) f.convertShape(VectorOperators.F2D, D, 1));
-        }
-        return SumMath.finish(a, i, to, kind, low.lane(0), low.lane(1), low.lane(2), low.lane(3), high.lane(0),
-                high.lane(1), high.lane(2), high.lane(3));
+        return SumMath.PORTABLE.sum(a, from, to, kind);
     }
 
     @Override
