@@ -2,8 +2,6 @@ package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.kernel.math.ParameterMath;
-import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
-import dev.tapgrad.runtime.kernel.parallel.Spans;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -117,70 +115,45 @@ public final class Adam implements Optimizer, Serializable {
         return new Step(lr, beta1, beta2, epsilon, decay, params, state);
     }
 
-    /**
-     * The updater: every parameter's values cut into fixed spans ({@link Spans}) that the threads
-     * share; each value's update is independent of the others, so the result does not depend on
-     * which thread ran which span.
-     */
-    private static final class Step implements Updater, ParallelFor.Body {
-        private final Schedule lr;
+    /** The updater: the decay (AdamW) and then Adam's update of each value, over {@link SpanStep}'s shared spans. */
+    private static final class Step extends SpanStep {
         private final double beta1;
         private final double beta2;
         private final double epsilon;
         private final double decay;
-        private final OptimizerState state;
-        private final Parameter[] ps;
         private final float[][] m;
         private final float[][] v;
-        private final Spans spans;
         private final ParameterMath.AdamStep constants = new ParameterMath.AdamStep();
         private float shrink;
-        private double last;
 
         Step(Schedule lr, double beta1, double beta2, double epsilon, double decay, List<Parameter> params,
                 OptimizerState state) {
-            this.lr = lr;
+            super(params.toArray(new Parameter[0]), lr, state);
             this.beta1 = beta1;
             this.beta2 = beta2;
             this.epsilon = epsilon;
             this.decay = decay;
-            this.state = state;
-            this.ps = params.toArray(new Parameter[0]);
             this.m = state.slot("m", params);
             this.v = state.slot("v", params);
-            this.spans = new Spans(Rates.sizes(ps));
-            this.last = Rates.current(lr, state);
         }
 
         @Override
-        public void step() {
-            last = Rates.current(lr, state);
+        void prepare(double lr) {
             long t = state.iterations() + 1;
             // The bias correction is computed in double: β^t underflows gracefully and
             // 1 − β1^t is not rounded to float before dividing.
-            float rate = (float) (last * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-            shrink = (float) (last * decay);
+            float rate = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+            shrink = (float) (lr * decay);
             constants.set((float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2), rate, (float) epsilon);
-            spans.run(this);
-            state.advance();
         }
 
-        /** Spans {@code [first, end)}: the decay (AdamW) and then Adam's update of each value. */
         @Override
-        public void run(int first, int end, int slot) {
-            for (int s = first; s < end; s++) {
-                int p = spans.array(s);
-                float[] w = ps[p].value().buffer();
-                if (decay != 0) {
-                    ParameterMath.decay(w, spans.from(s), spans.to(s), shrink);
-                }
-                ParameterMath.adam(w, ps[p].grad().buffer(), m[p], v[p], spans.from(s), spans.to(s), constants);
+        void update(int p, int from, int to) {
+            float[] w = ps[p].value().buffer();
+            if (decay != 0) {
+                ParameterMath.decay(w, from, to, shrink);
             }
-        }
-
-        @Override
-        public double learningRate() {
-            return last;
+            ParameterMath.adam(w, ps[p].grad().buffer(), m[p], v[p], from, to, constants);
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
-import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
-import dev.tapgrad.runtime.kernel.parallel.Spans;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -108,78 +106,53 @@ public final class RmsProp implements Optimizer, Serializable {
         float[][] velocity = state.slot("velocity", params);
         float[][] buffer = momentum != 0 ? state.slot("momentum", params) : null;
         return new Step(ps, velocity, buffer, new float[] {(float) rho, (float) (1 - rho), (float) momentum,
-            (float) epsilon}, new Spans(Rates.sizes(ps)), lr, state);
+            (float) epsilon}, lr, state);
     }
 
-    /**
-     * The updater: every parameter's values cut into fixed {@link Spans} that the threads share;
-     * each value's update is independent of the others, so the bits do not depend on the threads.
-     */
-    private static final class Step implements Updater, ParallelFor.Body {
-        private final Parameter[] ps;
+    /** The updater: RMSprop, with or without momentum, over {@link SpanStep}'s shared spans. */
+    private static final class Step extends SpanStep {
         private final float[][] velocity;
         private final float[][] buffer;
         private final float r;
         private final float c;
         private final float mu;
         private final float eps;
-        private final Spans spans;
-        private final Schedule lr;
-        private final OptimizerState state;
         private float rate;
-        private double last;
 
         /** {@code constants}: ρ, 1 − ρ, the momentum and ε as floats. */
-        Step(Parameter[] ps, float[][] velocity, float[][] buffer, float[] constants, Spans spans, Schedule lr,
-                OptimizerState state) {
-            this.ps = ps;
+        Step(Parameter[] ps, float[][] velocity, float[][] buffer, float[] constants, Schedule lr, OptimizerState state) {
+            super(ps, lr, state);
             this.velocity = velocity;
             this.buffer = buffer;
             this.r = constants[0];
             this.c = constants[1];
             this.mu = constants[2];
             this.eps = constants[3];
-            this.spans = spans;
-            this.lr = lr;
-            this.state = state;
-            this.last = Rates.current(lr, state);
         }
 
         @Override
-        public void step() {
-            last = Rates.current(lr, state);
-            rate = (float) last;
-            spans.run(this);
-            state.advance();
+        void prepare(double lr) {
+            rate = (float) lr;
         }
 
         @Override
-        public void run(int first, int end, int slot) {
-            for (int s = first; s < end; s++) {
-                int p = spans.array(s);
-                float[] w = ps[p].value().buffer();
-                float[] g = ps[p].grad().buffer();
-                float[] v = velocity[p];
-                int to = spans.to(s);
-                if (buffer == null) {
-                    for (int i = spans.from(s); i < to; i++) {
-                        v[i] = r * v[i] + c * g[i] * g[i];
-                        w[i] -= rate * g[i] / (float) Math.sqrt(v[i] + eps);
-                    }
-                } else {
-                    float[] b = buffer[p];
-                    for (int i = spans.from(s); i < to; i++) {
-                        v[i] = r * v[i] + c * g[i] * g[i];
-                        b[i] = mu * b[i] + rate * g[i] / (float) Math.sqrt(v[i] + eps);
-                        w[i] -= b[i];
-                    }
+        void update(int p, int from, int to) {
+            float[] w = ps[p].value().buffer();
+            float[] g = ps[p].grad().buffer();
+            float[] v = velocity[p];
+            if (buffer == null) {
+                for (int i = from; i < to; i++) {
+                    v[i] = r * v[i] + c * g[i] * g[i];
+                    w[i] -= rate * g[i] / (float) Math.sqrt(v[i] + eps);
+                }
+            } else {
+                float[] b = buffer[p];
+                for (int i = from; i < to; i++) {
+                    v[i] = r * v[i] + c * g[i] * g[i];
+                    b[i] = mu * b[i] + rate * g[i] / (float) Math.sqrt(v[i] + eps);
+                    w[i] -= b[i];
                 }
             }
-        }
-
-        @Override
-        public double learningRate() {
-            return last;
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.tapgrad.runtime.optim;
 
 import dev.tapgrad.runtime.Parameter;
-import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
-import dev.tapgrad.runtime.kernel.parallel.Spans;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -97,73 +95,48 @@ public final class Sgd implements Optimizer, Serializable {
         Parameter[] ps = params.toArray(new Parameter[0]);
         // Velocities only exist with momentum: plain SGD keeps no state but its step count.
         float[][] velocity = momentum != 0 ? state.slot("velocity", params) : new float[ps.length][];
-        return new Step(ps, velocity, (float) momentum, nesterov, new Spans(Rates.sizes(ps)), lr, state);
+        return new Step(ps, velocity, (float) momentum, nesterov, lr, state);
     }
 
-    /**
-     * The updater: every parameter's values cut into fixed {@link Spans} that the threads share;
-     * each value's update is independent of the others, so the bits do not depend on the threads.
-     */
-    private static final class Step implements Updater, ParallelFor.Body {
-        private final Parameter[] ps;
+    /** The updater: plain, momentum or Nesterov SGD over {@link SpanStep}'s shared spans. */
+    private static final class Step extends SpanStep {
         private final float[][] velocity;
         private final float m;
         private final boolean nesterov;
-        private final Spans spans;
-        private final Schedule lr;
-        private final OptimizerState state;
         private float rate;
-        private double last;
 
-        Step(Parameter[] ps, float[][] velocity, float m, boolean nesterov, Spans spans, Schedule lr,
-                OptimizerState state) {
-            this.ps = ps;
+        Step(Parameter[] ps, float[][] velocity, float m, boolean nesterov, Schedule lr, OptimizerState state) {
+            super(ps, lr, state);
             this.velocity = velocity;
             this.m = m;
             this.nesterov = nesterov;
-            this.spans = spans;
-            this.lr = lr;
-            this.state = state;
-            this.last = Rates.current(lr, state);
         }
 
         @Override
-        public void step() {
-            last = Rates.current(lr, state);
-            rate = (float) last;
-            spans.run(this);
-            state.advance();
+        void prepare(double lr) {
+            rate = (float) lr;
         }
 
         @Override
-        public void run(int first, int end, int slot) {
-            for (int s = first; s < end; s++) {
-                int p = spans.array(s);
-                float[] w = ps[p].value().buffer();
-                float[] g = ps[p].grad().buffer();
-                float[] v = velocity[p];
-                int to = spans.to(s);
-                if (v == null) {
-                    for (int i = spans.from(s); i < to; i++) {
-                        w[i] -= rate * g[i];
-                    }
-                } else if (nesterov) {
-                    for (int i = spans.from(s); i < to; i++) {
-                        v[i] = m * v[i] - rate * g[i];
-                        w[i] += m * v[i] - rate * g[i];
-                    }
-                } else {
-                    for (int i = spans.from(s); i < to; i++) {
-                        v[i] = m * v[i] - rate * g[i];
-                        w[i] += v[i];
-                    }
+        void update(int p, int from, int to) {
+            float[] w = ps[p].value().buffer();
+            float[] g = ps[p].grad().buffer();
+            float[] v = velocity[p];
+            if (v == null) {
+                for (int i = from; i < to; i++) {
+                    w[i] -= rate * g[i];
+                }
+            } else if (nesterov) {
+                for (int i = from; i < to; i++) {
+                    v[i] = m * v[i] - rate * g[i];
+                    w[i] += m * v[i] - rate * g[i];
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    v[i] = m * v[i] - rate * g[i];
+                    w[i] += v[i];
                 }
             }
-        }
-
-        @Override
-        public double learningRate() {
-            return last;
         }
     }
 
