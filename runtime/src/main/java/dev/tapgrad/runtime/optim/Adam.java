@@ -142,9 +142,9 @@ public final class Adam implements Optimizer, Serializable {
             long t = state.iterations() + 1;
             // The bias correction is computed in double: β^t underflows gracefully and
             // 1 − β1^t is not rounded to float before dividing.
-            float rate = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+            float corrected = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
             shrink = (float) (lr * decay);
-            constants.set((float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2), rate, (float) epsilon);
+            constants.set((float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2), corrected, (float) epsilon);
         }
 
         @Override

@@ -117,7 +117,6 @@ public final class RmsProp implements Optimizer, Serializable {
         private final float c;
         private final float mu;
         private final float eps;
-        private float rate;
 
         /** {@code constants}: ρ, 1 − ρ, the momentum and ε as floats. */
         Step(Parameter[] ps, float[][] velocity, float[][] buffer, float[] constants, Schedule lr, OptimizerState state) {
@@ -128,11 +127,6 @@ public final class RmsProp implements Optimizer, Serializable {
             this.c = constants[1];
             this.mu = constants[2];
             this.eps = constants[3];
-        }
-
-        @Override
-        void prepare(double lr) {
-            rate = (float) lr;
         }
 
         @Override

@@ -103,18 +103,12 @@ public final class Sgd implements Optimizer, Serializable {
         private final float[][] velocity;
         private final float m;
         private final boolean nesterov;
-        private float rate;
 
         Step(Parameter[] ps, float[][] velocity, float m, boolean nesterov, Schedule lr, OptimizerState state) {
             super(ps, lr, state);
             this.velocity = velocity;
             this.m = m;
             this.nesterov = nesterov;
-        }
-
-        @Override
-        void prepare(double lr) {
-            rate = (float) lr;
         }
 
         @Override
