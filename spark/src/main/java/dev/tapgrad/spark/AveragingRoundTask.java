@@ -9,20 +9,21 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * One round of parameter averaging on one shard: from the averaged weights, up to {@code every}
  * local steps over the shard's own shuffled examples with the shard's own optimizer, then the
- * resulting weights (times the examples seen, for the weighted average) and the steps' loss sums.
+ * resulting weights and state (times the examples seen, for the weighted average) and the steps'
+ * loss sums.
  */
 final class AveragingRoundTask implements Function2<AveragingSums, Shard, AveragingSums> {
     private static final long serialVersionUID = 1L;
 
     private final RunId run;
-    private final Broadcast<float[][]> weights;
+    private final Broadcast<ModelSnapshot> weights;
     private final OptimizerFactory optimizer;
     private final int epoch;
     private final int round;
     private final int every;
     private final int localBatch;
 
-    AveragingRoundTask(RunId run, Broadcast<float[][]> weights, OptimizerFactory optimizer, int epoch, int round, int every,
+    AveragingRoundTask(RunId run, Broadcast<ModelSnapshot> weights, OptimizerFactory optimizer, int epoch, int round, int every,
             int localBatch) {
         this.run = run;
         this.weights = weights;
@@ -50,7 +51,7 @@ final class AveragingRoundTask implements Function2<AveragingSums, Shard, Averag
         synchronized (w) {
             GradientStep step = w.step;
             w.startOnce(optimizer.create());
-            step.setWeights(weights.value());
+            weights.value().applyTo(step);
             // each shard its own order, fixed by the seed, the epoch and the shard (shard 0 draws fit's)
             int[] local = GradientStep.order(shard.count, run.seed + 1_000_003L * shard.index, epoch);
             ShardSums stats = ShardSums.zero();
@@ -60,7 +61,7 @@ final class AveragingRoundTask implements Function2<AveragingSums, Shard, Averag
                 step.apply(one, epoch + 1, s + 1, steps);
                 stats.add(one.withoutGradients());
             }
-            return sums.add(AveragingSums.of(stats, step.weights()));
+            return sums.add(AveragingSums.of(stats, step.weights(), step.state()));
         }
     }
 }

@@ -35,8 +35,11 @@ import org.apache.spark.storage.StorageLevel;
  * and optimizer are {@code fit}'s, so on {@code local[N]} the result equals {@code fit}'s within
  * float rounding for losses that average over examples; terms that couple the examples of a batch
  * (BatchNorm's batch statistics, a loss over pairs in the batch) see each shard's part only, and
- * Dropout draws other masks. Parameter averaging ({@link #averageEvery}) communicates less: each
- * shard takes local steps on its own examples and the driver averages the weights every k steps.
+ * Dropout draws other masks. State that training moves (BatchNorm's moving statistics) travels with
+ * the weights: each shard moves the driver's values by its part of the batch, and the driver takes
+ * the example-weighted mean, as Keras does with a BatchNorm per replica. Parameter averaging
+ * ({@link #averageEvery}) communicates less: each shard takes local steps on its own examples and
+ * the driver averages the weights (and that state) every k steps.
  *
  * <p>Synchronous mode runs {@code fit}'s own loop ({@link GradientStep#fit}) with only the forward
  * and backward of each batch on Spark, so every {@code Fit} option means what it means for {@code
@@ -196,7 +199,7 @@ public final class SparkFit {
         int largest = n / parts + (n % parts == 0 ? 0 : 1);
         int rounds = (AveragingRoundTask.steps(largest, localBatch) + every - 1) / every;
         for (int r = 0; r < rounds; r++) {
-            Broadcast<float[][]> weights = sc.broadcast(step.weights());
+            Broadcast<ModelSnapshot> weights = sc.broadcast(ModelSnapshot.of(step));
             try {
                 AveragingSums sums;
                 try {
@@ -208,7 +211,8 @@ public final class SparkFit {
                 if (sums.weightSums == null) {
                     continue;
                 }
-                step.setWeights(sums.average());
+                step.setWeights(AveragingSums.mean(sums.weightSums, sums.stats.examples()));
+                step.setState(AveragingSums.mean(sums.stateSums, sums.stats.examples()));
                 step.record(sums.stats);
                 double[] terms = sums.stats.termMeans();
                 int round = r;

@@ -11,7 +11,7 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Synchronous mode's batches for {@code fit}'s own loop ({@link GradientStep#fit}): the training
- * examples cut once into cached shards, and every batch one Spark job — the weights broadcast, each
+ * examples cut once into cached shards, and every batch one Spark job — the weights and state broadcast, each
  * shard's part of the batch computed by its model, the sums added by {@code treeAggregate}.
  */
 final class SyncGradients implements ShardedGradients {
@@ -50,7 +50,7 @@ final class SyncGradients implements ShardedGradients {
     @Override
     public ShardSums batch(int from, int to) {
         batch++;
-        Broadcast<float[][]> weights = sc.broadcast(step.weights());
+        Broadcast<ModelSnapshot> weights = sc.broadcast(ModelSnapshot.of(step));
         try {
             return shards.treeAggregate(ShardSums.zero(), new SyncStepTask(run, weights, order, from, to), ShardSums::add);
         } catch (Exception e) { // Scala throws SparkException, a checked exception, undeclared

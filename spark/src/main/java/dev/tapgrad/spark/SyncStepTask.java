@@ -7,18 +7,18 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * One synchronous step on one shard (the sequence function of the step's tree aggregation): the
- * batch's examples that lie in the shard, run through the shard's model at the step's weights.
+ * batch's examples that lie in the shard, run through the shard's model at the step's weights and state.
  */
 final class SyncStepTask implements Function2<ShardSums, Shard, ShardSums> {
     private static final long serialVersionUID = 1L;
 
     private final RunId run;
-    private final Broadcast<float[][]> weights;
+    private final Broadcast<ModelSnapshot> weights;
     private final Broadcast<int[]> order;
     private final int from;
     private final int to;
 
-    SyncStepTask(RunId run, Broadcast<float[][]> weights, Broadcast<int[]> order, int from, int to) {
+    SyncStepTask(RunId run, Broadcast<ModelSnapshot> weights, Broadcast<int[]> order, int from, int to) {
         this.run = run;
         this.weights = weights;
         this.order = order;
@@ -34,7 +34,7 @@ final class SyncStepTask implements Function2<ShardSums, Shard, ShardSums> {
         }
         WorkerModels.Worker w = WorkerModels.get(run.id, shard.index, run.modelClass, run.seed);
         synchronized (w) {
-            w.step.setWeights(weights.value());
+            weights.value().applyTo(w.step);
             return sums.add(w.step.compute(xy[0], xy[1]));
         }
     }

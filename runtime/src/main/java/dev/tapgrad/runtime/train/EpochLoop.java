@@ -137,6 +137,7 @@ final class EpochLoop {
                     if (sums == null) {
                         totals.add(batches.size(k), terms, y, pred);
                     } else {
+                        sums.stateMeansInto(g.state()); // the workers' moving statistics (BatchNorm), after the checks
                         totals.addSums(sums.examples, sums.termSums, sums.rows, sums.metricSums);
                     }
                     progress.step(running, k == batches.count() - 1);

@@ -95,23 +95,50 @@ public final class GradientStep {
     }
 
     /**
+     * Every non-trainable state value (BatchNorm's moving mean and variance), copied, in the graph's
+     * order; an empty array for a model without state. A worker's forward in training moves them,
+     * so a distributed step carries them back with the gradients ({@link ShardSums}).
+     */
+    public float[][] state() {
+        List<Parameter> state = graph.state();
+        float[][] s = new float[state.size()][];
+        for (int p = 0; p < s.length; p++) {
+            s[p] = state.get(p).value().buffer().clone();
+        }
+        return s;
+    }
+
+    /**
+     * Overwrites every state value with {@code state} (as {@link #state()} returns it).
+     *
+     * @throws IllegalArgumentException naming the first state whose size differs; nothing is written then
+     */
+    public void setState(float[][] state) {
+        copyInto(graph.state(), state, "state values");
+    }
+
+    /**
      * Overwrites every trainable parameter with {@code weights} (as {@link #weights()} returns them).
      *
      * @throws IllegalArgumentException naming the first parameter whose size differs
      */
     public void setWeights(float[][] weights) {
-        if (weights.length != params.size()) {
-            throw new IllegalArgumentException(graph.modelName() + " has " + params.size() + " parameters, got weights for "
-                    + weights.length);
+        copyInto(params, weights, "parameters");
+    }
+
+    private void copyInto(List<Parameter> into, float[][] values, String what) {
+        if (values.length != into.size()) {
+            throw new IllegalArgumentException(graph.modelName() + " has " + into.size() + " " + what + ", got "
+                    + values.length);
         }
-        for (int p = 0; p < weights.length; p++) {
-            float[] into = params.get(p).value().buffer();
-            if (weights[p].length != into.length) {
-                throw new IllegalArgumentException(params.get(p).name() + " has " + into.length + " values, got " + weights[p].length);
+        for (int p = 0; p < values.length; p++) {
+            float[] target = into.get(p).value().buffer();
+            if (values[p].length != target.length) {
+                throw new IllegalArgumentException(into.get(p).name() + " has " + target.length + " values, got " + values[p].length);
             }
         }
-        for (int p = 0; p < weights.length; p++) {
-            System.arraycopy(weights[p], 0, params.get(p).value().buffer(), 0, weights[p].length);
+        for (int p = 0; p < values.length; p++) {
+            System.arraycopy(values[p], 0, into.get(p).value().buffer(), 0, values[p].length);
         }
     }
 
@@ -146,6 +173,7 @@ public final class GradientStep {
             }
             s.gradSums[p] = sum;
         }
+        s.stateSums = ShardSums.timesExamples(graph.state(), n);
         s.metricSums = new double[computed.length];
         if (computed.length > 0) {
             s.rows = Metrics.rows(pred);
@@ -218,6 +246,7 @@ public final class GradientStep {
             }
         }
         updater.step();
+        sums.stateMeansInto(graph.state());
         if (totals != null) {
             record(sums);
         }

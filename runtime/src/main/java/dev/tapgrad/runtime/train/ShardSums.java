@@ -7,7 +7,13 @@ import java.util.List;
 /**
  * What one worker computed on its share of a batch, as sums so that the shares of every worker add
  * up to the whole batch: the number of examples, each loss term and each parameter's gradient
- * multiplied by that number, and the metric sums over prediction rows. A share with no examples is
+ * multiplied by that number, each state value (BatchNorm's moving statistics) as the worker's
+ * training forward left it, multiplied by that number, and the metric sums over prediction rows.
+ * The driver's state becomes the example-weighted mean of the workers' states: each worker moved
+ * the same moving statistics by its own share's batch statistics, as Keras does with one BatchNorm
+ * per replica (MirroredStrategy, moving statistics aggregated by their mean); the moving mean is
+ * then the whole batch's, and the moving variance the mean of the shares' variances, which leaves
+ * out the spread between the shares' means. A share with no examples is
  * all zeros and adds nothing. Serializable, as a distributed engine ships it back to the driver;
  * sums are in double so that adding many shares loses nothing a float step would keep.
  */
@@ -17,6 +23,7 @@ public final class ShardSums implements Serializable {
     long examples;
     double[] termSums;
     double[][] gradSums;
+    double[][] stateSums;
     double[] metricSums;
     long rows;
 
@@ -38,12 +45,8 @@ public final class ShardSums implements Serializable {
         if (termSums == null) {
             termSums = other.termSums.clone();
             metricSums = other.metricSums.clone();
-            if (other.gradSums != null) {
-                gradSums = new double[other.gradSums.length][];
-                for (int p = 0; p < gradSums.length; p++) {
-                    gradSums[p] = other.gradSums[p].clone();
-                }
-            }
+            gradSums = copy(other.gradSums);
+            stateSums = copy(other.stateSums);
         } else {
             if ((other.gradSums == null) != (gradSums == null) || other.termSums.length != termSums.length
                     || gradSums != null && other.gradSums.length != gradSums.length) {
@@ -56,13 +59,23 @@ public final class ShardSums implements Serializable {
             for (int p = 0; gradSums != null && p < gradSums.length; p++) {
                 addInto(gradSums[p], other.gradSums[p]);
             }
+            if ((other.stateSums == null) != (stateSums == null) || stateSums != null && other.stateSums.length != stateSums.length) {
+                throw new IllegalArgumentException("ShardSums.add: sums of " + count(other.stateSums) + " state values cannot be"
+                        + " added to sums of " + count(stateSums) + "; every share must come from the same model class");
+            }
+            for (int p = 0; stateSums != null && p < stateSums.length; p++) {
+                addInto(stateSums[p], other.stateSums[p]);
+            }
         }
         examples += other.examples;
         rows += other.rows;
         return this;
     }
 
-    /** The same sums without the gradients: what is left to report once the gradients have been applied. */
+    /**
+     * The same sums without the gradients and the states: what is left to report once they have been
+     * applied.
+     */
     public ShardSums withoutGradients() {
         ShardSums s = new ShardSums();
         s.examples = examples;
@@ -113,9 +126,65 @@ public final class ShardSums implements Serializable {
         }
     }
 
+    /**
+     * Sets each of {@code state} to the example-weighted mean of the shares' states (see the class
+     * comment); nothing for a model without state or sums without states.
+     *
+     * @throws IllegalArgumentException if the sums do not fit {@code state}; nothing is written then
+     */
+    void stateMeansInto(List<Parameter> state) {
+        if (stateSums == null || examples == 0) {
+            return;
+        }
+        if (stateSums.length != state.size()) {
+            throw new IllegalArgumentException("ShardSums: sums of " + stateSums.length + " state values do not fit a model with "
+                    + state.size());
+        }
+        for (int p = 0; p < stateSums.length; p++) {
+            if (stateSums[p].length != state.get(p).value().size()) {
+                throw new IllegalArgumentException("ShardSums: " + stateSums[p].length + " values for " + state.get(p).name()
+                        + ", which has " + state.get(p).value().size());
+            }
+        }
+        double n = examples;
+        for (int p = 0; p < stateSums.length; p++) {
+            float[] v = state.get(p).value().buffer();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (stateSums[p][i] / n);
+            }
+        }
+    }
+
+    /** {@code n} times each value of {@code state} (a worker's share of the sums); null for a model without state. */
+    static double[][] timesExamples(List<Parameter> state, int n) {
+        if (state.isEmpty()) {
+            return null;
+        }
+        double[][] sums = new double[state.size()][];
+        for (int p = 0; p < sums.length; p++) {
+            float[] v = state.get(p).value().buffer();
+            sums[p] = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                sums[p][i] = (double) n * v[i];
+            }
+        }
+        return sums;
+    }
+
     /** Examples in the shares added so far. */
     public long examples() {
         return examples;
+    }
+
+    private static double[][] copy(double[][] sums) {
+        if (sums == null) {
+            return null;
+        }
+        double[][] c = new double[sums.length][];
+        for (int p = 0; p < c.length; p++) {
+            c[p] = sums[p].clone();
+        }
+        return c;
     }
 
     private static int count(double[][] grads) {
