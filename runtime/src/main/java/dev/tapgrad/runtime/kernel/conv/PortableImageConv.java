@@ -208,9 +208,7 @@ final class PortableImageConv extends ImageConv {
         float[][] dk = gradientRows[slot];
         for (int image = from; image < to; image++) {
             dz(out, grad, image * pixels * f, r, db, relu, penalty, scale);
-            for (int p = 0; p < pixels; p++) {
-                g.gather(x, image, p / g.outW, p % g.outW, rows[p]);
-            }
+            patches(x, image, rows);
             // dk[j][t] = Σ_p r[p·f + j] · rows[p][t].
             RowGemm.multiply(f, patch, pixels, r, 0, 1, f, rows, dk, false);
             int part = image * (patch * f + f);
@@ -222,6 +220,27 @@ final class PortableImageConv extends ImageConv {
             System.arraycopy(db, 0, partials, part + patch * f, f);
             if (gx != null) {
                 inputGradient(r, image, gx, slot);
+            }
+        }
+    }
+
+    /**
+     * One patch row per output pixel of image {@code image}, as {@link ConvGeometry#gather} writes
+     * them: pixels whose patch is inside the image by one copy per kernel row (kw·channels
+     * contiguous values), the others by gather.
+     */
+    private void patches(float[] x, int image, float[][] rows) {
+        int kh = g.kernelH, kw = g.kernelW, w = g.width, run = kw * c;
+        for (int p = 0; p < pixels; p++) {
+            int iy0 = p / g.outW - g.padTop;
+            int ix0 = p % g.outW - g.padLeft;
+            if (iy0 < 0 || ix0 < 0 || iy0 + kh > g.height || ix0 + kw > w) {
+                g.gather(x, image, p / g.outW, p % g.outW, rows[p]);
+                continue;
+            }
+            float[] row = rows[p];
+            for (int ky = 0, src = ((image * g.height + iy0) * w + ix0) * c; ky < kh; ky++, src += w * c) {
+                System.arraycopy(x, src, row, ky * run, run);
             }
         }
     }
