@@ -25,7 +25,14 @@ import java.util.Arrays;
 final class PortableImageConv extends ImageConv {
     /** Taps copied into rows and multiplied at a time: 32 rows of a 28-wide image stay in L2 beside the product. */
     private static final int CHUNK = 32;
+    /**
+     * Virtual pixels a product row should reach by taking several images at once: rows of a
+     * 13×13 image (141 pixels) leave C2's vector loop mostly in its scalar pre- and post-loops.
+     */
+    private static final int ROW_TARGET = 768;
 
+    /** Images per product: their planes side by side, so a tap's runs of all of them are one run. */
+    private final int group;
     private final int c;
     /** Forward: the planar image's row width and plane size, the virtual pixels, the taps' offsets in the planar image. */
     private final int pw;
@@ -57,11 +64,12 @@ final class PortableImageConv extends ImageConv {
         this.pw = g.outW + g.kernelW - 1;
         this.pp = (g.outH + g.kernelH - 1) * pw;
         this.virtualPixels = (g.outH - 1) * pw + g.outW;
-        this.offsets = offsets(g.kernelH, g.kernelW, c, pw, pp);
+        this.group = Math.max(1, Math.min(8, 1 + (ROW_TARGET - virtualPixels) / pp));
+        this.offsets = offsets(g.kernelH, g.kernelW, c, pw, group * pp);
         this.pw2 = g.width + g.kernelW - 1;
         this.pp2 = (g.height + g.kernelH - 1) * pw2;
         this.virtualPixels2 = (g.height - 1) * pw2 + g.width;
-        this.offsets2 = offsets(g.kernelH, g.kernelW, f, pw2, pp2);
+        this.offsets2 = offsets(g.kernelH, g.kernelW, f, pw2, group * pp2);
         this.flipped = new float[patch * f];
         this.planar = new float[slots][];
         this.planarGrad = new float[slots][];
@@ -92,6 +100,11 @@ final class PortableImageConv extends ImageConv {
     }
 
     @Override
+    public int imagesPerCall() {
+        return group;
+    }
+
+    @Override
     public void loadKernel(float[] k) {
         super.loadKernel(k);
         // flipped[(ky', kx', filter), channel] = kernel[(kh−1−ky', kw−1−kx', channel), filter].
@@ -114,11 +127,12 @@ final class PortableImageConv extends ImageConv {
         if (planar[slot] != null) {
             return;
         }
-        planar[slot] = new float[c * pp];
-        planarGrad[slot] = new float[f * pp2];
-        tapRows[slot] = RowGemm.rows(CHUNK, Math.max(virtualPixels, virtualPixels2));
-        productRows[slot] = RowGemm.rows(f, virtualPixels);
-        inputRows[slot] = RowGemm.rows(c, virtualPixels2);
+        planar[slot] = new float[c * group * pp];
+        planarGrad[slot] = new float[f * group * pp2];
+        int n = (group - 1) * pp + virtualPixels, n2 = (group - 1) * pp2 + virtualPixels2;
+        tapRows[slot] = RowGemm.rows(CHUNK, Math.max(n, n2));
+        productRows[slot] = RowGemm.rows(f, n);
+        inputRows[slot] = RowGemm.rows(c, n2);
         patchRows[slot] = RowGemm.rows(pixels, patch);
         gradientRows[slot] = RowGemm.rows(f, patch);
     }
@@ -130,13 +144,19 @@ final class PortableImageConv extends ImageConv {
         float[] pl = planar[slot];
         float[][] taps = tapRows[slot];
         float[][] product = productRows[slot];
-        for (int image = from; image < to; image++) {
-            toPlanar(x, image, pl);
+        for (int first = from; first < to; first += group) {
+            int images = Math.min(group, to - first);
+            for (int i = 0; i < images; i++) {
+                toPlanar(x, first + i, i * pp, pl);
+            }
             // product[j][q] = Σ_t kernel[t·f + j] · pl[offsets[t] + q].
-            implicitProduct(pl, offsets, virtualPixels, kernel, 1, f, taps, product, f);
-            double s = finishRows(product, bias, out, image * pixels * f, floor, penalty, slot);
-            if (penalty != DirectConv.NO_PENALTY) {
-                penaltySums[image] = s;
+            implicitProduct(pl, offsets, (images - 1) * pp + virtualPixels, kernel, 1, f, taps, product, f);
+            for (int i = 0; i < images; i++) {
+                int image = first + i;
+                double s = finishRows(product, i * pp, bias, out, image * pixels * f, floor, penalty, slot);
+                if (penalty != DirectConv.NO_PENALTY) {
+                    penaltySums[image] = s;
+                }
             }
         }
     }
@@ -156,14 +176,15 @@ final class PortableImageConv extends ImageConv {
         }
     }
 
-    /** One image channels-last into the planar buffer's interior; its border stays zero. */
-    private void toPlanar(float[] x, int image, float[] pl) {
+    /** One image channels-last into its plane (from {@code plane} on in each channel's run of planes); borders stay zero. */
+    private void toPlanar(float[] x, int image, int plane, float[] pl) {
+        int cs = group * pp;
         int h = g.height, w = g.width;
         int src = image * h * w * c;
         for (int y = 0; y < h; y++) {
-            int dst = (y + g.padTop) * pw + g.padLeft;
+            int dst = plane + (y + g.padTop) * pw + g.padLeft;
             for (int xx = 0; xx < w; xx++, src += c) {
-                for (int ch = 0, d = dst + xx; ch < c; ch++, d += pp) {
+                for (int ch = 0, d = dst + xx; ch < c; ch++, d += cs) {
                     pl[d] = x[src + ch];
                 }
             }
@@ -171,11 +192,12 @@ final class PortableImageConv extends ImageConv {
     }
 
     /** {@link #finish} from the (filters, virtual pixels) product rows: max(product + bias, floor), penalty per filter in double. */
-    private double finishRows(float[][] product, float[] bias, float[] out, int o, float floor, int penalty, int slot) {
+    private double finishRows(float[][] product, int plane, float[] bias, float[] out, int o, float floor, int penalty,
+            int slot) {
         double[] pa = penaltyPart[slot];
         Arrays.fill(pa, 0);
         for (int p = 0; p < pixels; p++) {
-            int v = p / g.outW * pw + p % g.outW;
+            int v = plane + p / g.outW * pw + p % g.outW;
             int oi = o + p * f;
             for (int j = 0; j < f; j++) {
                 out[oi + j] = Math.max(product[j][v] + bias[j], floor);
@@ -207,6 +229,7 @@ final class PortableImageConv extends ImageConv {
         float[][] rows = patchRows[slot];
         float[][] dk = gradientRows[slot];
         for (int image = from; image < to; image++) {
+            int i = (image - from) % group;
             dz(out, grad, image * pixels * f, r, db, relu, penalty, scale);
             patches(x, image, rows);
             // dk[j][t] = Σ_p r[p·f + j] · rows[p][t].
@@ -219,7 +242,10 @@ final class PortableImageConv extends ImageConv {
             }
             System.arraycopy(db, 0, partials, part + patch * f, f);
             if (gx != null) {
-                inputGradient(r, image, gx, slot);
+                planarGradient(r, i * pp2, planarGrad[slot]);
+                if (i == group - 1 || image == to - 1) {
+                    inputGradient(image - i, i + 1, gx, slot);
+                }
             }
         }
     }
@@ -245,28 +271,34 @@ final class PortableImageConv extends ImageConv {
         }
     }
 
-    /**
-     * Adds dL/dx of one image to gx from its dL/dz {@code r}: dL/dz planar with a border of kh − 1
-     * − padTop above (kw − 1 − padLeft left), the flipped kernel over it (dL/dx's virtual pixels,
-     * channel rows), then each pixel's sum onto gx.
-     */
-    private void inputGradient(float[] r, int image, float[] gx, int slot) {
-        float[] pg = planarGrad[slot];
+    /** dL/dz of one image into its plane of the planar dL/dz, with a border of kh − 1 − padTop above (kw − 1 − padLeft left). */
+    private void planarGradient(float[] r, int plane, float[] pg) {
         int top = g.kernelH - 1 - g.padTop, left = g.kernelW - 1 - g.padLeft;
+        int cs = group * pp2;
         for (int p = 0, src = 0; p < pixels; p++, src += f) {
-            int d = (p / g.outW + top) * pw2 + p % g.outW + left;
-            for (int j = 0; j < f; j++, d += pp2) {
+            int d = plane + (p / g.outW + top) * pw2 + p % g.outW + left;
+            for (int j = 0; j < f; j++, d += cs) {
                 pg[d] = r[src + j];
             }
         }
+    }
+
+    /**
+     * Adds dL/dx of images [first, first + images) to gx from their planar dL/dz: the flipped
+     * kernel over it (dL/dx's virtual pixels, channel rows), then each pixel's sum onto gx.
+     */
+    private void inputGradient(int first, int images, float[] gx, int slot) {
         float[][] in = inputRows[slot];
-        implicitProduct(pg, offsets2, virtualPixels2, flipped, 1, c, tapRows[slot], in, c);
+        implicitProduct(planarGrad[slot], offsets2, (images - 1) * pp2 + virtualPixels2, flipped, 1, c, tapRows[slot],
+                in, c);
         int w = g.width;
-        for (int y = 0, dst = image * g.height * w * c; y < g.height; y++) {
-            for (int xx = 0; xx < w; xx++, dst += c) {
-                int v = y * pw2 + xx;
-                for (int ch = 0; ch < c; ch++) {
-                    gx[dst + ch] += in[ch][v];
+        for (int i = 0; i < images; i++) {
+            for (int y = 0, dst = (first + i) * g.height * w * c; y < g.height; y++) {
+                for (int xx = 0; xx < w; xx++, dst += c) {
+                    int v = i * pp2 + y * pw2 + xx;
+                    for (int ch = 0; ch < c; ch++) {
+                        gx[dst + ch] += in[ch][v];
+                    }
                 }
             }
         }
