@@ -276,7 +276,7 @@ public final class Conv2D extends AbstractLayer {
         if (direct != null) {
             direct.loadKernel(kernel.value().buffer());
             float floor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
-            ParallelFor.run(b, 1, forwardBody, in, bias.value().buffer(), target, floor);
+            ParallelFor.run(b, direct.grain(), forwardBody, in, bias.value().buffer(), target, floor);
         } else {
             gemm.forward(in, b, bias.value().buffer(), kernel.value().buffer(), target,
                     fusedRelu ? 0f : Float.NEGATIVE_INFINITY);
@@ -330,7 +330,7 @@ public final class Conv2D extends AbstractLayer {
             float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
             backwardGx = gx == null ? null : gx.buffer();
             try {
-                ParallelFor.run(b, 1, backwardBody, in, o, g, scale);
+                ParallelFor.run(b, direct.grain(), backwardBody, in, o, g, scale);
             } finally {
                 backwardGx = null;
             }

@@ -23,6 +23,11 @@ interface ConvPasses {
     void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale, int from,
             int to, int slot, float[] partials);
 
+    /** How many images a call should be given at least where it can (a multiple of one thread's share); 1 by default. */
+    default int imagesPerCall() {
+        return 1;
+    }
+
     /** Whether {@link #backward} computes dL/dx too; otherwise the layer's im2col path does. */
     default boolean inputGradient() {
         return false;

@@ -219,6 +219,11 @@ public final class DirectConv {
         return a;
     }
 
+    /** Images per parallel chunk for {@link #forward} and {@link #backward}: what the passes ask for, else 1. */
+    public int grain() {
+        return vector != null ? vector.imagesPerCall() : 1;
+    }
+
     /** Whether the Vector API's passes compute this layer. */
     public boolean vectorized() {
         return vector != null && !(vector instanceof ImageConv image && !image.vectorized());

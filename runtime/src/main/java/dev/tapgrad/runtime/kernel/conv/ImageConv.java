@@ -56,7 +56,8 @@ class ImageConv implements ConvPasses {
 
     /**
      * The per-image passes for a layer: the Vector API's where {@code vector} and they suit the
-     * layer (stride 1, filters a multiple of the lanes), otherwise this class's.
+     * layer (stride 1, filters a multiple of the lanes), otherwise {@link PortableImageConv}'s for
+     * stride 1, else this class's.
      */
     static ConvPasses create(ConvGeometry geometry, int slots, boolean vector) {
         if (vector && vectorSuits(geometry)) {
@@ -67,7 +68,7 @@ class ImageConv implements ConvPasses {
                 System.err.println("tapgrad: " + VECTOR_CLASS + " unavailable (" + e + "); Conv2D uses im2col per image");
             }
         }
-        return new ImageConv(geometry, slots);
+        return PortableImageConv.suits(geometry) ? new PortableImageConv(geometry, slots) : new ImageConv(geometry, slots);
     }
 
     /**
