@@ -75,6 +75,43 @@ class GemmKernelsTest {
         }
     }
 
+    /**
+     * Products whose shared plan splits the columns between the threads, each chunk over all of k
+     * in pieces (a batch of 128 rows: {@link VectorKernel#plan}), and ones split by rows, one slice
+     * of k at a time; the vector kernel's every element must be the sequential chain of float
+     * fused multiply-adds over k in order, from C's value or zero, whatever the split, the
+     * pieces of k, the thread or the edge tile: an independent reference for its bits.
+     */
+    static Stream<Arguments> splitShapes() {
+        int[][] sizes = {{128, 200, 600}, {128, 150, 257}, {120, 97, 530}, {300, 127, 66}, {16, 48, 1100}};
+        return GemmCases.everyCombination(sizes);
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("splitShapes")
+    void theVectorKernelSumsEachElementAsOneChainOfFusedMultiplyAdds(boolean transA, boolean transB, int m, int n,
+            int k, boolean accumulate) {
+        Random r = new Random(31L * m + 7L * n + k);
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
+        float[] c0 = GemmCases.random(r, m * n);
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = accumulate ? c0[i * n + j] : 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], sum);
+                }
+                expected[i * n + j] = sum;
+            }
+        }
+        for (GemmPool pool : new GemmPool[] {null, POOL}) {
+            float[] c = c0.clone();
+            Gemm.compute(GemmKernels.VECTOR, pool, transA, transB, m, n, k, a, b, c, accumulate);
+            assertEquals(Arrays.toString(expected), Arrays.toString(c), pool == null ? "one thread" : "three threads");
+        }
+    }
+
     /** The check itself must catch a wrong product: one value changed fails it. */
     @Test
     void theCheckFailsOnAWrongValue() {
