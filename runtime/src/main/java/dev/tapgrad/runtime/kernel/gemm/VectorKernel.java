@@ -91,8 +91,11 @@ final class VectorKernel implements GemmKernel {
                 // all of k, so that each part of op(B) is packed once, by one thread (split by rows,
                 // every thread packed all of it: the MLP's products at 128 rows ran at 56-81% of
                 // OpenBLAS), no thread waits for another between slices of k, and each thread
-                // packs op(A), small, once for all its chunks.
-                colBlocks = Math.max(colBlocks, want);
+                // packs op(A), small, once for all its chunks. One tile column a chunk: equal
+                // chunks balance the threads (4 chunks of a 784-wide product were 5, 5, 5 and 2
+                // tiles wide, one thread doing 10 of the 17), and they cost no more (each tile
+                // column's panel of op(B) is packed once either way).
+                colBlocks = colTiles;
                 job.kmax = job.bigK;
             } else {
                 // Two chunks per thread at least, so that one the OS delays can be made up: rows first
