@@ -6,14 +6,17 @@ package dev.tapgrad.runtime.kernel.gemm;
  * blocking in {@link VectorBlock}. Loaded by {@link GemmKernels} through its class name only when
  * the module is present.
  *
- * <p>Geometry: slices of at most {@link #KC} values of k (a B micro-panel of KC × NR floats, 32 KB
- * with 16 lanes, stays in L1 while the A block streams from L2); chunks of about {@link #MC} rows
+ * <p>Geometry: slices of at most {@link #KC} values of k (a B micro-panel of KC × NR floats, 48 KB
+ * with 16 lanes, stays near L1 while the A block streams from L2); chunks of about {@link #MC} rows
  * by up to {@link #NC} columns, cut smaller when a shared product would otherwise give the threads
- * fewer than two chunks each. C is computed transposed when that wastes fewer padded tile values
- * (a 10-class head: 10 rows of Cᵀ fill a 12-row tile, 10 columns of C a 32-wide one badly).
+ * fewer than two chunks each. A shared product with one row block (a batch of 128) is split by
+ * tile columns instead, each chunk over all of k ({@link #plan}). C is computed transposed when
+ * that wastes fewer padded tile values (10 columns of C would fill a 16-wide tile column badly,
+ * 10 rows of Cᵀ two 8-row tiles better). No blocking changes a result: every element is one chain of
+ * fused multiply-adds over k in order, stored and reloaded exactly between slices.
  */
 final class VectorKernel implements GemmKernel {
-    /** Most values of k per slice: the only blocking that decides the order of the sums. */
+    /** Most values of k per slice (or per piece of a chunk's slice); the sums' order does not depend on it. */
     static final int KC = Integer.getInteger("tapgrad.vector.kc", 256);
     /** Rows of C per chunk, before rounding to tiles: an A block of MC × KC floats in L2. */
     static final int MC = Integer.getInteger("tapgrad.vector.mc", 144);
