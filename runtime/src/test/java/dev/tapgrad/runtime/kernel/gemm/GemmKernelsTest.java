@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -83,8 +85,35 @@ class GemmKernelsTest {
      * pieces of k, the thread or the edge tile: an independent reference for its bits.
      */
     static Stream<Arguments> splitShapes() {
-        int[][] sizes = {{128, 200, 600}, {128, 150, 257}, {120, 97, 530}, {300, 127, 66}, {16, 48, 1100}};
+        int[][] sizes = {{128, 192, 600}, {125, 240, 257}, {96, 528, 300}, {120, 97, 530}, {300, 127, 66}, {16, 48, 1100}};
         return GemmCases.everyCombination(sizes);
+    }
+
+    /**
+     * The MLP's products at a batch of 128, and the first three split shapes above, are the ones
+     * the vector kernel's plan splits by columns where a product is shared (the other split shapes
+     * are not), so that the chain test above covers both plans.
+     */
+    @Test
+    void productsWithOneRowBlockAreSplitByColumns() {
+        Assumptions.assumeTrue(Gemm.THREADS > 1, "the column split is for shared products");
+        int[][] split = {{128, 512, 784}, {128, 784, 512}, {128, 512, 512}, {128, 192, 600}, {125, 240, 257}, {96, 528, 300}};
+        for (int[] s : split) {
+            for (boolean transB : new boolean[] {false, true}) {
+                GemmJob job = new GemmJob();
+                job.set(GemmKernels.VECTOR, false, transB, s[0], s[1], s[2], null, null, null, false, false);
+                String shape = s[0] + "x" + s[1] + "x" + s[2] + (transB ? ":NT" : ":NN");
+                assertEquals(1, job.rowBlocks, shape);
+                assertEquals(s[2], job.kmax, shape);
+                assertEquals(VectorTiles.NR, job.nc, shape);
+                assertFalse(GemmKernels.VECTOR.transposes(s[0], s[1]), shape);
+            }
+        }
+        for (int[] s : new int[][] {{120, 97, 530}, {300, 127, 66}, {16, 48, 1100}, {512, 512, 512}}) {
+            GemmJob job = new GemmJob();
+            job.set(GemmKernels.VECTOR, false, false, s[0], s[1], s[2], null, null, null, false, false);
+            assertEquals(VectorKernel.KC, job.kmax, s[0] + "x" + s[1] + "x" + s[2]);
+        }
     }
 
     @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
