@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.LongSupplier;
 
 /**
  * GEMM GFLOP/s per CPU-second of the calling thread, for comparing two builds of a kernel on a
@@ -12,8 +13,13 @@ import java.util.Random;
  * processes: run with {@code -Dtapgrad.threads=1}, old and new jar alternately, and compare.
  *
  * <pre>
- * java -Dtapgrad.vector=false -Dtapgrad.threads=1 -cp tapgrad-bench.jar dev.tapgrad.bench.GemmCpuBench [SECONDS] [shape ...]
+ * java -Dtapgrad.vector=false -Dtapgrad.threads=1 -cp tapgrad-bench.jar dev.tapgrad.bench.GemmCpuBench [--process] [SECONDS] [shape ...]
  * </pre>
+ *
+ * {@code --process} times the whole process's CPU instead (every thread, a waiting thread's
+ * spinning included), for comparing how two builds share a product between threads (e.g.
+ * {@code -Dtapgrad.threads=2}) on a loaded machine: GFLOP per CPU-second, which idle waits and
+ * duplicated packing lower.
  *
  * Shapes are {@code m x n x k : TT} as in {@link GemmBenchmark}; by default 512³ and the products
  * the issue-17 workloads run (MLP-512, the convolutions as im2col + GEMM, the 10-class heads, the
@@ -35,34 +41,50 @@ public final class GemmCpuBench {
 
     public static void main(String[] args) {
         int first = 0;
-        double seconds = 1;
-        if (args.length > 0 && args[0].matches("[0-9.]+")) {
-            seconds = Double.parseDouble(args[0]);
+        boolean process = args.length > 0 && args[0].equals("--process");
+        if (process) {
             first = 1;
         }
+        double seconds = 1;
+        if (args.length > first && args[first].matches("[0-9.]+")) {
+            seconds = Double.parseDouble(args[first]);
+            first++;
+        }
         String[] shapes = args.length > first ? java.util.Arrays.copyOfRange(args, first, args.length) : SHAPES;
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        System.out.println("kernel: " + Gemm.kernelName());
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        LongSupplier cpu = process ? os::getProcessCpuTime : threads::getCurrentThreadCpuTime;
+        System.out.println("kernel: " + Gemm.kernelName() + (process ? ", process CPU time" : ", thread CPU time"));
         for (String shape : shapes) {
             GemmBenchmark.Shape s = GemmBenchmark.Shape.parse(shape);
             Random r = new Random(1);
             float[] a = GemmBenchmark.random(r, s.m() * s.k());
             float[] b = GemmBenchmark.random(r, s.k() * s.n());
             float[] c = new float[s.m() * s.n()];
-            long end = mx.getCurrentThreadCpuTime() + (long) (0.6e9 * seconds);
-            while (mx.getCurrentThreadCpuTime() < end) {
+            long end = cpu.getAsLong() + (long) (0.6e9 * seconds);
+            while (cpu.getAsLong() < end) {
                 Gemm.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), a, b, c, false);
             }
             // Batches of about 2·10^7 multiply-adds, so that the clock's granularity does not matter.
             int reps = Math.max(1, (int) (2e7 / (s.flops() / 2)));
             double best = Double.MAX_VALUE;
-            end = mx.getCurrentThreadCpuTime() + (long) (1e9 * seconds);
-            while (mx.getCurrentThreadCpuTime() < end) {
-                long t0 = mx.getCurrentThreadCpuTime();
+            long spent = 0;
+            long done = 0;
+            end = cpu.getAsLong() + (long) (1e9 * seconds);
+            while (cpu.getAsLong() < end) {
+                long t0 = cpu.getAsLong();
                 for (int i = 0; i < reps; i++) {
                     Gemm.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), a, b, c, false);
                 }
-                best = Math.min(best, (mx.getCurrentThreadCpuTime() - t0) / (double) reps);
+                long t = cpu.getAsLong() - t0;
+                best = Math.min(best, t / (double) reps);
+                spent += t;
+                done += reps;
+            }
+            // The process clock ticks coarsely and counts the other threads: all batches together.
+            if (process) {
+                best = spent / (double) done;
             }
             System.out.printf(Locale.ROOT, "GEMM %s %.1f%n", shape, s.flops() / best);
         }

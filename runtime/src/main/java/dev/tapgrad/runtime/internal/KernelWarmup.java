@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.internal;
 
 import dev.tapgrad.runtime.kernel.Platform;
+import dev.tapgrad.runtime.kernel.math.ParameterMath;
 import dev.tapgrad.runtime.layers.AbstractLayer;
 import dev.tapgrad.runtime.layers.WarmUp;
 import java.lang.management.ManagementFactory;
@@ -93,6 +94,10 @@ final class KernelWarmup {
         }
         if (passes.isEmpty()) {
             return null;
+        }
+        // The optimizer's and the finiteness check's kernels run every step too, whatever the layers.
+        if (STARTED.add("ParameterMath")) {
+            passes.add(new WarmUp("ParameterMath", ParameterMath.warmUpPass()));
         }
         Thread t = new Thread(() -> run(passes), "tapgrad-warmup");
         t.setDaemon(true);

@@ -28,7 +28,8 @@ interface GemmKernel {
      * Sets the job's chunk geometry ({@link GemmJob#mb}, {@link GemmJob#nc}, {@link GemmJob#kmax})
      * from its shape. The geometry may depend on anything but must not change the order in which
      * an element of C is summed other than through {@code kmax}, which must not depend on the
-     * number of threads: results are the same bits whatever thread computes a chunk.
+     * number of threads: results are the same bits whatever thread computes a chunk. (The vector
+     * kernel's sums do not depend on {@code kmax} either, so its plan may set it from the threads.)
      */
     void plan(GemmJob job);
 

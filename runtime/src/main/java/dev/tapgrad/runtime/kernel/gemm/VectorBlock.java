@@ -32,6 +32,10 @@ final class VectorBlock implements GemmWorker {
     /** What packedB holds: a slice's id and its first column; -1 for nothing. */
     private long packedId = -1;
     private int packedJc = -1;
+    private int packedPc = -1;
+    /** What packedA holds: a slice's id and the first row of op(A); -1 for nothing. */
+    private long packedAId = -1;
+    private int packedAIb = -1;
 
     @Override
     public GemmJob local() {
@@ -40,25 +44,57 @@ final class VectorBlock implements GemmWorker {
 
     @Override
     public void run(GemmJob job) {
-        int kc = job.pc1 - job.pc0;
-        ensure((long) roundUp(job.mb, MR) * kc, (long) roundUp(job.nc, NR) * kc);
+        // A plan whose slice is longer than KC (a chunk that owns all of k, see VectorKernel#plan)
+        // is cut here into the same even pieces; the sums' order is the same either way.
+        int len = job.pc1 - job.pc0;
+        int count = len <= VectorKernel.KC + 3 ? 1 : (len + VectorKernel.KC - 1) / VectorKernel.KC;
+        int rows = roundUp(job.mb, MR);
+        ensure((long) rows * len, (long) roundUp(job.nc, NR) * Math.min(len, VectorKernel.KC + 3));
         int chunk;
         while ((chunk = job.next.getAndIncrement()) < job.chunks) {
             int jc = chunk / job.rowBlocks * job.nc;
             int ib = chunk % job.rowBlocks * job.mb;
-            chunk(job, ib, Math.min(job.bigM, ib + job.mb), jc, Math.min(job.nc, job.bigN - jc));
+            int ie = Math.min(job.bigM, ib + job.mb);
+            int nc = Math.min(job.nc, job.bigN - jc);
+            // The chunk's rows of op(A) over the whole slice, piece after piece, kept for the
+            // thread's next chunk of the same rows (a column split packs them once per thread).
+            if (packedAId != job.id || packedAIb != ib) {
+                for (int s = 0; s < count; s++) {
+                    int p0 = pieceStart(job, s, count);
+                    packA(job.transA, job.bigM, job.bigK, job.a, p0, pieceStart(job, s + 1, count) - p0, ib, ie,
+                            rows * (p0 - job.pc0));
+                }
+                packedAId = job.id;
+                packedAIb = ib;
+            }
+            for (int s = 0; s < count; s++) {
+                int p0 = pieceStart(job, s, count);
+                chunk(job, ib, ie, jc, nc, p0, pieceStart(job, s + 1, count), rows * (p0 - job.pc0));
+            }
         }
     }
 
-    private void chunk(GemmJob job, int ib, int ie, int jc, int nc) {
-        int kc = job.pc1 - job.pc0;
-        if (packedId != job.id || packedJc != jc) {
-            packB(job.transB, job.bigN, job.bigK, job.b, job.pc0, kc, jc, nc);
+    /** Start of piece {@code s} of {@code count} of the job's slice (its end for {@code s == count}). */
+    private static int pieceStart(GemmJob job, int s, int count) {
+        if (s == 0) {
+            return job.pc0;
+        }
+        if (s == count) {
+            return job.pc1;
+        }
+        return job.pc0 + (int) ((long) (job.pc1 - job.pc0) * s / count + 3) / 4 * 4;
+    }
+
+    /** Rows [ib, ie) by columns [jc, jc + nc) of P over k in [pc0, pc1), op(A)'s rows packed at {@code aBase}. */
+    private void chunk(GemmJob job, int ib, int ie, int jc, int nc, int pc0, int pc1, int aBase) {
+        int kc = pc1 - pc0;
+        if (packedId != job.id || packedJc != jc || packedPc != pc0) {
+            packB(job.transB, job.bigN, job.bigK, job.b, pc0, kc, jc, nc);
             packedId = job.id;
             packedJc = jc;
+            packedPc = pc0;
         }
-        packA(job.transA, job.bigM, job.bigK, job.a, job.pc0, kc, ib, ie);
-        boolean add = job.pc0 > 0 || job.accumulate;
+        boolean add = pc0 > 0 || job.accumulate;
         boolean direct = !job.transposedOut;
         float[] a = packedA;
         float[] b = packedB;
@@ -69,7 +105,7 @@ final class VectorBlock implements GemmWorker {
             int bo = jr * kc;
             for (int ir = ib; ir < ie; ir += MR) {
                 int h = Math.min(MR, ie - ir);
-                int ao = (ir - ib) * kc;
+                int ao = aBase + (ir - ib) * kc;
                 // One call site for every tile, so that C2 compiles one call of the micro-kernel
                 // (measured: a second call site for edge tiles ran 10 times slower than the first).
                 // Edge tiles, and every tile of Cᵀ, go through the tile buffer, C's values copied
@@ -123,11 +159,11 @@ final class VectorBlock implements GemmWorker {
     }
 
     /** Packs op(A)[ib … ie, pc … pc + kc) into MR-row micro-panels, rows past ie zero. */
-    private void packA(boolean transA, int bigM, int bigK, float[] a, int pc, int kc, int ib, int ie) {
+    private void packA(boolean transA, int bigM, int bigK, float[] a, int pc, int kc, int ib, int ie, int off) {
         float[] dst = packedA;
         for (int ir = ib; ir < ie; ir += MR) {
             int h = Math.min(MR, ie - ir);
-            int base = (ir - ib) * kc;
+            int base = off + (ir - ib) * kc;
             if (transA) {
                 // op(A)[i, q] = a[q·M + i]: a tile's MR values of one q are neighbours.
                 for (int p = 0, src = pc * bigM + ir, d = base; p < kc; p++, src += bigM, d += MR) {
@@ -196,6 +232,7 @@ final class VectorBlock implements GemmWorker {
     private void ensure(long aSize, long bSize) {
         if (aSize > packedA.length) {
             packedA = new float[(int) Math.max(aSize, Math.min(2L * packedA.length, MAX_A))];
+            packedAId = -1;
         }
         if (bSize > packedB.length) {
             packedB = new float[(int) Math.max(bSize, Math.min(2L * packedB.length, MAX_B))];

@@ -6,19 +6,29 @@ package dev.tapgrad.runtime.kernel.gemm;
  * blocking in {@link VectorBlock}. Loaded by {@link GemmKernels} through its class name only when
  * the module is present.
  *
- * <p>Geometry: slices of at most {@link #KC} values of k (a B micro-panel of KC × NR floats, 32 KB
- * with 16 lanes, stays in L1 while the A block streams from L2); chunks of about {@link #MC} rows
+ * <p>Geometry: slices of at most {@link #KC} values of k (a B micro-panel of KC × NR floats, 48 KB
+ * with 16 lanes, stays near L1 while the A block streams from L2); chunks of about {@link #MC} rows
  * by up to {@link #NC} columns, cut smaller when a shared product would otherwise give the threads
- * fewer than two chunks each. C is computed transposed when that wastes fewer padded tile values
- * (a 10-class head: 10 rows of Cᵀ fill a 12-row tile, 10 columns of C a 32-wide one badly).
+ * fewer than two chunks each. A shared product with one row block (a batch of 128) is split by
+ * tile columns instead, each chunk over all of k ({@link #plan}). C is computed transposed when
+ * that wastes fewer padded tile values (10 columns of C would fill a 16-wide tile column badly,
+ * 10 rows of Cᵀ two 8-row tiles better). No blocking changes a result: every element is one chain of
+ * fused multiply-adds over k in order, stored and reloaded exactly between slices.
  */
 final class VectorKernel implements GemmKernel {
-    /** Most values of k per slice: the only blocking that decides the order of the sums. */
+    /** Most values of k per slice (or per piece of a chunk's slice); the sums' order does not depend on it. */
     static final int KC = Integer.getInteger("tapgrad.vector.kc", 256);
     /** Rows of C per chunk, before rounding to tiles: an A block of MC × KC floats in L2. */
     static final int MC = Integer.getInteger("tapgrad.vector.mc", 144);
     /** Most columns per chunk: a packed B panel of KC × NC floats (1 MB) in L2. */
     static final int NC = Integer.getInteger("tapgrad.vector.nc", 1024);
+
+    /**
+     * Most values of op(A) (all its rows by all of k) for which a shared product with a single
+     * row block splits its columns between the threads instead (see {@link #plan}): each thread
+     * keeps them packed, 512 KB, half of this machine's L2.
+     */
+    static final long SPLIT_A = 1L << 17;
 
     private final ThreadLocal<VectorBlock> blocks = ThreadLocal.withInitial(VectorBlock::new);
     private final String name;
@@ -76,20 +86,33 @@ final class VectorKernel implements GemmKernel {
         int colTiles = (job.bigN + nr - 1) / nr;
         int rowBlocks = (rowTiles * mr + MC - 1) / MC;
         int colBlocks = (colTiles * nr + NC - 1) / NC;
+        job.kmax = KC;
         if (Gemm.THREADS > 1 && (long) job.bigM * job.bigN * job.bigK >= Gemm.PARALLEL) {
-            // Two chunks per thread at least, so that one the OS delays can be made up: rows first
-            // (each thread packs the B panel of a column block once for all its rows).
             int want = 2 * Gemm.THREADS;
-            if (rowBlocks * colBlocks < want) {
-                rowBlocks = Math.min(rowTiles, (want + colBlocks - 1) / colBlocks);
-            }
-            if (rowBlocks * colBlocks < want) {
-                colBlocks = Math.min(colTiles, (want + rowBlocks - 1) / rowBlocks);
+            if (rowBlocks == 1 && colTiles >= want && (long) rowTiles * mr * job.bigK <= SPLIT_A) {
+                // Few rows (a batch of 128): the threads split the columns, each chunk all rows by
+                // all of k, so that each part of op(B) is packed once, by one thread (split by rows,
+                // every thread packed all of it: the MLP's products at 128 rows ran at 56-81% of
+                // OpenBLAS), no thread waits for another between slices of k, and each thread
+                // packs op(A), small, once for all its chunks. One tile column a chunk: equal
+                // chunks balance the threads (4 chunks of a 784-wide product were 5, 5, 5 and 2
+                // tiles wide, one thread doing 10 of the 17), and they cost no more (each tile
+                // column's panel of op(B) is packed once either way).
+                colBlocks = colTiles;
+                job.kmax = job.bigK;
+            } else {
+                // Two chunks per thread at least, so that one the OS delays can be made up: rows first
+                // (each thread packs the B panel of a column block once for all its rows).
+                if (rowBlocks * colBlocks < want) {
+                    rowBlocks = Math.min(rowTiles, (want + colBlocks - 1) / colBlocks);
+                }
+                if (rowBlocks * colBlocks < want) {
+                    colBlocks = Math.min(colTiles, (want + rowBlocks - 1) / rowBlocks);
+                }
             }
         }
         job.mb = mr * ((rowTiles + rowBlocks - 1) / rowBlocks);
         job.nc = nr * ((colTiles + colBlocks - 1) / colBlocks);
-        job.kmax = KC;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -72,6 +74,70 @@ class GemmKernelsTest {
             float[] shared = c.clone();
             Gemm.compute(kernel, POOL, transA, transB, m, n, k, a, b, shared, accumulate);
             assertEquals(Arrays.toString(alone), Arrays.toString(shared), kernel.name());
+        }
+    }
+
+    /**
+     * Products whose shared plan splits the columns between the threads, each chunk over all of k
+     * in pieces (a batch of 128 rows: {@link VectorKernel#plan}), and ones split by rows, one slice
+     * of k at a time; the vector kernel's every element must be the sequential chain of float
+     * fused multiply-adds over k in order, from C's value or zero, whatever the split, the
+     * pieces of k, the thread or the edge tile: an independent reference for its bits.
+     */
+    static Stream<Arguments> splitShapes() {
+        int[][] sizes = {{128, 192, 600}, {125, 240, 257}, {96, 528, 300}, {120, 97, 530}, {300, 127, 66}, {16, 48, 1100}};
+        return GemmCases.everyCombination(sizes);
+    }
+
+    /**
+     * The MLP's products at a batch of 128, and the first three split shapes above, are the ones
+     * the vector kernel's plan splits by columns where a product is shared (the other split shapes
+     * are not), so that the chain test above covers both plans.
+     */
+    @Test
+    void productsWithOneRowBlockAreSplitByColumns() {
+        Assumptions.assumeTrue(Gemm.THREADS > 1, "the column split is for shared products");
+        int[][] split = {{128, 512, 784}, {128, 784, 512}, {128, 512, 512}, {128, 192, 600}, {125, 240, 257}, {96, 528, 300}};
+        for (int[] s : split) {
+            for (boolean transB : new boolean[] {false, true}) {
+                GemmJob job = new GemmJob();
+                job.set(GemmKernels.VECTOR, false, transB, s[0], s[1], s[2], null, null, null, false, false);
+                String shape = s[0] + "x" + s[1] + "x" + s[2] + (transB ? ":NT" : ":NN");
+                assertEquals(1, job.rowBlocks, shape);
+                assertEquals(s[2], job.kmax, shape);
+                assertEquals(VectorTiles.NR, job.nc, shape);
+                assertFalse(GemmKernels.VECTOR.transposes(s[0], s[1]), shape);
+            }
+        }
+        for (int[] s : new int[][] {{120, 97, 530}, {300, 127, 66}, {16, 48, 1100}, {512, 512, 512}}) {
+            GemmJob job = new GemmJob();
+            job.set(GemmKernels.VECTOR, false, false, s[0], s[1], s[2], null, null, null, false, false);
+            assertEquals(VectorKernel.KC, job.kmax, s[0] + "x" + s[1] + "x" + s[2]);
+        }
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @MethodSource("splitShapes")
+    void theVectorKernelSumsEachElementAsOneChainOfFusedMultiplyAdds(boolean transA, boolean transB, int m, int n,
+            int k, boolean accumulate) {
+        Random r = new Random(31L * m + 7L * n + k);
+        float[] a = GemmCases.random(r, m * k);
+        float[] b = GemmCases.random(r, k * n);
+        float[] c0 = GemmCases.random(r, m * n);
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = accumulate ? c0[i * n + j] : 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], sum);
+                }
+                expected[i * n + j] = sum;
+            }
+        }
+        for (GemmPool pool : new GemmPool[] {null, POOL}) {
+            float[] c = c0.clone();
+            Gemm.compute(GemmKernels.VECTOR, pool, transA, transB, m, n, k, a, b, c, accumulate);
+            assertEquals(Arrays.toString(expected), Arrays.toString(c), pool == null ? "one thread" : "three threads");
         }
     }
 
