@@ -3,6 +3,7 @@ package dev.tapgrad.bench;
 import dev.tapgrad.runtime.Dataset;
 import dev.tapgrad.runtime.Fit;
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.optim.Adam;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * End-to-end harness of issue 5: samples per second of a full training step (forward, backward with
@@ -79,38 +81,42 @@ public final class StepBench {
         Random r = new Random(42);
         Map<String, Workload> m = new LinkedHashMap<>();
         // One graph per workload, reused across epochs as a user's fit loop would: its buffers are
-        // allocated at the first batch; each fit call starts a fresh Adam state.
+        // allocated at the first batch; each fit call starts a fresh Adam state. Each graph is built
+        // at its workload's first fit (lazy), because building a graph starts its kernel warm-up:
+        // built all at once, ten warm-up threads competed with the first workloads' measurements
+        // and flooded HotSpot's one C2 thread on two cores.
         Dataset images = Dataset.of(uniform(r, 1024, 28, 28, 1), oneHot(r, 1024, 10));
-        BenchCnnGraph cnn = new BenchCnnGraph(1);
-        m.put("cnn32", new Workload("cnn32", 32, 1024, images, (d, f) -> cnn.fit(d, f)));
-        BenchCnnGraph cnn128 = new BenchCnnGraph(1);
-        m.put("cnn128", new Workload("cnn128", 128, 1024, images, (d, f) -> cnn128.fit(d, f)));
-        BenchLstmGraph lstm = new BenchLstmGraph(1);
+        m.put("cnn32", new Workload("cnn32", 32, 1024, images, lazy(() -> new BenchCnnGraph(1))));
+        m.put("cnn128", new Workload("cnn128", 128, 1024, images, lazy(() -> new BenchCnnGraph(1))));
         m.put("lstm32", new Workload("lstm32", 32, 512,
-                Dataset.of(Tensor.randn(r, 512, 100, 1), Tensor.randn(r, 512, 100, 1)), (d, f) -> lstm.fit(d, f)));
-        BenchDiverseMlpGraph diverse = new BenchDiverseMlpGraph(1);
+                Dataset.of(Tensor.randn(r, 512, 100, 1), Tensor.randn(r, 512, 100, 1)), lazy(() -> new BenchLstmGraph(1))));
         m.put("diverse32", new Workload("diverse32", 32, 4096,
-                Dataset.of(Tensor.randn(r, 4096, 10), Tensor.randn(r, 4096, 1)), (d, f) -> diverse.fit(d, f)));
-        BenchMlpGraph mlp = new BenchMlpGraph(1);
+                Dataset.of(Tensor.randn(r, 4096, 10), Tensor.randn(r, 4096, 1)), lazy(() -> new BenchDiverseMlpGraph(1))));
         m.put("mlp128", new Workload("mlp128", 128, 2048,
-                Dataset.of(uniform(r, 2048, 784), oneHot(r, 2048, 10)), (d, f) -> mlp.fit(d, f)));
+                Dataset.of(uniform(r, 2048, 784), oneHot(r, 2048, 10)), lazy(() -> new BenchMlpGraph(1))));
         // Issue 12: the convnet and text-gru samples' models. fit trains, so the Dropout is active.
-        BenchConvNetGraph convnet = new BenchConvNetGraph(1);
-        m.put("convnet128", new Workload("convnet128", 128, 1024, images, (d, f) -> convnet.fit(d, f)));
-        BenchGruGraph gru = new BenchGruGraph(1);
+        m.put("convnet128", new Workload("convnet128", 128, 1024, images, lazy(() -> new BenchConvNetGraph(1))));
         m.put("gru32", new Workload("gru32", 32, 2048,
                 Dataset.of(tokens(r, 2048, BenchGru.STEPS, BenchGru.VOCABULARY), bits(r, 2048)),
-                (d, f) -> gru.fit(d, f)));
+                lazy(() -> new BenchGruGraph(1))));
         // Issue 17: models outside the original four shapes, each with an aux loss on an inner layer.
-        BenchTwoConvGraph twoConv = new BenchTwoConvGraph(1);
-        m.put("twoconv64", new Workload("twoconv64", 64, 1024, images, (d, f) -> twoConv.fit(d, f)));
-        BenchBnConvGraph bnConv = new BenchBnConvGraph(1);
-        m.put("bnconv64", new Workload("bnconv64", 64, 1024, images, (d, f) -> bnConv.fit(d, f)));
-        BenchLongGruGraph longGru = new BenchLongGruGraph(1);
+        m.put("twoconv64", new Workload("twoconv64", 64, 1024, images, lazy(() -> new BenchTwoConvGraph(1))));
+        m.put("bnconv64", new Workload("bnconv64", 64, 1024, images, lazy(() -> new BenchBnConvGraph(1))));
         m.put("gru64", new Workload("gru64", 64, 1024,
                 Dataset.of(tokens(r, 1024, BenchLongGru.STEPS, BenchLongGru.VOCABULARY), bits(r, 1024)),
-                (d, f) -> longGru.fit(d, f)));
+                lazy(() -> new BenchLongGruGraph(1))));
         return m;
+    }
+
+    /** A workload's training call that builds its graph with {@code make} at the first call and reuses it after. */
+    static BiConsumer<Dataset, Fit> lazy(Supplier<TrainableModel> make) {
+        TrainableModel[] graph = new TrainableModel[1];
+        return (d, f) -> {
+            if (graph[0] == null) {
+                graph[0] = make.get();
+            }
+            graph[0].fit(d, f);
+        };
     }
 
     static Tensor uniform(Random r, int... shape) {
