@@ -14,14 +14,60 @@ import jdk.incubator.vector.VectorSpecies;
 final class ImplicitTiles {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Pixels per tile: 24 accumulators with two vectors, of AVX-512's 32 registers. */
-    static final int R = 12;
+    /** Virtual pixels are computed in blocks of R: a multiple of every tile height here and in {@link Row3Tiles}. */
+    static final int R = 48;
 
     private ImplicitTiles() {}
 
+    /**
+     * The taps of one implicit GEMM over a planar image (kernel kh × kw over {@code channels}
+     * planes of {@code plane} values, rows {@code rowWidth} apart) into n outputs per pixel, and
+     * the tiles that compute it: {@link Row3Tiles} for kernels three taps wide, else this class's.
+     */
+    static final class Taps {
+        /** Offsets of the taps (ky, kx, channel), in the kernel's row order, in the planar image. */
+        final int[] offsets;
+        /** Kernels 3 wide: per (ky, channel), the offset of its tap 0 and its kernel row; else null. */
+        final int[] rows;
+        final int[] wRows;
+        /** Outputs per pixel, and the kernel-row step between taps kx and kx + 1 of one channel. */
+        final int n;
+        final int wStep;
+
+        Taps(int kh, int kw, int channels, int rowWidth, int plane, int n) {
+            this.n = n;
+            this.wStep = channels * n;
+            this.offsets = new int[kh * kw * channels];
+            for (int ky = 0, k = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    for (int ch = 0; ch < channels; ch++) {
+                        offsets[k++] = ch * plane + ky * rowWidth + kx;
+                    }
+                }
+            }
+            this.rows = kw == 3 ? new int[kh * channels] : null;
+            this.wRows = kw == 3 ? new int[kh * channels] : null;
+            for (int ky = 0, t = 0; rows != null && ky < kh; ky++) {
+                for (int ch = 0; ch < channels; ch++, t++) {
+                    rows[t] = ch * plane + ky * rowWidth;
+                    wRows[t] = (ky * kw * channels + ch) * n;
+                }
+            }
+        }
+
+        /** dst (virtual pixels rounded up to R, n) = the planar {@code src} times the (taps, n) kernel w. */
+        void products(float[] src, float[] w, int virtual, float[] dst) {
+            if (rows != null) {
+                Row3Tiles.products(src, rows, wRows, wStep, w, n, virtual, dst);
+            } else {
+                ImplicitTiles.products(src, offsets, w, n, virtual, dst);
+            }
+        }
+    }
+
     /** dst (virtual pixels rounded up to tiles, n) = the planar {@code src} at {@code offsets} times w (taps, n). */
     static void products(float[] src, int[] offsets, float[] w, int n, int virtual, float[] dst) {
-        for (int q0 = 0; q0 < virtual; q0 += R) {
+        for (int q0 = 0; q0 < virtual; q0 += 12) {
             int jb = 0;
             for (; jb + 2 * L <= n; jb += 2 * L) {
                 tile12x2(src, q0, offsets, w, n, jb, dst);

@@ -39,7 +39,7 @@ final class VectorImageConv extends ImageConv {
     private final int pw;
     private final int pp;
     private final int virtualPixels;
-    private final int[] offsets;
+    private final ImplicitTiles.Taps taps;
     /** Per slot: the planar zero-bordered image; and (padded layers) its channels-last zero-bordered copy. */
     private final float[][] planar;
     private final float[][] bordered;
@@ -51,7 +51,7 @@ final class VectorImageConv extends ImageConv {
     private final int pw2;
     private final int pp2;
     private final int virtualPixels2;
-    private final int[] offsets2;
+    private final ImplicitTiles.Taps taps2;
     /** The flipped kernel, (kh·kw·filters, channels), and per slot the planar dL/dz and the virtual dL/dx. */
     private final float[] flipped;
     private final float[][] planarGrad;
@@ -72,7 +72,7 @@ final class VectorImageConv extends ImageConv {
         this.pw = g.outW + g.kernelW - 1;
         this.pp = ph * pw;
         this.virtualPixels = (g.outH - 1) * pw + g.outW;
-        this.offsets = offsets(g.kernelH, g.kernelW, c, pw, pp);
+        this.taps = new ImplicitTiles.Taps(g.kernelH, g.kernelW, c, pw, pp, f);
         int blocks = (virtualPixels + R - 1) / R;
         this.planar = new float[slots][c * pp + g.kernelH * pw + g.kernelW + 2 * R];
         this.virtualOut = new float[slots][blocks * R * f];
@@ -85,24 +85,11 @@ final class VectorImageConv extends ImageConv {
         this.pw2 = g.width + g.kernelW - 1;
         this.pp2 = (g.height + g.kernelH - 1) * pw2;
         this.virtualPixels2 = (g.height - 1) * pw2 + g.width;
-        this.offsets2 = offsets(g.kernelH, g.kernelW, f, pw2, pp2);
+        this.taps2 = new ImplicitTiles.Taps(g.kernelH, g.kernelW, f, pw2, pp2, c);
         int blocks2 = (virtualPixels2 + R - 1) / R;
         this.flipped = new float[patch * f];
         this.planarGrad = inputHere ? new float[slots][f * pp2 + g.kernelH * pw2 + g.kernelW + 2 * R] : null;
         this.inputGrad = inputHere ? new float[slots][blocks2 * R * c] : null;
-    }
-
-    /** Offsets of the taps (ky, kx, channel), in the kernel's row order, in a planar image. */
-    private static int[] offsets(int kh, int kw, int channels, int rowWidth, int plane) {
-        int[] o = new int[kh * kw * channels];
-        for (int ky = 0, k = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-                for (int ch = 0; ch < channels; ch++) {
-                    o[k++] = ch * plane + ky * rowWidth + kx;
-                }
-            }
-        }
-        return o;
     }
 
     @Override
@@ -139,7 +126,7 @@ final class VectorImageConv extends ImageConv {
             int rows = Math.min(h, pp / pw - g.padTop);
             int cols = Math.min(w, pw - g.padLeft);
             toPlanar(x, image * h * w * c, w * c, c, rows, cols, src, pp, g.padTop * pw + g.padLeft, pw);
-            ImplicitTiles.products(src, offsets, kernel, f, virtualPixels, v);
+            taps.products(src, kernel, virtualPixels, v);
             double s = finish(v, pw, bias, out, image * pixels * f, floor, penalty, slot);
             if (penalty != DirectConv.NO_PENALTY) {
                 penaltySums[image] = s;
@@ -169,7 +156,7 @@ final class VectorImageConv extends ImageConv {
             int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
             toPlanar(r, 0, g.outW * f, f, g.outH, g.outW, pg, pp2, offY * pw2 + offX, pw2);
             float[] v = inputGrad[slot];
-            ImplicitTiles.products(pg, offsets2, flipped, c, virtualPixels2, v);
+            taps2.products(pg, flipped, virtualPixels2, v);
             int h = g.height, w = g.width;
             for (int iy = 0; iy < h; iy++) {
                 int d = ((image * h + iy) * w) * c;
