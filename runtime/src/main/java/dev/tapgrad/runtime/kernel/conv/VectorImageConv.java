@@ -201,20 +201,23 @@ final class VectorImageConv extends ImageConv {
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
         boolean penalized = penalty != DirectConv.NO_PENALTY;
         for (int oy = 0; oy < g.outH; oy++) {
-            for (int ox = 0, i = oy * rowWidth * f, d = o + oy * g.outW * f; ox < g.outW; ox++) {
-                for (int jb = 0; jb < f; jb += L, i += L, d += L) {
-                    FloatVector v = FloatVector.fromArray(S, r, i).add(FloatVector.fromArray(S, bias, jb)).max(lo);
+            // A vector of filters at a time along the row, its penalty terms in a register: summed
+            // through the row array per pixel, each sum waited for the previous store (a third of
+            // the products' time).
+            for (int jb = 0; jb < f; jb += L) {
+                FloatVector b = FloatVector.fromArray(S, bias, jb), pen = FloatVector.zero(S);
+                for (int ox = 0, i = oy * rowWidth * f + jb, d = o + oy * g.outW * f + jb; ox < g.outW;
+                        ox++, i += f, d += f) {
+                    FloatVector v = FloatVector.fromArray(S, r, i).add(b).max(lo);
                     v.intoArray(out, d);
-                    if (penalized) {
-                        FloatVector a = v.abs();
-                        a.fma(one.blend(a, square), FloatVector.fromArray(S, row, jb)).intoArray(row, jb);
-                    }
+                    FloatVector a = v.abs();
+                    pen = a.fma(one.blend(a, square), pen);
                 }
+                pen.intoArray(row, jb);
             }
             if (penalized) {
                 for (int j = 0; j < f; j++) {
                     sums[j] += row[j];
-                    row[j] = 0;
                 }
             }
         }
@@ -228,19 +231,22 @@ final class VectorImageConv extends ImageConv {
     /** As ImageConv's, on vectors, as VectorConv computes dL/dz (the same floats). */
     @Override
     void dz(float[] out, float[] grad, int o, float[] r, float[] db, boolean relu, int penalty, float scale) {
-        Arrays.fill(db, 0f);
         FloatVector sc = FloatVector.broadcast(S, scale), zero = FloatVector.zero(S);
         VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
-        for (int i = 0, n = pixels * f; i < n; ) {
-            for (int jb = 0; jb < f; jb += L, i += L) {
+        // A vector of filters at a time over the pixels, its bias sum in a register (through db,
+        // each pixel's sum waited for the previous one's store).
+        for (int jb = 0; jb < f; jb += L) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int i = jb, n = pixels * f; i < n; i += f) {
                 FloatVector v = FloatVector.fromArray(S, grad, o + i), y = FloatVector.fromArray(S, out, o + i);
                 v = v.blend(v.add(sc.blend(y.add(y).mul(sc), square)), penalized);
                 v = zero.blend(v, y.compare(VectorOperators.GT, 0f).or(linear));
                 v.intoArray(grad, o + i);
                 v.intoArray(r, i);
-                v.add(FloatVector.fromArray(S, db, jb)).intoArray(db, jb);
+                sum = sum.add(v);
             }
+            sum.intoArray(db, jb);
         }
     }
 
