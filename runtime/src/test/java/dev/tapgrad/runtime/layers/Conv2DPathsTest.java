@@ -59,6 +59,7 @@ class Conv2DPathsTest {
         "28, 28, 1, 48, 3, 3, 1, 1, VALID, LINEAR, 2, SUM_ABS",
         "7, 7, 1, 32, 3, 3, 1, 1, VALID, RELU, 3, SUM_ABS",      // 25 pixels per image
         "9, 9, 1, 16, 3, 3, 1, 1, VALID, LINEAR, 3, NONE",       // 49
+        "11, 10, 1, 16, 3, 3, 1, 1, SAME, RELU, 2, MEAN_ABS",    // rows of 10: two 8-pixel row tiles overlapping, padded
         "12, 11, 2, 16, 5, 5, 1, 1, VALID, RELU, 2, MEAN_ABS",   // 5x5x2: the taps in a loop
         "9, 8, 2, 16, 5, 5, 1, 1, SAME, RELU, 3, MEAN_SQUARE",   // padded, 72 pixels
         "9, 7, 1, 32, 3, 3, 2, 2, SAME, RELU, 2, SUM_SQUARE",    // padded with strides, 20 pixels

@@ -34,8 +34,12 @@ import jdk.incubator.vector.VectorOperators;
  * vector is a local of the method that uses it, so that C2 scalar-replaces them all.
  */
 final class VectorConv extends VectorConvBase {
+    /** Whether single blocks of 9-value patches take {@link VectorConvRows}' row tiles forward. */
+    private final boolean rows;
+
     VectorConv(ConvGeometry geometry, int slots) {
         super(geometry, slots);
+        this.rows = VectorConvRows.suits(geometry);
     }
 
     @Override
@@ -56,7 +60,9 @@ final class VectorConv extends VectorConvBase {
             }
             for (; jb < f; jb += LANES) {
                 int o = image * pixels * f + jb;
-                if (patch == 9) {
+                if (patch == 9 && rows) {
+                    VectorConvRows.forward9(this, src, base, bias, out, o, floor, penalty, jb, slot);
+                } else if (patch == 9) {
                     forward9(src, base, bias, out, o, floor, penalty, jb, slot);
                 } else {
                     forwardAny(src, base, bias, out, o, floor, penalty, jb, slot);

@@ -11,19 +11,18 @@ import jdk.incubator.vector.VectorSpecies;
  * no patches: loaded by ImageConv through its class name only where {@code jdk.incubator.vector}
  * is present, for filters a multiple of the lanes.
  *
- * <p>Forward: the image is copied channel-planar with its zero border ({@code c·PP + y·PW + x},
- * PW = OW + kw − 1), so that output pixel q = oy·PW + ox reads tap (ky, kx, c) at
- * {@code c·PP + ky·PW + kx + q}: twelve consecutive pixels are twelve consecutive floats for every
- * tap, one index and constant offsets. A tile of 12 pixels × 2 vectors of filters (24
- * accumulators) takes, per tap, two kernel rows and twelve broadcasts; the pixels at ox ≥ OW of
- * this "virtual" row are computed and dropped (2 of 26 for a 3×3 kernel). dL/dx is the same
- * kernel over dL/dz copied planar with a border of kh − 1 (kw − 1), with the kernel flipped and
- * its channel and filter axes swapped (for channels a multiple of the lanes; otherwise ImageConv's
- * GEMM and col2im). The kernel gradient reads the channels-last image directly: the kw·channels
- * taps of one kernel row are contiguous there, so a tile of 8 taps × 2 vectors of filters sums
- * over the pixels with one index and constant offsets.
+ * <p>Forward: the tiles of {@link ImplicitTiles} and {@link Row3Tiles} read the channels-last
+ * image in place (or, for padded layers and where a tile's reads would run past x, its copy with
+ * a zero border, rows PW = OW + kw − 1 pixels wide): output pixel q = oy·PW + ox reads tap (ky,
+ * kx, c) at {@code (q + ky·PW + kx)·C + c}, so a tile of consecutive pixels reads one index plus
+ * constant strides for every tap; the pixels at ox ≥ OW of this "virtual" row are computed and
+ * dropped (2 of 26 for a 3×3 kernel). dL/dx is the same kernel over dL/dz copied with a border of
+ * kh − 1 (kw − 1), with the kernel flipped and its channel and filter axes swapped (for channels
+ * a multiple of the lanes; otherwise ImageConv's GEMM and col2im). The kernel gradient reads the
+ * channels-last image directly: the kw·channels taps of one kernel row are contiguous there, so a
+ * tile of 8 taps × 2 vectors of filters sums over the pixels with one index and constant offsets.
  *
- * <p>Sums: forward and dL/dx over the taps in the kernel's row order, then the bias (or the sum
+ * <p>Sums: forward and dL/dx over the taps in the tiles' fixed order, then the bias (or the sum
  * onto dL/dx); the kernel gradient over the pixels in order, per image, into its partials. Every
  * vector is a local of the method that uses it (C2 on JDK 17 boxes vectors that cross a call it
  * does not inline or are phis of nested loops, hence one flat loop per tile).
@@ -31,30 +30,34 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorImageConv extends ImageConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Pixels per tile of {@link ImplicitTiles}. */
+    /** The blocks of virtual pixels the tiles compute, {@link ImplicitTiles#R}. */
     private static final int R = ImplicitTiles.R;
 
     private final int c;
-    /** Forward: the planar image's row width and plane size, the virtual pixels to compute, tap offsets. */
+    /** Forward: the zero-bordered image's row width (pixels) and size, the virtual pixels to compute, the taps. */
     private final int pw;
     private final int pp;
     private final int virtualPixels;
-    private final int[] offsets;
-    /** Per slot: the planar zero-bordered image; and (padded layers) its channels-last zero-bordered copy. */
-    private final float[][] planar;
+    private final ImplicitTiles.Taps taps;
+    /**
+     * Per slot: the image's channels-last zero-bordered copy, with slack for the tiles' last reads;
+     * the passes read x itself where it needs no border and the slack stays inside x.
+     */
     private final float[][] bordered;
+    /** Whether the layer needs the zero border (padding); else x's rows are the bordered image's. */
+    private final boolean pad;
     /** The image the kernel gradient reads: row step, image step (0 for the slot's bordered copy). */
     private final int rowStep;
     private final int imageStep;
-    /** dL/dx: whether computed here, the planar dL/dz's row width and plane size, virtual pixels, offsets. */
+    /** dL/dx: whether computed here, the bordered dL/dz's row width and size, virtual pixels, taps. */
     private final boolean inputHere;
     private final int pw2;
     private final int pp2;
     private final int virtualPixels2;
-    private final int[] offsets2;
-    /** The flipped kernel, (kh·kw·filters, channels), and per slot the planar dL/dz and the virtual dL/dx. */
+    private final ImplicitTiles.Taps taps2;
+    /** The flipped kernel, (kh·kw·filters, channels), and per slot the bordered dL/dz and the virtual dL/dx. */
     private final float[] flipped;
-    private final float[][] planarGrad;
+    private final float[][] borderedGrad;
     private final float[][] inputGrad;
     /** Per slot: the forward output over virtual pixels, (virtualPixels rounded up, filters). */
     private final float[][] virtualOut;
@@ -72,37 +75,24 @@ final class VectorImageConv extends ImageConv {
         this.pw = g.outW + g.kernelW - 1;
         this.pp = ph * pw;
         this.virtualPixels = (g.outH - 1) * pw + g.outW;
-        this.offsets = offsets(g.kernelH, g.kernelW, c, pw, pp);
+        this.taps = new ImplicitTiles.Taps(g.kernelH, g.kernelW, c, pw, f);
         int blocks = (virtualPixels + R - 1) / R;
-        this.planar = new float[slots][c * pp + g.kernelH * pw + g.kernelW + 2 * R];
         this.virtualOut = new float[slots][blocks * R * f];
         this.penaltyRow = new float[slots][f];
-        boolean pad = g.padTop > 0 || g.padLeft > 0 || ph > g.height || pw > g.width;
-        this.bordered = pad ? new float[slots][pp * c + 16] : null;
+        this.pad = g.padTop > 0 || g.padLeft > 0 || ph != g.height || pw != g.width;
+        // A tile reads up to R pixels past the last virtual one: (pp + 2R) pixels cover every read.
+        this.bordered = new float[slots][(pp + 2 * R) * c];
         this.rowStep = (pad ? pw : g.width) * c;
         this.imageStep = pad ? 0 : g.height * g.width * c;
         this.inputHere = c % L == 0;
         this.pw2 = g.width + g.kernelW - 1;
         this.pp2 = (g.height + g.kernelH - 1) * pw2;
         this.virtualPixels2 = (g.height - 1) * pw2 + g.width;
-        this.offsets2 = offsets(g.kernelH, g.kernelW, f, pw2, pp2);
+        this.taps2 = new ImplicitTiles.Taps(g.kernelH, g.kernelW, f, pw2, c);
         int blocks2 = (virtualPixels2 + R - 1) / R;
         this.flipped = new float[patch * f];
-        this.planarGrad = inputHere ? new float[slots][f * pp2 + g.kernelH * pw2 + g.kernelW + 2 * R] : null;
+        this.borderedGrad = inputHere ? new float[slots][(pp2 + 2 * R) * f] : null;
         this.inputGrad = inputHere ? new float[slots][blocks2 * R * c] : null;
-    }
-
-    /** Offsets of the taps (ky, kx, channel), in the kernel's row order, in a planar image. */
-    private static int[] offsets(int kh, int kw, int channels, int rowWidth, int plane) {
-        int[] o = new int[kh * kw * channels];
-        for (int ky = 0, k = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-                for (int ch = 0; ch < channels; ch++) {
-                    o[k++] = ch * plane + ky * rowWidth + kx;
-                }
-            }
-        }
-        return o;
     }
 
     @Override
@@ -131,20 +121,35 @@ final class VectorImageConv extends ImageConv {
     @Override
     public void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot,
             double[] penaltySums) {
-        float[] src = planar[slot];
         float[] v = virtualOut[slot];
-        int h = g.height, w = g.width;
         for (int image = from; image < to; image++) {
-            // Channels-last into planar; the border stays zero from allocation.
-            int rows = Math.min(h, pp / pw - g.padTop);
-            int cols = Math.min(w, pw - g.padLeft);
-            toPlanar(x, image * h * w * c, w * c, c, rows, cols, src, pp, g.padTop * pw + g.padLeft, pw);
-            ImplicitTiles.products(src, offsets, kernel, f, virtualPixels, v);
+            float[] src = x;
+            int base = image * g.height * g.width * c;
+            if (pad || base + (pp + 2 * R) * c > x.length) {
+                src = bordered(x, image, slot);
+                base = 0;
+            }
+            taps.products(src, base, kernel, virtualPixels, v);
             double s = finish(v, pw, bias, out, image * pixels * f, floor, penalty, slot);
             if (penalty != DirectConv.NO_PENALTY) {
                 penaltySums[image] = s;
             }
         }
+    }
+
+    /**
+     * The slot's channels-last copy of image {@code image} with its zero border (rows pw pixels
+     * wide); its border and slack stay zero from allocation, the image's pixels are overwritten.
+     */
+    private float[] bordered(float[] x, int image, int slot) {
+        float[] dst = bordered[slot];
+        int rows = Math.min(g.height, pp / pw - g.padTop);
+        int run = Math.min(g.width, pw - g.padLeft) * c;
+        for (int iy = 0; iy < rows; iy++) {
+            System.arraycopy(x, ((image * g.height + iy) * g.width) * c, dst, ((iy + g.padTop) * pw + g.padLeft) * c,
+                    run);
+        }
+        return dst;
     }
 
     @Override
@@ -165,11 +170,14 @@ final class VectorImageConv extends ImageConv {
                 inputGradientByPatches(r, image, slot, gx);
                 continue;
             }
-            float[] pg = planarGrad[slot];
+            // dL/dz into its zero-bordered copy, the border kh − 1 − padTop rows above, kw − 1 − padLeft left.
+            float[] bg = borderedGrad[slot];
             int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
-            toPlanar(r, 0, g.outW * f, f, g.outH, g.outW, pg, pp2, offY * pw2 + offX, pw2);
+            for (int oy = 0; oy < g.outH; oy++) {
+                System.arraycopy(r, oy * g.outW * f, bg, ((oy + offY) * pw2 + offX) * f, g.outW * f);
+            }
             float[] v = inputGrad[slot];
-            ImplicitTiles.products(pg, offsets2, flipped, c, virtualPixels2, v);
+            taps2.products(bg, 0, flipped, virtualPixels2, v);
             int h = g.height, w = g.width;
             for (int iy = 0; iy < h; iy++) {
                 int d = ((image * h + iy) * w) * c;
@@ -193,20 +201,23 @@ final class VectorImageConv extends ImageConv {
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
         boolean penalized = penalty != DirectConv.NO_PENALTY;
         for (int oy = 0; oy < g.outH; oy++) {
-            for (int ox = 0, i = oy * rowWidth * f, d = o + oy * g.outW * f; ox < g.outW; ox++) {
-                for (int jb = 0; jb < f; jb += L, i += L, d += L) {
-                    FloatVector v = FloatVector.fromArray(S, r, i).add(FloatVector.fromArray(S, bias, jb)).max(lo);
+            // A vector of filters at a time along the row, its penalty terms in a register: summed
+            // through the row array per pixel, each sum waited for the previous store (a third of
+            // the products' time).
+            for (int jb = 0; jb < f; jb += L) {
+                FloatVector b = FloatVector.fromArray(S, bias, jb), pen = FloatVector.zero(S);
+                for (int ox = 0, i = oy * rowWidth * f + jb, d = o + oy * g.outW * f + jb; ox < g.outW;
+                        ox++, i += f, d += f) {
+                    FloatVector v = FloatVector.fromArray(S, r, i).add(b).max(lo);
                     v.intoArray(out, d);
-                    if (penalized) {
-                        FloatVector a = v.abs();
-                        a.fma(one.blend(a, square), FloatVector.fromArray(S, row, jb)).intoArray(row, jb);
-                    }
+                    FloatVector a = v.abs();
+                    pen = a.fma(one.blend(a, square), pen);
                 }
+                pen.intoArray(row, jb);
             }
             if (penalized) {
                 for (int j = 0; j < f; j++) {
                     sums[j] += row[j];
-                    row[j] = 0;
                 }
             }
         }
@@ -220,37 +231,22 @@ final class VectorImageConv extends ImageConv {
     /** As ImageConv's, on vectors, as VectorConv computes dL/dz (the same floats). */
     @Override
     void dz(float[] out, float[] grad, int o, float[] r, float[] db, boolean relu, int penalty, float scale) {
-        Arrays.fill(db, 0f);
         FloatVector sc = FloatVector.broadcast(S, scale), zero = FloatVector.zero(S);
         VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
-        for (int i = 0, n = pixels * f; i < n; ) {
-            for (int jb = 0; jb < f; jb += L, i += L) {
+        // A vector of filters at a time over the pixels, its bias sum in a register (through db,
+        // each pixel's sum waited for the previous one's store).
+        for (int jb = 0; jb < f; jb += L) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int i = jb, n = pixels * f; i < n; i += f) {
                 FloatVector v = FloatVector.fromArray(S, grad, o + i), y = FloatVector.fromArray(S, out, o + i);
                 v = v.blend(v.add(sc.blend(y.add(y).mul(sc), square)), penalized);
                 v = zero.blend(v, y.compare(VectorOperators.GT, 0f).or(linear));
                 v.intoArray(grad, o + i);
                 v.intoArray(r, i);
-                v.add(FloatVector.fromArray(S, db, jb)).intoArray(db, jb);
+                sum = sum.add(v);
             }
-        }
-    }
-
-    /**
-     * Copies a channels-last image ({@code rows × cols} pixels of {@code channels} from {@code s},
-     * rows {@code rowStep} apart) into planes of {@code plane} values, pixel (y, x) of channel ch
-     * at {@code d + ch·plane + y·width + x}.
-     */
-    private static void toPlanar(float[] src, int s, int rowStep, int channels, int rows, int cols, float[] dst,
-            int plane, int d, int width) {
-        for (int ch = 0; ch < channels; ch++) {
-            for (int y = 0; y < rows; y++) {
-                int from = s + y * rowStep + ch;
-                int to = d + ch * plane + y * width;
-                for (int x = 0; x < cols; x++) {
-                    dst[to + x] = src[from + x * channels];
-                }
-            }
+            sum.intoArray(db, jb);
         }
     }
 
@@ -258,14 +254,8 @@ final class VectorImageConv extends ImageConv {
     private void kernelGradient(float[] x, int image, int slot, float[] r, float[] partials, int part) {
         float[] src = x;
         int base = image * imageStep;
-        if (bordered != null) {
-            src = bordered[slot];
-            int rows = Math.min(g.height, pp / pw - g.padTop);
-            int run = Math.min(g.width, pw - g.padLeft) * c;
-            for (int iy = 0; iy < rows; iy++) {
-                System.arraycopy(x, ((image * g.height + iy) * g.width) * c, src, ((iy + g.padTop) * pw + g.padLeft) * c,
-                        run);
-            }
+        if (pad) {
+            src = bordered(x, image, slot);
             base = 0;
         }
         int run = g.kernelW * c;

@@ -1,0 +1,143 @@
+package dev.tapgrad.runtime.kernel.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link ImplicitTiles} for kernels three taps wide, blocked over a kernel row: pixel q's taps
+ * (ky, 0..2, channel) are the values of pixels q, q + 1, q + 2 at the row's offset r (pixels cs
+ * apart), so one broadcast of pixel m's value feeds pixel m's tap 0, pixel m − 1's tap 1 and
+ * pixel m − 2's tap 2. A tile of P pixels broadcasts P + 2 values per (ky,
+ * channel) for 3·P multiply-adds per vector of filters, where one tap at a time needs a broadcast
+ * for each: about three times fewer loads per FMA, so the FMA units rather than the load ports
+ * bound the tile (the one-vector tile was load-bound at one load per FMA).
+ *
+ * <p>Sums: each pixel's accumulator takes the taps row by row, channel by channel, and taps 0, 1,
+ * 2 within a (row, channel): a fixed order, not the one-tap tiles' (row, tap, channel) order.
+ */
+final class Row3Tiles {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private Row3Tiles() {}
+
+    /**
+     * dst (virtual pixels rounded up to {@link ImplicitTiles#R}, n) = the channels-last image at
+     * {@code src[base …]} (pixels cs apart) times w: for each (ky, channel) pair t, taps 0..2 at
+     * {@code src[base + rows[t] + (q + kx)·cs]} and their kernel rows at {@code w[wRows[t] + kx·wStep …]}.
+     */
+    static void products(float[] src, int base, int cs, int[] rows, int[] wRows, int wStep, float[] w, int n,
+            int virtual, float[] dst) {
+        int jb = 0;
+        for (; jb + 2 * L <= n; jb += 2 * L) {
+            for (int q0 = 0; q0 < virtual; q0 += 8) {
+                tile8x2k3(src, base + q0 * cs, cs, q0, rows, wRows, wStep, w, n, jb, dst);
+            }
+        }
+        if (jb < n) {
+            for (int q0 = 0; q0 < virtual; q0 += 16) {
+                tile16x1k3(src, base + q0 * cs, cs, q0, rows, wRows, wStep, w, n, jb, dst);
+            }
+        }
+    }
+
+    private static void tile8x2k3(float[] src, int start, int cs, int q0, int[] rows, int[] wRows, int wStep, float[] w, int n, int jb,
+            float[] dst) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        for (int t = 0, count = rows.length; t < count; t++) {
+            int p = rows[t] + start, wi = wRows[t] + jb;
+            FloatVector u0 = FloatVector.fromArray(S, w, wi), u1 = FloatVector.fromArray(S, w, wi + L);
+            FloatVector v0 = FloatVector.fromArray(S, w, wi + wStep), v1 = FloatVector.fromArray(S, w, wi + wStep + L);
+            FloatVector z0 = FloatVector.fromArray(S, w, wi + 2 * wStep), z1 = FloatVector.fromArray(S, w, wi + 2 * wStep + L);
+            FloatVector x = FloatVector.broadcast(S, src[p]); a0 = x.fma(u0, a0); b0 = x.fma(u1, b0);
+            x = FloatVector.broadcast(S, src[p + 1 * cs]); a1 = x.fma(u0, a1); b1 = x.fma(u1, b1);
+            a0 = x.fma(v0, a0); b0 = x.fma(v1, b0);
+            x = FloatVector.broadcast(S, src[p + 2 * cs]); a2 = x.fma(u0, a2); b2 = x.fma(u1, b2);
+            a1 = x.fma(v0, a1); b1 = x.fma(v1, b1); a0 = x.fma(z0, a0); b0 = x.fma(z1, b0);
+            x = FloatVector.broadcast(S, src[p + 3 * cs]); a3 = x.fma(u0, a3); b3 = x.fma(u1, b3);
+            a2 = x.fma(v0, a2); b2 = x.fma(v1, b2); a1 = x.fma(z0, a1); b1 = x.fma(z1, b1);
+            x = FloatVector.broadcast(S, src[p + 4 * cs]); a4 = x.fma(u0, a4); b4 = x.fma(u1, b4);
+            a3 = x.fma(v0, a3); b3 = x.fma(v1, b3); a2 = x.fma(z0, a2); b2 = x.fma(z1, b2);
+            x = FloatVector.broadcast(S, src[p + 5 * cs]); a5 = x.fma(u0, a5); b5 = x.fma(u1, b5);
+            a4 = x.fma(v0, a4); b4 = x.fma(v1, b4); a3 = x.fma(z0, a3); b3 = x.fma(z1, b3);
+            x = FloatVector.broadcast(S, src[p + 6 * cs]); a6 = x.fma(u0, a6); b6 = x.fma(u1, b6);
+            a5 = x.fma(v0, a5); b5 = x.fma(v1, b5); a4 = x.fma(z0, a4); b4 = x.fma(z1, b4);
+            x = FloatVector.broadcast(S, src[p + 7 * cs]); a7 = x.fma(u0, a7); b7 = x.fma(u1, b7);
+            a6 = x.fma(v0, a6); b6 = x.fma(v1, b6); a5 = x.fma(z0, a5); b5 = x.fma(z1, b5);
+            x = FloatVector.broadcast(S, src[p + 8 * cs]); a7 = x.fma(v0, a7); b7 = x.fma(v1, b7);
+            a6 = x.fma(z0, a6); b6 = x.fma(z1, b6);
+            x = FloatVector.broadcast(S, src[p + 9 * cs]); a7 = x.fma(z0, a7); b7 = x.fma(z1, b7);
+        }
+        int d = q0 * n + jb;
+        a0.intoArray(dst, d); b0.intoArray(dst, d + L); d += n;
+        a1.intoArray(dst, d); b1.intoArray(dst, d + L); d += n;
+        a2.intoArray(dst, d); b2.intoArray(dst, d + L); d += n;
+        a3.intoArray(dst, d); b3.intoArray(dst, d + L); d += n;
+        a4.intoArray(dst, d); b4.intoArray(dst, d + L); d += n;
+        a5.intoArray(dst, d); b5.intoArray(dst, d + L); d += n;
+        a6.intoArray(dst, d); b6.intoArray(dst, d + L); d += n;
+        a7.intoArray(dst, d); b7.intoArray(dst, d + L);
+    }
+
+    private static void tile16x1k3(float[] src, int start, int cs, int q0, int[] rows, int[] wRows, int wStep, float[] w, int n, int jb,
+            float[] dst) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
+        for (int t = 0, count = rows.length; t < count; t++) {
+            int p = rows[t] + start, wi = wRows[t] + jb;
+            FloatVector u0 = FloatVector.fromArray(S, w, wi);
+            FloatVector v0 = FloatVector.fromArray(S, w, wi + wStep);
+            FloatVector z0 = FloatVector.fromArray(S, w, wi + 2 * wStep);
+            FloatVector x = FloatVector.broadcast(S, src[p]); a0 = x.fma(u0, a0);
+            x = FloatVector.broadcast(S, src[p + 1 * cs]); a1 = x.fma(u0, a1); a0 = x.fma(v0, a0);
+            x = FloatVector.broadcast(S, src[p + 2 * cs]); a2 = x.fma(u0, a2); a1 = x.fma(v0, a1);
+            a0 = x.fma(z0, a0);
+            x = FloatVector.broadcast(S, src[p + 3 * cs]); a3 = x.fma(u0, a3); a2 = x.fma(v0, a2);
+            a1 = x.fma(z0, a1);
+            x = FloatVector.broadcast(S, src[p + 4 * cs]); a4 = x.fma(u0, a4); a3 = x.fma(v0, a3);
+            a2 = x.fma(z0, a2);
+            x = FloatVector.broadcast(S, src[p + 5 * cs]); a5 = x.fma(u0, a5); a4 = x.fma(v0, a4);
+            a3 = x.fma(z0, a3);
+            x = FloatVector.broadcast(S, src[p + 6 * cs]); a6 = x.fma(u0, a6); a5 = x.fma(v0, a5);
+            a4 = x.fma(z0, a4);
+            x = FloatVector.broadcast(S, src[p + 7 * cs]); a7 = x.fma(u0, a7); a6 = x.fma(v0, a6);
+            a5 = x.fma(z0, a5);
+            x = FloatVector.broadcast(S, src[p + 8 * cs]); a8 = x.fma(u0, a8); a7 = x.fma(v0, a7);
+            a6 = x.fma(z0, a6);
+            x = FloatVector.broadcast(S, src[p + 9 * cs]); a9 = x.fma(u0, a9); a8 = x.fma(v0, a8);
+            a7 = x.fma(z0, a7);
+            x = FloatVector.broadcast(S, src[p + 10 * cs]); a10 = x.fma(u0, a10); a9 = x.fma(v0, a9);
+            a8 = x.fma(z0, a8);
+            x = FloatVector.broadcast(S, src[p + 11 * cs]); a11 = x.fma(u0, a11); a10 = x.fma(v0, a10);
+            a9 = x.fma(z0, a9);
+            x = FloatVector.broadcast(S, src[p + 12 * cs]); a12 = x.fma(u0, a12); a11 = x.fma(v0, a11);
+            a10 = x.fma(z0, a10);
+            x = FloatVector.broadcast(S, src[p + 13 * cs]); a13 = x.fma(u0, a13); a12 = x.fma(v0, a12);
+            a11 = x.fma(z0, a11);
+            x = FloatVector.broadcast(S, src[p + 14 * cs]); a14 = x.fma(u0, a14); a13 = x.fma(v0, a13);
+            a12 = x.fma(z0, a12);
+            x = FloatVector.broadcast(S, src[p + 15 * cs]); a15 = x.fma(u0, a15); a14 = x.fma(v0, a14);
+            a13 = x.fma(z0, a13);
+            x = FloatVector.broadcast(S, src[p + 16 * cs]); a15 = x.fma(v0, a15); a14 = x.fma(z0, a14);
+            x = FloatVector.broadcast(S, src[p + 17 * cs]); a15 = x.fma(z0, a15);
+        }
+        int d = q0 * n + jb;
+        a0.intoArray(dst, d); d += n;
+        a1.intoArray(dst, d); d += n;
+        a2.intoArray(dst, d); d += n;
+        a3.intoArray(dst, d); d += n;
+        a4.intoArray(dst, d); d += n;
+        a5.intoArray(dst, d); d += n;
+        a6.intoArray(dst, d); d += n;
+        a7.intoArray(dst, d); d += n;
+        a8.intoArray(dst, d); d += n;
+        a9.intoArray(dst, d); d += n;
+        a10.intoArray(dst, d); d += n;
+        a11.intoArray(dst, d); d += n;
+        a12.intoArray(dst, d); d += n;
+        a13.intoArray(dst, d); d += n;
+        a14.intoArray(dst, d); d += n;
+        a15.intoArray(dst, d);
+    }
+}
