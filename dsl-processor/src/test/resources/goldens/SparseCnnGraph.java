@@ -143,13 +143,12 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    conv1Grad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the parameters' gradients)
     // main loss: categorical_crossentropy
     terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(flatOut, outOut, outGrad, flatGrad);
+    // out: the first gradient to reach flatGrad, so it overwrites it
+    out.backward(flatOut, outOut, outGrad, flatGrad, false);
     // sparsity, tapped at conv1: computed by conv1's forward; conv1.backward adds 0.01 · its gradient
     terms[1] = conv1.penalty();
     // conv1

@@ -123,13 +123,12 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    hiddenGrad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the parameters' gradients)
     // main loss: mse
     terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(hiddenOut, outOut, outGrad, hiddenGrad);
+    // out: the first gradient to reach hiddenGrad, so it overwrites it
+    out.backward(hiddenOut, outOut, outGrad, hiddenGrad, false);
     // diversity, tapped at hidden: adds 0.1 · its gradient
     terms[1] = diversityWithGradient(hiddenOut, hiddenGrad, 0.1);
     // hidden

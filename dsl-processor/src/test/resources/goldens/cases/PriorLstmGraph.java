@@ -123,13 +123,12 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    lstmGrad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the parameters' gradients)
     // main loss: mse
     terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(lstmOut, outOut, outGrad, lstmGrad);
+    // out: the first gradient to reach lstmGrad, so it overwrites it
+    out.backward(lstmOut, outOut, outGrad, lstmGrad, false);
     // prior, tapped at lstm: adds 0.5 · its gradient
     terms[1] = priorWithGradient(lstmOut, lstmGrad, 0.5);
     // lstm

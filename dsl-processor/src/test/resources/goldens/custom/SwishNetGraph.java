@@ -134,13 +134,12 @@ public final class SwishNetGraph extends SwishNet implements TrainableModel {
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    swishGrad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the parameters' gradients)
     // main loss: mse
     terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(swishOut, outOut, outGrad, swishGrad);
+    // out: the first gradient to reach swishGrad, so it overwrites it
+    out.backward(swishOut, outOut, outGrad, swishGrad, false);
     // l2, tapped at swish.kernel: adds 0.01 · its gradient
     terms[1] = l2WithGradient(swishKernel.value(), swishKernel.grad(), 0.01);
     // swish

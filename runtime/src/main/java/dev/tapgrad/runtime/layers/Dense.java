@@ -168,6 +168,16 @@ public final class Dense extends AbstractLayer {
      * @param gx (..., inputs), dL/dx accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx) {
+        backward(x, out, gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor, Tensor)}, but with {@code accumulate} false dL/dx
+     * overwrites {@code gx} (the GEMM writes it, with no pass over gx before): generated graphs pass
+     * false where this layer is the first to give {@code gx} a gradient in a step, so that the
+     * buffer needs no zeroing.
+     */
+    public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx, boolean accumulate) {
         int n = checkShapes("backward", x, out);
         if (!gOut.sameShape(out)) {
             throw new IllegalArgumentException("Dense " + name() + " backward: gOut " + Arrays.toString(gOut.shape())
@@ -197,7 +207,7 @@ public final class Dense extends AbstractLayer {
             gb[j] += (float) biasSums[j];
         }
         if (gx != null) {
-            Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), true);
+            Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), accumulate);
         }
     }
 
