@@ -73,6 +73,9 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     out = new Dense("out", 21632, 10, Activation.SOFTMAX);
     // sparsity is mean(abs(conv1)): conv1 computes it in its own passes (see backward)
     conv1.penalize(OutputPenalty.MEAN_ABS, 0.01);
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 

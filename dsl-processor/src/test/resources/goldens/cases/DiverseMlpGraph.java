@@ -58,6 +58,12 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
   public DiverseMlpGraph(long seed) {
     hidden = new Dense("hidden", 5, 6, Activation.RELU);
     out = new Dense("out", 6, 1, Activation.LINEAR);
+    // hidden's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    hidden.overwriteParameterGradients();
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 

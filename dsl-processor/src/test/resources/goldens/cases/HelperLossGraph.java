@@ -67,6 +67,15 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
     hidden = new Dense("hidden", 8, 6, Activation.RELU);
     intermediate = new Dense("intermediate", 6, 5, Activation.RELU);
     out = new Dense("out", 5, 3, Activation.SOFTMAX);
+    // hidden's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    hidden.overwriteParameterGradients();
+    // intermediate's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    intermediate.overwriteParameterGradients();
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 

@@ -58,6 +58,9 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
   public PriorLstmGraph(long seed) {
     lstm = new Lstm("lstm", 6, 2, 4, true);
     out = new Dense("out", 4, 1, Activation.LINEAR);
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 

@@ -113,6 +113,15 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
     skip = new Add("skip");
     joined = new Concatenate("joined");
     out = new Dense("out", 14, 3, Activation.LINEAR);
+    // a's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    a.overwriteParameterGradients();
+    // b's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    b.overwriteParameterGradients();
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 

@@ -78,6 +78,9 @@ public final class WeightLossGraph extends WeightLoss implements TrainableModel 
     hidden = new Dense("hidden", 8, 6, Activation.RELU);
     intermediate = new Dense("intermediate", 6, 5, Activation.RELU);
     out = new Dense("out", 5, 3, Activation.SOFTMAX);
+    // hidden's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    hidden.overwriteParameterGradients();
     steps = new Steps(seed);
     intermediateKernel = steps.parameter("intermediate.kernel");
     outBias = steps.parameter("out.bias");

@@ -68,6 +68,9 @@ public final class SwishNetGraph extends SwishNet implements TrainableModel {
     swishLayer = new SwishLayer("swish", 4, 3, 0);
     swish = swishLayer.definition();
     out = new Dense("out", 3, 2, Activation.LINEAR);
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
     swishKernel = steps.parameter("swish.kernel");
   }

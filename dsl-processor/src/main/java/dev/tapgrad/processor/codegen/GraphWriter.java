@@ -139,8 +139,33 @@ public final class GraphWriter {
                         Double.toString(p.spec().weight()));
             }
         }
+        for (LayerSpec l : spec.layers()) {
+            if (writesParameters(l)) {
+                c.addComment("$L's backward runs in every step and no loss taps its parameters: it overwrites", l.name());
+                c.addComment("their gradients, so the steps do not zero them");
+                c.addStatement("$L.overwriteParameterGradients()", Names.layer(l));
+            }
+        }
         steps.construct(c);
         return c.build();
+    }
+
+    /**
+     * Whether the layer's backward can be the only writer of its parameters' gradients: its type can
+     * write them, it runs in every step (a loss reaches it), and no loss taps one of its parameters
+     * (a weight loss adds its gradient before the layer's backward would overwrite it).
+     */
+    private boolean writesParameters(LayerSpec l) {
+        if (!l.kind().writesParameterGradients() || l.kind().parameterNames().isEmpty()
+                || !shapes.wiring().needsGradient().contains(l.name())) {
+            return false;
+        }
+        List<AuxPlan> losses = new ArrayList<>(aux);
+        if (main != null) {
+            losses.add(main);
+        }
+        return losses.stream().flatMap(p -> p.spec().taps().stream())
+                .noneMatch(t -> t.isParameter() && t.layer().equals(l.name()));
     }
 
     private MethodSpec allocate() {

@@ -61,6 +61,12 @@ public record DenseType() implements LayerType {
         return List.of(features(inputs), a.units(), a.activation());
     }
 
+    /** Its kernel gradient is one GEMM and its bias gradient one sum, so both can be written. */
+    @Override
+    public boolean writesParameterGradients() {
+        return true;
+    }
+
     /** {@code backward(..., gx, accumulate)}: with accumulate false, dL/dx overwrites gx. */
     @Override
     public boolean writesInputGradient() {

@@ -74,6 +74,17 @@ public interface LayerType {
     }
 
     /**
+     * Whether the runtime layer can overwrite its parameters' gradients in backward
+     * ({@code overwriteParameterGradients()} at construction): generated code asks for it where the
+     * layer's backward runs in every step and no loss taps its parameters (a weight loss adds into
+     * them before the layer's backward), and the steps then do not zero those gradients. False by
+     * default: the steps zero the parameters' gradients and the layer adds into them.
+     */
+    default boolean writesParameterGradients() {
+        return false;
+    }
+
+    /**
      * Whether the runtime layer can compute an L1 or L2 penalty on its own output inside its passes
      * ({@code penalize(OutputPenalty, weight)} at construction, {@code penalty()} after forward).
      */
