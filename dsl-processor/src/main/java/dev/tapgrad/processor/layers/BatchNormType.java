@@ -27,10 +27,4 @@ public record BatchNormType() implements NormalizationRules {
     public List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs) {
         return List.of(NormalizationRules.features(inputs), a.momentum(), a.epsilon());
     }
-
-    /** Its dx pass can store dL/dx instead of adding it ({@code backward(x, gOut, gx, accumulate)}). */
-    @Override
-    public boolean writesInputGradient() {
-        return true;
-    }
 }

@@ -158,4 +158,40 @@ class OverwriteGradientTest {
         }
     }
 
+    @Test
+    void layerNormWritesDx() {
+        LayerNorm ln = new LayerNorm("ln", 6, 1e-3);
+        ln.initialize(new Random(1));
+        Tensor x = random(2, B, 4, 6);
+        Tensor out = Tensor.zeros(x.shape());
+        Tensor g = random(3, x.shape());
+        ln.forward(x, out);
+        assertWritesEveryValue(x.shape(), (gx, acc) -> ln.backward(x, g, gx, acc), "LayerNorm");
+    }
+
+    @Test
+    void globalPoolingsWriteDx() {
+        GlobalPooling[] pools = {new GlobalAvgPool2D("a", 3, 4, 5), new GlobalMaxPool2D("m", 3, 4, 5),
+            new GlobalAvgPool1D("a1", 6, 5), new GlobalMaxPool1D("m1", 6, 5)};
+        for (GlobalPooling p : pools) {
+            int[] shape = p instanceof GlobalAvgPool2D || p instanceof GlobalMaxPool2D ? new int[] {B, 3, 4, 5}
+                    : new int[] {B, 6, 5};
+            Tensor x = random(2, shape);
+            Tensor out = Tensor.zeros(B, 5);
+            Tensor g = random(3, B, 5);
+            p.forward(x, out);
+            assertWritesEveryValue(shape, (gx, acc) -> p.backward(x, g, gx, acc), p.getClass().getSimpleName());
+        }
+    }
+
+    @ParameterizedTest(name = "pool {0}/{1} {2}")
+    @CsvSource({"2, 2, VALID", "3, 2, SAME", "2, 3, VALID"})
+    void avgPoolWritesDx(int pool, int stride, Padding padding) {
+        AvgPool2D p = new AvgPool2D("p", 7, 7, 4, pool, pool, stride, stride, padding);
+        Tensor x = random(2, B, 7, 7, 4);
+        Tensor out = Tensor.zeros(p.outputShape(x.shape()));
+        Tensor g = random(3, out.shape());
+        p.forward(x, out);
+        assertWritesEveryValue(x.shape(), (gx, acc) -> p.backward(g, gx, acc), "AvgPool2D");
+    }
 }
