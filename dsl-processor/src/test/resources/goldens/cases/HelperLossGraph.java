@@ -146,7 +146,8 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
     // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
-    // starts at zero only when its first writer adds: here none (the steps zero the parameters' gradients)
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss: categorical_crossentropy
     terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
     // out: the first gradient to reach intermediateGrad, so it overwrites it

@@ -148,7 +148,8 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
     // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
-    // starts at zero only when its first writer adds: here none (the steps zero the parameters' gradients)
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss loss, reading labels, out, intermediate: adds its gradient
     terms[0] = lossWithGradient(y, outOut, outGrad, intermediateOut, intermediateGrad, 1.0);
     // out

@@ -204,7 +204,8 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
     // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
-    // starts at zero only when its first writer adds (the steps zero the parameters' gradients):
+    // starts at zero only when its first writer adds (the steps zero the gradients of the
+    // parameters that no layer overwrites):
     // bGrad: skip adds into it first
     bGrad.fill(0f);
     // skipGrad: joined adds into it first

@@ -138,7 +138,8 @@ public final class SwishNetGraph extends SwishNet implements TrainableModel {
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
     // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
-    // starts at zero only when its first writer adds: here none (the steps zero the parameters' gradients)
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss: mse
     terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
     // out: the first gradient to reach swishGrad, so it overwrites it

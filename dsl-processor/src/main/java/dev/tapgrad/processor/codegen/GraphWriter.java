@@ -227,11 +227,9 @@ public final class GraphWriter {
         backwardBody(body, writers);
         List<Map.Entry<String, String>> zeroed = writers.zeroed();
         m.addComment("the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer");
-        if (zeroed.isEmpty()) {
-            m.addComment("starts at zero only when its first writer adds: here none (the steps zero the parameters' gradients)");
-        } else {
-            m.addComment("starts at zero only when its first writer adds (the steps zero the parameters' gradients):");
-        }
+        m.addComment("starts at zero only when its first writer adds$L (the steps zero the gradients of the",
+                zeroed.isEmpty() ? ": here none" : "");
+        m.addComment("parameters that no layer overwrites)$L", zeroed.isEmpty() ? "" : ":");
         for (Map.Entry<String, String> z : zeroed) {
             m.addComment("$L: $L", Names.gradient(z.getKey()), z.getValue());
             m.addStatement("$L.fill(0f)", Names.gradient(z.getKey()));
