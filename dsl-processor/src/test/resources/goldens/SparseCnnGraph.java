@@ -73,6 +73,9 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
     out = new Dense("out", 21632, 10, Activation.SOFTMAX);
     // sparsity is mean(abs(conv1)): conv1 computes it in its own passes (see backward)
     conv1.penalize(OutputPenalty.MEAN_ABS, 0.01);
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 
@@ -143,13 +146,13 @@ public final class SparseCnnGraph extends SparseCnn implements TrainableModel {
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    conv1Grad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss: categorical_crossentropy
     terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(flatOut, outOut, outGrad, flatGrad);
+    // out: the first gradient to reach flatGrad, so it overwrites it
+    out.backward(flatOut, outOut, outGrad, flatGrad, false);
     // sparsity, tapped at conv1: computed by conv1's forward; conv1.backward adds 0.01 · its gradient
     terms[1] = conv1.penalty();
     // conv1

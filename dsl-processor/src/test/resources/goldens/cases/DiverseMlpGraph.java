@@ -58,6 +58,12 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
   public DiverseMlpGraph(long seed) {
     hidden = new Dense("hidden", 5, 6, Activation.RELU);
     out = new Dense("out", 6, 1, Activation.LINEAR);
+    // hidden's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    hidden.overwriteParameterGradients();
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 
@@ -123,13 +129,13 @@ public final class DiverseMlpGraph extends DiverseMlp implements TrainableModel 
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    hiddenGrad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss: mse
     terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(hiddenOut, outOut, outGrad, hiddenGrad);
+    // out: the first gradient to reach hiddenGrad, so it overwrites it
+    out.backward(hiddenOut, outOut, outGrad, hiddenGrad, false);
     // diversity, tapped at hidden: adds 0.1 · its gradient
     terms[1] = diversityWithGradient(hiddenOut, hiddenGrad, 0.1);
     // hidden

@@ -67,6 +67,15 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
     hidden = new Dense("hidden", 8, 6, Activation.RELU);
     intermediate = new Dense("intermediate", 6, 5, Activation.RELU);
     out = new Dense("out", 5, 3, Activation.SOFTMAX);
+    // hidden's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    hidden.overwriteParameterGradients();
+    // intermediate's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    intermediate.overwriteParameterGradients();
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 
@@ -136,18 +145,17 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    hiddenGrad.fill(0f);
-    intermediateGrad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss: categorical_crossentropy
     terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(intermediateOut, outOut, outGrad, intermediateGrad);
+    // out: the first gradient to reach intermediateGrad, so it overwrites it
+    out.backward(intermediateOut, outOut, outGrad, intermediateGrad, false);
     // reg, tapped at intermediate: adds 0.1 · its gradient
     terms[1] = regWithGradient(intermediateOut, intermediateGrad, 0.1);
-    // intermediate
-    intermediate.backward(hiddenOut, intermediateOut, intermediateGrad, hiddenGrad);
+    // intermediate: the first gradient to reach hiddenGrad, so it overwrites it
+    intermediate.backward(hiddenOut, intermediateOut, intermediateGrad, hiddenGrad, false);
     // hidden
     hidden.backward(x, hiddenOut, hiddenGrad, null);
   }

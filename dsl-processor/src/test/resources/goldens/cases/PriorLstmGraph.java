@@ -58,6 +58,9 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
   public PriorLstmGraph(long seed) {
     lstm = new Lstm("lstm", 6, 2, 4, true);
     out = new Dense("out", 4, 1, Activation.LINEAR);
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 
@@ -123,13 +126,13 @@ public final class PriorLstmGraph extends PriorLstm implements TrainableModel {
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    lstmGrad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss: mse
     terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(lstmOut, outOut, outGrad, lstmGrad);
+    // out: the first gradient to reach lstmGrad, so it overwrites it
+    out.backward(lstmOut, outOut, outGrad, lstmGrad, false);
     // prior, tapped at lstm: adds 0.5 · its gradient
     terms[1] = priorWithGradient(lstmOut, lstmGrad, 0.5);
     // lstm

@@ -69,6 +69,15 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
     hidden = new Dense("hidden", 8, 6, Activation.RELU);
     intermediate = new Dense("intermediate", 6, 5, Activation.RELU);
     out = new Dense("out", 5, 3, Activation.SOFTMAX);
+    // hidden's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    hidden.overwriteParameterGradients();
+    // intermediate's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    intermediate.overwriteParameterGradients();
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 
@@ -138,16 +147,15 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    hiddenGrad.fill(0f);
-    intermediateGrad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss loss, reading labels, out, intermediate: adds its gradient
     terms[0] = lossWithGradient(y, outOut, outGrad, intermediateOut, intermediateGrad, 1.0);
     // out
-    out.backward(intermediateOut, outOut, outGrad, intermediateGrad);
-    // intermediate
-    intermediate.backward(hiddenOut, intermediateOut, intermediateGrad, hiddenGrad);
+    out.backward(intermediateOut, outOut, outGrad, intermediateGrad, true);
+    // intermediate: the first gradient to reach hiddenGrad, so it overwrites it
+    intermediate.backward(hiddenOut, intermediateOut, intermediateGrad, hiddenGrad, false);
     // hidden
     hidden.backward(x, hiddenOut, hiddenGrad, null);
   }
@@ -165,9 +173,9 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
    *
    * @param yTrue the labels, (B, 3)
    * @param yPred tap "out", (B, 3)
-   * @param yPredGrad gradient of the total loss with respect to yPred, accumulated into
+   * @param yPredGrad gradient of the total loss with respect to yPred, overwritten
    * @param act tap "intermediate", (B, 5)
-   * @param actGrad gradient of the total loss with respect to act, accumulated into
+   * @param actGrad gradient of the total loss with respect to act, overwritten
    * @param weight the term's weight in the total loss
    * @return the unweighted value of loss
    */
@@ -187,8 +195,10 @@ public final class RegularizedClassifierGraph extends RegularizedClassifier impl
     Tensor dT4 = Reductions.meanAdjoint(t4, t5, dT5);
     Tensor dAct = ElementwiseMath.absAdjoint(act, t4, dT4);
     Tensor dYPred = Losses.categoricalCrossentropyAdjointPred(yTrue, yPred, t3, dT3);
-    yPredGrad.addInPlace(dYPred);
-    actGrad.addInPlace(dAct);
+    // the first gradient to reach yPredGrad in a step: it overwrites the buffer
+    yPredGrad.copyFrom(dYPred);
+    // the first gradient to reach actGrad in a step: it overwrites the buffer
+    actGrad.copyFrom(dAct);
     return t7.item();
   }
 

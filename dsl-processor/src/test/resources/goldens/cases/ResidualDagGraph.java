@@ -113,6 +113,15 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
     skip = new Add("skip");
     joined = new Concatenate("joined");
     out = new Dense("out", 14, 3, Activation.LINEAR);
+    // a's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    a.overwriteParameterGradients();
+    // b's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    b.overwriteParameterGradients();
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
   }
 
@@ -194,16 +203,17 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    aGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds (the steps zero the gradients of the
+    // parameters that no layer overwrites):
+    // bGrad: skip adds into it first
     bGrad.fill(0f);
+    // skipGrad: joined adds into it first
     skipGrad.fill(0f);
-    joinedGrad.fill(0f);
-    outGrad.fill(0f);
     // main loss: mse
     terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(joinedOut, outOut, outGrad, joinedGrad);
+    // out: the first gradient to reach joinedGrad, so it overwrites it
+    out.backward(joinedOut, outOut, outGrad, joinedGrad, false);
     // joined
     joinedInputGrads[0] = skipGrad;
     joinedInputGrads[1] = null;
@@ -215,7 +225,7 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
     skipInputGrads[1] = bGrad;
     skip.backward(skipGrad, skipInputGrads);
     // b
-    b.backward(aOut, bOut, bGrad, aGrad);
+    b.backward(aOut, bOut, bGrad, aGrad, true);
     // a
     a.backward(x, aOut, aGrad, null);
   }
@@ -233,7 +243,7 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
    * gradient into the gradient buffer of each tap.
    *
    * @param a tap "a", (B, 8)
-   * @param aGrad gradient of the total loss with respect to a, accumulated into
+   * @param aGrad gradient of the total loss with respect to a, overwritten
    * @param s tap "skip", (B, 8)
    * @param sGrad gradient of the total loss with respect to s, accumulated into
    * @param weight the term's weight in the total loss
@@ -254,7 +264,8 @@ public final class ResidualDagGraph extends ResidualDag implements TrainableMode
     Tensor dS = ElementwiseMath.absAdjoint(s, t4, dT4);
     Tensor dT2 = Reductions.meanAdjoint(t2, t3, dT3);
     Tensor dA = ElementwiseMath.squareAdjoint(a, t2, dT2);
-    aGrad.addInPlace(dA);
+    // the first gradient to reach aGrad in a step: it overwrites the buffer
+    aGrad.copyFrom(dA);
     sGrad.addInPlace(dS);
     return t6.item();
   }

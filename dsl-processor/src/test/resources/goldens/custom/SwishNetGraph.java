@@ -68,6 +68,9 @@ public final class SwishNetGraph extends SwishNet implements TrainableModel {
     swishLayer = new SwishLayer("swish", 4, 3, 0);
     swish = swishLayer.definition();
     out = new Dense("out", 3, 2, Activation.LINEAR);
+    // out's backward runs in every step and no loss taps its parameters: it overwrites
+    // their gradients, so the steps do not zero them
+    out.overwriteParameterGradients();
     steps = new Steps(seed);
     swishKernel = steps.parameter("swish.kernel");
   }
@@ -134,13 +137,13 @@ public final class SwishNetGraph extends SwishNet implements TrainableModel {
    * auxiliary loss's gradient added at its tap just before that layer's own step.
    */
   private void backward(Tensor x, Tensor y, double[] terms) {
-    // layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)
-    swishGrad.fill(0f);
-    outGrad.fill(0f);
+    // the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer
+    // starts at zero only when its first writer adds: here none (the steps zero the gradients of the
+    // parameters that no layer overwrites)
     // main loss: mse
     terms[0] = MainLoss.valueAndGradient(LossKind.MSE, y, outOut, outGrad, 1.0);
-    // out
-    out.backward(swishOut, outOut, outGrad, swishGrad);
+    // out: the first gradient to reach swishGrad, so it overwrites it
+    out.backward(swishOut, outOut, outGrad, swishGrad, false);
     // l2, tapped at swish.kernel: adds 0.01 · its gradient
     terms[1] = l2WithGradient(swishKernel.value(), swishKernel.grad(), 0.01);
     // swish

@@ -22,7 +22,8 @@ import javax.lang.model.element.Modifier;
 /**
  * Emits one aux loss as a private method of the graph: the user's body as straight-line op calls,
  * then its reverse pass as adjoint calls in reverse order, adding {@code weight · ∂aux/∂tap} into
- * each tap's gradient buffer. Taps that get no gradient get no code.
+ * each tap's gradient buffer, or copying it in where the loss is the first in the step to reach
+ * that buffer (see FirstWriters). Taps that get no gradient get no code.
  */
 final class AuxEmitter {
     private final ModelSpec spec;
@@ -35,8 +36,13 @@ final class AuxEmitter {
     private final Map<Value, String> gradNames = new HashMap<>();
     private final Map<Value, String> adjointNames = new HashMap<>();
 
-    AuxEmitter(ModelSpec spec, AuxPlan plan) {
+    /** Per tap, whether the method overwrites its gradient buffer instead of adding into it; null: it adds into all. */
+    private final boolean[] writes;
+
+    /** @param writes per tap, whether the method is the first in the step to give its buffer a gradient; may be null */
+    AuxEmitter(ModelSpec spec, AuxPlan plan, boolean[] writes) {
         this.spec = spec;
+        this.writes = writes;
         this.aux = plan.spec();
         this.program = plan.program();
         this.adjoint = plan.adjoint();
@@ -78,7 +84,7 @@ final class AuxEmitter {
                 gradNames.put(in, g);
                 m.addParameter(Runtime.TENSOR, g);
                 doc.append("@param ").append(g).append(" gradient of the total loss with respect to ")
-                        .append(valueNames.get(in)).append(", accumulated into\n");
+                        .append(valueNames.get(in)).append(writes != null && writes[i] ? ", overwritten\n" : ", accumulated into\n");
             }
         }
         m.addParameter(TypeName.DOUBLE, weight);
@@ -109,8 +115,15 @@ final class AuxEmitter {
                     m.addStatement("$L = $T.sum($L, $L)", target, Runtime.WORKSPACE, target, call);
                 }
             }
-            for (Value in : program.inputs()) {
-                if (gradNames.containsKey(in)) {
+            for (int i = 0; i < program.inputs().size(); i++) {
+                Value in = program.inputs().get(i);
+                if (!gradNames.containsKey(in)) {
+                    continue;
+                }
+                if (writes != null && writes[i]) {
+                    m.addComment("the first gradient to reach $L in a step: it overwrites the buffer", gradNames.get(in));
+                    m.addStatement("$L.copyFrom($L)", gradNames.get(in), adjointName(in));
+                } else {
                     m.addStatement("$L.addInPlace($L)", gradNames.get(in), adjointName(in));
                 }
             }

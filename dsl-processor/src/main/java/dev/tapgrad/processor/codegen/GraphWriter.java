@@ -14,7 +14,9 @@ import dev.tapgrad.processor.model.LayerSpec;
 import dev.tapgrad.processor.model.ModelSpec;
 import dev.tapgrad.processor.model.Shape;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -35,6 +37,8 @@ public final class GraphWriter {
     private final StepsEmitter steps;
     private final ClassName modelType;
     private final ClassName graphType;
+    /** Per loss method, which of its taps' gradient buffers it overwrites (it adds into the others); set by backward(). */
+    private final Map<AuxPlan, boolean[]> tapWrites = new IdentityHashMap<>();
 
     /**
      * @param main the {@code @Loss} method's plan, or null for a built-in loss
@@ -70,12 +74,13 @@ public final class GraphWriter {
         t.addMethod(forward());
         t.addMethod(backward());
         t.addMethod(losses());
+        // after backward(), which decided which taps' gradients each loss method writes
         if (main != null) {
-            t.addMethod(new AuxEmitter(spec, main).method());
+            t.addMethod(new AuxEmitter(spec, main, tapWrites.get(main)).method());
         }
         for (AuxPlan p : aux) {
             if (layerPenalties.layer(p) == null) {
-                t.addMethod(new AuxEmitter(spec, p).method());
+                t.addMethod(new AuxEmitter(spec, p, tapWrites.get(p)).method());
             }
         }
         t.addType(steps.steps());
@@ -134,8 +139,33 @@ public final class GraphWriter {
                         Double.toString(p.spec().weight()));
             }
         }
+        for (LayerSpec l : spec.layers()) {
+            if (writesParameters(l)) {
+                c.addComment("$L's backward runs in every step and no loss taps its parameters: it overwrites", l.name());
+                c.addComment("their gradients, so the steps do not zero them");
+                c.addStatement("$L.overwriteParameterGradients()", Names.layer(l));
+            }
+        }
         steps.construct(c);
         return c.build();
+    }
+
+    /**
+     * Whether the layer's backward can be the only writer of its parameters' gradients: its type can
+     * write them, it runs in every step (a loss reaches it), and no loss taps one of its parameters
+     * (a weight loss adds its gradient before the layer's backward would overwrite it).
+     */
+    private boolean writesParameters(LayerSpec l) {
+        if (!l.kind().writesParameterGradients() || l.kind().parameterNames().isEmpty()
+                || !shapes.wiring().needsGradient().contains(l.name())) {
+            return false;
+        }
+        List<AuxPlan> losses = new ArrayList<>(aux);
+        if (main != null) {
+            losses.add(main);
+        }
+        return losses.stream().flatMap(p -> p.spec().taps().stream())
+                .noneMatch(t -> t.isParameter() && t.layer().equals(l.name()));
     }
 
     private MethodSpec allocate() {
@@ -192,14 +222,26 @@ public final class GraphWriter {
                 .addJavadoc("Computes every loss term into {@code terms} and the gradient of the weighted total into every\n"
                         + "parameter's gradient: the main loss first, then each layer in reverse order, with each\n"
                         + "auxiliary loss's gradient added at its tap just before that layer's own step.\n");
-        m.addComment("layers and taps add into these, so they start at zero (the steps zero the parameters' gradients)");
-        for (LayerSpec l : spec.layers()) {
-            if (layers.viewedInput(l) == null) {
-                m.addStatement("$L.fill(0f)", Names.gradient(l.name()));
-            }
+        FirstWriters writers = new FirstWriters(spec, layers);
+        MethodSpec.Builder body = MethodSpec.methodBuilder("body");
+        backwardBody(body, writers);
+        List<Map.Entry<String, String>> zeroed = writers.zeroed();
+        m.addComment("the first gradient to reach a buffer in a step overwrites it and later ones add, so a buffer");
+        m.addComment("starts at zero only when its first writer adds$L (the steps zero the gradients of the",
+                zeroed.isEmpty() ? ": here none" : "");
+        m.addComment("parameters that no layer overwrites)$L", zeroed.isEmpty() ? "" : ":");
+        for (Map.Entry<String, String> z : zeroed) {
+            m.addComment("$L: $L", Names.gradient(z.getKey()), z.getValue());
+            m.addStatement("$L.fill(0f)", Names.gradient(z.getKey()));
         }
+        return m.addCode(body.build().code()).build();
+    }
+
+    /** The backward pass's statements, in order, each contribution to a gradient buffer recorded on {@code writers}. */
+    private void backwardBody(MethodSpec.Builder m, FirstWriters writers) {
         String last = shapes.lastLayer();
         if (main == null) {
+            writers.contribute(last, true, "the main loss"); // MainLoss overwrites its gradient argument
             m.addComment("main loss: $L$L", spec.mainTermName(), spec.fromLogits() ? ", on logits" : "");
             m.addStatement("terms[0] = $T.$L($T.$L, y, $L, $L, 1.0)", Runtime.MAIN_LOSS, mainLossMethod(), Runtime.LOSS_KIND,
                     spec.loss(), lastOutput(), Names.gradient(last));
@@ -208,23 +250,21 @@ public final class GraphWriter {
         for (int i = order.size() - 1; i >= 0; i--) {
             LayerSpec l = spec.layer(order.get(i)).orElseThrow();
             if (main != null && placement(main) == i) {
-                emitLoss(m, main, 0);
+                emitLoss(m, main, 0, writers);
             }
             for (int a = 0; a < aux.size(); a++) {
                 if (placement(aux.get(a)) == i) {
-                    emitLoss(m, aux.get(a), a + 1);
+                    emitLoss(m, aux.get(a), a + 1, writers);
                 }
             }
             if (!shapes.wiring().needsGradient().contains(l.name())) {
                 continue; // no loss reaches this layer: its gradient is exactly zero
             }
-            CodeBlock call = layers.backward(l);
+            CodeBlock call = layers.backward(l, writers);
             if (call != null) {
-                m.addComment("$L", l.name());
                 m.addCode(call);
             }
         }
-        return m.build();
     }
 
     /** Index of the layer before whose backward step an aux loss runs: its latest tapped layer. */
@@ -238,7 +278,7 @@ public final class GraphWriter {
         return at;
     }
 
-    private void emitLoss(MethodSpec.Builder m, AuxPlan p, int index) {
+    private void emitLoss(MethodSpec.Builder m, AuxPlan p, int index, FirstWriters writers) {
         String layer = index == 0 ? null : layerPenalties.layer(p);
         if (layer != null) {
             m.addComment("$L, tapped at $L: computed by $L's forward; $L.backward adds $L · its gradient",
@@ -246,15 +286,20 @@ public final class GraphWriter {
             m.addStatement("terms[$L] = $L.penalty()", index, layer);
             return;
         }
-        AuxEmitter e = new AuxEmitter(spec, p);
+        AuxEmitter e = new AuxEmitter(spec, p, null);
         List<String> args = new ArrayList<>();
+        boolean[] writes = new boolean[p.spec().taps().size()];
         for (int i = 0; i < p.spec().taps().size(); i++) {
             var tap = p.spec().taps().get(i);
             args.add(tapValue(tap));
             if (e.reaches(i)) {
                 args.add(tapGradient(tap));
+                // the op-by-op reverse pass can copy its adjoint in; a fused penalty's kernel only adds
+                writes[i] = !tap.isLabels() && !tap.isParameter()
+                        && writers.contribute(tap.layer(), p.fusion() == null, p.spec().method());
             }
         }
+        tapWrites.put(p, writes);
         args.add(Double.toString(p.spec().weight()));
         if (index == 0) {
             m.addComment("main loss $L, reading $L: adds its gradient", p.spec().method(),

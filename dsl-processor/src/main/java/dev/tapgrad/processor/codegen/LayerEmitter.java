@@ -87,16 +87,32 @@ final class LayerEmitter {
     }
 
     /**
-     * The backward call, accumulating into the inputs' gradient buffers, with the arguments the
-     * layer's type lists; null when there is nothing to do (a view, or a layer without parameters
-     * none of whose inputs takes a gradient).
+     * The backward call, headed by a comment, with the arguments the layer's type lists: it adds
+     * into the inputs' gradient buffers, or, for a type that {@code writesInputGradient}, overwrites
+     * the buffer it is the first to reach in the step ({@code accumulate} false), as {@code writers}
+     * records in the pass's order. Null when there is nothing to do (a view, or a layer without
+     * parameters none of whose inputs takes a gradient).
      */
-    CodeBlock backward(LayerSpec l) {
+    CodeBlock backward(LayerSpec l, FirstWriters writers) {
         List<String> g = inputGradients(l);
         if (viewedInput(l) != null || l.kind().parameterNames().isEmpty() && g.stream().allMatch("null"::equals)) {
             return null;
         }
+        writers.read(l.name(), l.name() + "'s backward");
         CodeBlock.Builder b = CodeBlock.builder();
+        boolean writes = false;
+        List<String> from = shapes.wiring().inputsOf().get(l.name());
+        for (int k = 0; k < from.size(); k++) {
+            if (!from.get(k).equals(LayerSpec.MODEL_INPUT)) {
+                // a merge adds every input's gradient; only a single-input type may write
+                writes = writers.contribute(from.get(k), writable(l), l.name());
+            }
+        }
+        if (writes) {
+            b.add("// $L: the first gradient to reach $L, so it overwrites it\n", l.name(), g.get(0));
+        } else {
+            b.add("// $L\n", l.name());
+        }
         if (l.kind().merges()) {
             for (int k = 0; k < g.size(); k++) {
                 b.addStatement("$L[$L] = $L", Names.inputGradients(l.name()), k, g.get(k));
@@ -111,7 +127,15 @@ final class LayerEmitter {
                 case INPUT_GRADIENT -> l.kind().merges() ? Names.inputGradients(l.name()) : g.get(0);
             });
         }
+        if (writable(l) && !g.get(0).equals("null")) {
+            args.add(Boolean.toString(!writes));
+        }
         return b.addStatement("$L.backward($L)", Names.layer(l), String.join(", ", args)).build();
+    }
+
+    /** Whether the layer's backward takes {@code accumulate}: its type says it can write, and it has one input. */
+    private static boolean writable(LayerSpec l) {
+        return l.kind().writesInputGradient() && !l.kind().merges();
     }
 
     /** {@code conv1 (Conv2D): (B, 28, 28, 1) -> (B, 26, 26, 32)}, for comments. */

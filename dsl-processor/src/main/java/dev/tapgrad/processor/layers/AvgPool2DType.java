@@ -9,6 +9,12 @@ public record AvgPool2DType() implements Pool2DRules {
         return "AvgPool2D";
     }
 
+    /** {@code backward(gOut, gx, accumulate)}: with accumulate false, dL/dx overwrites gx. */
+    @Override
+    public boolean writesInputGradient() {
+        return true;
+    }
+
     /** An average's gradient does not depend on the values. */
     @Override
     public List<Argument> backwardArguments() {

@@ -90,6 +90,12 @@ public record Conv2DType() implements LayerType {
                 a.strideW(), a.padding(), a.activation());
     }
 
+    /** {@code backward(..., gx, accumulate)}: with accumulate false, dL/dx overwrites gx. */
+    @Override
+    public boolean writesInputGradient() {
+        return true;
+    }
+
     @Override
     public List<Argument> backwardArguments() {
         return List.of(Argument.INPUT, Argument.OUTPUT, Argument.OUTPUT_GRADIENT, Argument.INPUT_GRADIENT);

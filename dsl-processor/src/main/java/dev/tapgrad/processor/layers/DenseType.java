@@ -61,6 +61,18 @@ public record DenseType() implements LayerType {
         return List.of(features(inputs), a.units(), a.activation());
     }
 
+    /** Its kernel gradient is one GEMM and its bias gradient one sum, so both can be written. */
+    @Override
+    public boolean writesParameterGradients() {
+        return true;
+    }
+
+    /** {@code backward(..., gx, accumulate)}: with accumulate false, dL/dx overwrites gx. */
+    @Override
+    public boolean writesInputGradient() {
+        return true;
+    }
+
     @Override
     public List<Argument> backwardArguments() {
         return List.of(Argument.INPUT, Argument.OUTPUT, Argument.OUTPUT_GRADIENT, Argument.INPUT_GRADIENT);

@@ -35,6 +35,12 @@ public record DropoutType() implements LayerType {
     }
 
     /** The gradient is masked as the output was; the layer keeps the mask. */
+    /** {@code backward(..., gx, accumulate)}: with accumulate false, dL/dx overwrites gx. */
+    @Override
+    public boolean writesInputGradient() {
+        return true;
+    }
+
     @Override
     public List<Argument> backwardArguments() {
         return List.of(Argument.OUTPUT_GRADIENT, Argument.INPUT_GRADIENT);

@@ -56,6 +56,12 @@ interface GlobalPoolRules extends LayerType {
         return List.copyOf(inputs.get(0).dims());
     }
 
+    /** {@code backward(x, gOut, gx, accumulate)}: with accumulate false, dL/dx overwrites gx. */
+    @Override
+    default boolean writesInputGradient() {
+        return true;
+    }
+
     @Override
     default List<Argument> backwardArguments() {
         return List.of(Argument.INPUT, Argument.OUTPUT_GRADIENT, Argument.INPUT_GRADIENT);

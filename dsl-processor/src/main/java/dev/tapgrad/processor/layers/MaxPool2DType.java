@@ -10,6 +10,12 @@ public record MaxPool2DType() implements Pool2DRules {
     }
 
     /** The gradient goes where the max came from, found again in the input. */
+    /** {@code backward(..., gx, accumulate)}: with accumulate false, dL/dx overwrites gx. */
+    @Override
+    public boolean writesInputGradient() {
+        return true;
+    }
+
     @Override
     public List<Argument> backwardArguments() {
         return List.of(Argument.INPUT, Argument.OUTPUT_GRADIENT, Argument.INPUT_GRADIENT);

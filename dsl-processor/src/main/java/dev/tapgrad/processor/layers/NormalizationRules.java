@@ -33,6 +33,12 @@ interface NormalizationRules extends LayerType {
         return out;
     }
 
+    /** {@code backward(x, gOut, gx, accumulate)}: with accumulate false, the dx pass stores dL/dx. */
+    @Override
+    default boolean writesInputGradient() {
+        return true;
+    }
+
     /** The normalisation reads its input's statistics of the forward from its own scratch, and x for checks. */
     @Override
     default List<Argument> backwardArguments() {

@@ -60,6 +60,31 @@ public interface LayerType {
     }
 
     /**
+     * Whether the runtime layer's {@code backward} can overwrite its input's gradient instead of
+     * adding into it: it then takes a trailing {@code boolean accumulate} after the
+     * {@link #backwardArguments}, and generated code passes false where the layer is the first to
+     * give that buffer a gradient in a step, so that the buffer needs no zeroing before the
+     * backward pass (the first writer overwrites, later ones add). The layer must then store every
+     * value of dL/dx, zeros included, never read the buffer's stale ones. False by default (custom
+     * layers and any type that does not say so): those layers add, and a buffer they reach first is
+     * zeroed. A merge's several input gradients are always added into.
+     */
+    default boolean writesInputGradient() {
+        return false;
+    }
+
+    /**
+     * Whether the runtime layer can overwrite its parameters' gradients in backward
+     * ({@code overwriteParameterGradients()} at construction): generated code asks for it where the
+     * layer's backward runs in every step and no loss taps its parameters (a weight loss adds into
+     * them before the layer's backward), and the steps then do not zero those gradients. False by
+     * default: the steps zero the parameters' gradients and the layer adds into them.
+     */
+    default boolean writesParameterGradients() {
+        return false;
+    }
+
+    /**
      * Whether the runtime layer can compute an L1 or L2 penalty on its own output inside its passes
      * ({@code penalize(OutputPenalty, weight)} at construction, {@code penalty()} after forward).
      */
@@ -111,7 +136,10 @@ public interface LayerType {
         OUTPUT,
         /** dL/d output. */
         OUTPUT_GRADIENT,
-        /** The input's gradient buffer, accumulated into (null when the input is the model's), or a merge's array of them. */
+        /**
+         * The input's gradient buffer, accumulated into or, for a type that {@link #writesInputGradient},
+         * overwritten when its call says so (null when the input is the model's), or a merge's array of them.
+         */
         INPUT_GRADIENT
     }
 

@@ -84,11 +84,15 @@ public abstract class GraphSteps implements CompiledGraph {
         Random random = new Random(seed);
         this.mode = new Mode(seed);
         List<Parameter> all = new ArrayList<>();
+        List<Parameter> zeroed = new ArrayList<>();
         List<Parameter> state = new ArrayList<>();
         for (int i = 0; i < spec.layers.size(); i++) {
             AbstractLayer layer = spec.layers.get(i);
             layer.initialize(random);
             all.addAll(layer.parameters());
+            if (!layer.overwritesParameterGradients()) {
+                zeroed.addAll(layer.parameters()); // the others' backward writes them in every step
+            }
             state.addAll(layer.state());
             if (layer instanceof ModalLayer modal) {
                 modal.useMode(mode, i);
@@ -97,7 +101,7 @@ public abstract class GraphSteps implements CompiledGraph {
         // The random ops draw from the same seed as Dropout, numbered apart from its layers (-1, -2, ...).
         workspace.drawFrom(new Draws((draw, index) -> mode.uniform(-1 - draw, index)));
         this.parameters = List.copyOf(all);
-        this.zeros = new GradientZeros(parameters);
+        this.zeros = new GradientZeros(zeroed);
         all.addAll(state);
         this.checkpointed = List.copyOf(all);
         this.summary = ModelSummary.of(spec);
@@ -271,7 +275,7 @@ public abstract class GraphSteps implements CompiledGraph {
         workspace.open();
         try {
             Tensor predictions = runForward(x);
-            // layers and taps accumulate into these, so they start at zero
+            // layers and taps accumulate into these, so they start at zero, but for the layers that overwrite theirs
             zeros.zero();
             backward(x, y, terms);
             return predictions;

@@ -62,10 +62,23 @@ public final class AvgPool2D extends Pooling2D {
      * @param gx (B, height, width, channels), dL/dx accumulated into
      */
     public void backward(Tensor gOut, Tensor gx) {
+        backward(gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor)}, but with {@code accumulate} false dL/dx overwrites
+     * {@code gx}: windows may overlap or leave positions out, so each image's part is zeroed just
+     * before its windows add into it, while it is in the cache, instead of in a pass of its own.
+     */
+    public void backward(Tensor gOut, Tensor gx, boolean accumulate) {
         int batch = check("backward", gx, gOut, null, null);
         float[] g = gOut.buffer();
         float[] dst = gx.buffer();
+        int imageSize = height * width * channels;
         for (int b = 0; b < batch; b++) {
+            if (!accumulate) {
+                java.util.Arrays.fill(dst, b * imageSize, (b + 1) * imageSize, 0f);
+            }
             for (int oy = 0; oy < outH; oy++) {
                 int y0 = Math.max(rowStart(oy), 0);
                 int y1 = Math.min(rowStart(oy) + poolH, height);

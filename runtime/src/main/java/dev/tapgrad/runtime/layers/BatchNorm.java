@@ -195,6 +195,16 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
      * @param gx the shape of x, accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor x, Tensor gOut, Tensor gx) {
+        backward(x, gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor)}, but with {@code accumulate} false dL/dx
+     * overwrites {@code gx} (the dx pass stores instead of adding): generated graphs pass false where
+     * this layer is the first to give {@code gx} a gradient in a step, so that the buffer needs no
+     * zeroing.
+     */
+    public void backward(Tensor x, Tensor gOut, Tensor gx, boolean accumulate) {
         int n = rows("backward", x, gOut);
         if (forwardRows != n) {
             throw new IllegalStateException("BatchNorm " + name() + " backward: call forward on this x first");
@@ -220,7 +230,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
             shift[c] = lastTraining ? (float) (-k * sumG[c] / n + sx * (center[c] - mean[c])) : 0f;
         }
         if (gx != null) {
-            passes.addGradient(gOut.buffer(), in, gx.buffer(), n, center, scale, scaleX, shift);
+            passes.addGradient(gOut.buffer(), in, gx.buffer(), n, center, scale, scaleX, shift, accumulate);
         }
     }
 

@@ -59,9 +59,12 @@ public final class Conv2D extends AbstractLayer {
     private final ParallelFor.ArrayBody forwardBody = (x, bias, out, floor, from, to, slot) ->
             direct.forward(x, bias, out, floor, penaltyMode(), from, to, slot);
     private final ParallelFor.ArrayBody backwardBody = (x, out, grad, scale, from, to, slot) ->
-            direct.backward(x, out, grad, this.backwardGx, reluInside(), penaltyMode(), scale, from, to, slot);
+            direct.backward(x, out, grad, this.backwardGx, this.backwardAccumulates, reluInside(), penaltyMode(), scale,
+                    from, to, slot);
     /** dL/dx of the backward call in progress (a fourth array the body's arguments have no room for); null between calls. */
     private float[] backwardGx;
+    /** Whether the backward call in progress adds into {@link #backwardGx} (or overwrites it). */
+    private boolean backwardAccumulates;
 
     /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}); null for none. */
     private OutputPenalty penalty;
@@ -301,6 +304,17 @@ public final class Conv2D extends AbstractLayer {
      * @param gx (B, height, width, channels), dL/dx accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx) {
+        backward(x, out, gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor, Tensor)}, but with {@code accumulate} false dL/dx
+     * overwrites {@code gx}: generated graphs pass false where this layer is the first to give
+     * {@code gx} a gradient in a step, so that the buffer needs no zeroing pass of its own. The
+     * implicit-GEMM path stores dL/dx; the patch paths (col2im adds overlapping patches) zero each
+     * image's part of gx just before adding into it, in the thread that adds.
+     */
+    public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx, boolean accumulate) {
         int b = checkShapes("backward", x, out);
         if (!gOut.sameShape(out)) {
             throw new IllegalArgumentException("Conv2D " + name() + " backward: gOut " + Arrays.toString(gOut.shape())
@@ -329,6 +343,7 @@ public final class Conv2D extends AbstractLayer {
             }
             float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
             backwardGx = gx == null ? null : gx.buffer();
+            backwardAccumulates = accumulate;
             try {
                 ParallelFor.run(b, direct.grain(), backwardBody, in, o, g, scale);
             } finally {
@@ -348,7 +363,7 @@ public final class Conv2D extends AbstractLayer {
             }
         }
         gemm.backward(in, b, g, kernel.value().buffer(), kernel.grad().buffer(), direct == null,
-                gx == null ? null : gx.buffer());
+                gx == null ? null : gx.buffer(), accumulate);
     }
 
     private void ensureBatch(int b) {

@@ -158,7 +158,8 @@ public final class Dense extends AbstractLayer {
 
     /**
      * Back-propagates through the latest {@link #forward} call, which must have been on this
-     * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients and, if {@code gx} is
+     * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients (overwrites them after
+     * {@link #overwriteParameterGradients}) and, if {@code gx} is
      * not null, adds dL/dx to it (a layer output read by several consumers, or tapped by an aux loss,
      * collects its gradient from all of them).
      *
@@ -168,6 +169,16 @@ public final class Dense extends AbstractLayer {
      * @param gx (..., inputs), dL/dx accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx) {
+        backward(x, out, gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor, Tensor)}, but with {@code accumulate} false dL/dx
+     * overwrites {@code gx} (the GEMM writes it, with no pass over gx before): generated graphs pass
+     * false where this layer is the first to give {@code gx} a gradient in a step, so that the
+     * buffer needs no zeroing.
+     */
+    public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx, boolean accumulate) {
         int n = checkShapes("backward", x, out);
         if (!gOut.sameShape(out)) {
             throw new IllegalArgumentException("Dense " + name() + " backward: gOut " + Arrays.toString(gOut.shape())
@@ -184,7 +195,8 @@ public final class Dense extends AbstractLayer {
         }
         float[] g = gOut.buffer();
         Activations.backward(activation, z, out.buffer(), g, n, units);
-        Gemm.gemm(true, false, inputs, units, n, x.buffer(), g, kernel.grad().buffer(), true);
+        boolean addParameters = !overwritesParameterGradients();
+        Gemm.gemm(true, false, inputs, units, n, x.buffer(), g, kernel.grad().buffer(), addParameters);
         Arrays.fill(biasSums, 0);
         for (int r = 0; r < n; r++) {
             int off = r * units;
@@ -194,11 +206,17 @@ public final class Dense extends AbstractLayer {
         }
         float[] gb = bias.grad().buffer();
         for (int j = 0; j < units; j++) {
-            gb[j] += (float) biasSums[j];
+            gb[j] = addParameters ? gb[j] + (float) biasSums[j] : (float) biasSums[j];
         }
         if (gx != null) {
-            Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), true);
+            Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), accumulate);
         }
+    }
+
+    /** The kernel's gradient is one GEMM (written with beta 0) and the bias's one sum per unit. */
+    @Override
+    protected boolean canOverwriteParameterGradients() {
+        return true;
     }
 
     /** Checks x (..., inputs) against out (..., units) and returns the row count; allocates nothing. */

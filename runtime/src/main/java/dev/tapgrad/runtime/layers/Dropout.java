@@ -84,6 +84,15 @@ public final class Dropout extends ParameterlessLayer implements ModalLayer {
      * @param gx the shape of x, accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor gOut, Tensor gx) {
+        backward(gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor)}, but with {@code accumulate} false dL/dx overwrites
+     * {@code gx}: generated graphs pass false where this layer is the first to give {@code gx} a
+     * gradient in a step, so that the buffer needs no zeroing.
+     */
+    public void backward(Tensor gOut, Tensor gx, boolean accumulate) {
         if (gx == null) {
             return;
         }
@@ -94,6 +103,12 @@ public final class Dropout extends ParameterlessLayer implements ModalLayer {
         }
         float[] g = gOut.buffer();
         float[] dst = gx.buffer();
+        if (!accumulate) {
+            for (int i = 0; i < n; i++) {
+                dst[i] = masked ? g[i] * mask[i] : g[i];
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             dst[i] += masked ? g[i] * mask[i] : g[i];
         }

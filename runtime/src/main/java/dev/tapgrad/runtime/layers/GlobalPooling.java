@@ -81,6 +81,16 @@ public abstract sealed class GlobalPooling extends ParameterlessLayer
      * @param gx (B, positions..., channels), dL/dx accumulated into
      */
     public final void backward(Tensor x, Tensor gOut, Tensor gx) {
+        backward(x, gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor)}, but with {@code accumulate} false dL/dx
+     * overwrites {@code gx} (the max's: each example's part zeroed, then its winners set):
+     * generated graphs pass false where this layer is the first to give {@code gx} a gradient in a
+     * step, so that the buffer needs no zeroing pass of its own.
+     */
+    public final void backward(Tensor x, Tensor gOut, Tensor gx, boolean accumulate) {
         int batch = check("backward", x, gOut);
         if (!gx.sameShape(x)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " " + name() + " backward: gx "
@@ -93,6 +103,9 @@ public abstract sealed class GlobalPooling extends ParameterlessLayer
         for (int b = 0; b < batch; b++) {
             if (max) {
                 argmax(in, b);
+                if (!accumulate) {
+                    Arrays.fill(dst, b * positions * channels, (b + 1) * positions * channels, 0f);
+                }
                 for (int c = 0; c < channels; c++) {
                     dst[best[c]] += g[b * channels + c];
                 }
@@ -101,7 +114,8 @@ public abstract sealed class GlobalPooling extends ParameterlessLayer
             for (int p = 0; p < positions; p++) {
                 int base = (b * positions + p) * channels;
                 for (int c = 0; c < channels; c++) {
-                    dst[base + c] += g[b * channels + c] * inv;
+                    float v = g[b * channels + c] * inv;
+                    dst[base + c] = accumulate ? dst[base + c] + v : v;
                 }
             }
         }

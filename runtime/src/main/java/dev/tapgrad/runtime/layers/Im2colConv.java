@@ -46,8 +46,14 @@ final class Im2colConv {
         int pixels = geometry.outH * geometry.outW;
         this.im2colBody = (x, c, unused, value, from, to, slot) ->
                 geometry.im2col(x, chunkStart + from, to - from, c, from * pixels);
-        this.col2imBody = (c, gx, unused, value, from, to, slot) ->
-                geometry.col2im(c, from * pixels, chunkStart + from, to - from, gx);
+        int imageSize = geometry.height * geometry.width * geometry.channels;
+        // value 0 asks for the images' part of gx to be zeroed first, by the thread that adds into it
+        this.col2imBody = (c, gx, unused, value, from, to, slot) -> {
+            if (value == 0f) {
+                java.util.Arrays.fill(gx, (chunkStart + from) * imageSize, (chunkStart + to) * imageSize, 0f);
+            }
+            geometry.col2im(c, from * pixels, chunkStart + from, to - from, gx);
+        };
         this.biasFloorBody = (target, bv, unused, floor, from, to, slot) ->
                 addBiasAndFloor(target, bv, floor, from * pixels, to * pixels);
     }
@@ -109,9 +115,11 @@ final class Im2colConv {
     /**
      * From dL/dz {@code g} of the whole batch, adds the kernel gradient to {@code kernelGrad} when
      * {@code weights} (the direct path computes its own) and dL/dx to {@code gx} unless it is null,
-     * a chunk at a time.
+     * a chunk at a time. Without {@code accumulate} gx is overwritten: each image's part is zeroed
+     * just before col2im adds its overlapping patches into it, in the same thread and cache.
      */
-    void backward(float[] in, int b, float[] g, float[] kernel, float[] kernelGrad, boolean weights, float[] gx) {
+    void backward(float[] in, int b, float[] g, float[] kernel, float[] kernelGrad, boolean weights, float[] gx,
+            boolean accumulate) {
         int pixels = geometry.outH * geometry.outW;
         boolean whole = chunkImages >= b;
         for (int b0 = 0; b0 < b; b0 += chunkImages) {
@@ -131,7 +139,7 @@ final class Im2colConv {
                 // The patches are no longer needed, so their buffer takes the patch gradients, (rows, patch).
                 Gemm.gemm(false, true, rows, geometry.patch, geometry.filters, gChunk, kernel, cols, false);
                 chunkStart = b0;
-                ParallelFor.run(images, 1, col2imBody, cols, gx, null, 0f);
+                ParallelFor.run(images, 1, col2imBody, cols, gx, null, accumulate ? 1f : 0f);
             }
         }
     }

@@ -112,6 +112,15 @@ public final class LayerNorm extends AbstractLayer {
      * @param gx the shape of x, accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor x, Tensor gOut, Tensor gx) {
+        backward(x, gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor)}, but with {@code accumulate} false dL/dx
+     * overwrites {@code gx}: generated graphs pass false where this layer is the first to give
+     * {@code gx} a gradient in a step, so that the buffer needs no zeroing.
+     */
+    public void backward(Tensor x, Tensor gOut, Tensor gx, boolean accumulate) {
         int n = rows("backward", x, gOut);
         if (invStd.length != n) {
             throw new IllegalStateException("LayerNorm " + name() + " backward: call forward on this x first");
@@ -137,7 +146,8 @@ public final class LayerNorm extends AbstractLayer {
             if (dst != null) {
                 for (int c = 0; c < features; c++) {
                     double dh = (double) g[off + c] * gm[c];
-                    dst[off + c] += (float) (invStd[r] * (dh - sum / features - xhat[off + c] * sumXhat / features));
+                    float v = (float) (invStd[r] * (dh - sum / features - xhat[off + c] * sumXhat / features));
+                    dst[off + c] = accumulate ? dst[off + c] + v : v;
                 }
             }
         }

@@ -23,8 +23,9 @@ public final class MaxPool2D extends Pooling2D {
     private boolean vectorWindows;
     private final ParallelFor.ArrayBody forwardBody = (in, o, unused, value, from, to, slot) ->
             forwardImages(in, o, from, to);
+    /** value 0: the images' part of dst is zeroed first (the backward overwrites gx), by the thread that then scatters into it. */
     private final ParallelFor.ArrayBody backwardBody = (g, dst, unused, value, from, to, slot) ->
-            backwardImages(g, dst, from, to);
+            backwardImages(g, dst, from, to, value != 0f);
 
     /** A max-pooling layer over (height, width, channels) images; {@code pool} is the window, {@code strides} its step. */
     public MaxPool2D(String name, int height, int width, int channels, int poolH, int poolW, int strideH, int strideW,
@@ -140,14 +141,28 @@ public final class MaxPool2D extends Pooling2D {
      * @param gx (B, height, width, channels), dL/dx accumulated into
      */
     public void backward(Tensor x, Tensor gOut, Tensor gx) {
+        backward(x, gOut, gx, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor)}, but with {@code accumulate} false dL/dx
+     * overwrites {@code gx}: generated graphs pass false where this layer is the first to give
+     * {@code gx} a gradient in a step. The winners take their gradients and every other position
+     * zero, each image's part zeroed by the thread that scatters into it while it is in its cache,
+     * instead of a pass over the whole buffer before the backward.
+     */
+    public void backward(Tensor x, Tensor gOut, Tensor gx, boolean accumulate) {
         int batch = check("backward", x, gOut, null, gx);
         float[] in = x.buffer();
         float[] g = gOut.buffer();
         float[] dst = gx.buffer();
         if (in == lastInput && batch == lastBatch) {
             // Each image's windows lie in that image, so the images can be shared between threads.
-            ParallelFor.run(batch, 1, backwardBody, g, dst, null, 0f);
+            ParallelFor.run(batch, 1, backwardBody, g, dst, null, accumulate ? 1f : 0f);
             return;
+        }
+        if (!accumulate) {
+            java.util.Arrays.fill(dst, 0, batch * height * width * channels, 0f);
         }
         for (int b = 0; b < batch; b++) {
             for (int oy = 0; oy < outH; oy++) {
@@ -163,7 +178,11 @@ public final class MaxPool2D extends Pooling2D {
     }
 
     /** Images [from, to) of the backward pass from the recorded winners, outputs in order as the rescan computes them. */
-    private void backwardImages(float[] g, float[] dst, int from, int to) {
+    private void backwardImages(float[] g, float[] dst, int from, int to, boolean accumulate) {
+        if (!accumulate) {
+            int size = height * width * channels;
+            java.util.Arrays.fill(dst, from * size, to * size, 0f);
+        }
         int[] win = winners;
         int per = outH * outW * channels;
         for (int i = from * per, end = to * per; i < end; i++) {

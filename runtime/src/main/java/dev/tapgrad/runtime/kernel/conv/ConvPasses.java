@@ -17,11 +17,11 @@ interface ConvPasses {
 
     /**
      * As {@link DirectConv#backward}, with each image's kernel and bias gradients into {@code partials};
-     * also adds each image's dL/dx to {@code gx} if not null, which only passes that say
-     * {@link #inputGradient} are given.
+     * also adds each image's dL/dx to {@code gx} if not null (overwrites it without {@code accumulate}),
+     * which only passes that say {@link #inputGradient} are given.
      */
-    void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale, int from,
-            int to, int slot, float[] partials);
+    void backward(float[] x, float[] out, float[] grad, float[] gx, boolean accumulate, boolean relu, int penalty,
+            float scale, int from, int to, int slot, float[] partials);
 
     /** How many images a call should be given at least where it can (a multiple of one thread's share); 1 by default. */
     default int imagesPerCall() {

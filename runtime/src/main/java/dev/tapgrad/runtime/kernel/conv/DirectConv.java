@@ -248,12 +248,14 @@ public final class DirectConv {
      * gradient is added to dL/dout in the same pass: {@code scale} where out > 0 for {@link #ABS}
      * (sign(out) is 1 there, and the mask zeroes the rest), {@code 2·out·scale} for {@link
      * #SQUARE}; the same floats as adding the penalty's gradient first. Where {@link #inputGradient},
-     * also adds dL/dx of the images to {@code gx} unless it is null.
+     * also adds dL/dx of the images to {@code gx} unless it is null, or with {@code accumulate} false
+     * overwrites the images' part of gx with it.
      */
-    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale,
-            int from, int to, int slot) {
+    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean accumulate, boolean relu,
+            int penalty, float scale, int from, int to, int slot) {
         if (vector != null) {
-            vector.backward(x, out, grad, inputGradient() ? gx : null, relu, penalty, scale, from, to, slot, partials);
+            vector.backward(x, out, grad, inputGradient() ? gx : null, accumulate, relu, penalty, scale, from, to, slot,
+                    partials);
             return;
         }
         int f = g.filters;

@@ -155,8 +155,8 @@ class ImageConv implements ConvPasses {
     }
 
     @Override
-    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale,
-            int from, int to, int slot, float[] partials) {
+    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean accumulate, boolean relu,
+            int penalty, float scale, int from, int to, int slot, float[] partials) {
         float[] r = result[slot];
         float[] db = biasPart[slot];
         for (int image = from; image < to; image++) {
@@ -174,15 +174,24 @@ class ImageConv implements ConvPasses {
             System.arraycopy(dk, 0, partials, part, patch * f);
             System.arraycopy(db, 0, partials, part + patch * f, f);
             if (gx != null) {
-                inputGradientByPatches(r, image, slot, gx);
+                inputGradientByPatches(r, image, slot, gx, accumulate);
             }
         }
     }
 
-    /** Adds dL/dx of one image to gx from its dL/dz {@code r}: the patch gradients (r · kernelᵀ) and col2im. */
-    final void inputGradientByPatches(float[] r, int image, int slot, float[] gx) {
+    /**
+     * Adds dL/dx of one image to gx from its dL/dz {@code r}: the patch gradients (r · kernelᵀ) and
+     * col2im; without {@code accumulate} the image's part of gx is zeroed first, by the thread
+     * that then adds into it while it is in its cache (col2im adds overlapping patches, so it
+     * cannot write them).
+     */
+    final void inputGradientByPatches(float[] r, int image, int slot, float[] gx, boolean accumulate) {
         float[] c = cols(slot);
         Gemm.gemm(false, true, pixels, patch, f, r, kernel, c, false);
+        if (!accumulate) {
+            int size = g.height * g.width * g.channels;
+            Arrays.fill(gx, image * size, (image + 1) * size, 0f);
+        }
         g.col2im(c, 0, image, 1, gx);
     }
 

@@ -189,8 +189,8 @@ final class VectorConv extends VectorConvBase {
         }
     }
     @Override
-    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale,
-            int from, int to, int slot, float[] partials) {
+    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean accumulate, boolean relu,
+            int penalty, float scale, int from, int to, int slot, float[] partials) {
         int pixels = g.pixels();
         for (int image = from; image < to; image++) {
             float[] src = image(x, image, slot);

@@ -153,8 +153,8 @@ final class VectorImageConv extends ImageConv {
     }
 
     @Override
-    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale,
-            int from, int to, int slot, float[] partials) {
+    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean accumulate, boolean relu,
+            int penalty, float scale, int from, int to, int slot, float[] partials) {
         float[] r = result[slot];
         float[] db = biasPart[slot];
         for (int image = from; image < to; image++) {
@@ -167,7 +167,7 @@ final class VectorImageConv extends ImageConv {
                 continue;
             }
             if (!inputHere) {
-                inputGradientByPatches(r, image, slot, gx);
+                inputGradientByPatches(r, image, slot, gx, accumulate);
                 continue;
             }
             // dL/dz into its zero-bordered copy, the border kh − 1 − padTop rows above, kw − 1 − padLeft left.
@@ -181,7 +181,13 @@ final class VectorImageConv extends ImageConv {
             int h = g.height, w = g.width;
             for (int iy = 0; iy < h; iy++) {
                 int d = ((image * h + iy) * w) * c;
-                for (int i = iy * pw2 * c, end = i + w * c; i < end; i++) {
+                int i = iy * pw2 * c;
+                if (!accumulate) {
+                    // the first writer of gx in a step: every pixel of the image is stored, none read
+                    System.arraycopy(v, i, gx, d, w * c);
+                    continue;
+                }
+                for (int end = i + w * c; i < end; i++) {
                     gx[d++] += v[i];
                 }
             }

@@ -40,9 +40,9 @@ public final class ChannelNorm {
         void scaleShift(float[] x, float[] y, int from, int to, Layout layout, float[] center, float[] scale,
                 float[] shift, float[][] work);
 
-        /** {@code gx += scaleDy·dy + scaleX·(x − center) + shift} (arrays expanded to the period). */
+        /** {@code gx += scaleDy·dy + scaleX·(x − center) + shift} (arrays expanded to the period); {@code gx =} without {@code accumulate}. */
         void addGradient(float[] dy, float[] x, float[] gx, int from, int to, Layout layout, float[] center,
-                float[] scaleDy, float[] scaleX, float[] shift, float[][] work);
+                float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate);
     }
 
     /**
@@ -142,7 +142,8 @@ public final class ChannelNorm {
         this.scaleBody = (x, y, unused, value, from, to, slot) ->
                 impl.scaleShift(x, y, start(from), end(to - 1), layout, center, scale, shift, work[slot]);
         this.gradientBody = (dy, x, gx, value, from, to, slot) ->
-                impl.addGradient(dy, x, gx, start(from), end(to - 1), layout, center, scale, scaleX, shift, work[slot]);
+                impl.addGradient(dy, x, gx, start(from), end(to - 1), layout, center, scale, scaleX, shift, work[slot],
+                        value != 0f);
     }
 
     /** Rows per chunk (the fixed partition of the sums), for the tests. */
@@ -211,6 +212,15 @@ public final class ChannelNorm {
     /** {@code gx += scaleDy·dy + scaleX·(x − center) + shift} per channel over {@code rows} rows. */
     public void addGradient(float[] dy, float[] x, float[] gx, int rows, float[] center, float[] scaleDy,
             float[] scaleX, float[] shift) {
+        addGradient(dy, x, gx, rows, center, scaleDy, scaleX, shift, true);
+    }
+
+    /**
+     * {@code gx += scaleDy·dy + scaleX·(x − center) + shift} per channel over {@code rows} rows; with
+     * {@code accumulate} false, {@code gx =} the same (gx is only written, never read).
+     */
+    public void addGradient(float[] dy, float[] x, float[] gx, int rows, float[] center, float[] scaleDy,
+            float[] scaleX, float[] shift, boolean accumulate) {
         int chunks = begin(x, rows);
         checkLength(dy, rows);
         checkLength(gx, rows);
@@ -218,7 +228,8 @@ public final class ChannelNorm {
         expand(this.scale, scaleDy, 0);
         expand(this.scaleX, scaleX, 0);
         expand(this.shift, shift, 0);
-        ParallelFor.run(chunks, 1, gradientBody, dy, x, gx, 0f);
+        // the body's float argument carries the mode: the ArrayBody has no boolean
+        ParallelFor.run(chunks, 1, gradientBody, dy, x, gx, accumulate ? 1f : 0f);
     }
 
     /** Checks x, sets the call's rows and sizes the partial sums; returns the chunk count. */

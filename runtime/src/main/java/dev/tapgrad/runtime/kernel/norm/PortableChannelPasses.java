@@ -100,8 +100,12 @@ final class PortableChannelPasses implements ChannelNorm.Impl {
 
     @Override
     public void addGradient(float[] dy, float[] x, float[] gx, int from, int to, ChannelNorm.Layout layout,
-            float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work) {
+            float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate) {
         int p = layout.period();
+        if (!accumulate) {
+            writeGradient(dy, x, gx, from, to, p, center, scaleDy, scaleX, shift, work);
+            return;
+        }
         float[] gs = work[2];
         float[] xs = work[3];
         float[] acc = work[4];
@@ -117,6 +121,26 @@ final class PortableChannelPasses implements ChannelNorm.Impl {
         }
         for (int j = 0; i < to; i++, j++) {
             gx[i] += scaleDy[j] * dy[i] + (scaleX[j] * (x[i] - center[j]) + shift[j]);
+        }
+    }
+
+    /** As {@link #addGradient} with gx written, not read: the same floats as adding them to zeros. */
+    private static void writeGradient(float[] dy, float[] x, float[] gx, int from, int to, int p, float[] center,
+            float[] scaleDy, float[] scaleX, float[] shift, float[][] work) {
+        float[] gs = work[2];
+        float[] xs = work[3];
+        float[] acc = work[4];
+        int i = from;
+        for (; i + p <= to; i += p) {
+            System.arraycopy(dy, i, gs, 0, p);
+            System.arraycopy(x, i, xs, 0, p);
+            for (int j = 0; j < p; j++) {
+                acc[j] = scaleDy[j] * gs[j] + (scaleX[j] * (xs[j] - center[j]) + shift[j]);
+            }
+            System.arraycopy(acc, 0, gx, i, p);
+        }
+        for (int j = 0; i < to; i++, j++) {
+            gx[i] = scaleDy[j] * dy[i] + (scaleX[j] * (x[i] - center[j]) + shift[j]);
         }
     }
 

@@ -129,19 +129,21 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
 
     @Override
     public void addGradient(float[] dy, float[] x, float[] gx, int from, int to, ChannelNorm.Layout layout,
-            float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work) {
+            float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate) {
         int p = layout.period();
         int i = from;
         for (; i + p <= to; i += p) {
             for (int v = 0; v < p; v += S.length()) {
                 FloatVector d = FloatVector.fromArray(S, x, i + v).sub(FloatVector.fromArray(S, center, v));
                 FloatVector t = d.fma(FloatVector.fromArray(S, scaleX, v), FloatVector.fromArray(S, shift, v));
-                FloatVector.fromArray(S, dy, i + v).fma(FloatVector.fromArray(S, scaleDy, v), t)
-                        .add(FloatVector.fromArray(S, gx, i + v)).intoArray(gx, i + v);
+                FloatVector r = FloatVector.fromArray(S, dy, i + v).fma(FloatVector.fromArray(S, scaleDy, v), t);
+                // without accumulate gx is only written: the first writer of a step needs no zeroed buffer
+                (accumulate ? r.add(FloatVector.fromArray(S, gx, i + v)) : r).intoArray(gx, i + v);
             }
         }
         for (int j = 0; i < to; i++, j++) {
-            gx[i] += scaleDy[j] * dy[i] + (scaleX[j] * (x[i] - center[j]) + shift[j]);
+            float r = scaleDy[j] * dy[i] + (scaleX[j] * (x[i] - center[j]) + shift[j]);
+            gx[i] = accumulate ? gx[i] + r : r;
         }
     }
 }
