@@ -221,8 +221,8 @@ final class PortableImageConv extends ImageConv {
     }
 
     @Override
-    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean relu, int penalty, float scale,
-            int from, int to, int slot, float[] partials) {
+    public void backward(float[] x, float[] out, float[] grad, float[] gx, boolean accumulate, boolean relu, int penalty,
+            float scale, int from, int to, int slot, float[] partials) {
         ensure(slot);
         float[] r = result[slot];
         float[] db = biasPart[slot];
@@ -244,7 +244,7 @@ final class PortableImageConv extends ImageConv {
             if (gx != null) {
                 planarGradient(r, i * pp2, planarGrad[slot]);
                 if (i == group - 1 || image == to - 1) {
-                    inputGradient(image - i, i + 1, gx, slot);
+                    inputGradient(image - i, i + 1, gx, accumulate, slot);
                 }
             }
         }
@@ -284,10 +284,11 @@ final class PortableImageConv extends ImageConv {
     }
 
     /**
-     * Adds dL/dx of images [first, first + images) to gx from their planar dL/dz: the flipped
-     * kernel over it (dL/dx's virtual pixels, channel rows), then each pixel's sum onto gx.
+     * Adds dL/dx of images [first, first + images) to gx from their planar dL/dz (writes it
+     * without {@code accumulate}): the flipped kernel over it (dL/dx's virtual pixels, channel
+     * rows), then each pixel's sum onto gx.
      */
-    private void inputGradient(int first, int images, float[] gx, int slot) {
+    private void inputGradient(int first, int images, float[] gx, boolean accumulate, int slot) {
         float[][] in = inputRows[slot];
         implicitProduct(planarGrad[slot], offsets2, (images - 1) * pp2 + virtualPixels2, flipped, 1, c, tapRows[slot],
                 in, c);
@@ -296,8 +297,14 @@ final class PortableImageConv extends ImageConv {
             for (int y = 0, dst = (first + i) * g.height * w * c; y < g.height; y++) {
                 for (int xx = 0; xx < w; xx++, dst += c) {
                     int v = i * pp2 + y * pw2 + xx;
-                    for (int ch = 0; ch < c; ch++) {
-                        gx[dst + ch] += in[ch][v];
+                    if (accumulate) {
+                        for (int ch = 0; ch < c; ch++) {
+                            gx[dst + ch] += in[ch][v];
+                        }
+                    } else {
+                        for (int ch = 0; ch < c; ch++) {
+                            gx[dst + ch] = in[ch][v];
+                        }
                     }
                 }
             }

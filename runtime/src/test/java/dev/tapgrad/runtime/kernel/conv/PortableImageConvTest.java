@@ -65,10 +65,11 @@ class PortableImageConvTest {
             int parts = batch * (g.patch * f + f);
             float[] partsRef = new float[parts];
             float[] gxRef = new float[x.length];
-            reference.backward(x, outRef, grad.clone(), gxRef, true, penalty, 0.01f, 0, batch, 0, partsRef);
+            reference.backward(x, outRef, grad.clone(), gxRef, true, true, penalty, 0.01f, 0, batch, 0, partsRef);
             float[] partsNew = new float[parts];
             float[] gx = new float[x.length];
-            portable.backward(x, out, grad.clone(), gx, true, penalty, 0.01f, 0, batch, 0, partsNew);
+            java.util.Arrays.fill(gx, Float.NaN); // the write mode (accumulate false) must store every value
+            portable.backward(x, out, grad.clone(), gx, false, true, penalty, 0.01f, 0, batch, 0, partsNew);
             assertArrayEquals(partsRef, partsNew, "kernel and bias gradients, penalty " + penalty);
             double worst = 0;
             double scale = 0;
@@ -84,7 +85,7 @@ class PortableImageConvTest {
             float[] gxOne = new float[x.length];
             for (int i = 0; i < batch; i++) {
                 float[] gr = grad.clone();
-                portable.backward(x, out, gr, gxOne, true, penalty, 0.01f, i, i + 1, 0, partsOne);
+                portable.backward(x, out, gr, gxOne, true, true, penalty, 0.01f, i, i + 1, 0, partsOne);
             }
             assertArrayEquals(partsNew, partsOne, "kernel and bias gradients one image per call");
             assertArrayEquals(gx, gxOne, "dL/dx one image per call");
