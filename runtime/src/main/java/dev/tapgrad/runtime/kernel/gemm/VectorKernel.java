@@ -29,6 +29,8 @@ final class VectorKernel implements GemmKernel {
      * keeps them packed, 512 KB, half of this machine's L2.
      */
     static final long SPLIT_A = 1L << 17;
+    /** The shortest k whose products at one row block split their columns (see {@link #plan}). */
+    static final int SPLIT_MIN_K = 64;
 
     private final ThreadLocal<VectorBlock> blocks = ThreadLocal.withInitial(VectorBlock::new);
     private final String name;
@@ -89,7 +91,10 @@ final class VectorKernel implements GemmKernel {
         job.kmax = KC;
         if (Gemm.THREADS > 1 && (long) job.bigM * job.bigN * job.bigK >= Gemm.PARALLEL) {
             int want = 2 * Gemm.THREADS;
-            if (rowBlocks == 1 && colTiles >= want && (long) rowTiles * mr * job.bigK <= SPLIT_A) {
+            // Not for a short k (a head's dL/dx, k = the classes): packing op(B) costs little there,
+            // and chunks of one tile column are too small to pay for handing them out
+            // (64x18432x10 NT fell from 80 to 27 GFLOP/s with them).
+            if (rowBlocks == 1 && colTiles >= want && job.bigK >= SPLIT_MIN_K && (long) rowTiles * mr * job.bigK <= SPLIT_A) {
                 // Few rows (a batch of 128): the threads split the columns, each chunk all rows by
                 // all of k, so that each part of op(B) is packed once, by one thread (split by rows,
                 // every thread packed all of it: the MLP's products at 128 rows ran at 56-81% of
