@@ -91,6 +91,25 @@ class ImageConv implements ConvPasses {
         System.arraycopy(k, 0, kernel, 0, patch * f);
     }
 
+    /**
+     * The kernel flipped for dL/dx as a convolution of dL/dz (the implicit paths' input gradient):
+     * flipped[(ky', kx', filter), channel] = k[(kh−1−ky', kw−1−kx', channel), filter].
+     */
+    final void flip(float[] k, float[] flipped) {
+        int kh = g.kernelH, kw = g.kernelW, c = g.channels;
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                int src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c * f;
+                int dst = (ky * kw + kx) * f * c;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int j = 0; j < f; j++) {
+                        flipped[dst + j * c + ch] = k[src + ch * f + j];
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public boolean inputGradient() {
         return true;

@@ -107,19 +107,7 @@ final class PortableImageConv extends ImageConv {
     @Override
     public void loadKernel(float[] k) {
         super.loadKernel(k);
-        // flipped[(ky', kx', filter), channel] = kernel[(kh−1−ky', kw−1−kx', channel), filter].
-        int kh = g.kernelH, kw = g.kernelW;
-        for (int ky = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-                int src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c * f;
-                int dst = (ky * kw + kx) * f * c;
-                for (int ch = 0; ch < c; ch++) {
-                    for (int j = 0; j < f; j++) {
-                        flipped[dst + j * c + ch] = k[src + ch * f + j];
-                    }
-                }
-            }
-        }
+        flip(k, flipped);
     }
 
     /** The slot's buffers, allocated back to back on first use so that their rows share an alignment. */
