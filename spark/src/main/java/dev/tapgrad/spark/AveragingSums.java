@@ -40,8 +40,17 @@ final class AveragingSums implements Serializable {
         return this;
     }
 
-    /** The mean of {@code sums} over {@code examples}: the example-weighted mean of the shards' values. */
-    static float[][] mean(double[][] sums, double examples) {
+    /** The example-weighted mean of the shards' weights. */
+    float[][] meanWeights() {
+        return mean(weightSums, stats.examples());
+    }
+
+    /** The example-weighted mean of the shards' state. */
+    float[][] meanState() {
+        return mean(stateSums, stats.examples());
+    }
+
+    private static float[][] mean(double[][] sums, double examples) {
         float[][] w = new float[sums.length][];
         for (int p = 0; p < w.length; p++) {
             w[p] = new float[sums[p].length];

@@ -211,8 +211,8 @@ public final class SparkFit {
                 if (sums.weightSums == null) {
                     continue;
                 }
-                step.setWeights(AveragingSums.mean(sums.weightSums, sums.stats.examples()));
-                step.setState(AveragingSums.mean(sums.stateSums, sums.stats.examples()));
+                step.setWeights(sums.meanWeights());
+                step.setState(sums.meanState());
                 step.record(sums.stats);
                 double[] terms = sums.stats.termMeans();
                 int round = r;
