@@ -245,11 +245,8 @@ public final class Gru extends AbstractLayer {
             Gemm.gemm(true, false, units, g3, rows, st.hs, st.dRec, recurrentKernel.grad().buffer(), true);
             st.toTimeMajor(x.buffer());
             Gemm.gemm(true, false, features, g3, rows, st.xt, st.dIn, kernel.grad().buffer(), true);
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < g3; j++) {
-                    biasSums[j] += st.dIn[r * g3 + j];
-                    biasSums[g3 + j] += st.dRec[r * g3 + j];
-                }
+            for (int j = 0; j < 2 * g3; j++) {
+                biasSums[j] += st.biasSums[j];
             }
             if (gx != null) {
                 // The time-major input is no longer needed, so its buffer takes dL/dx.

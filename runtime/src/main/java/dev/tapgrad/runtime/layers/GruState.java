@@ -26,7 +26,7 @@ final class GruState extends RecurrentState {
     float[] dh;
 
     GruState(int steps, int features, int units) {
-        super(steps, features, units);
+        super(steps, features, units, 6 * units);
     }
 
     @Override
@@ -61,13 +61,15 @@ final class GruState extends RecurrentState {
     /** Zeroes the state gradient flowing in from after the last step; call before the first {@link #cellBackward}. */
     void startBackward() {
         Arrays.fill(dh, 0f);
+        Arrays.fill(biasSums, 0);
     }
 
     /**
      * dL/d of step t's input and recurrent projections into {@link #dIn} and {@link #dRec} (the
      * latter also in {@link #step}, the layer's next GEMM's input), from
      * dL/dout at step t plus {@link #dh}; leaves in {@link #dh} the direct part z·dL/dh_t of
-     * dL/dh_{t−1}, to which the layer adds dRec_t · recurrent_kernelᵀ.
+     * dL/dh_{t−1}, to which the layer adds dRec_t · recurrent_kernelᵀ. Adds the step's dIn and
+     * dRec to the part's bias sums (input bias, then recurrent bias).
      */
     void cellBackward(int t, float[] gOut, boolean sequences) {
         int g3 = 3 * units;
@@ -86,5 +88,7 @@ final class GruState extends RecurrentState {
             RecurrentCells.gruBackward(units, dh, dOff, gates, gOff, hs, hOff, recH, dIn, step, sOff);
         }
         System.arraycopy(step, 0, dRec, t * batch * g3, batch * g3);
+        addStepColumnSums(dIn, t, g3, 0);
+        addStepColumnSums(dRec, t, g3, g3);
     }
 }

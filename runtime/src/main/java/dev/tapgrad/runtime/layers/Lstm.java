@@ -260,10 +260,8 @@ public final class Lstm extends AbstractLayer {
             Gemm.gemm(true, false, units, g4, rows, st.hs, st.dz, recurrentKernel.grad().buffer(), true);
             st.toTimeMajor(x.buffer());
             Gemm.gemm(true, false, features, g4, rows, st.xt, st.dz, kernel.grad().buffer(), true);
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < g4; j++) {
-                    biasSums[j] += st.dz[r * g4 + j];
-                }
+            for (int j = 0; j < g4; j++) {
+                biasSums[j] += st.biasSums[j];
             }
             if (gx != null) {
                 // The time-major input is no longer needed, so its buffer takes dL/dx.

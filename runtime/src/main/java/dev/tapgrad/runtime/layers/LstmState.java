@@ -1,6 +1,6 @@
 package dev.tapgrad.runtime.layers;
 
-import dev.tapgrad.runtime.kernel.math.ElementMath;
+import dev.tapgrad.runtime.kernel.math.RecurrentCells;
 import java.util.Arrays;
 
 /**
@@ -30,7 +30,7 @@ final class LstmState extends RecurrentState {
     private final float[] zeroState;
 
     LstmState(int steps, int features, int units) {
-        super(steps, features, units);
+        super(steps, features, units, 4 * units);
         this.zeroState = new float[units];
     }
 
@@ -56,35 +56,9 @@ final class LstmState extends RecurrentState {
         int g4 = 4 * units;
         int bu = batch * units;
         for (int n = 0; n < batch; n++) {
-            int gOff = (t * batch + n) * g4;
-            int sOff = n * g4;
             int cOff = t * bu + n * units;
-            if (t > 0) {
-                for (int q = 0; q < g4; q++) {
-                    gates[gOff + q] += step[sOff + q];
-                }
-            }
-            // The gates' exps and tanhs a run at a time (vectorised where the Vector API is on).
-            ElementMath.sigmoid(gates, gOff, 2 * units);
-            ElementMath.tanh(gates, gOff + 2 * units, units);
-            ElementMath.sigmoid(gates, gOff + 3 * units, units);
-            for (int k = 0; k < units; k++) {
-                int gi = gOff + k;
-                float i = gates[gi];
-                float f = gates[gi + units];
-                float g = gates[gi + 2 * units];
-                double cPrev = t > 0 ? cs[cOff - bu + k] : 0;
-                float c = (float) (f * cPrev + (double) i * g);
-                cs[cOff + k] = c;
-                tanhCs[cOff + k] = c;
-            }
-            ElementMath.tanh(tanhCs, cOff, units);
-            for (int k = 0; k < units; k++) {
-                float o = gates[gOff + 3 * units + k];
-                float h = (float) ((double) o * tanhCs[cOff + k]);
-                hs[cOff + bu + k] = h;
-                hStep[n * units + k] = h;
-            }
+            RecurrentCells.lstmForward(units, gates, (t * batch + n) * g4, t > 0 ? step : null, n * g4,
+                    t > 0 ? cs : zeroState, t > 0 ? cOff - bu : 0, cs, tanhCs, cOff, hs, cOff + bu, hStep, n * units);
         }
     }
 
@@ -92,48 +66,27 @@ final class LstmState extends RecurrentState {
     void startBackward() {
         Arrays.fill(dh, 0f);
         Arrays.fill(dc, 0f);
+        Arrays.fill(biasSums, 0);
     }
 
     /**
      * dL/dz of step t into {@link #dz} and {@link #step}, from dL/dout at step t ({@code gOut} as
      * (B, steps, units) when {@code sequences}, else (B, units) for the last step) plus {@link #dh}
-     * and dL/dc_t from step t + 1; leaves dL/dc_{t−1} for step t − 1.
+     * and dL/dc_t from step t + 1; leaves dL/dc_{t−1} for step t − 1 and adds the step's dL/dz to
+     * the part's bias sums.
      */
     void cellBackward(int t, float[] gOut, boolean sequences) {
         int g4 = 4 * units;
         int bu = batch * units;
-        // Float arithmetic in straight loops without branches, which the JIT vectorises (in double,
-        // with the branches on t inside, this was an eighth of an LSTM step); the gate values are
-        // floats already, so the products differ from double ones by float rounding only.
         float[] prev = t > 0 ? cs : zeroState;
+        boolean fromOut = sequences || t == steps - 1;
         for (int n = 0; n < batch; n++) {
-            int gOff = (t * batch + n) * g4;
-            int sOff = n * g4;
             int cOff = t * bu + n * units;
-            int pOff = t > 0 ? cOff - bu : 0;
-            int dOff = n * units;
-            // dL/dh_t: what flows back from step t + 1, plus dL/dout at step t.
-            if (sequences || t == steps - 1) {
-                int go = sequences ? ((lo + n) * steps + t) * units : (lo + n) * units;
-                for (int k = 0; k < units; k++) {
-                    dh[dOff + k] += gOut[go + k];
-                }
-            }
-            for (int k = 0; k < units; k++) {
-                float dhk = dh[dOff + k];
-                float i = gates[gOff + k];
-                float f = gates[gOff + units + k];
-                float g = gates[gOff + 2 * units + k];
-                float o = gates[gOff + 3 * units + k];
-                float tc = tanhCs[cOff + k];
-                float dck = dc[dOff + k] + dhk * o * (1 - tc * tc);
-                dc[dOff + k] = dck * f;
-                step[sOff + k] = dck * g * i * (1 - i);
-                step[sOff + units + k] = dck * prev[pOff + k] * f * (1 - f);
-                step[sOff + 2 * units + k] = dck * i * (1 - g * g);
-                step[sOff + 3 * units + k] = dhk * tc * o * (1 - o);
-            }
+            int go = sequences ? ((lo + n) * steps + t) * units : (lo + n) * units;
+            RecurrentCells.lstmBackward(units, dh, dc, n * units, fromOut ? gOut : null, go, gates,
+                    (t * batch + n) * g4, tanhCs, cOff, prev, t > 0 ? cOff - bu : 0, step, n * g4);
         }
         System.arraycopy(step, 0, dz, t * batch * g4, batch * g4);
+        addStepColumnSums(dz, t, g4, 0);
     }
 }

@@ -3,8 +3,8 @@ package dev.tapgrad.runtime.kernel.math;
 import dev.tapgrad.runtime.kernel.Platform;
 
 /**
- * The element-wise part of a recurrent cell's forward or backward step, for one example, fused into one pass
- * over its units: with the Vector API wherever {@link Platform#vectorUsable} allows, else value by
+ * The element-wise part of a recurrent cell's (GRU's or LSTM's) forward or backward step, for one
+ * example, fused into one pass over its units: with the Vector API wherever {@link Platform#vectorUsable} allows, else value by
  * value. In backward both paths do the same float operations in the same order, lane by lane, so
  * they give the same bits; in forward the vector path computes σ and tanh with the JDK's vector exp
  * and tanh and h_t in float, so the two agree to a few ulps, as {@link ElementMath}'s paths do.
@@ -17,6 +17,12 @@ public final class RecurrentCells {
 
         void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
                 float[] recH, float[] dIn, float[] step, int sOff);
+
+        void lstmForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] cPrev, int pOff,
+                float[] cs, float[] tanhCs, int cOff, float[] hs, int hNext, float[] hStep, int hsOff);
+
+        void lstmBackward(int units, float[] dh, float[] dc, int dOff, float[] gOut, int go, float[] gates, int gOff,
+                float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff);
     }
 
     static final Impl PORTABLE = new Portable();
@@ -48,6 +54,31 @@ public final class RecurrentCells {
         ACTIVE.gruForward(units, gates, gOff, step, sOff, hs, hOff, hNext, recH, hStep, hsOff);
     }
 
+    /**
+     * A Keras LSTM's step forward for one example, gate blocks i, f, c, o: with the input projection
+     * (bias included) at {@code gates[gOff…]} and, unless {@code step} is null (the first step), the
+     * recurrent one at {@code step[sOff…]}, leaves i = σ(z_i), f = σ(z_f), g = tanh(z_c), o = σ(z_o)
+     * in gates, c_t = f·c_{t−1} + i·g at {@code cs[cOff…]} (c_{t−1} read at {@code cPrev[pOff…]}),
+     * tanh(c_t) at {@code tanhCs[cOff…]}, and h_t = o·tanh(c_t) at {@code hs[hNext…]} and {@code
+     * hStep[hsOff…]}.
+     */
+    public static void lstmForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] cPrev, int pOff,
+            float[] cs, float[] tanhCs, int cOff, float[] hs, int hNext, float[] hStep, int hsOff) {
+        ACTIVE.lstmForward(units, gates, gOff, step, sOff, cPrev, pOff, cs, tanhCs, cOff, hs, hNext, hStep, hsOff);
+    }
+
+    /**
+     * A Keras LSTM's step backward for one example. In: dL/dh_t flowing back at {@code dh[dOff…]},
+     * plus dL/dout at {@code gOut[go…]} unless gOut is null, and dL/dc_t at {@code dc[dOff…]}; the
+     * activated gates i, f, g, o at {@code gates[gOff…]}, tanh(c_t) at {@code tanhCs[cOff…]},
+     * c_{t−1} at {@code cPrev[pOff…]}. Out: dL/dz (blocks i, f, c, o) at {@code dz[sOff…]},
+     * dL/dh_t (with dL/dout added) in dh, and dL/dc_{t−1} = f·dL/dc_t in dc.
+     */
+    public static void lstmBackward(int units, float[] dh, float[] dc, int dOff, float[] gOut, int go, float[] gates,
+            int gOff, float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff) {
+        ACTIVE.lstmBackward(units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
+    }
+
     private static Impl load() {
         if (!Platform.vectorUsable()) {
             return PORTABLE;
@@ -62,6 +93,62 @@ public final class RecurrentCells {
 
     /** Value by value, the arithmetic of forward in double (the vector path's tail in backward). */
     static final class Portable implements Impl {
+        @Override
+        public void lstmForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] cPrev, int pOff,
+                float[] cs, float[] tanhCs, int cOff, float[] hs, int hNext, float[] hStep, int hsOff) {
+            if (step != null) {
+                for (int q = 0; q < 4 * units; q++) {
+                    gates[gOff + q] += step[sOff + q];
+                }
+            }
+            // The gates' exps and tanhs a run at a time (vectorised where the Vector API is on).
+            ElementMath.sigmoid(gates, gOff, 2 * units);
+            ElementMath.tanh(gates, gOff + 2 * units, units);
+            ElementMath.sigmoid(gates, gOff + 3 * units, units);
+            for (int k = 0; k < units; k++) {
+                int gi = gOff + k;
+                float c = (float) (gates[gi + units] * (double) cPrev[pOff + k] + (double) gates[gi] * gates[gi + 2 * units]);
+                cs[cOff + k] = c;
+                tanhCs[cOff + k] = c;
+            }
+            ElementMath.tanh(tanhCs, cOff, units);
+            for (int k = 0; k < units; k++) {
+                // A product of two floats is exact in double, so this is the float product o·tanh(c_t).
+                float h = (float) ((double) gates[gOff + 3 * units + k] * tanhCs[cOff + k]);
+                hs[hNext + k] = h;
+                hStep[hsOff + k] = h;
+            }
+        }
+
+        @Override
+        public void lstmBackward(int units, float[] dh, float[] dc, int dOff, float[] gOut, int go, float[] gates,
+                int gOff, float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff) {
+            lstmBackwardFrom(0, units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
+        }
+
+        /**
+         * Units {@code from …} of {@link #lstmBackward}: float arithmetic in one straight loop (the
+         * vector path does the same operations in the same order, so the two give the same bits).
+         */
+        static void lstmBackwardFrom(int from, int units, float[] dh, float[] dc, int dOff, float[] gOut, int go,
+                float[] gates, int gOff, float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff) {
+            for (int k = from; k < units; k++) {
+                float dhk = gOut == null ? dh[dOff + k] : dh[dOff + k] + gOut[go + k];
+                dh[dOff + k] = dhk;
+                float i = gates[gOff + k];
+                float f = gates[gOff + units + k];
+                float g = gates[gOff + 2 * units + k];
+                float o = gates[gOff + 3 * units + k];
+                float tc = tanhCs[cOff + k];
+                float dck = dc[dOff + k] + dhk * o * (1 - tc * tc);
+                dc[dOff + k] = dck * f;
+                dz[sOff + k] = dck * g * i * (1 - i);
+                dz[sOff + units + k] = dck * cPrev[pOff + k] * f * (1 - f);
+                dz[sOff + 2 * units + k] = dck * i * (1 - g * g);
+                dz[sOff + 3 * units + k] = dhk * tc * o * (1 - o);
+            }
+        }
+
         @Override
         public void gruForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] hs, int hOff,
                 int hNext, float[] recH, float[] hStep, int hsOff) {
