@@ -29,6 +29,18 @@ final class RowKernels {
      */
     static final boolean THREE_K = FMA && Runtime.version().feature() >= 25;
 
+    /**
+     * Rows at least this long run on the {@code …Long} copies of the FMA loops, shorter ones on the
+     * {@code …Short} copies: the same code, but each copy has a profile of its own. Why: C2 unrolls
+     * (and so vectorises) a loop no further than the trip count its profile saw, and a loop's profile
+     * is the method's, shared by every caller in the JVM and frozen once C2 has compiled it. With one
+     * copy, a model with short rows trained first (the seed CNN's rows of 32) left the GEMM compiled
+     * for 32-long rows, and a 512-wide MLP trained after it in the same JVM ran at 0.5-0.65 of its
+     * speed alone (StepBench cnn32 mlp128, portable, measured). A boundary of 128 keeps the long copy's
+     * average trip count above what its widest unrolling needs (4 × 16 lanes).
+     */
+    static final int LONG = 128;
+
     private RowKernels() {}
 
     /**
@@ -40,15 +52,10 @@ final class RowKernels {
      */
     static void update4x2(int n, float a00, float a01, float a10, float a11, float a20, float a21, float a30, float a31,
             float[] b0, float[] b1, float[] c0, float[] c1, float[] c2, float[] c3) {
-        if (FMA) {
-            for (int j = 0; j < n; j++) {
-                float x0 = b0[j];
-                float x1 = b1[j];
-                c0[j] = Math.fma(a01, x1, Math.fma(a00, x0, c0[j]));
-                c1[j] = Math.fma(a11, x1, Math.fma(a10, x0, c1[j]));
-                c2[j] = Math.fma(a21, x1, Math.fma(a20, x0, c2[j]));
-                c3[j] = Math.fma(a31, x1, Math.fma(a30, x0, c3[j]));
-            }
+        if (FMA && n >= LONG) {
+            fma4x2Long(n, a00, a01, a10, a11, a20, a21, a30, a31, b0, b1, c0, c1, c2, c3);
+        } else if (FMA) {
+            fma4x2Short(n, a00, a01, a10, a11, a20, a21, a30, a31, b0, b1, c0, c1, c2, c3);
         } else {
             for (int j = 0; j < n; j++) {
                 float x0 = b0[j];
@@ -58,6 +65,32 @@ final class RowKernels {
                 c2[j] += a20 * x0 + a21 * x1;
                 c3[j] += a30 * x0 + a31 * x1;
             }
+        }
+    }
+
+    /** {@link #update4x2}'s FMA loop for rows of at least {@link #LONG}. */
+    private static void fma4x2Long(int n, float a00, float a01, float a10, float a11, float a20, float a21, float a30,
+            float a31, float[] b0, float[] b1, float[] c0, float[] c1, float[] c2, float[] c3) {
+        for (int j = 0; j < n; j++) {
+            float x0 = b0[j];
+            float x1 = b1[j];
+            c0[j] = Math.fma(a01, x1, Math.fma(a00, x0, c0[j]));
+            c1[j] = Math.fma(a11, x1, Math.fma(a10, x0, c1[j]));
+            c2[j] = Math.fma(a21, x1, Math.fma(a20, x0, c2[j]));
+            c3[j] = Math.fma(a31, x1, Math.fma(a30, x0, c3[j]));
+        }
+    }
+
+    /** {@link #update4x2}'s FMA loop for rows shorter than {@link #LONG}: the same code with a profile of its own. */
+    private static void fma4x2Short(int n, float a00, float a01, float a10, float a11, float a20, float a21, float a30,
+            float a31, float[] b0, float[] b1, float[] c0, float[] c1, float[] c2, float[] c3) {
+        for (int j = 0; j < n; j++) {
+            float x0 = b0[j];
+            float x1 = b1[j];
+            c0[j] = Math.fma(a01, x1, Math.fma(a00, x0, c0[j]));
+            c1[j] = Math.fma(a11, x1, Math.fma(a10, x0, c1[j]));
+            c2[j] = Math.fma(a21, x1, Math.fma(a20, x0, c2[j]));
+            c3[j] = Math.fma(a31, x1, Math.fma(a30, x0, c3[j]));
         }
     }
 
@@ -79,14 +112,10 @@ final class RowKernels {
     /** Four rows of C, one k: the odd k left by {@link #update4x2}. */
     static void update4x1(int n, float a0, float a1, float a2, float a3, float[] b0,
             float[] c0, float[] c1, float[] c2, float[] c3) {
-        if (FMA) {
-            for (int j = 0; j < n; j++) {
-                float x0 = b0[j];
-                c0[j] = Math.fma(a0, x0, c0[j]);
-                c1[j] = Math.fma(a1, x0, c1[j]);
-                c2[j] = Math.fma(a2, x0, c2[j]);
-                c3[j] = Math.fma(a3, x0, c3[j]);
-            }
+        if (FMA && n >= LONG) {
+            fma4x1Long(n, a0, a1, a2, a3, b0, c0, c1, c2, c3);
+        } else if (FMA) {
+            fma4x1Short(n, a0, a1, a2, a3, b0, c0, c1, c2, c3);
         } else {
             for (int j = 0; j < n; j++) {
                 float x0 = b0[j];
@@ -98,16 +127,57 @@ final class RowKernels {
         }
     }
 
+    /** {@link #update4x1}'s FMA loop for rows of at least {@link #LONG}. */
+    private static void fma4x1Long(int n, float a0, float a1, float a2, float a3, float[] b0, float[] c0, float[] c1,
+            float[] c2, float[] c3) {
+        for (int j = 0; j < n; j++) {
+            float x0 = b0[j];
+            c0[j] = Math.fma(a0, x0, c0[j]);
+            c1[j] = Math.fma(a1, x0, c1[j]);
+            c2[j] = Math.fma(a2, x0, c2[j]);
+            c3[j] = Math.fma(a3, x0, c3[j]);
+        }
+    }
+
+    /** {@link #update4x1}'s FMA loop for shorter rows: the same code with a profile of its own. */
+    private static void fma4x1Short(int n, float a0, float a1, float a2, float a3, float[] b0, float[] c0, float[] c1,
+            float[] c2, float[] c3) {
+        for (int j = 0; j < n; j++) {
+            float x0 = b0[j];
+            c0[j] = Math.fma(a0, x0, c0[j]);
+            c1[j] = Math.fma(a1, x0, c1[j]);
+            c2[j] = Math.fma(a2, x0, c2[j]);
+            c3[j] = Math.fma(a3, x0, c3[j]);
+        }
+    }
+
+    /** One row of C, four k: {@code c[j] += a0·b0[j] + … + a3·b3[j]}, for a chunk's last rows. */
     static void update4(int n, float a0, float a1, float a2, float a3,
             float[] b0, float[] b1, float[] b2, float[] b3, float[] c) {
-        if (FMA) {
-            for (int j = 0; j < n; j++) {
-                c[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], Math.fma(a1, b1[j], Math.fma(a0, b0[j], c[j]))));
-            }
+        if (FMA && n >= LONG) {
+            fma4Long(n, a0, a1, a2, a3, b0, b1, b2, b3, c);
+        } else if (FMA) {
+            fma4Short(n, a0, a1, a2, a3, b0, b1, b2, b3, c);
         } else {
             for (int j = 0; j < n; j++) {
                 c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
             }
+        }
+    }
+
+    /** {@link #update4}'s FMA loop for rows of at least {@link #LONG}. */
+    private static void fma4Long(int n, float a0, float a1, float a2, float a3, float[] b0, float[] b1, float[] b2,
+            float[] b3, float[] c) {
+        for (int j = 0; j < n; j++) {
+            c[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], Math.fma(a1, b1[j], Math.fma(a0, b0[j], c[j]))));
+        }
+    }
+
+    /** {@link #update4}'s FMA loop for shorter rows: the same code with a profile of its own. */
+    private static void fma4Short(int n, float a0, float a1, float a2, float a3, float[] b0, float[] b1, float[] b2,
+            float[] b3, float[] c) {
+        for (int j = 0; j < n; j++) {
+            c[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], Math.fma(a1, b1[j], Math.fma(a0, b0[j], c[j]))));
         }
     }
 

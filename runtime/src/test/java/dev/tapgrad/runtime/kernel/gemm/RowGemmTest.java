@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RowGemmTest {
     @ParameterizedTest(name = "m={0} n={1} depth={2}")
-    @CsvSource({"32, 622, 144", "16, 726, 288", "7, 9, 5", "576, 144, 32", "33, 150, 577", "4, 1, 1", "5, 20, 0"})
+    @CsvSource({"32, 622, 144", "16, 726, 288", "7, 9, 5", "576, 144, 32", "33, 150, 577", "4, 1, 1", "5, 20, 0",
+        // Rows just below and at RowKernels.LONG: the short and the long copies of the row loops.
+        "13, 127, 9", "13, 128, 9"})
     void matchesOrderedFmaSums(int m, int n, int depth) {
         assumeTrue(RowKernels.FMA, "same bits only where Math.fma is hardware");
         Random r = new Random(m * 31 + n);

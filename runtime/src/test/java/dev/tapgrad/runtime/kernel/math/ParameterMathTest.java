@@ -95,6 +95,32 @@ class ParameterMathTest {
         }
     }
 
+    /**
+     * The finite floats next to the non-finite ones (the largest, whose exponent field is one below
+     * all ones, the smallest subnormals, both zeros) are finite, on runs long enough and called often
+     * enough for C2 to compile and vectorise the loop (its vector body and its scalar tail both see
+     * every value here: each run starts one value later).
+     */
+    @Test
+    void allFiniteAcceptsTheExtremeFiniteValuesAlsoWhenCompiled() {
+        float[] edge = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
+                -Float.MIN_NORMAL, Math.nextDown(Float.MIN_NORMAL), 0f, -0f, Math.nextDown(Float.MAX_VALUE)};
+        float[] x = new float[1000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = edge[i % edge.length];
+        }
+        float[] bad = x.clone();
+        bad[bad.length - 2] = Float.NEGATIVE_INFINITY;
+        for (ParameterMath.Impl impl : paths()) {
+            for (int round = 0; round < 20_000; round++) {
+                int from = round % 17;
+                if (!impl.allFinite(x, from, x.length) || impl.allFinite(bad, from, x.length)) {
+                    throw new AssertionError(impl + ": wrong answer in round " + round + " from " + from);
+                }
+            }
+        }
+    }
+
     /** Gaussians of several scales, with zeros of both signs, subnormals and the largest floats among them. */
     private static float[] values(Random r) {
         float[] x = new float[N];
