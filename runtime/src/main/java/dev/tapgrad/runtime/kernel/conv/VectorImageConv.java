@@ -104,8 +104,8 @@ final class VectorImageConv extends ImageConv {
                 g.height, g.width, slots) : null;
     }
 
-    /** Whether the forward and dL/dx run as Winograd's F(2×2, 3×3). */
-    boolean winograd() {
+    @Override
+    public boolean winograd() {
         return wino != null;
     }
 

@@ -27,7 +27,7 @@ final class VectorWinograd extends Winograd {
 
     @Override
     void inputTransform(float[] src, int base, int rowPixels, int t0, int n, float[] ub) {
-        int cc = c, rs = rowPixels * cc, plane = BLOCK * cc, across = tw;
+        int cc = c, rs = rowPixels * cc, plane = uPlane, across = tw;
         for (int tl = 0; tl < n; tl++) {
             int t = t0 + tl;
             int p0 = base + (2 * (t / across) * rowPixels + 2 * (t % across)) * cc;
@@ -69,7 +69,7 @@ final class VectorWinograd extends Winograd {
     void products(float[] ub, int n, float[] mb) {
         int kk = k, cc = c;
         for (int xi = 0; xi < 16; xi++) {
-            int a = xi * BLOCK * cc, o = xi * BLOCK * kk, vi = xi * cc * kk;
+            int a = xi * uPlane, o = xi * mPlane, vi = xi * cc * kk;
             int jb = 0;
             for (; jb + 2 * L <= kk; jb += 2 * L) {
                 for (int tl = 0; tl < n; tl += 8) {
@@ -154,7 +154,7 @@ final class VectorWinograd extends Winograd {
 
     @Override
     void outputTransform(float[] mb, int t0, int n, float[] res) {
-        int kk = k, plane = BLOCK * kk, rw = 2 * tw * kk, across = tw;
+        int kk = k, plane = mPlane, rw = 2 * tw * kk, across = tw;
         for (int tl = 0; tl < n; tl++) {
             int t = t0 + tl;
             int o0 = (2 * (t / across) * 2 * across + 2 * (t % across)) * kk;

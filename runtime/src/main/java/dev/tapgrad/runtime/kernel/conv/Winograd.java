@@ -48,6 +48,14 @@ class Winograd {
     private final float[][] bordered;
     final float[][] u;
     final float[][] m;
+    /**
+     * The distance between two ξ's planes in u and m: a block's rows plus one cache line, so that
+     * a tile's 16 values of one channel (or filter) vector, a plane apart, fall into different L1
+     * sets (with power-of-two planes, 2 or 4 KB apart, all 16 went to one set of 8 ways: the
+     * input transform took as long as the products).
+     */
+    final int uPlane;
+    final int mPlane;
     /** Per slot: the image's result, (2·th, 2·tw, k): tiles cut at the bottom or right edge compute past the output. */
     final float[][] result;
 
@@ -74,20 +82,27 @@ class Winograd {
                 bordered[s] = new float[ph * pw * c];
             }
         }
-        this.u = new float[slots][16 * BLOCK * c];
-        this.m = new float[slots][16 * BLOCK * k];
+        this.uPlane = BLOCK * c + 16;
+        this.mPlane = BLOCK * k + 16;
+        this.u = new float[slots][16 * uPlane];
+        this.m = new float[slots][16 * mPlane];
         this.result = new float[slots][4 * tiles * k];
     }
 
     /**
      * Whether Winograd suits a layer: 3×3 kernels, strides 1, channels and filters multiples of
-     * {@code lanes} and at least {@code lanes} (a first layer's few channels keep the direct
-     * kernels, where the transforms would cost more than the products save);
-     * {@code -Dtapgrad.conv.winograd=false} turns it off.
+     * {@code lanes}, and at least 32 channels; {@code -Dtapgrad.conv.winograd=false} turns it off.
+     * Why 32: the products' sums run over the channels, and with 16 (twoconv64's second layer,
+     * 16 → 32 on 26×26) the transforms cost as much as the 2.25 times fewer products save
+     * against Row3Tiles' direct tiles (forward 0.037–0.044 vs 0.039–0.040 ms an image, dL/dx
+     * slower: its products, 16 channels out, broadcast once per multiply-add); with 32 channels
+     * (convnet128's 13×13×32 → 64) the forward takes 0.022–0.027 instead of 0.033–0.041 ms and
+     * the backward 0.059–0.070 instead of 0.083–0.088, with 64 → 64 on 16×16 0.072–0.085 vs 0.108–0.113
+     * (one thread, WinoMicro in the perf-wino report).
      */
     static boolean suits(ConvGeometry g, int lanes) {
         return g.kernelH == 3 && g.kernelW == 3 && g.strideH == 1 && g.strideW == 1 && lanes > 0
-                && g.channels % lanes == 0 && g.filters % lanes == 0 && g.channels >= 16
+                && g.channels % lanes == 0 && g.filters % lanes == 0 && g.channels >= 32
                 && !"false".equalsIgnoreCase(System.getProperty("tapgrad.conv.winograd"));
     }
 
@@ -171,7 +186,7 @@ class Winograd {
      * Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]]: along the rows, then the columns.
      */
     void inputTransform(float[] src, int base, int rowPixels, int t0, int n, float[] ub) {
-        int cc = c, rs = rowPixels * cc, plane = BLOCK * cc;
+        int cc = c, rs = rowPixels * cc, plane = uPlane;
         for (int tl = 0; tl < n; tl++) {
             int t = t0 + tl;
             int p = base + (2 * (t / tw) * rowPixels + 2 * (t % tw)) * cc;
@@ -206,8 +221,8 @@ class Winograd {
         int cc = c, kk = k;
         for (int xi = 0; xi < 16; xi++) {
             for (int tl = 0; tl < n; tl++) {
-                int o = (xi * BLOCK + tl) * kk;
-                int a = (xi * BLOCK + tl) * cc;
+                int o = xi * mPlane + tl * kk;
+                int a = xi * uPlane + tl * cc;
                 java.util.Arrays.fill(mb, o, o + kk, 0f);
                 for (int ch = 0; ch < cc; ch++) {
                     float x = ub[a + ch];
@@ -222,7 +237,7 @@ class Winograd {
 
     /** Aᵀ m A of tiles [t0, t0 + n) into {@code res}, with Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]. */
     void outputTransform(float[] mb, int t0, int n, float[] res) {
-        int kk = k, plane = BLOCK * kk, rw = 2 * tw * kk;
+        int kk = k, plane = mPlane, rw = 2 * tw * kk;
         for (int tl = 0; tl < n; tl++) {
             int t = t0 + tl;
             int o = (2 * (t / tw) * 2 * tw + 2 * (t % tw)) * kk;
