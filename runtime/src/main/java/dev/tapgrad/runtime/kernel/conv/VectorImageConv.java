@@ -22,6 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * channels-last image directly: the kw·channels taps of one kernel row are contiguous there, so a
  * tile of 8 taps × 2 vectors of filters sums over the pixels with one index and constant offsets.
  *
+ * <p>3×3 layers of 32 channels and more compute the forward and dL/dx as Winograd's F(2×2, 3×3)
+ * instead ({@link VectorWinograd}; the kernel gradient stays the direct sum above), its result
+ * then finished (bias, floor, penalty) or added to dL/dx as the tiles' virtual rows are.
+ *
  * <p>Sums: forward and dL/dx over the taps in the tiles' fixed order, then the bias (or the sum
  * onto dL/dx); the kernel gradient over the pixels in order, per image, into its partials. Every
  * vector is a local of the method that uses it (C2 on JDK 17 boxes vectors that cross a call it
@@ -94,9 +98,10 @@ final class VectorImageConv extends ImageConv {
         this.taps2 = new ImplicitTiles.Taps(g.kernelH, g.kernelW, f, pw2, c);
         int blocks2 = (virtualPixels2 + R - 1) / R;
         this.flipped = new float[patch * f];
-        this.borderedGrad = inputHere ? new float[slots][(pp2 + 2 * R) * f] : null;
-        this.inputGrad = inputHere ? new float[slots][blocks2 * R * c] : null;
         boolean winograd = Winograd.suits(g, L);
+        // Winograd's dL/dx keeps its own bordered dL/dz and result
+        this.borderedGrad = inputHere && !winograd ? new float[slots][(pp2 + 2 * R) * f] : null;
+        this.inputGrad = inputHere && !winograd ? new float[slots][blocks2 * R * c] : null;
         this.wino = winograd ? new VectorWinograd(c, f, g.height, g.width, g.padTop, g.padLeft, g.outH, g.outW, slots)
                 : null;
         // dL/dx: the flipped kernel over dL/dz with a border of 2 − pad, its outputs the image's pixels
