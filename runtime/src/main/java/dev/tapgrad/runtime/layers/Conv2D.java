@@ -197,6 +197,11 @@ public final class Conv2D extends AbstractLayer {
         return direct != null && direct.vectorized();
     }
 
+    /** Whether the direct kernel runs this layer's forward and dL/dx as Winograd's F(2×2, 3×3). */
+    boolean usesWinograd() {
+        return direct != null && direct.winograd();
+    }
+
     /**
      * Output size along one axis: VALID {@code (in − kernel) / stride + 1}, SAME
      * {@code ceil(in / stride)}.

@@ -118,6 +118,46 @@ class Conv2DPathsTest {
         t.check(chunked, "im2col");
     }
 
+    /**
+     * 3×3 stride-1 layers of 32 channels and more: the Vector API's passes run the forward and
+     * dL/dx as Winograd F(2×2, 3×3) (kernel/conv Winograd), here beside the same passes with
+     * {@code -Dtapgrad.conv.winograd=false} (Row3Tiles' direct tiles), each against the float64
+     * reference with the unchanged bounds. VALID and SAME, odd sizes (tiles cut at the bottom and
+     * right edges), one vector of filters (16) and three (48), dL/dx with 32 and 48 channels out.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} -> {3} {4}, {5}, B={6}, {7}")
+    @CsvSource({
+        "13, 13, 32, 64, VALID, RELU, 3, MEAN_SQUARE",   // convnet128's second layer
+        "9, 7, 32, 32, SAME, RELU, 2, MEAN_ABS",
+        "8, 11, 32, 16, VALID, LINEAR, 2, SUM_SQUARE",
+        "5, 6, 48, 48, SAME, TANH, 2, NONE",
+        "3, 3, 32, 32, SAME, RELU, 1, NONE"})
+    void winogradAndTheDirectTilesMatchTheFloat64Reference(int h, int w, int c, int f, Padding padding, Activation act,
+            int b, String penalty) {
+        OutputPenalty pen = penalty.equals("NONE") ? null : OutputPenalty.valueOf(penalty);
+        Case t = new Case(h, w, c, f, 3, 3, 1, 1, padding, act, b, pen);
+        Conv2D wino = t.layer("w");
+        Conv2D tiles = t.copy(wino, "t");
+        wino.useDirect(true, true);
+        String old = System.getProperty("tapgrad.conv.winograd");
+        System.setProperty("tapgrad.conv.winograd", "false");
+        try {
+            tiles.useDirect(true, true);
+        } finally {
+            if (old == null) {
+                System.clearProperty("tapgrad.conv.winograd");
+            } else {
+                System.setProperty("tapgrad.conv.winograd", old);
+            }
+        }
+        boolean vectors = DirectConv.VECTOR_LANES > 0 && f % DirectConv.VECTOR_LANES == 0;
+        assertEquals(vectors, wino.usesVectorConv(), "implicit-GEMM kernels taken");
+        assertEquals(vectors && c % DirectConv.VECTOR_LANES == 0, wino.usesWinograd(), "Winograd taken");
+        assertTrue(!tiles.usesWinograd(), "switched off");
+        t.check(wino, wino.usesWinograd() ? "Winograd" : "per image (fallback)");
+        t.check(tiles, "direct tiles");
+    }
+
     /** The runtime's tests run with the Vector API module (surefire's argLine): the vector path is tested. */
     @Test
     void theVectorPathRunsWhereTheModuleIsPresent() {

@@ -28,6 +28,11 @@ interface ConvPasses {
         return 1;
     }
 
+    /** Whether the forward and dL/dx run as Winograd's F(2×2, 3×3) ({@link Winograd}); false by default. */
+    default boolean winograd() {
+        return false;
+    }
+
     /** Whether {@link #backward} computes dL/dx too; otherwise the layer's im2col path does. */
     default boolean inputGradient() {
         return false;

@@ -229,6 +229,11 @@ public final class DirectConv {
         return vector != null && !(vector instanceof ImageConv image && !image.vectorized());
     }
 
+    /** Whether the passes run the forward and dL/dx as Winograd's F(2×2, 3×3) ({@link ConvPasses#winograd}). */
+    public boolean winograd() {
+        return vector != null && vector.winograd();
+    }
+
     /** Sizes the per-image gradient partials for a batch; allocates only when the batch grows. */
     public void ensureBatch(int batch) {
         int need = batch * (g.patch * g.filters + g.filters);

@@ -22,6 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * channels-last image directly: the kw·channels taps of one kernel row are contiguous there, so a
  * tile of 8 taps × 2 vectors of filters sums over the pixels with one index and constant offsets.
  *
+ * <p>3×3 layers of 32 channels and more compute the forward and dL/dx as Winograd's F(2×2, 3×3)
+ * instead ({@link VectorWinograd}; the kernel gradient stays the direct sum above), its result
+ * then finished (bias, floor, penalty) or added to dL/dx as the tiles' virtual rows are.
+ *
  * <p>Sums: forward and dL/dx over the taps in the tiles' fixed order, then the bias (or the sum
  * onto dL/dx); the kernel gradient over the pixels in order, per image, into its partials. Every
  * vector is a local of the method that uses it (C2 on JDK 17 boxes vectors that cross a call it
@@ -63,6 +67,9 @@ final class VectorImageConv extends ImageConv {
     private final float[][] virtualOut;
     /** Per slot: one output row's penalty terms per filter, summed in float. */
     private final float[][] penaltyRow;
+    /** Winograd F(2×2, 3×3) for the forward and dL/dx where it suits the layer, else null. */
+    private final Winograd wino;
+    private final Winograd wino2;
 
     VectorImageConv(ConvGeometry geometry, int slots) {
         super(geometry, slots);
@@ -91,8 +98,20 @@ final class VectorImageConv extends ImageConv {
         this.taps2 = new ImplicitTiles.Taps(g.kernelH, g.kernelW, f, pw2, c);
         int blocks2 = (virtualPixels2 + R - 1) / R;
         this.flipped = new float[patch * f];
-        this.borderedGrad = inputHere ? new float[slots][(pp2 + 2 * R) * f] : null;
-        this.inputGrad = inputHere ? new float[slots][blocks2 * R * c] : null;
+        boolean winograd = Winograd.suits(g, L);
+        // Winograd's dL/dx keeps its own bordered dL/dz and result
+        this.borderedGrad = inputHere && !winograd ? new float[slots][(pp2 + 2 * R) * f] : null;
+        this.inputGrad = inputHere && !winograd ? new float[slots][blocks2 * R * c] : null;
+        this.wino = winograd ? new VectorWinograd(c, f, g.height, g.width, g.padTop, g.padLeft, g.outH, g.outW, slots)
+                : null;
+        // dL/dx: the flipped kernel over dL/dz with a border of 2 − pad, its outputs the image's pixels
+        this.wino2 = winograd && inputHere ? new VectorWinograd(f, c, g.outH, g.outW, 2 - g.padTop, 2 - g.padLeft,
+                g.height, g.width, slots) : null;
+    }
+
+    @Override
+    public boolean winograd() {
+        return wino != null;
     }
 
     @Override
@@ -104,6 +123,12 @@ final class VectorImageConv extends ImageConv {
     public void loadKernel(float[] k) {
         super.loadKernel(k);
         flip(k, flipped);
+        if (wino != null) {
+            wino.loadKernel(k);
+        }
+        if (wino2 != null) {
+            wino2.loadKernel(flipped);
+        }
     }
 
     @Override
@@ -113,6 +138,14 @@ final class VectorImageConv extends ImageConv {
         for (int image = from; image < to; image++) {
             float[] src = x;
             int base = image * g.height * g.width * c;
+            if (wino != null) {
+                double s = finish(wino.compute(x, base, slot), wino.resultWidth(), bias, out, image * pixels * f,
+                        floor, penalty, slot);
+                if (penalty != DirectConv.NO_PENALTY) {
+                    penaltySums[image] = s;
+                }
+                continue;
+            }
             if (pad || base + (pp + 2 * R) * c > x.length) {
                 src = bordered(x, image, slot);
                 base = 0;
@@ -158,18 +191,26 @@ final class VectorImageConv extends ImageConv {
                 inputGradientByPatches(r, image, slot, gx, accumulate);
                 continue;
             }
-            // dL/dz into its zero-bordered copy, the border kh − 1 − padTop rows above, kw − 1 − padLeft left.
-            float[] bg = borderedGrad[slot];
-            int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
-            for (int oy = 0; oy < g.outH; oy++) {
-                System.arraycopy(r, oy * g.outW * f, bg, ((oy + offY) * pw2 + offX) * f, g.outW * f);
+            float[] v;
+            int rowWidth;
+            if (wino2 != null) {
+                v = wino2.compute(r, 0, slot);
+                rowWidth = wino2.resultWidth();
+            } else {
+                // dL/dz into its zero-bordered copy, the border kh − 1 − padTop rows above, kw − 1 − padLeft left.
+                float[] bg = borderedGrad[slot];
+                int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
+                for (int oy = 0; oy < g.outH; oy++) {
+                    System.arraycopy(r, oy * g.outW * f, bg, ((oy + offY) * pw2 + offX) * f, g.outW * f);
+                }
+                v = inputGrad[slot];
+                taps2.products(bg, 0, flipped, virtualPixels2, v);
+                rowWidth = pw2;
             }
-            float[] v = inputGrad[slot];
-            taps2.products(bg, 0, flipped, virtualPixels2, v);
             int h = g.height, w = g.width;
             for (int iy = 0; iy < h; iy++) {
                 int d = ((image * h + iy) * w) * c;
-                int i = iy * pw2 * c;
+                int i = iy * rowWidth * c;
                 if (!accumulate) {
                     // the first writer of gx in a step: every pixel of the image is stored, none read
                     System.arraycopy(v, i, gx, d, w * c);
