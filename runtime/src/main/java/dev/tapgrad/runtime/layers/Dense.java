@@ -6,6 +6,7 @@ import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.math.Activations;
 import dev.tapgrad.runtime.kernel.math.ReluRows;
 import dev.tapgrad.runtime.kernel.gemm.Gemm;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +39,10 @@ public final class Dense extends AbstractLayer {
     private double penaltyWeight;
     /** The penalty of the latest forward's output, unweighted. */
     private double penaltyValue;
+    /** {@link #reluForwardRows}, shared between the cores by {@link ParallelFor} on a large batch. */
+    private final ParallelFor.ArrayBody reluForward = this::reluForwardRows;
+    /** {@link #reluBackwardColumns}, shared likewise. */
+    private final ParallelFor.ArrayBody reluBackward = this::reluBackwardColumns;
 
     /**
      * A layer mapping {@code inputs} features to {@code units}; parameters start at zero until
@@ -129,7 +134,9 @@ public final class Dense extends AbstractLayer {
         }
         Gemm.gemm(false, false, n, units, inputs, x.buffer(), kernel.value().buffer(), target, true);
         if (activation == Activation.RELU) {
-            ReluRows.forward(target, 0, n * units);
+            // about four chunks of rows; a small output stays on this thread (one chunk)
+            int grain = (long) n * units < SHARED ? n : Math.max(1, (n + 3) / 4);
+            ParallelFor.run(n, grain, reluForward, target, null, null, 0f);
         } else {
             Activations.forward(activation, target, out.buffer(), n, units);
         }
@@ -253,14 +260,10 @@ public final class Dense extends AbstractLayer {
         boolean addParameters = !overwritesParameterGradients();
         Arrays.fill(biasSums, 0);
         if (activation == Activation.RELU) {
-            // relu's derivative, the penalty's gradient and the bias sums row by row, the row in L1
-            int kind = penalty == null ? ReluRows.NONE : penalty.squares() ? ReluRows.SQUARE : ReluRows.ABS;
+            // relu's derivative, the penalty's gradient and the bias sums in one pass, by columns
             float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
-            for (int r = 0; r < n; r++) {
-                int off = r * units;
-                ReluRows.backward(o, g, off, off + units, kind, scale);
-                addBiasSums(g, off);
-            }
+            int grain = (long) n * units < SHARED ? units : Math.max(16, (units / 4 + 15) / 16 * 16);
+            ParallelFor.run(units, grain, reluBackward, o, g, null, scale);
         } else {
             if (penalty != null) {
                 penalty.addGradient(out, penaltyWeight, gOut);
@@ -279,6 +282,30 @@ public final class Dense extends AbstractLayer {
             Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), accumulate);
         }
     }
+
+    /** Relu forward over rows {@code [from, to)} of the output, in place. */
+    private void reluForwardRows(float[] out, float[] unused, float[] none, float value, int from, int to, int slot) {
+        ReluRows.forward(out, from * units, to * units);
+    }
+
+    /**
+     * Relu's derivative (with the penalty's gradient, scaled by {@code scale}) and the bias sums
+     * for columns {@code [from, to)} over every row: a thread owns whole columns, so each column's
+     * sum is added in row order whichever thread runs it, and the bits do not depend on the threads.
+     */
+    private void reluBackwardColumns(float[] out, float[] g, float[] none, float scale, int from, int to, int slot) {
+        int kind = penalty == null ? ReluRows.NONE : penalty.squares() ? ReluRows.SQUARE : ReluRows.ABS;
+        for (int r = 0; r < rows; r++) {
+            int off = r * units;
+            ReluRows.backward(out, g, off + from, off + to, kind, scale);
+            for (int j = from; j < to; j++) {
+                biasSums[j] += g[off + j];
+            }
+        }
+    }
+
+    /** Below this many output values a relu pass stays on the calling thread: waking a helper costs more. */
+    private static final long SHARED = 32_768;
 
     /** Adds the row of dL/dz at {@code off} to the bias sums: each column's sum in row order. */
     private void addBiasSums(float[] g, int off) {
