@@ -12,8 +12,8 @@ import dev.tapgrad.runtime.TrainableModel;
 import dev.tapgrad.runtime.internal.GraphSpec;
 import dev.tapgrad.runtime.internal.GraphSteps;
 import dev.tapgrad.runtime.internal.MainLoss;
-import dev.tapgrad.runtime.internal.tensor.Penalties;
 import dev.tapgrad.runtime.layers.Dense;
+import dev.tapgrad.runtime.layers.OutputPenalty;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -67,6 +67,8 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
     hidden = new Dense("hidden", 8, 6, Activation.RELU);
     intermediate = new Dense("intermediate", 6, 5, Activation.RELU);
     out = new Dense("out", 5, 3, Activation.SOFTMAX);
+    // reg is mean(square(act)): intermediate computes it in its own passes (see backward)
+    intermediate.penalize(OutputPenalty.MEAN_SQUARE, 0.1);
     // hidden's backward runs in every step and no loss taps its parameters: it overwrites
     // their gradients, so the steps do not zero them
     hidden.overwriteParameterGradients();
@@ -152,8 +154,8 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
     terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, outGrad, 1.0);
     // out: the first gradient to reach intermediateGrad, so it overwrites it
     out.backward(intermediateOut, outOut, outGrad, intermediateGrad, false);
-    // reg, tapped at intermediate: adds 0.1 · its gradient
-    terms[1] = regWithGradient(intermediateOut, intermediateGrad, 0.1);
+    // reg, tapped at intermediate: computed by intermediate's forward; intermediate.backward adds 0.1 · its gradient
+    terms[1] = intermediate.penalty();
     // intermediate: the first gradient to reach hiddenGrad, so it overwrites it
     intermediate.backward(hiddenOut, intermediateOut, intermediateGrad, hiddenGrad, false);
     // hidden
@@ -166,23 +168,6 @@ public final class HelperLossGraph extends HelperLoss implements TrainableModel 
   private void losses(Tensor y, double[] terms) {
     terms[0] = MainLoss.valueAndGradient(LossKind.CATEGORICAL_CROSSENTROPY, y, outOut, null, 1.0);
     terms[1] = reg(intermediateOut).item();
-  }
-
-  /**
-   * Auxiliary loss {@link HelperLoss#reg}, differentiated at compile time: runs its body, then adds {@code weight} times its
-   * gradient into the gradient buffer of each tap.
-   *
-   * @param act tap "intermediate", (B, 5)
-   * @param actGrad gradient of the total loss with respect to act, accumulated into
-   * @param weight the term's weight in the total loss
-   * @return the unweighted value of reg
-   */
-  private double regWithGradient(Tensor act, Tensor actGrad, double weight) {
-    // HelperLoss.reg is mean(square(act)): the fused kernels compute the ops' values in one pass forward and
-    // one backward, with no temporaries
-    double value = Penalties.meanSquare(act);
-    Penalties.addMeanSquareGradient(act, weight, actGrad);
-    return value;
   }
 
   /**

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The penalty rewrite changes speed only: for every rule the runtime declares, a model whose aux
- * losses are that rule on a tapped Conv2D activation (fused into the layer), a tapped Dense
- * activation and a tapped parameter (fused kernels) gives the same loss terms and gradients when
+ * losses are that rule on a tapped Conv2D activation and a tapped Dense activation (each fused
+ * into its layer) and a tapped parameter (a fused kernel) gives the same loss terms and gradients when
  * compiled with the rewrite ({@code -Atapgrad.fusion} default) and without it
  * ({@code -Atapgrad.fusion=false}), within one ulp. The generated sources show that the rewrite
  * did fire in one and not in the other, so the comparison cannot pass vacuously.
@@ -66,7 +66,7 @@ class PenaltyFusionTest {
         Compilation plain = compile(rule, false);
         String fusedSource = source(fused);
         assertThat(fusedSource).contains("conv.penalize(OutputPenalty." + constant + ", 0.05);");
-        assertThat(fusedSource).contains("double value = Penalties." + kernel + "(h);");
+        assertThat(fusedSource).contains("hidden.penalize(OutputPenalty." + constant + ", 0.3);");
         assertThat(fusedSource).contains("double value = Penalties." + kernel + "(k);");
         assertThat(source(plain)).doesNotContain("Penalties.");
         assertThat(source(plain)).doesNotContain("penalize(");

@@ -14,8 +14,9 @@ import java.util.Set;
  * The aux losses a layer computes itself: one that the penalty rewrite fused ({@link Fusion}) on
  * the output of a layer that can take a penalty ({@code LayerType.takesOutputPenalty()}) becomes {@code conv.penalize(OutputPenalty.X, weight)} at construction,
  * and its term is read from the layer after forward ({@code conv.penalty()}); the layer adds its
- * gradient inside its own backward pass, where the direct kernel needs no passes of its own over
- * the output (the sparse-activation case: {@code mean(abs(conv1))}). At most one per layer; the
+ * gradient inside its own backward pass, where its kernels need no passes of their own over the
+ * output (Conv2D's direct kernel, Dense's relu derivative: the sparse-activation case
+ * {@code mean(abs(conv1))}, an activity regularizer {@code mean(square(hidden))}). At most one per layer; the
  * others are emitted as usual.
  */
 final class LayerPenalties {

@@ -67,6 +67,15 @@ public record DenseType() implements LayerType {
         return true;
     }
 
+    /**
+     * An activity penalty on its output is computed by the layer: its gradient is added in the pass
+     * that takes the activation's derivative (relu), not in a pass of its own.
+     */
+    @Override
+    public boolean takesOutputPenalty() {
+        return true;
+    }
+
     /** {@code backward(..., gx, accumulate)}: with accumulate false, dL/dx overwrites gx. */
     @Override
     public boolean writesInputGradient() {

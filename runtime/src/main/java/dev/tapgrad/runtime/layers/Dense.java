@@ -4,9 +4,12 @@ import dev.tapgrad.Activation;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.math.Activations;
+import dev.tapgrad.runtime.kernel.math.ReluRows;
 import dev.tapgrad.runtime.kernel.gemm.Gemm;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -24,10 +27,22 @@ public final class Dense extends AbstractLayer {
     private final Parameter bias;
     /** Column sums of the bias gradient, in double so that large batches do not lose low bits. */
     private final double[] biasSums;
-    /** The pre-activation x · kernel + bias of the latest forward call, (N, units). */
+    /**
+     * The pre-activation x · kernel + bias of the latest forward call, (N, units), kept only for an
+     * activation whose derivative needs it (GELU, ...); the others compute in the output itself.
+     */
     private float[] z = new float[0];
     private int rows = -1;
     private float[] lastInput;
+    /** An L1 or L2 penalty on the output (see {@link #penalize}); null for none. */
+    private OutputPenalty penalty;
+    private double penaltyWeight;
+    /** The penalty of the latest forward's output, unweighted. */
+    private double penaltyValue;
+    /** {@link #reluForwardRows}, shared between the cores by {@link ParallelFor} on a large batch. */
+    private final ParallelFor.ArrayBody reluForward = this::reluForwardRows;
+    /** {@link #reluBackwardColumns}, shared likewise. */
+    private final ParallelFor.ArrayBody reluBackward = this::reluBackwardColumns;
 
     /**
      * A layer mapping {@code inputs} features to {@code units}; parameters start at zero until
@@ -104,18 +119,62 @@ public final class Dense extends AbstractLayer {
      */
     public void forward(Tensor x, Tensor out) {
         int n = checkShapes("forward", x, out);
+        boolean keepsZ = Activations.needsPreActivation(activation);
         if (n != rows) {
             // Reallocated only when the row count changes, so steady-state steps allocate nothing.
-            z = new float[n * units];
+            z = keepsZ ? new float[n * units] : new float[0];
             rows = n;
         }
+        // Without z the product lands in out and the activation runs in place: one buffer less
+        // for the caches, the same values.
+        float[] target = keepsZ ? z : out.buffer();
         float[] b = bias.value().buffer();
         for (int r = 0; r < n; r++) {
-            System.arraycopy(b, 0, z, r * units, units);
+            System.arraycopy(b, 0, target, r * units, units);
         }
-        Gemm.gemm(false, false, n, units, inputs, x.buffer(), kernel.value().buffer(), z, true);
-        Activations.forward(activation, z, out.buffer(), n, units);
+        Gemm.gemm(false, false, n, units, inputs, x.buffer(), kernel.value().buffer(), target, true);
+        if (activation == Activation.RELU) {
+            // about four chunks of rows; a small output stays on this thread (one chunk)
+            int grain = (long) n * units < SHARED ? n : Math.max(1, (n + 3) / 4);
+            ParallelFor.run(n, grain, reluForward, target, null, null, 0f);
+        } else {
+            Activations.forward(activation, target, out.buffer(), n, units);
+        }
+        if (penalty != null) {
+            penaltyValue = penalty.value(out);
+        }
         lastInput = x.buffer();
+    }
+
+    /**
+     * Computes {@code penalty} of this layer's output in every {@link #forward} (read it with
+     * {@link #penalty()}) and adds {@code weight} times its gradient to dL/dout in every {@link
+     * #backward}: the same values as computing the penalty and its gradient with the ops on the
+     * output, but with relu the gradient is added in the pass that takes relu's derivative, not
+     * in a pass of its own. Generated graphs call it for an aux loss that is exactly such a
+     * penalty on this layer's output (an activity regularizer).
+     *
+     * @throws IllegalArgumentException if the weight is not finite
+     */
+    public void penalize(OutputPenalty penalty, double weight) {
+        if (!Double.isFinite(weight)) {
+            throw new IllegalArgumentException("Dense " + name() + ".penalize: the weight must be finite, got " + weight);
+        }
+        this.penalty = Objects.requireNonNull(penalty, "Dense.penalize: pass an OutputPenalty");
+        this.penaltyWeight = weight;
+    }
+
+    /**
+     * The unweighted output penalty of the latest {@link #forward}.
+     *
+     * @throws IllegalStateException if no penalty was set with {@link #penalize} or forward has not run
+     */
+    public double penalty() {
+        if (penalty == null || lastInput == null) {
+            throw new IllegalStateException("Dense " + name() + ".penalty: " + (penalty == null
+                    ? "no output penalty; call penalize first" : "run forward first"));
+        }
+        return penaltyValue;
     }
 
     /**
@@ -133,11 +192,14 @@ public final class Dense extends AbstractLayer {
         int out = warmUpWidth(units);
         Dense copy = new Dense(name() + ".warmup", in, out, activation);
         copy.initialize(new Random(1));
+        if (penalty != null) {
+            copy.penalize(penalty, penaltyWeight);
+        }
         Tensor x = Tensor.randn(new Random(2), 32, in);
         Tensor y = Tensor.zeros(32, out);
         Tensor gOut = Tensor.zeros(32, out);
         Tensor gx = Tensor.zeros(32, in);
-        return new WarmUp("Dense " + in + ">" + out + " " + activation, () -> {
+        return new WarmUp("Dense " + in + ">" + out + " " + activation + (penalty == null ? "" : " " + penalty), () -> {
             copy.forward(x, y);
             gOut.fill(0.01f);
             copy.backward(x, y, gOut, gx);
@@ -160,7 +222,7 @@ public final class Dense extends AbstractLayer {
      * Back-propagates through the latest {@link #forward} call, which must have been on this
      * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients (overwrites them after
      * {@link #overwriteParameterGradients}) and, if {@code gx} is
-     * not null, adds dL/dx to it (a layer output read by several consumers, or tapped by an aux loss,
+     * not null, adds dL/dx to it; with a {@link #penalize penalty}, dL/dout includes its gradient (a layer output read by several consumers, or tapped by an aux loss,
      * collects its gradient from all of them).
      *
      * @param x (..., inputs), the input of the forward call
@@ -194,22 +256,61 @@ public final class Dense extends AbstractLayer {
                     + Arrays.toString(x.shape()) + " first");
         }
         float[] g = gOut.buffer();
-        Activations.backward(activation, z, out.buffer(), g, n, units);
+        float[] o = out.buffer();
         boolean addParameters = !overwritesParameterGradients();
-        Gemm.gemm(true, false, inputs, units, n, x.buffer(), g, kernel.grad().buffer(), addParameters);
         Arrays.fill(biasSums, 0);
-        for (int r = 0; r < n; r++) {
-            int off = r * units;
-            for (int j = 0; j < units; j++) {
-                biasSums[j] += g[off + j];
+        if (activation == Activation.RELU) {
+            // relu's derivative, the penalty's gradient and the bias sums in one pass, by columns
+            float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
+            int grain = (long) n * units < SHARED ? units : Math.max(16, (units / 4 + 15) / 16 * 16);
+            ParallelFor.run(units, grain, reluBackward, o, g, null, scale);
+        } else {
+            if (penalty != null) {
+                penalty.addGradient(out, penaltyWeight, gOut);
+            }
+            Activations.backward(activation, Activations.needsPreActivation(activation) ? z : o, o, g, n, units);
+            for (int r = 0; r < n; r++) {
+                addBiasSums(g, r * units);
             }
         }
+        Gemm.gemm(true, false, inputs, units, n, x.buffer(), g, kernel.grad().buffer(), addParameters);
         float[] gb = bias.grad().buffer();
         for (int j = 0; j < units; j++) {
             gb[j] = addParameters ? gb[j] + (float) biasSums[j] : (float) biasSums[j];
         }
         if (gx != null) {
             Gemm.gemm(false, true, n, inputs, units, g, kernel.value().buffer(), gx.buffer(), accumulate);
+        }
+    }
+
+    /** Relu forward over rows {@code [from, to)} of the output, in place. */
+    private void reluForwardRows(float[] out, float[] unused, float[] none, float value, int from, int to, int slot) {
+        ReluRows.forward(out, from * units, to * units);
+    }
+
+    /**
+     * Relu's derivative (with the penalty's gradient, scaled by {@code scale}) and the bias sums
+     * for columns {@code [from, to)} over every row: a thread owns whole columns, so each column's
+     * sum is added in row order whichever thread runs it, and the bits do not depend on the threads.
+     */
+    private void reluBackwardColumns(float[] out, float[] g, float[] none, float scale, int from, int to, int slot) {
+        int kind = penalty == null ? ReluRows.NONE : penalty.squares() ? ReluRows.SQUARE : ReluRows.ABS;
+        for (int r = 0; r < rows; r++) {
+            int off = r * units;
+            ReluRows.backward(out, g, off + from, off + to, kind, scale);
+            for (int j = from; j < to; j++) {
+                biasSums[j] += g[off + j];
+            }
+        }
+    }
+
+    /** Below this many output values a relu pass stays on the calling thread: waking a helper costs more. */
+    private static final long SHARED = 32_768;
+
+    /** Adds the row of dL/dz at {@code off} to the bias sums: each column's sum in row order. */
+    private void addBiasSums(float[] g, int off) {
+        for (int j = 0; j < units; j++) {
+            biasSums[j] += g[off + j];
         }
     }
 

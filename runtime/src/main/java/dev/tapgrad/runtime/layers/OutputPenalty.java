@@ -8,7 +8,7 @@ import dev.tapgrad.runtime.internal.tensor.Penalties;
 /**
  * An L1 or L2 penalty on a layer's whole output, {@code mean|sum} of {@code abs|square}, that a
  * layer computes inside its own passes instead of in passes of their own (see {@code
- * Conv2D.penalize}). Generated graphs use it for an aux loss whose body is exactly such a penalty
+ * Conv2D.penalize} and {@code Dense.penalize}). Generated graphs use it for an aux loss whose body is exactly such a penalty
  * on a layer's output: the activity regularizers of the sparse-activation case. Each constant
  * declares with {@link Fuses} the ops it computes and its kernels; the processor reads these to
  * fuse a loss body that is one of them (on a layer's output or on any other tap).
