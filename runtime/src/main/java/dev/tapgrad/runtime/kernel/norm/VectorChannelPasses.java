@@ -1,6 +1,10 @@
 package dev.tapgrad.runtime.kernel.norm;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,10 +15,14 @@ import jdk.incubator.vector.VectorSpecies;
  * is half a vector, 5 sixteen rows in five vectors). Sums keep two registers per period vector
  * (even and odd periods, so that one addition need not wait for the last), each over up to
  * {@link ChannelNorm#BLOCK_PERIODS} periods, then go to double. The last part-period of a range is done value by value.
+ * With an output penalty the forward sums |y| or y² while it stores y, and the backward passes
+ * recompute y from x with the forward's coefficients and the same operations (hence the same
+ * bits) and add the penalty's gradient to dy in registers (see {@link ChannelNorm}).
  * Loaded by class name only where {@code jdk.incubator.vector} is present.
  */
 final class VectorChannelPasses implements ChannelNorm.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
 
     @Override
     public int lanes() {
@@ -68,7 +76,16 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
 
     @Override
     public void productSums(float[] dy, float[] x, int from, int to, ChannelNorm.Layout layout, float[] k,
-            float[][] work, double[] sums, int sOff) {
+            float[][] work, double[] sums, int sOff, int penalty, float c, float[] outScale, float[] outShift) {
+        if (penalty != ChannelNorm.NO_PENALTY) {
+            if (!vectorPenalty(c)) {
+                ChannelNorm.PORTABLE.productSums(dy, x, from, to, layout, k, work, sums, sOff, penalty, c, outScale, outShift);
+            } else {
+                penalizedProductSums(dy, x, from, to, layout, k, work, sums, sOff, penalty == ChannelNorm.SQUARE, c,
+                        outScale, outShift);
+            }
+            return;
+        }
         int p = layout.period();
         int i = from;
         int periods = (to - from) / p;
@@ -102,18 +119,22 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
             done += run;
             i += run * p;
         }
-        int c = layout.channels();
+        int channels = layout.channels();
         for (int ch = 0; i < to; i++) {
             double g = dy[i];
             sums[sOff + ch] += g;
-            sums[sOff + c + ch] += g * (x[i] - k[ch]);
-            ch = ch + 1 == c ? 0 : ch + 1;
+            sums[sOff + channels + ch] += g * (x[i] - k[ch]);
+            ch = ch + 1 == channels ? 0 : ch + 1;
         }
     }
 
     @Override
     public void scaleShift(float[] x, float[] y, int from, int to, ChannelNorm.Layout layout, float[] center,
-            float[] scale, float[] shift, float[][] work) {
+            float[] scale, float[] shift, float[][] work, int penalty, double[] sums, int sOff) {
+        if (penalty != ChannelNorm.NO_PENALTY) {
+            scaleShiftSum(x, y, from, to, layout, center, scale, shift, work, penalty == ChannelNorm.SQUARE, sums, sOff);
+            return;
+        }
         int p = layout.period();
         int i = from;
         for (; i + p <= to; i += p) {
@@ -129,7 +150,18 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
 
     @Override
     public void addGradient(float[] dy, float[] x, float[] gx, int from, int to, ChannelNorm.Layout layout,
-            float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate) {
+            float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate,
+            int penalty, float c, float[] outScale, float[] outShift) {
+        if (penalty != ChannelNorm.NO_PENALTY) {
+            if (!vectorPenalty(c)) {
+                ChannelNorm.PORTABLE.addGradient(dy, x, gx, from, to, layout, center, scaleDy, scaleX, shift, work,
+                        accumulate, penalty, c, outScale, outShift);
+            } else {
+                penalizedGradient(dy, x, gx, from, to, layout, center, scaleDy, scaleX, shift, accumulate,
+                        penalty == ChannelNorm.SQUARE, c, outScale, outShift);
+            }
+            return;
+        }
         int p = layout.period();
         int i = from;
         for (; i + p <= to; i += p) {
@@ -143,6 +175,129 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
         }
         for (int j = 0; i < to; i++, j++) {
             float r = scaleDy[j] * dy[i] + (scaleX[j] * (x[i] - center[j]) + shift[j]);
+            gx[i] = accumulate ? gx[i] + r : r;
+        }
+    }
+
+    /** Whether the penalty's gradient runs on vectors: the sign trick needs int lanes beside the float ones and a finite c. */
+    private static boolean vectorPenalty(float c) {
+        return I.length() == S.length() && (Float.floatToRawIntBits(c) & 0x7f800000) != 0x7f800000;
+    }
+
+    /** As the unpenalised scaleShift, and {@code sums[sOff] +=} Σ|y| or Σy², in float runs of {@link ChannelNorm#PENALTY_PERIODS} periods. */
+    private static void scaleShiftSum(float[] x, float[] y, int from, int to, ChannelNorm.Layout layout, float[] center,
+            float[] scale, float[] shift, float[][] work, boolean square, double[] sums, int sOff) {
+        int p = layout.period();
+        float[] acc = work[0];
+        int i = from;
+        while (i + p <= to) {
+            Arrays.fill(acc, 0, p, 0f);
+            for (int t = 0; t < ChannelNorm.PENALTY_PERIODS && i + p <= to; t++, i += p) {
+                for (int v = 0; v < p; v += S.length()) {
+                    FloatVector d = FloatVector.fromArray(S, x, i + v).sub(FloatVector.fromArray(S, center, v));
+                    FloatVector yv = d.fma(FloatVector.fromArray(S, scale, v), FloatVector.fromArray(S, shift, v));
+                    yv.intoArray(y, i + v);
+                    FloatVector term = square ? yv.mul(yv) : yv.abs();
+                    FloatVector.fromArray(S, acc, v).add(term).intoArray(acc, v);
+                }
+            }
+            sums[sOff] += PortableChannelPasses.total(acc, p);
+        }
+        for (int j = 0; i < to; i++, j++) {
+            float v = scale[j] * (x[i] - center[j]) + shift[j];
+            y[i] = v;
+            sums[sOff] += square ? v * v : Math.abs(v);
+        }
+    }
+
+    /**
+     * {@code weight·∂penalty/∂y} at y = outScale·(x − k) + outShift, recomputed as the forward
+     * computed y ({@code d} is x − k): {@code 2y·c}, or {@code c·sign(y)} by the bit trick of
+     * {@code VectorSumMath.addAbs} (sign(±0) = ±0, NaN kept), the floats the unfused pass adds.
+     */
+    private static FloatVector penaltyGradient(FloatVector d, FloatVector outScale, FloatVector outShift, boolean square,
+            float c) {
+        FloatVector yv = d.fma(outScale, outShift);
+        if (square) {
+            return yv.mul(2f).mul(c);
+        }
+        IntVector yb = yv.reinterpretAsInts();
+        IntVector flipped = yb.and(0x80000000).lanewise(VectorOperators.XOR, Float.floatToRawIntBits(c));
+        VectorMask<Integer> zero = yb.and(0x7fffffff).compare(VectorOperators.EQ, 0);
+        FloatVector g = flipped.blend(flipped.and(0x80000000), zero).reinterpretAsFloats();
+        return g.blend(yv.mul(c), yv.test(VectorOperators.IS_NAN));
+    }
+
+    /** productSums with dy + weight·∂penalty/∂y in place of dy, in the same float runs. */
+    private static void penalizedProductSums(float[] dy, float[] x, int from, int to, ChannelNorm.Layout layout,
+            float[] k, float[][] work, double[] sums, int sOff, boolean square, float c, float[] outScale,
+            float[] outShift) {
+        int p = layout.period();
+        int i = from;
+        int periods = (to - from) / p;
+        for (int done = 0; done < periods;) {
+            int run = Math.min(2 * ChannelNorm.BLOCK_PERIODS, periods - done);
+            for (int v = 0; v < p; v += S.length()) {
+                FloatVector kv = FloatVector.fromArray(S, k, v);
+                FloatVector a = FloatVector.fromArray(S, outScale, v);
+                FloatVector b = FloatVector.fromArray(S, outShift, v);
+                FloatVector s1 = FloatVector.zero(S);
+                FloatVector s2 = FloatVector.zero(S);
+                FloatVector u1 = FloatVector.zero(S);
+                FloatVector u2 = FloatVector.zero(S);
+                int t = 0;
+                int at = i + v;
+                for (; t + 1 < run; t += 2, at += 2 * p) {
+                    FloatVector d = FloatVector.fromArray(S, x, at).sub(kv);
+                    FloatVector e = FloatVector.fromArray(S, x, at + p).sub(kv);
+                    FloatVector g = FloatVector.fromArray(S, dy, at).add(penaltyGradient(d, a, b, square, c));
+                    FloatVector h = FloatVector.fromArray(S, dy, at + p).add(penaltyGradient(e, a, b, square, c));
+                    s1 = s1.add(g);
+                    s2 = g.fma(d, s2);
+                    u1 = u1.add(h);
+                    u2 = h.fma(e, u2);
+                }
+                if (t < run) {
+                    FloatVector d = FloatVector.fromArray(S, x, at).sub(kv);
+                    FloatVector g = FloatVector.fromArray(S, dy, at).add(penaltyGradient(d, a, b, square, c));
+                    s1 = s1.add(g);
+                    s2 = g.fma(d, s2);
+                }
+                s1.add(u1).intoArray(work[0], v);
+                s2.add(u2).intoArray(work[1], v);
+            }
+            PortableChannelPasses.flush(work[0], work[1], p, layout.channels(), sums, sOff);
+            done += run;
+            i += run * p;
+        }
+        int ch = layout.channels();
+        for (int j = 0; i < to; i++, j++) {
+            // the float the unfused pass stores in dy, then the double products of the unpenalised tail
+            double g = dy[i] + PortableChannelPasses.penaltyGradient(outScale[j] * (x[i] - k[j]) + outShift[j], square, c);
+            sums[sOff + j % ch] += g;
+            sums[sOff + ch + j % ch] += g * (x[i] - k[j]);
+        }
+    }
+
+    /** addGradient with dy + weight·∂penalty/∂y in place of dy. */
+    private static void penalizedGradient(float[] dy, float[] x, float[] gx, int from, int to, ChannelNorm.Layout layout,
+            float[] center, float[] scaleDy, float[] scaleX, float[] shift, boolean accumulate, boolean square, float c,
+            float[] outScale, float[] outShift) {
+        int p = layout.period();
+        int i = from;
+        for (; i + p <= to; i += p) {
+            for (int v = 0; v < p; v += S.length()) {
+                FloatVector d = FloatVector.fromArray(S, x, i + v).sub(FloatVector.fromArray(S, center, v));
+                FloatVector g = FloatVector.fromArray(S, dy, i + v).add(penaltyGradient(d,
+                        FloatVector.fromArray(S, outScale, v), FloatVector.fromArray(S, outShift, v), square, c));
+                FloatVector t = d.fma(FloatVector.fromArray(S, scaleX, v), FloatVector.fromArray(S, shift, v));
+                FloatVector r = g.fma(FloatVector.fromArray(S, scaleDy, v), t);
+                (accumulate ? r.add(FloatVector.fromArray(S, gx, i + v)) : r).intoArray(gx, i + v);
+            }
+        }
+        for (int j = 0; i < to; i++, j++) {
+            float g = dy[i] + PortableChannelPasses.penaltyGradient(outScale[j] * (x[i] - center[j]) + outShift[j], square, c);
+            float r = scaleDy[j] * g + (scaleX[j] * (x[i] - center[j]) + shift[j]);
             gx[i] = accumulate ? gx[i] + r : r;
         }
     }
