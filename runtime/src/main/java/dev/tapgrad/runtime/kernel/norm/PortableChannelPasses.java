@@ -215,13 +215,23 @@ final class PortableChannelPasses implements ChannelNorm.Impl {
         return square ? 2 * y * c : c * Math.signum(y);
     }
 
-    /** Σ acc[j] over a period, in double. */
+    /** Σ acc[j] over {@code [0, p)} in double: four partial sums (not one chain of additions), in a fixed order. */
     static double total(float[] acc, int p) {
-        double s = 0;
-        for (int j = 0; j < p; j++) {
-            s += acc[j];
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 4 <= p; j += 4) {
+            s0 += acc[j];
+            s1 += acc[j + 1];
+            s2 += acc[j + 2];
+            s3 += acc[j + 3];
         }
-        return s;
+        for (; j < p; j++) {
+            s0 += acc[j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** Adds a run's two float sums, a period each, to the double sums of their channels. */

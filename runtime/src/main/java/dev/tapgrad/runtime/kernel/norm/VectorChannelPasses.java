@@ -1,8 +1,6 @@
 package dev.tapgrad.runtime.kernel.norm;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,7 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorChannelPasses implements ChannelNorm.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
 
     @Override
     public int lanes() {
@@ -78,12 +75,8 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
     public void productSums(float[] dy, float[] x, int from, int to, ChannelNorm.Layout layout, float[] k,
             float[][] work, double[] sums, int sOff, int penalty, float c, float[] outScale, float[] outShift) {
         if (penalty != ChannelNorm.NO_PENALTY) {
-            if (!vectorPenalty(c)) {
-                ChannelNorm.PORTABLE.productSums(dy, x, from, to, layout, k, work, sums, sOff, penalty, c, outScale, outShift);
-            } else {
-                penalizedProductSums(dy, x, from, to, layout, k, work, sums, sOff, penalty == ChannelNorm.SQUARE, c,
-                        outScale, outShift);
-            }
+            penalizedProductSums(dy, x, from, to, layout, k, work, sums, sOff, penalty == ChannelNorm.SQUARE, c,
+                    outScale, outShift);
             return;
         }
         int p = layout.period();
@@ -153,13 +146,8 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
             float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate,
             int penalty, float c, float[] outScale, float[] outShift) {
         if (penalty != ChannelNorm.NO_PENALTY) {
-            if (!vectorPenalty(c)) {
-                ChannelNorm.PORTABLE.addGradient(dy, x, gx, from, to, layout, center, scaleDy, scaleX, shift, work,
-                        accumulate, penalty, c, outScale, outShift);
-            } else {
-                penalizedGradient(dy, x, gx, from, to, layout, center, scaleDy, scaleX, shift, accumulate,
-                        penalty == ChannelNorm.SQUARE, c, outScale, outShift);
-            }
+            penalizedGradient(dy, x, gx, from, to, layout, center, scaleDy, scaleX, shift, accumulate,
+                    penalty == ChannelNorm.SQUARE, c, outScale, outShift);
             return;
         }
         int p = layout.period();
@@ -179,30 +167,39 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
         }
     }
 
-    /** Whether the penalty's gradient runs on vectors: the sign trick needs int lanes beside the float ones and a finite c. */
-    private static boolean vectorPenalty(float c) {
-        return I.length() == S.length() && (Float.floatToRawIntBits(c) & 0x7f800000) != 0x7f800000;
-    }
-
-    /** As the unpenalised scaleShift, and {@code sums[sOff] +=} Σ|y| or Σy², in float runs of {@link ChannelNorm#PENALTY_PERIODS} periods. */
+    /** As the unpenalised scaleShift, and {@code sums[sOff] +=} Σ|y| or Σy², in float runs of {@link ChannelNorm#PENALTY_PERIODS} vectors. */
     private static void scaleShiftSum(float[] x, float[] y, int from, int to, ChannelNorm.Layout layout, float[] center,
             float[] scale, float[] shift, float[][] work, boolean square, double[] sums, int sOff) {
         int p = layout.period();
-        float[] acc = work[0];
+        // per period vector a register sum over PENALTY_PERIODS periods, then its lanes in double in a fixed
+        // order (a float reduceLanes may add in any order); loops ordered as in shiftedSums: with the vectors
+        // inside the periods, C2 (JDK 17) kept the sum in a heap box, and a sum in memory made the pass 3x slower
+        float[] spill = work[0];
+        // |y|·(|y| or 1): the term without a branch between two vectors, which C2 also boxed
+        VectorMask<Float> l1 = S.maskAll(!square);
+        double sum = 0;
         int i = from;
-        while (i + p <= to) {
-            Arrays.fill(acc, 0, p, 0f);
-            for (int t = 0; t < ChannelNorm.PENALTY_PERIODS && i + p <= to; t++, i += p) {
-                for (int v = 0; v < p; v += S.length()) {
-                    FloatVector d = FloatVector.fromArray(S, x, i + v).sub(FloatVector.fromArray(S, center, v));
-                    FloatVector yv = d.fma(FloatVector.fromArray(S, scale, v), FloatVector.fromArray(S, shift, v));
-                    yv.intoArray(y, i + v);
-                    FloatVector term = square ? yv.mul(yv) : yv.abs();
-                    FloatVector.fromArray(S, acc, v).add(term).intoArray(acc, v);
+        int periods = (to - from) / p;
+        for (int done = 0; done < periods;) {
+            int run = Math.min(ChannelNorm.PENALTY_PERIODS, periods - done);
+            for (int v = 0; v < p; v += S.length()) {
+                FloatVector cv = FloatVector.fromArray(S, center, v);
+                FloatVector sv = FloatVector.fromArray(S, scale, v);
+                FloatVector hv = FloatVector.fromArray(S, shift, v);
+                FloatVector acc = FloatVector.zero(S);
+                for (int t = 0, at = i + v; t < run; t++, at += p) {
+                    FloatVector yv = FloatVector.fromArray(S, x, at).sub(cv).fma(sv, hv);
+                    yv.intoArray(y, at);
+                    FloatVector a = yv.abs();
+                    acc = a.fma(a.blend(1f, l1), acc);
                 }
+                acc.intoArray(spill, v);
             }
-            sums[sOff] += PortableChannelPasses.total(acc, p);
+            sum += PortableChannelPasses.total(spill, p);
+            done += run;
+            i += run * p;
         }
+        sums[sOff] += sum;
         for (int j = 0; i < to; i++, j++) {
             float v = scale[j] * (x[i] - center[j]) + shift[j];
             y[i] = v;
@@ -212,26 +209,23 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
 
     /**
      * {@code weight·∂penalty/∂y} at y = outScale·(x − k) + outShift, recomputed as the forward
-     * computed y ({@code d} is x − k): {@code 2y·c}, or {@code c·sign(y)} by the bit trick of
-     * {@code VectorSumMath.addAbs} (sign(±0) = ±0, NaN kept), the floats the unfused pass adds.
+     * computed y ({@code d} is x − k): {@code 2y·c}, or {@code c·sign(y)}: c where y > 0, −c where
+     * y < 0, else y·c (±0 with the sign of c·y, or NaN) — the floats of {@code c·Math.signum(y)}
+     * that the unfused pass adds, for any c.
      */
-    private static FloatVector penaltyGradient(FloatVector d, FloatVector outScale, FloatVector outShift, boolean square,
-            float c) {
+    private static FloatVector penaltyGradient(FloatVector d, FloatVector outScale, FloatVector outShift,
+            VectorMask<Float> square, float c) {
         FloatVector yv = d.fma(outScale, outShift);
-        if (square) {
-            return yv.mul(2f).mul(c);
-        }
-        IntVector yb = yv.reinterpretAsInts();
-        IntVector flipped = yb.and(0x80000000).lanewise(VectorOperators.XOR, Float.floatToRawIntBits(c));
-        VectorMask<Integer> zero = yb.and(0x7fffffff).compare(VectorOperators.EQ, 0);
-        FloatVector g = flipped.blend(flipped.and(0x80000000), zero).reinterpretAsFloats();
-        return g.blend(yv.mul(c), yv.test(VectorOperators.IS_NAN));
+        // both, and a blend on a mask fixed for the call: a branch between two vectors made C2 (JDK 17) box them
+        FloatVector l1 = yv.mul(c).blend(c, yv.compare(VectorOperators.GT, 0f)).blend(-c, yv.compare(VectorOperators.LT, 0f));
+        return l1.blend(yv.mul(2f).mul(c), square);
     }
 
     /** productSums with dy + weight·∂penalty/∂y in place of dy, in the same float runs. */
     private static void penalizedProductSums(float[] dy, float[] x, int from, int to, ChannelNorm.Layout layout,
             float[] k, float[][] work, double[] sums, int sOff, boolean square, float c, float[] outScale,
             float[] outShift) {
+        VectorMask<Float> l2 = S.maskAll(square);
         int p = layout.period();
         int i = from;
         int periods = (to - from) / p;
@@ -250,8 +244,8 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
                 for (; t + 1 < run; t += 2, at += 2 * p) {
                     FloatVector d = FloatVector.fromArray(S, x, at).sub(kv);
                     FloatVector e = FloatVector.fromArray(S, x, at + p).sub(kv);
-                    FloatVector g = FloatVector.fromArray(S, dy, at).add(penaltyGradient(d, a, b, square, c));
-                    FloatVector h = FloatVector.fromArray(S, dy, at + p).add(penaltyGradient(e, a, b, square, c));
+                    FloatVector g = FloatVector.fromArray(S, dy, at).add(penaltyGradient(d, a, b, l2, c));
+                    FloatVector h = FloatVector.fromArray(S, dy, at + p).add(penaltyGradient(e, a, b, l2, c));
                     s1 = s1.add(g);
                     s2 = g.fma(d, s2);
                     u1 = u1.add(h);
@@ -259,7 +253,7 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
                 }
                 if (t < run) {
                     FloatVector d = FloatVector.fromArray(S, x, at).sub(kv);
-                    FloatVector g = FloatVector.fromArray(S, dy, at).add(penaltyGradient(d, a, b, square, c));
+                    FloatVector g = FloatVector.fromArray(S, dy, at).add(penaltyGradient(d, a, b, l2, c));
                     s1 = s1.add(g);
                     s2 = g.fma(d, s2);
                 }
@@ -283,13 +277,14 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
     private static void penalizedGradient(float[] dy, float[] x, float[] gx, int from, int to, ChannelNorm.Layout layout,
             float[] center, float[] scaleDy, float[] scaleX, float[] shift, boolean accumulate, boolean square, float c,
             float[] outScale, float[] outShift) {
+        VectorMask<Float> l2 = S.maskAll(square);
         int p = layout.period();
         int i = from;
         for (; i + p <= to; i += p) {
             for (int v = 0; v < p; v += S.length()) {
                 FloatVector d = FloatVector.fromArray(S, x, i + v).sub(FloatVector.fromArray(S, center, v));
                 FloatVector g = FloatVector.fromArray(S, dy, i + v).add(penaltyGradient(d,
-                        FloatVector.fromArray(S, outScale, v), FloatVector.fromArray(S, outShift, v), square, c));
+                        FloatVector.fromArray(S, outScale, v), FloatVector.fromArray(S, outShift, v), l2, c));
                 FloatVector t = d.fma(FloatVector.fromArray(S, scaleX, v), FloatVector.fromArray(S, shift, v));
                 FloatVector r = g.fma(FloatVector.fromArray(S, scaleDy, v), t);
                 (accumulate ? r.add(FloatVector.fromArray(S, gx, i + v)) : r).intoArray(gx, i + v);
