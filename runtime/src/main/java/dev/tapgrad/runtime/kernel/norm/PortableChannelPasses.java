@@ -193,8 +193,11 @@ final class PortableChannelPasses implements ChannelNorm.Impl {
                 gs[j] += 2 * (outScale[j] * (xs[j] - k[j]) + outShift[j]) * c;
             }
         } else if (penalty == ChannelNorm.ABS) {
+            // sign(y) as y·2^254 clamped to [-1, 1]: ±1, ±0 for ±0, NaN for NaN (every nonzero float·2^254
+            // is beyond 1), which is Math.signum's value; min, max and products C2 vectorises, signum it does not
             for (int j = 0; j < p; j++) {
-                gs[j] += penaltyGradient(outScale[j] * (xs[j] - k[j]) + outShift[j], false, c);
+                float y = outScale[j] * (xs[j] - k[j]) + outShift[j];
+                gs[j] += c * Math.min(Math.max(y * 0x1p127f * 0x1p127f, -1f), 1f);
             }
         }
     }
