@@ -234,8 +234,9 @@ public final class ChannelNorm {
 
     /**
      * As {@link #scaleShift(float[], float[], int, float[], float[], float[])}, and returns Σ|y|
-     * ({@link #ABS}) or Σy² ({@link #SQUARE}) in double, each term the float |y| or y², summed
-     * in a fixed order; 0 for {@link #NO_PENALTY}.
+     * ({@link #ABS}) or Σy² ({@link #SQUARE}): float sums of at most 8 terms (y² may
+     * be fused into its addition) added in double, in an order fixed by the row and channel counts;
+     * 0 for {@link #NO_PENALTY}.
      */
     public double scaleShift(float[] x, float[] y, int rows, float[] center, float[] scale, float[] shift, int penalty) {
         int chunks = begin(x, rows, penalty, 0f);
