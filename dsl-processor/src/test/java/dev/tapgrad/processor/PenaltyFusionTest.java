@@ -94,6 +94,68 @@ class PenaltyFusionTest {
         }
     }
 
+    /**
+     * A BatchNorm output takes the rule too (BatchNorm computes it in its own passes): the same terms
+     * and gradients, within one ulp, as the op-by-op loss, with the batch statistics of gradients'
+     * training forward, and the conv's and the BatchNorm's parameters both downstream of the penalty.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mean(abs(x)), MEAN_ABS", "sum(abs(x)), SUM_ABS", "mean(square(x)), MEAN_SQUARE",
+            "sum(square(x)), SUM_SQUARE"})
+    void aBatchNormOutputPenaltyIsComputedByTheLayer(String rule, String constant) throws Exception {
+        Compilation fused = compileBatchNorm(rule, true);
+        Compilation plain = compileBatchNorm(rule, false);
+        assertThat(source(fused)).contains("bn.penalize(OutputPenalty." + constant + ", 0.05);");
+        assertThat(source(fused)).contains("terms[1] = bn.penalty();");
+        assertThat(source(plain)).doesNotContain("penalize(");
+
+        Random random = new Random(4);
+        Tensor x = Tensor.randn(random, 5, 7, 7, 2);
+        float[] labels = new float[5 * 3];
+        for (int i = 0; i < 5; i++) {
+            labels[i * 3 + random.nextInt(3)] = 1;
+        }
+        Tensor y = Tensor.of(labels, 5, 3);
+        Gradients a = gradients(fused, x, y);
+        Gradients b = gradients(plain, x, y);
+        assertThat(a.terms().keySet()).containsExactly("categorical_crossentropy", "onBn");
+        for (String term : a.terms().keySet()) {
+            assertUlp(b.terms().get(term), a.terms().get(term), term);
+        }
+        for (String p : List.of("conv.kernel", "conv.bias", "bn.gamma", "bn.beta", "out.kernel", "out.bias")) {
+            float[] expected = b.get(p).toArray();
+            float[] actual = a.get(p).toArray();
+            assertEquals(expected.length, actual.length, p);
+            for (int i = 0; i < expected.length; i++) {
+                assertUlp(expected[i], actual[i], p + "[" + i + "]");
+            }
+        }
+    }
+
+    private static Compilation compileBatchNorm(String rule, boolean fuse) {
+        var source = Compile.source("fuse.Penalized",
+                "package fuse;",
+                "import dev.tapgrad.*;",
+                "import dev.tapgrad.runtime.Tensor;",
+                "import dev.tapgrad.runtime.layers.*;",
+                "import static dev.tapgrad.Activation.*;",
+                "import static dev.tapgrad.LossKind.*;",
+                "import static dev.tapgrad.runtime.Ops.*;",
+                "@Model(input = {7, 7, 2}, loss = CATEGORICAL_CROSSENTROPY)",
+                "abstract class Penalized {",
+                "    @Layer(filters = 4, kernel = 3, activation = RELU) Conv2D conv;",
+                "    @Layer BatchNorm bn;",
+                "    @Layer Flatten flat;",
+                "    @Layer(units = 3, activation = SOFTMAX) Dense out;",
+                "    @AuxLoss(tap = \"bn\", weight = 0.05)",
+                "    Tensor onBn(Tensor a) { return " + rule.replace("x", "a") + "; }",
+                "}");
+        Compiler javac = Compiler.javac().withProcessors(new TapgradProcessor());
+        Compilation c = (fuse ? javac : javac.withOptions("-Atapgrad.fusion=false")).compile(source);
+        assertThat(c).succeededWithoutWarnings();
+        return c;
+    }
+
     /** The rule is keyed on resolved ops: a user's op that is also called {@code abs} does not match it. */
     @org.junit.jupiter.api.Test
     void aUsersOpOfTheSameNameIsNotFused() throws IOException {

@@ -22,6 +22,16 @@ public record BatchNormType() implements NormalizationRules {
                 Attribute.optional("epsilon", Rule.POSITIVE_REAL, "1e-3", LayerAttributes::epsilon));
     }
 
+    /**
+     * The scale-and-shift pass sums |out| or out² while it stores out, and the backward's passes add
+     * the penalty's gradient where they read dL/dout: an L1 or L2 aux loss on the output costs no
+     * pass of its own.
+     */
+    @Override
+    public boolean takesOutputPenalty() {
+        return true;
+    }
+
     /** {@code new BatchNorm(name, features, momentum, epsilon)}. */
     @Override
     public List<Object> constructorArguments(LayerAttributes a, List<Shape> inputs) {

@@ -15,6 +15,9 @@ import java.util.Random;
  * statistics. Which of the two runs is the graph's {@link Mode}.
  *
  * <p>Shapes: x and out (..., features); gamma, beta, moving_mean, moving_variance (features).
+ *
+ * <p>An L1 or L2 penalty on the output ({@link #penalize}) is computed inside the layer's passes:
+ * its value while the forward writes the output, its gradient where the backward reads dL/dout.
  */
 public final class BatchNorm extends AbstractLayer implements ModalLayer {
     private final int features;
@@ -43,6 +46,14 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
     private final float[] scale;
     private final float[] scaleX;
     private final float[] shift;
+    /** The forward's scale and shift (out = outScale·(x − center) + outShift), which a penalty's gradient needs. */
+    private final float[] outScale;
+    private final float[] outShift;
+    /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}); null for none. */
+    private OutputPenalty penalty;
+    private double penaltyWeight;
+    /** The penalty of the latest forward's output, unweighted; NaN before the first. */
+    private double penaltyValue = Double.NaN;
     /** The rows of the latest forward; backward needs the same. */
     private int forwardRows = -1;
     private boolean lastTraining;
@@ -71,6 +82,8 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         this.scale = new float[features];
         this.scaleX = new float[features];
         this.shift = new float[features];
+        this.outScale = new float[features];
+        this.outShift = new float[features];
         initialize(null);
     }
 
@@ -111,6 +124,9 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
             return null;
         }
         BatchNorm copy = new BatchNorm(name() + ".warmup", features, momentum, epsilon);
+        if (penalty != null) {
+            copy.penalize(penalty, penaltyWeight); // the penalised passes are other loops to compile
+        }
         Mode training = new Mode(0);
         training.differentiating();
         copy.useMode(training, 0);
@@ -118,10 +134,43 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         Tensor out = Tensor.zeros(x.shape());
         Tensor gOut = Tensor.randn(new Random(4), 64, features);
         Tensor gx = Tensor.zeros(x.shape());
-        return new WarmUp("BatchNorm " + features, () -> {
+        return new WarmUp("BatchNorm " + features + (penalty == null ? "" : " " + penalty), () -> {
             copy.forward(x, out);
             copy.backward(x, gOut, gx);
         });
+    }
+
+    /**
+     * Computes {@code penalty} of this layer's output in every {@link #forward} (read it with
+     * {@link #penalty()}) and adds {@code weight} times its gradient to dL/dout in every {@link
+     * #backward}: the same values as computing the penalty and its gradient with the {@link
+     * dev.tapgrad.runtime.Ops} on the output (the gradients bit for bit, the value to float
+     * rounding), without passes of their own over the output. Generated graphs call it for an aux
+     * loss that is exactly such a penalty on this layer's output.
+     */
+    public void penalize(OutputPenalty penalty, double weight) {
+        if (!Double.isFinite(weight)) {
+            throw new IllegalArgumentException("BatchNorm " + name() + ".penalize: the weight must be finite, got " + weight);
+        }
+        this.penalty = java.util.Objects.requireNonNull(penalty, "BatchNorm.penalize: pass an OutputPenalty");
+        this.penaltyWeight = weight;
+    }
+
+    /**
+     * The unweighted output penalty of the latest {@link #forward}.
+     *
+     * @throws IllegalStateException if no penalty was set with {@link #penalize} or forward has not run
+     */
+    public double penalty() {
+        if (penalty == null || forwardRows < 0) {
+            throw new IllegalStateException("BatchNorm " + name() + ".penalty: " + (penalty == null
+                    ? "no output penalty; call penalize first" : "run forward first"));
+        }
+        return penaltyValue;
+    }
+
+    private int penaltyKind() {
+        return penalty == null ? ChannelNorm.NO_PENALTY : penalty.squares() ? ChannelNorm.SQUARE : ChannelNorm.ABS;
     }
 
     /** x (B, ..., features) gives the same shape. */
@@ -147,6 +196,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         lastTraining = mode.training();
         forwardRows = n;
         if (n == 0) {
+            penaltyValue = penalty == null ? Double.NaN : penalty.fromSum(0, 0);
             return; // an empty batch has no statistics to normalise with or to move towards
         }
         if (lastTraining) {
@@ -167,7 +217,13 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
             scale[c] = (float) k;
             shift[c] = (float) (b[c] + k * (center[c] - mean[c]));
         }
-        passes.scaleShift(in, out.buffer(), n, center, scale, shift);
+        // backward overwrites scale and shift with its own coefficients; a penalty's gradient needs these
+        System.arraycopy(scale, 0, outScale, 0, features);
+        System.arraycopy(shift, 0, outShift, 0, features);
+        double sum = passes.scaleShift(in, out.buffer(), n, center, scale, shift, penaltyKind());
+        if (penalty != null) {
+            penaltyValue = penalty.fromSum(sum, out.size());
+        }
     }
 
     /** The batch's mean and biased variance (one pass, in double) into mean and invStd; moves the moving ones in fit. */
@@ -191,7 +247,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
      * read again from x, which saves the forward a store of the whole activation.
      *
      * @param x (..., features), the input of the forward call
-     * @param gOut the shape of x, dL/dout
+     * @param gOut the shape of x, dL/dout (without a {@link #penalize}d penalty's share, which the passes add; not written)
      * @param gx the shape of x, accumulated into; or null when the input needs no gradient
      */
     public void backward(Tensor x, Tensor gOut, Tensor gx) {
@@ -213,6 +269,9 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
             return;
         }
         float[] in = x.buffer();
+        // dL/dout is gOut plus the penalty's gradient, added where the passes read gOut (gOut is not written)
+        passes.penalizeGradient(penaltyKind(), penalty == null ? 0f : penalty.scale(penaltyWeight, gOut.size()),
+                outScale, outShift);
         // center and mean are still the forward's; Σ dy·x̂ = invStd·(Σ dy·(x − center) + (center − mean)·Σ dy)
         passes.gradientSums(gOut.buffer(), in, n, center, sumG, sumGCentered);
         float[] dGamma = gamma.grad().buffer();

@@ -16,6 +16,12 @@ import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
  * values before it is added to the double sums, and the statistics sum {@code x − x₀} (x₀ the
  * first row), so a large mean does not cancel the variance (one pass, not two). One instance per
  * layer: it keeps the chunks' partial sums and allocates only when the row count changes.
+ *
+ * <p>An L1 or L2 penalty on the output y ({@link #ABS}, {@link #SQUARE}) costs no pass of its own:
+ * {@code scaleShift} sums |y| or y² while it stores y, and the backward's two passes add the
+ * penalty's gradient to dy as they read it, with y recomputed from x by the forward's
+ * coefficients and operations (the same bits as the stored y), so the gradients are the floats of
+ * adding the penalty's gradient to dy in a pass before them.
  */
 public final class ChannelNorm {
     /**
@@ -32,17 +38,27 @@ public final class ChannelNorm {
         void shiftedSums(float[] x, int from, int to, Layout layout, float[] k, float[][] work, double[] sums,
                 int sOff);
 
-        /** {@code sums[sOff + c] += Σ dy}, {@code sums[sOff + channels + c] += Σ dy·(x − k)} per channel c. */
+        /**
+         * {@code sums[sOff + c] += Σ dy}, {@code sums[sOff + channels + c] += Σ dy·(x − k)} per
+         * channel c; with a {@code penalty}, dy is dy + c·∂penalty/∂y at y = outScale·(x − k) + outShift.
+         */
         void productSums(float[] dy, float[] x, int from, int to, Layout layout, float[] k, float[][] work,
-                double[] sums, int sOff);
+                double[] sums, int sOff, int penalty, float c, float[] outScale, float[] outShift);
 
-        /** {@code y = scale·(x − center) + shift} (arrays expanded to the period). */
+        /**
+         * {@code y = scale·(x − center) + shift} (arrays expanded to the period); with a {@code
+         * penalty}, {@code sums[sOff] +=} Σ|y| or Σy².
+         */
         void scaleShift(float[] x, float[] y, int from, int to, Layout layout, float[] center, float[] scale,
-                float[] shift, float[][] work);
+                float[] shift, float[][] work, int penalty, double[] sums, int sOff);
 
-        /** {@code gx += scaleDy·dy + scaleX·(x − center) + shift} (arrays expanded to the period); {@code gx =} without {@code accumulate}. */
+        /**
+         * {@code gx += scaleDy·dy + scaleX·(x − center) + shift} (arrays expanded to the period);
+         * {@code gx =} without {@code accumulate}; dy penalised as in {@link #productSums}.
+         */
         void addGradient(float[] dy, float[] x, float[] gx, int from, int to, Layout layout, float[] center,
-                float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate);
+                float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate, int penalty,
+                float c, float[] outScale, float[] outShift);
     }
 
     /**
@@ -78,6 +94,17 @@ public final class ChannelNorm {
      * double: at most 32 float roundings per partial sum, about 2e-6 of its values' magnitude.
      */
     static final int BLOCK_PERIODS = 32;
+    /**
+     * Periods whose |y| or y² a penalty sums in float before double: each float sum takes at most
+     * 8 values, about 5e-7 of their magnitude (the penalty's value is compared within 1e-6).
+     */
+    static final int PENALTY_PERIODS = 8;
+    /** No output penalty; one on Σ|y| (L1); one on Σy² (L2). */
+    public static final int NO_PENALTY = 0;
+    /** An L1 output penalty: Σ|y|, gradient c·sign(y). */
+    public static final int ABS = 1;
+    /** An L2 output penalty: Σy², gradient 2y·c. */
+    public static final int SQUARE = 2;
     private static final int PORTABLE_PERIOD = 1024;
     /** Period-long scratch arrays per slot. */
     static final int WORK_ARRAYS = 5;
@@ -94,6 +121,15 @@ public final class ChannelNorm {
     private final float[] scale;
     private final float[] shift;
     private final float[] scaleX;
+    /** The forward's scale and shift, by which the backward passes recompute y for a penalty's gradient. */
+    private final float[] outScale;
+    private final float[] outShift;
+    /** The current call's penalty ({@link #NO_PENALTY}, {@link #ABS}, {@link #SQUARE}) and its gradient's scale. */
+    private int penalty;
+    private float penaltyScale;
+    /** What {@link #penalizeGradient} set for the backward passes. */
+    private int backwardPenalty;
+    private float backwardScale;
     /** Per slot, {@link #WORK_ARRAYS} arrays of a period: a float run's two sums, and the portable path's copies. */
     private final float[][][] work;
     /** Two sums per channel per chunk, in chunk order. */
@@ -126,6 +162,8 @@ public final class ChannelNorm {
         this.scale = new float[p];
         this.shift = new float[p];
         this.scaleX = new float[p];
+        this.outScale = new float[p];
+        this.outShift = new float[p];
         this.work = new float[ParallelFor.slots()][WORK_ARRAYS][p];
         this.statsBody = (x, unused, unused2, value, from, to, slot) -> {
             for (int chunk = from; chunk < to; chunk++) {
@@ -136,14 +174,24 @@ public final class ChannelNorm {
         this.productBody = (dy, x, unused, value, from, to, slot) -> {
             for (int chunk = from; chunk < to; chunk++) {
                 impl.productSums(dy, x, start(chunk), end(chunk), layout, center, work[slot],
+                        partials, chunk * 2 * channels, penalty, penaltyScale, outScale, outShift);
+            }
+        };
+        this.scaleBody = (x, y, unused, value, from, to, slot) -> {
+            if (penalty == NO_PENALTY) {
+                impl.scaleShift(x, y, start(from), end(to - 1), layout, center, scale, shift, work[slot], penalty,
+                        partials, 0);
+                return;
+            }
+            // the penalty's sums chunk by chunk, into each chunk's slot, for a fixed order of addition
+            for (int chunk = from; chunk < to; chunk++) {
+                impl.scaleShift(x, y, start(chunk), end(chunk), layout, center, scale, shift, work[slot], penalty,
                         partials, chunk * 2 * channels);
             }
         };
-        this.scaleBody = (x, y, unused, value, from, to, slot) ->
-                impl.scaleShift(x, y, start(from), end(to - 1), layout, center, scale, shift, work[slot]);
         this.gradientBody = (dy, x, gx, value, from, to, slot) ->
                 impl.addGradient(dy, x, gx, start(from), end(to - 1), layout, center, scale, scaleX, shift, work[slot],
-                        value != 0f);
+                        value != 0f, penalty, penaltyScale, outScale, outShift);
     }
 
     /** Rows per chunk (the fixed partition of the sums), for the tests. */
@@ -162,7 +210,7 @@ public final class ChannelNorm {
      * @throws IllegalArgumentException if rows is not positive or x is shorter than rows·channels
      */
     public void statistics(float[] x, int rows, double[] mean, double[] variance) {
-        int chunks = begin(x, rows);
+        int chunks = begin(x, rows, NO_PENALTY, 0f);
         // x − x₀ with x₀ a value of the batch keeps Σd² − (Σd)²/n from cancelling when |mean| ≫ std
         expand(center, x, 0);
         ParallelFor.run(chunks, 1, statsBody, x, null, null, 0f);
@@ -181,19 +229,52 @@ public final class ChannelNorm {
 
     /** {@code y = scale·(x − center) + shift} over {@code rows} rows; center, scale and shift per channel. */
     public void scaleShift(float[] x, float[] y, int rows, float[] center, float[] scale, float[] shift) {
-        int chunks = begin(x, rows);
+        scaleShift(x, y, rows, center, scale, shift, NO_PENALTY);
+    }
+
+    /**
+     * As {@link #scaleShift(float[], float[], int, float[], float[], float[])}, and returns Σ|y|
+     * ({@link #ABS}) or Σy² ({@link #SQUARE}): float sums of at most 8 terms (y² may
+     * be fused into its addition) added in double, in an order fixed by the row and channel counts;
+     * 0 for {@link #NO_PENALTY}.
+     */
+    public double scaleShift(float[] x, float[] y, int rows, float[] center, float[] scale, float[] shift, int penalty) {
+        int chunks = begin(x, rows, penalty, 0f);
         checkLength(y, rows);
         expand(this.center, center, 0);
         expand(this.scale, scale, 0);
         expand(this.shift, shift, 0);
         ParallelFor.run(chunks, 1, scaleBody, x, y, null, 0f);
+        double sum = 0;
+        if (penalty != NO_PENALTY) {
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                sum += partials[chunk * 2 * channels];
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Sets the output penalty of the backward passes that follow ({@link #gradientSums}, {@link
+     * #addGradient}): {@code c·∂penalty/∂y} ({@code c·sign(y)} for {@link #ABS}, {@code 2y·c} for
+     * {@link #SQUARE}) is added to every dy they read, at y = outScale·(x − center) + outShift,
+     * the coefficients of the forward's {@link #scaleShift}. {@link #NO_PENALTY} clears it.
+     */
+    public void penalizeGradient(int penalty, float c, float[] outScale, float[] outShift) {
+        checkPenalty(penalty);
+        this.backwardPenalty = penalty;
+        this.backwardScale = c;
+        if (penalty != NO_PENALTY) {
+            expand(this.outScale, outScale, 0);
+            expand(this.outShift, outShift, 0);
+        }
     }
 
     /**
      * Per channel, {@code sumDy = Σ dy} and {@code sumDyCentered = Σ dy·(x − center)} over {@code rows} rows (in double).
      */
     public void gradientSums(float[] dy, float[] x, int rows, float[] center, double[] sumDy, double[] sumDyCentered) {
-        int chunks = begin(x, rows);
+        int chunks = begin(x, rows, backwardPenalty, backwardScale);
         checkLength(dy, rows);
         expand(this.center, center, 0);
         ParallelFor.run(chunks, 1, productBody, dy, x, null, 0f);
@@ -221,7 +302,7 @@ public final class ChannelNorm {
      */
     public void addGradient(float[] dy, float[] x, float[] gx, int rows, float[] center, float[] scaleDy,
             float[] scaleX, float[] shift, boolean accumulate) {
-        int chunks = begin(x, rows);
+        int chunks = begin(x, rows, backwardPenalty, backwardScale);
         checkLength(dy, rows);
         checkLength(gx, rows);
         expand(this.center, center, 0);
@@ -232,13 +313,16 @@ public final class ChannelNorm {
         ParallelFor.run(chunks, 1, gradientBody, dy, x, gx, accumulate ? 1f : 0f);
     }
 
-    /** Checks x, sets the call's rows and sizes the partial sums; returns the chunk count. */
-    private int begin(float[] x, int rows) {
+    /** Checks x, sets the call's rows and penalty and sizes the partial sums; returns the chunk count. */
+    private int begin(float[] x, int rows, int penalty, float c) {
         if (rows <= 0) {
             throw new IllegalArgumentException("ChannelNorm: rows must be positive, got " + rows);
         }
+        checkPenalty(penalty);
         checkLength(x, rows);
         this.rows = rows;
+        this.penalty = penalty;
+        this.penaltyScale = c;
         int chunks = (rows + chunkRows - 1) / chunkRows;
         if (partials.length < chunks * 2 * channels) {
             // only when the batch grows, so steady-state steps allocate nothing
@@ -246,6 +330,12 @@ public final class ChannelNorm {
         }
         java.util.Arrays.fill(partials, 0, chunks * 2 * channels, 0);
         return chunks;
+    }
+
+    private static void checkPenalty(int penalty) {
+        if (penalty != NO_PENALTY && penalty != ABS && penalty != SQUARE) {
+            throw new IllegalArgumentException("ChannelNorm: penalty must be NO_PENALTY, ABS or SQUARE, got " + penalty);
+        }
     }
 
     private void checkLength(float[] a, int rows) {

@@ -144,7 +144,7 @@ class ChannelNormTest {
                 double[] part = new double[2 * c];
                 impl.shiftedSums(x, from * c, to * c, layout, shift, work, part, 0);
                 double[] part2 = new double[2 * c];
-                impl.productSums(dy, x, from * c, to * c, layout, shift, work, part2, 0);
+                impl.productSums(dy, x, from * c, to * c, layout, shift, work, part2, 0, ChannelNorm.NO_PENALTY, 0f, null, null);
                 for (int j = 0; j < 2 * c; j++) {
                     stats[j] += part[j];
                     products[j] += part2[j];
