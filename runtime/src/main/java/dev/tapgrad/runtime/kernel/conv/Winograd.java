@@ -102,7 +102,7 @@ class Winograd {
      * slower: its products, 16 channels out, broadcast once per multiply-add); with 32 channels
      * (convnet128's 13×13×32 → 64) the forward takes 0.022–0.027 instead of 0.033–0.041 ms and
      * the backward 0.059–0.070 instead of 0.083–0.088, with 64 → 64 on 16×16 0.072–0.085 vs 0.108–0.113
-     * (one thread, WinoMicro in the perf-wino report).
+     * (one thread, per layer, on the 2-core AVX-512 machine of bench/README.md).
      */
     static boolean suits(ConvGeometry g, int lanes) {
         return g.kernelH == 3 && g.kernelW == 3 && g.strideH == 1 && g.strideW == 1 && lanes > 0
