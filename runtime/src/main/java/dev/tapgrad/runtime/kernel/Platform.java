@@ -1,5 +1,7 @@
 package dev.tapgrad.runtime.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -36,6 +38,29 @@ public final class Platform {
      */
     public static boolean vectorUsable() {
         return !vectorDisabled() && vectorModulePresent() && FMA && OPTIMIZING_COMPILER;
+    }
+
+    /**
+     * A kernel's Vector API twin where {@link #vectorUsable} allows it, else {@code portable}: the
+     * class {@code simpleName} in the caller's package, made by its no-argument constructor through
+     * the caller's lookup (the twins are package-private). It is loaded by name so that the portable
+     * classes never link against {@code jdk.incubator.vector}; a twin that cannot be loaded or made
+     * falls back to {@code portable} (each kernel's {@code pathName()} says which path runs, and the
+     * tests check it where the module is present).
+     */
+    public static <T> T vectorTwin(MethodHandles.Lookup caller, Class<T> type, String simpleName, T portable) {
+        if (!vectorUsable()) {
+            return portable;
+        }
+        try {
+            Class<?> twin = caller.findClass(caller.lookupClass().getPackageName() + "." + simpleName);
+            return type.cast(caller.findConstructor(twin, MethodType.methodType(void.class)).invoke());
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return portable;
+        } catch (Throwable e) {
+            // invoke() declares Throwable; a constructor's other Errors are not a missing twin.
+            throw (Error) e;
+        }
     }
 
     private static boolean detectFma() {

@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.math;
 
 import dev.tapgrad.runtime.kernel.Platform;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The logistic function, tanh, exp and log over runs of a float array, in place: with the Vector
@@ -22,7 +23,8 @@ public final class ElementMath {
     }
 
     static final Impl PORTABLE = new Portable();
-    static final Impl ACTIVE = load();
+    static final Impl ACTIVE =
+            Platform.vectorTwin(MethodHandles.lookup(), Impl.class, "VectorElementMath", PORTABLE);
 
     private ElementMath() {}
 
@@ -49,18 +51,6 @@ public final class ElementMath {
     /** Which path runs, for benchmarks and logs: "vector" or "portable". */
     public static String pathName() {
         return ACTIVE == PORTABLE ? "portable" : "vector";
-    }
-
-    private static Impl load() {
-        if (!Platform.vectorUsable()) {
-            return PORTABLE; // the module, FMA or C2 is missing, or vectors are switched off
-        }
-        try {
-            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.math.VectorElementMath").getDeclaredConstructor()
-                    .newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return PORTABLE;
-        }
     }
 
     /**

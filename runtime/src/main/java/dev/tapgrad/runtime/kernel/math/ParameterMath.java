@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.math;
 
 import dev.tapgrad.runtime.kernel.Platform;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The per-step passes over parameters and their gradients, on a run {@code [from, to)} of the
@@ -48,7 +49,8 @@ public final class ParameterMath {
     }
 
     static final Impl PORTABLE = new Portable();
-    static final Impl ACTIVE = load();
+    static final Impl ACTIVE =
+            Platform.vectorTwin(MethodHandles.lookup(), Impl.class, "VectorParameterMath", PORTABLE);
 
     private ParameterMath() {}
 
@@ -95,18 +97,6 @@ public final class ParameterMath {
     /** Which path runs, for benchmarks and logs: "vector" or "portable". */
     public static String pathName() {
         return ACTIVE == PORTABLE ? "portable" : "vector";
-    }
-
-    private static Impl load() {
-        if (!Platform.vectorUsable()) {
-            return PORTABLE;
-        }
-        try {
-            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.math.VectorParameterMath").getDeclaredConstructor()
-                    .newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return PORTABLE;
-        }
     }
 
     /** Value by value; the loops are simple enough for C2 to vectorise some of them itself. */

@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.math;
 
 import dev.tapgrad.runtime.kernel.Platform;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The element-wise part of a recurrent cell's (GRU's or LSTM's) forward or backward step, for one
@@ -26,9 +27,15 @@ public final class RecurrentCells {
     }
 
     static final Impl PORTABLE = new Portable();
-    private static final Impl ACTIVE = load();
+    private static final Impl ACTIVE =
+            Platform.vectorTwin(MethodHandles.lookup(), Impl.class, "VectorRecurrentCells", PORTABLE);
 
     private RecurrentCells() {}
+
+    /** Which path runs, for benchmarks and logs: "vector" or "portable". */
+    public static String pathName() {
+        return ACTIVE == PORTABLE ? "portable" : "vector";
+    }
 
     /**
      * A Keras reset_after GRU's step backward for one example. In: dL/dh_t at {@code dh[dOff…]};
@@ -77,18 +84,6 @@ public final class RecurrentCells {
     public static void lstmBackward(int units, float[] dh, float[] dc, int dOff, float[] gOut, int go, float[] gates,
             int gOff, float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff) {
         ACTIVE.lstmBackward(units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
-    }
-
-    private static Impl load() {
-        if (!Platform.vectorUsable()) {
-            return PORTABLE;
-        }
-        try {
-            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.math.VectorRecurrentCells")
-                    .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return PORTABLE;
-        }
     }
 
     /** Value by value, the arithmetic of forward in double (the vector path's tail in backward). */

@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.math;
 
 import dev.tapgrad.runtime.kernel.Platform;
+import java.lang.invoke.MethodHandles;
 
 /**
  * A relu layer's passes over a run of its output, in place: {@code out = max(out, 0)} forward, and
@@ -28,7 +29,8 @@ public final class ReluRows {
     }
 
     static final Impl PORTABLE = new Portable();
-    static final Impl ACTIVE = load();
+    static final Impl ACTIVE =
+            Platform.vectorTwin(MethodHandles.lookup(), Impl.class, "VectorReluRows", PORTABLE);
 
     private ReluRows() {}
 
@@ -50,18 +52,6 @@ public final class ReluRows {
     /** Which path runs, for benchmarks and logs: "vector" or "portable". */
     public static String pathName() {
         return ACTIVE == PORTABLE ? "portable" : "vector";
-    }
-
-    private static Impl load() {
-        if (!Platform.vectorUsable()) {
-            return PORTABLE;
-        }
-        try {
-            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.math.VectorReluRows").getDeclaredConstructor()
-                    .newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return PORTABLE;
-        }
     }
 
     /** Value by value, branch-free (the sign of a relu's input is a coin flip; see Activations.backward). */

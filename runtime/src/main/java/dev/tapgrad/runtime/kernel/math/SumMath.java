@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.math;
 
 import dev.tapgrad.runtime.kernel.Platform;
+import java.lang.invoke.MethodHandles;
 
 /**
  * Sums of a float run in double ({@code Σ x}, {@code Σ |x|}, {@code Σ x²}) and the gradients of
@@ -32,7 +33,8 @@ public final class SumMath {
     }
 
     static final Impl PORTABLE = new PortableSums();
-    static final Impl ACTIVE = load();
+    static final Impl ACTIVE =
+            Platform.vectorTwin(MethodHandles.lookup(), Impl.class, "VectorSumMath", PORTABLE);
 
     private SumMath() {}
 
@@ -81,15 +83,4 @@ public final class SumMath {
         return ((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + s7));
     }
 
-    private static Impl load() {
-        if (!Platform.vectorUsable()) {
-            return PORTABLE;
-        }
-        try {
-            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.math.VectorSumMath").getDeclaredConstructor()
-                    .newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return PORTABLE;
-        }
-    }
 }

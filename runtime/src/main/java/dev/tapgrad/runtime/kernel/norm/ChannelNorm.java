@@ -2,6 +2,7 @@ package dev.tapgrad.runtime.kernel.norm;
 
 import dev.tapgrad.runtime.kernel.Platform;
 import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The passes of a per-channel normalisation (BatchNorm) over channels-last rows of {@code
@@ -88,7 +89,8 @@ public final class ChannelNorm {
     }
 
     static final Impl PORTABLE = new PortableChannelPasses();
-    static final Impl ACTIVE = load();
+    static final Impl ACTIVE =
+            Platform.vectorTwin(MethodHandles.lookup(), Impl.class, "VectorChannelPasses", PORTABLE);
     /**
      * Periods summed in float, each float sum taking one value per period, before the sums go to
      * double: at most 32 float roundings per partial sum, about 2e-6 of its values' magnitude.
@@ -361,15 +363,4 @@ public final class ChannelNorm {
         return Math.min(rows, (chunk + 1) * chunkRows) * channels;
     }
 
-    private static Impl load() {
-        if (!Platform.vectorUsable()) {
-            return PORTABLE; // the module, FMA or C2 is missing, or vectors are switched off
-        }
-        try {
-            return (Impl) Class.forName("dev.tapgrad.runtime.kernel.norm.VectorChannelPasses").getDeclaredConstructor()
-                    .newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return PORTABLE;
-        }
-    }
 }

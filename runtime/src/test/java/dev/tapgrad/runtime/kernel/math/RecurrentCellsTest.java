@@ -15,6 +15,16 @@ import org.junit.jupiter.api.Test;
  */
 class RecurrentCellsTest {
     @Test
+    void theVectorPathRunsWhereTheModuleIsPresent() {
+        // Otherwise the tests below would compare the portable path with itself.
+        if (dev.tapgrad.runtime.kernel.Platform.vectorUsable()) {
+            assertEquals("vector", RecurrentCells.pathName());
+        } else {
+            assertEquals("portable", RecurrentCells.pathName());
+        }
+    }
+
+    @Test
     void theActivePathGivesThePortableBits() {
         Random r = new Random(5);
         for (int units : new int[] {64, 37, 5, 16}) {
