@@ -12,12 +12,13 @@ import java.util.Set;
 
 /**
  * The aux losses a layer computes itself: one that the penalty rewrite fused ({@link Fusion}) on
- * the output of a layer that can take a penalty ({@code LayerType.takesOutputPenalty()}) becomes {@code conv.penalize(OutputPenalty.X, weight)} at construction,
- * and its term is read from the layer after forward ({@code conv.penalty()}); the layer adds its
+ * the output of a layer that can take a penalty ({@code LayerType.takesOutputPenalty()}: Conv2D,
+ * Dense, BatchNorm) becomes {@code layer.penalize(OutputPenalty.X, weight)} at construction, and
+ * its term is read from the layer after forward ({@code layer.penalty()}); the layer adds its
  * gradient inside its own backward pass, where its kernels need no passes of their own over the
- * output (Conv2D's direct kernel, Dense's relu derivative: the sparse-activation case
- * {@code mean(abs(conv1))}, an activity regularizer {@code mean(square(hidden))}). At most one per layer; the
- * others are emitted as usual.
+ * output (Conv2D's direct kernel, Dense's relu derivative, BatchNorm's backward passes: the
+ * sparse-activation case {@code mean(abs(conv1))}, an activity regularizer
+ * {@code mean(square(hidden))}). At most one per layer; the others are emitted as usual.
  */
 final class LayerPenalties {
     private final Map<AuxPlan, String> layerOf = new IdentityHashMap<>();

@@ -221,9 +221,9 @@ public final class Dense extends AbstractLayer {
     /**
      * Back-propagates through the latest {@link #forward} call, which must have been on this
      * {@code x}: adds dL/dkernel and dL/dbias to the parameters' gradients (overwrites them after
-     * {@link #overwriteParameterGradients}) and, if {@code gx} is
-     * not null, adds dL/dx to it; with a {@link #penalize penalty}, dL/dout includes its gradient (a layer output read by several consumers, or tapped by an aux loss,
-     * collects its gradient from all of them).
+     * {@link #overwriteParameterGradients}) and, if {@code gx} is not null, adds dL/dx to it (a
+     * layer output read by several consumers, or tapped by an aux loss, collects its gradient from
+     * all of them). With a {@link #penalize penalty}, dL/dout includes the penalty's gradient.
      *
      * @param x (..., inputs), the input of the forward call
      * @param out (..., units), its output
