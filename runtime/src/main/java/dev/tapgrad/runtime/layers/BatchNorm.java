@@ -49,11 +49,8 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
     /** The forward's scale and shift (out = outScale·(x − center) + outShift), which a penalty's gradient needs. */
     private final float[] outScale;
     private final float[] outShift;
-    /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}); null for none. */
-    private OutputPenalty penalty;
-    private double penaltyWeight;
-    /** The penalty of the latest forward's output, unweighted; NaN before the first. */
-    private double penaltyValue = Double.NaN;
+    /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}). */
+    private final OutputPenaltySlot penalty = new OutputPenaltySlot("BatchNorm", name());
     /** The rows of the latest forward; backward needs the same. */
     private int forwardRows = -1;
     private boolean lastTraining;
@@ -124,9 +121,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
             return null;
         }
         BatchNorm copy = new BatchNorm(name() + ".warmup", features, momentum, epsilon);
-        if (penalty != null) {
-            copy.penalize(penalty, penaltyWeight); // the penalised passes are other loops to compile
-        }
+        penalty.copyTo(copy.penalty); // the penalised passes are other loops to compile
         Mode training = new Mode(0);
         training.differentiating();
         copy.useMode(training, 0);
@@ -134,7 +129,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         Tensor out = Tensor.zeros(x.shape());
         Tensor gOut = Tensor.randn(new Random(4), 64, features);
         Tensor gx = Tensor.zeros(x.shape());
-        return new WarmUp("BatchNorm " + features + (penalty == null ? "" : " " + penalty), () -> {
+        return new WarmUp("BatchNorm " + features + penalty.keySuffix(), () -> {
             copy.forward(x, out);
             copy.backward(x, gOut, gx);
         });
@@ -149,11 +144,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
      * loss that is exactly such a penalty on this layer's output.
      */
     public void penalize(OutputPenalty penalty, double weight) {
-        if (!Double.isFinite(weight)) {
-            throw new IllegalArgumentException("BatchNorm " + name() + ".penalize: the weight must be finite, got " + weight);
-        }
-        this.penalty = java.util.Objects.requireNonNull(penalty, "BatchNorm.penalize: pass an OutputPenalty");
-        this.penaltyWeight = weight;
+        this.penalty.set(penalty, weight);
     }
 
     /**
@@ -162,15 +153,11 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
      * @throws IllegalStateException if no penalty was set with {@link #penalize} or forward has not run
      */
     public double penalty() {
-        if (penalty == null || forwardRows < 0) {
-            throw new IllegalStateException("BatchNorm " + name() + ".penalty: " + (penalty == null
-                    ? "no output penalty; call penalize first" : "run forward first"));
-        }
-        return penaltyValue;
+        return penalty.value(forwardRows >= 0);
     }
 
     private int penaltyKind() {
-        return penalty == null ? ChannelNorm.NO_PENALTY : penalty.squares() ? ChannelNorm.SQUARE : ChannelNorm.ABS;
+        return penalty.mode(ChannelNorm.NO_PENALTY, ChannelNorm.ABS, ChannelNorm.SQUARE);
     }
 
     /** x (B, ..., features) gives the same shape. */
@@ -196,7 +183,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         lastTraining = mode.training();
         forwardRows = n;
         if (n == 0) {
-            penaltyValue = penalty == null ? Double.NaN : penalty.fromSum(0, 0);
+            penalty.recordSum(0, 0);
             return; // an empty batch has no statistics to normalise with or to move towards
         }
         if (lastTraining) {
@@ -221,9 +208,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         System.arraycopy(scale, 0, outScale, 0, features);
         System.arraycopy(shift, 0, outShift, 0, features);
         double sum = passes.scaleShift(in, out.buffer(), n, center, scale, shift, penaltyKind());
-        if (penalty != null) {
-            penaltyValue = penalty.fromSum(sum, out.size());
-        }
+        penalty.recordSum(sum, out.size());
     }
 
     /** The batch's mean and biased variance (one pass, in double) into mean and invStd; moves the moving ones in fit. */
@@ -270,8 +255,7 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         }
         float[] in = x.buffer();
         // dL/dout is gOut plus the penalty's gradient, added where the passes read gOut (gOut is not written)
-        passes.penalizeGradient(penaltyKind(), penalty == null ? 0f : penalty.scale(penaltyWeight, gOut.size()),
-                outScale, outShift);
+        passes.penalizeGradient(penaltyKind(), penalty.scale(gOut.size()), outScale, outShift);
         // center and mean are still the forward's; Σ dy·x̂ = invStd·(Σ dy·(x − center) + (center − mean)·Σ dy)
         passes.gradientSums(gOut.buffer(), in, n, center, sumG, sumGCentered);
         float[] dGamma = gamma.grad().buffer();

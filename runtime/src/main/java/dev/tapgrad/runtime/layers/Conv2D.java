@@ -4,7 +4,6 @@ import dev.tapgrad.Activation;
 import dev.tapgrad.Padding;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
-import dev.tapgrad.runtime.layers.OutputPenalty;
 import dev.tapgrad.runtime.kernel.conv.ConvGeometry;
 import dev.tapgrad.runtime.kernel.conv.DirectConv;
 import dev.tapgrad.runtime.kernel.math.Activations;
@@ -66,11 +65,8 @@ public final class Conv2D extends AbstractLayer {
     /** Whether the backward call in progress adds into {@link #backwardGx} (or overwrites it). */
     private boolean backwardAccumulates;
 
-    /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}); null for none. */
-    private OutputPenalty penalty;
-    private double penaltyWeight;
-    /** The penalty of the latest forward's output, unweighted; NaN before the first. */
-    private double penaltyValue = Double.NaN;
+    /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}). */
+    private final OutputPenaltySlot penalty = new OutputPenaltySlot("Conv2D", name());
 
     /** A convolution layer; parameters start at zero until {@link #initialize}. */
     public Conv2D(String name, int height, int width, int channels, int filters, int kernelH, int kernelW,
@@ -113,16 +109,14 @@ public final class Conv2D extends AbstractLayer {
         int w = g.kernelW + 11 * g.strideW;
         Conv2D copy = new Conv2D(name() + ".warmup", h, w, g.channels, g.filters, g.kernelH, g.kernelW, g.strideH,
                 g.strideW, same ? Padding.SAME : Padding.VALID, activation);
-        if (penalty != null) {
-            copy.penalize(penalty, penaltyWeight);
-        }
+        penalty.copyTo(copy.penalty);
         copy.initialize(new Random(1));
         Tensor x = Tensor.randn(new Random(2), 1, h, w, g.channels);
         Tensor out = Tensor.zeros(copy.outputShape(x.shape()));
         Tensor gOut = Tensor.zeros(out.shape());
         Tensor gx = Tensor.zeros(x.shape());
         String key = "Conv2D " + g.channels + ">" + g.filters + " " + g.kernelH + "x" + g.kernelW + "/" + g.strideH
-                + "x" + g.strideW + (same ? " same " : " valid ") + activation + " " + penalty + " " + (direct != null);
+                + "x" + g.strideW + (same ? " same " : " valid ") + activation + " " + penalty.penalty() + " " + (direct != null);
         return new WarmUp(key, () -> {
             copy.forward(x, out);
             gOut.fill(0.01f);
@@ -153,11 +147,7 @@ public final class Conv2D extends AbstractLayer {
      * @throws IllegalArgumentException if the weight is not finite
      */
     public void penalize(OutputPenalty penalty, double weight) {
-        if (!Double.isFinite(weight)) {
-            throw new IllegalArgumentException("Conv2D " + name() + ".penalize: the weight must be finite, got " + weight);
-        }
-        this.penalty = java.util.Objects.requireNonNull(penalty, "Conv2D.penalize: pass an OutputPenalty");
-        this.penaltyWeight = weight;
+        this.penalty.set(penalty, weight);
     }
 
     /**
@@ -166,16 +156,12 @@ public final class Conv2D extends AbstractLayer {
      * @throws IllegalStateException if no penalty was set with {@link #penalize} or forward has not run
      */
     public double penalty() {
-        if (penalty == null || lastInput == null) {
-            throw new IllegalStateException("Conv2D " + name() + ".penalty: " + (penalty == null
-                    ? "no output penalty; call penalize first" : "run forward first"));
-        }
-        return penaltyValue;
+        return penalty.value(lastInput != null);
     }
 
     /** Whether the penalty is computed inside the direct kernel's passes (relu), not in passes of its own. */
     private boolean fusedPenalty() {
-        return penalty != null && direct != null && activation == Activation.RELU;
+        return penalty.active() && direct != null && activation == Activation.RELU;
     }
 
     /** Whether relu is applied inside the layer's passes (floor 0 forward, its mask backward). */
@@ -184,7 +170,7 @@ public final class Conv2D extends AbstractLayer {
     }
 
     private int penaltyMode() {
-        return !fusedPenalty() ? DirectConv.NO_PENALTY : penalty.squares() ? DirectConv.SQUARE : DirectConv.ABS;
+        return fusedPenalty() ? penalty.mode(DirectConv.NO_PENALTY, DirectConv.ABS, DirectConv.SQUARE) : DirectConv.NO_PENALTY;
     }
 
     /** Whether this layer computes with the direct kernel. */
@@ -292,8 +278,10 @@ public final class Conv2D extends AbstractLayer {
         if (!fusedRelu && activation != Activation.LINEAR) {
             Activations.forward(activation, target, o, b * geometry.outH * geometry.outW, geometry.filters);
         }
-        if (penalty != null) {
-            penaltyValue = fusedPenalty() ? penalty.fromSum(direct.penaltySum(b), out.size()) : penalty.value(out);
+        if (fusedPenalty()) {
+            penalty.recordSum(direct.penaltySum(b), out.size());
+        } else {
+            penalty.record(out);
         }
         lastInput = in;
     }
@@ -339,14 +327,14 @@ public final class Conv2D extends AbstractLayer {
         float[] o = out.buffer();
         float[] in = x.buffer();
         boolean relu = activation == Activation.RELU;
-        if (penalty != null && !fusedPenalty()) {
-            penalty.addGradient(out, penaltyWeight, gOut);
+        if (!fusedPenalty()) {
+            penalty.addGradient(out, gOut);
         }
         if (direct != null) {
             if (!relu) {
                 Activations.backward(activation, Activations.needsPreActivation(activation) ? z : o, o, g, b * pixels, geometry.filters);
             }
-            float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
+            float scale = penalty.scale(out.size());
             backwardGx = gx == null ? null : gx.buffer();
             backwardAccumulates = accumulate;
             try {

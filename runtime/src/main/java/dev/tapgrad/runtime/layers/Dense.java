@@ -9,7 +9,6 @@ import dev.tapgrad.runtime.kernel.gemm.Gemm;
 import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -34,11 +33,8 @@ public final class Dense extends AbstractLayer {
     private float[] z = new float[0];
     private int rows = -1;
     private float[] lastInput;
-    /** An L1 or L2 penalty on the output (see {@link #penalize}); null for none. */
-    private OutputPenalty penalty;
-    private double penaltyWeight;
-    /** The penalty of the latest forward's output, unweighted. */
-    private double penaltyValue;
+    /** An L1 or L2 penalty on the output (see {@link #penalize}). */
+    private final OutputPenaltySlot penalty = new OutputPenaltySlot("Dense", name());
     /** {@link #reluForwardRows}, shared between the cores by {@link ParallelFor} on a large batch. */
     private final ParallelFor.ArrayBody reluForward = this::reluForwardRows;
     /** {@link #reluBackwardColumns}, shared likewise. */
@@ -140,9 +136,7 @@ public final class Dense extends AbstractLayer {
         } else {
             Activations.forward(activation, target, out.buffer(), n, units);
         }
-        if (penalty != null) {
-            penaltyValue = penalty.value(out);
-        }
+        penalty.record(out);
         lastInput = x.buffer();
     }
 
@@ -157,11 +151,7 @@ public final class Dense extends AbstractLayer {
      * @throws IllegalArgumentException if the weight is not finite
      */
     public void penalize(OutputPenalty penalty, double weight) {
-        if (!Double.isFinite(weight)) {
-            throw new IllegalArgumentException("Dense " + name() + ".penalize: the weight must be finite, got " + weight);
-        }
-        this.penalty = Objects.requireNonNull(penalty, "Dense.penalize: pass an OutputPenalty");
-        this.penaltyWeight = weight;
+        this.penalty.set(penalty, weight);
     }
 
     /**
@@ -170,11 +160,7 @@ public final class Dense extends AbstractLayer {
      * @throws IllegalStateException if no penalty was set with {@link #penalize} or forward has not run
      */
     public double penalty() {
-        if (penalty == null || lastInput == null) {
-            throw new IllegalStateException("Dense " + name() + ".penalty: " + (penalty == null
-                    ? "no output penalty; call penalize first" : "run forward first"));
-        }
-        return penaltyValue;
+        return penalty.value(lastInput != null);
     }
 
     /**
@@ -192,14 +178,12 @@ public final class Dense extends AbstractLayer {
         int out = warmUpWidth(units);
         Dense copy = new Dense(name() + ".warmup", in, out, activation);
         copy.initialize(new Random(1));
-        if (penalty != null) {
-            copy.penalize(penalty, penaltyWeight);
-        }
+        penalty.copyTo(copy.penalty);
         Tensor x = Tensor.randn(new Random(2), 32, in);
         Tensor y = Tensor.zeros(32, out);
         Tensor gOut = Tensor.zeros(32, out);
         Tensor gx = Tensor.zeros(32, in);
-        return new WarmUp("Dense " + in + ">" + out + " " + activation + (penalty == null ? "" : " " + penalty), () -> {
+        return new WarmUp("Dense " + in + ">" + out + " " + activation + penalty.keySuffix(), () -> {
             copy.forward(x, y);
             gOut.fill(0.01f);
             copy.backward(x, y, gOut, gx);
@@ -261,13 +245,11 @@ public final class Dense extends AbstractLayer {
         Arrays.fill(biasSums, 0);
         if (activation == Activation.RELU) {
             // relu's derivative, the penalty's gradient and the bias sums in one pass, by columns
-            float scale = penalty == null ? 0f : penalty.scale(penaltyWeight, out.size());
+            float scale = penalty.scale(out.size());
             int grain = (long) n * units < SHARED ? units : Math.max(16, (units / 4 + 15) / 16 * 16);
             ParallelFor.run(units, grain, reluBackward, o, g, null, scale);
         } else {
-            if (penalty != null) {
-                penalty.addGradient(out, penaltyWeight, gOut);
-            }
+            penalty.addGradient(out, gOut);
             Activations.backward(activation, Activations.needsPreActivation(activation) ? z : o, o, g, n, units);
             for (int r = 0; r < n; r++) {
                 addBiasSums(g, r * units);
@@ -294,7 +276,7 @@ public final class Dense extends AbstractLayer {
      * sum is added in row order whichever thread runs it, and the bits do not depend on the threads.
      */
     private void reluBackwardColumns(float[] out, float[] g, float[] none, float scale, int from, int to, int slot) {
-        int kind = penalty == null ? ReluRows.NONE : penalty.squares() ? ReluRows.SQUARE : ReluRows.ABS;
+        int kind = penalty.mode(ReluRows.NONE, ReluRows.ABS, ReluRows.SQUARE);
         for (int r = 0; r < rows; r++) {
             int off = r * units;
             ReluRows.backward(out, g, off + from, off + to, kind, scale);
