@@ -29,7 +29,6 @@ import dev.tapgrad.processor.diag.LossMessages;
 import dev.tapgrad.processor.diag.Report;
 import dev.tapgrad.processor.diag.Tag;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.ExecutableElement;
@@ -49,13 +48,10 @@ final class BodyReader {
     private final TypeElement model;
     private final BodyConstants constants;
     private final Report report;
-    /** The class whose code is being read (the model, or a helper's class while it is inlined), its file, its names. */
-    private TypeElement owner;
-    private CompilationUnitTree unit;
-    private OpResolver ops;
+    /** The body being read: the loss or call body, or a helper's while it is inlined. */
+    private BodyScope scope;
 
     private final List<Instr> instrs = new ArrayList<>();
-    private Map<String, Operand> scope = new HashMap<>();
     /** Helper methods being inlined, innermost last, to report recursion. */
     private final java.util.Deque<String> inlining = new java.util.ArrayDeque<>();
     private int nextId;
@@ -73,9 +69,7 @@ final class BodyReader {
         this.model = model;
         this.constants = new BodyConstants(elements, model);
         this.report = report;
-        this.owner = model;
-        this.unit = unit;
-        this.ops = new OpResolver(elements, model, unit);
+        this.scope = BodyScope.of(elements, model, unit);
     }
 
     /** The body as IR, or null if it cannot be differentiated (the reasons are in the report). */
@@ -98,7 +92,7 @@ final class BodyReader {
         List<Value> inputs = new ArrayList<>();
         for (String name : inputNames) {
             Value v = fresh(name);
-            scope.put(v.name(), new Operand.Var(v));
+            scope.locals.put(v.name(), new Operand.Var(v));
             inputs.add(v);
         }
         if (tree.getBody() == null) {
@@ -113,10 +107,8 @@ final class BodyReader {
             fail(tree, BodyMessages.constantLoss(method.getSimpleName().toString()));
             return null;
         }
-        return new Program(method.getSimpleName().toString(), inputs, instrs, v.value(), origin(resultOrigin));
+        return new Program(method.getSimpleName().toString(), inputs, instrs, v.value(), origin(scope.resultOrigin));
     }
-
-    private Tree resultOrigin;
 
     /** Whether the body read has a {@code training ? a : b}, so its other mode must be read too. */
     boolean usesMode() {
@@ -143,7 +135,7 @@ final class BodyReader {
                     return null;
                 }
                 Operand result = operand(r.getExpression(), null);
-                resultOrigin = r.getExpression();
+                scope.resultOrigin = r.getExpression();
                 return result;
             }
             statement(s);
@@ -168,16 +160,16 @@ final class BodyReader {
             }
             Operand value = tensorOperand(v.getInitializer(), v.getName().toString());
             if (value != null) {
-                scope.put(v.getName().toString(), value);
+                scope.locals.put(v.getName().toString(), value);
             }
         } else if (s instanceof ExpressionStatementTree es && es.getExpression() instanceof AssignmentTree a) {
-            if (!(a.getVariable() instanceof IdentifierTree id) || !scope.containsKey(id.getName().toString())) {
+            if (!(a.getVariable() instanceof IdentifierTree id) || !scope.locals.containsKey(id.getName().toString())) {
                 fail(a, BodyMessages.fieldWrite(a.getVariable().toString()));
                 return;
             }
             Operand value = tensorOperand(a.getExpression(), id.getName().toString());
             if (value != null) {
-                scope.put(id.getName().toString(), value);
+                scope.locals.put(id.getName().toString(), value);
             }
         } else {
             fail(s, BodyMessages.unsupportedStatement(BodyTexts.describe(s)));
@@ -235,7 +227,7 @@ final class BodyReader {
             return call(call, name);
         }
         if (e instanceof MemberSelectTree select) {
-            BodyConstants.Lookup c = constants.qualified(select, ops);
+            BodyConstants.Lookup c = constants.qualified(select, scope.ops);
             if (c != null) {
                 return c.operand() != null ? c.operand() : failed(e, c.error());
             }
@@ -248,23 +240,23 @@ final class BodyReader {
             condition = p.getExpression();
         }
         return condition instanceof IdentifierTree id && id.getName().contentEquals(modeName)
-                && !scope.containsKey(modeName) && inlining.size() == 1;
+                && !scope.locals.containsKey(modeName) && inlining.size() == 1;
     }
 
     private Operand identifier(IdentifierTree id) {
         String n = id.getName().toString();
-        if (n.equals(modeName) && !scope.containsKey(n) && inlining.size() == 1) {
+        if (n.equals(modeName) && !scope.locals.containsKey(n) && inlining.size() == 1) {
             return failed(id, BodyMessages.modeOutsideConditional(n));
         }
-        Operand bound = scope.get(n);
+        Operand bound = scope.locals.get(n);
         if (bound != null) {
             return bound;
         }
-        BodyConstants.Lookup c = constants.unqualified(n, owner, unit);
+        BodyConstants.Lookup c = constants.unqualified(n, scope.owner, scope.unit);
         if (c != null) {
             return c.operand() != null ? c.operand() : failed(id, c.error());
         }
-        return failed(id, BodyMessages.unknownName(n, scope.keySet()));
+        return failed(id, BodyMessages.unknownName(n, scope.locals.keySet()));
     }
 
     private Operand binary(BinaryTree b) {
@@ -307,9 +299,9 @@ final class BodyReader {
                     : o instanceof Operand.BooleanConst ? ArgKind.BOOLEAN : ArgKind.TENSOR);
         }
         String callee = call.getMethodSelect().toString();
-        OpResolver.Resolution r = ops.resolve(call.getMethodSelect(), kinds);
+        OpResolver.Resolution r = scope.ops.resolve(call.getMethodSelect(), kinds);
         if (r == null) {
-            List<ExecutableElement> named = ops.candidates(call.getMethodSelect());
+            List<ExecutableElement> named = scope.ops.candidates(call.getMethodSelect());
             return failed(call, named.isEmpty()
                     ? CallHints.unknownCall(callee, elements)
                     : BodyMessages.noMatchingOverload(callee, kinds, named.get(0).toString()));
@@ -357,31 +349,16 @@ final class BodyReader {
         if (tree == null || tree.getBody() == null) {
             return failed(call, CallHints.noDerivativeRule(call.getMethodSelect().toString(), helper, model, trees));
         }
-        Map<String, Operand> saved = scope;
-        Tree savedOrigin = resultOrigin;
-        TypeElement savedOwner = owner;
-        CompilationUnitTree savedUnit = unit;
-        OpResolver savedOps = ops;
-        TypeElement helperClass = (TypeElement) helper.getEnclosingElement();
-        if (!helperClass.equals(owner)) {
-            // The helper's names (fields, imports, calls) are resolved where it is written, and its errors point there.
-            owner = helperClass;
-            unit = trees.getPath(helper).getCompilationUnit();
-            ops = new OpResolver(elements, helperClass, unit);
-        }
-        scope = new HashMap<>();
+        BodyScope caller = scope;
+        scope = caller.forHelper(helper, trees, elements);
         List<? extends VariableElement> params = helper.getParameters();
         for (int i = 0; i < params.size(); i++) {
-            scope.put(params.get(i).getSimpleName().toString(), args.get(i));
+            scope.locals.put(params.get(i).getSimpleName().toString(), args.get(i));
         }
         inlining.push(name);
         Operand result = body(tree, name);
         inlining.pop();
-        scope = saved;
-        resultOrigin = savedOrigin;
-        owner = savedOwner;
-        unit = savedUnit;
-        ops = savedOps;
+        scope = caller;
         return result;
     }
 
@@ -391,7 +368,7 @@ final class BodyReader {
     }
 
     TreeOrigin origin(Tree t) {
-        return new TreeOrigin(t, unit);
+        return new TreeOrigin(t, scope.unit);
     }
 
     private void fail(Tree at, String message) {
