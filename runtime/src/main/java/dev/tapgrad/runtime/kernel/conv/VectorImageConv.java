@@ -16,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * a zero border, rows PW = OW + kw − 1 pixels wide): output pixel q = oy·PW + ox reads tap (ky,
  * kx, c) at {@code (q + ky·PW + kx)·C + c}, so a tile of consecutive pixels reads one index plus
  * constant strides for every tap; the pixels at ox ≥ OW of this "virtual" row are computed and
- * dropped (2 of 26 for a 3×3 kernel). dL/dx is the same kernel over dL/dz copied with a border of
- * kh − 1 (kw − 1), with the kernel flipped and its channel and filter axes swapped (for channels
+ * dropped (2 of 26 for a 3×3 kernel); for 3-wide kernels into pairs of filter vectors the
+ * forward instead runs over the real rows and finishes each tile in registers ({@link
+ * Row3Tiles#finishedRows}). dL/dx is the same kernel over dL/dz copied with a border of kh − 1 (kw − 1), with the kernel flipped and its channel and filter axes swapped (for channels
  * a multiple of the lanes; otherwise ImageConv's GEMM and col2im). The kernel gradient reads the
  * channels-last image directly: the kw·channels taps of one kernel row are contiguous there, so a
  * tile of 8 taps × 2 vectors of filters sums over the pixels with one index and constant offsets
@@ -69,6 +70,8 @@ final class VectorImageConv extends ImageConv {
     private final float[][] virtualOut;
     /** Per slot: one output row's penalty terms per filter, summed in float. */
     private final float[][] penaltyRow;
+    /** Whether the forward runs in {@link Row3Tiles#finishedRows}: kernels 3 wide, filters a multiple of 2L. */
+    private final boolean rowsFinished;
     /** The kernel gradient's walk over an image, for {@link GradTiles}. */
     private final GradTiles.Walk walk;
     /**
@@ -102,6 +105,7 @@ final class VectorImageConv extends ImageConv {
         this.imageStep = pad ? 0 : g.height * g.width * c;
         this.inputHere = c % L == 0;
         this.walk = new GradTiles.Walk(pixels, f, c, g.outW, rowStep);
+        this.rowsFinished = g.kernelW == 3 && f % (2 * L) == 0;
         this.dzInTiles = f % (2 * L) == 0 && g.kernelW * c >= 8;
         this.pw2 = g.width + g.kernelW - 1;
         this.pp2 = (g.height + g.kernelH - 1) * pw2;
@@ -161,8 +165,14 @@ final class VectorImageConv extends ImageConv {
                 src = bordered(x, image, slot);
                 base = 0;
             }
-            taps.products(src, base, kernel, virtualPixels, v);
-            double s = finish(v, pw, bias, out, image * pixels * f, floor, penalty, slot);
+            double s;
+            if (rowsFinished) {
+                s = Row3Tiles.finishedRows(taps, src, base, kernel, pw, g.outH, g.outW, bias, floor, penalty, out,
+                        image * pixels * f, v, penaltyRow[slot], penaltyPart[slot]);
+            } else {
+                taps.products(src, base, kernel, virtualPixels, v);
+                s = finish(v, pw, bias, out, image * pixels * f, floor, penalty, slot);
+            }
             if (penalty != DirectConv.NO_PENALTY) {
                 penaltySums[image] = s;
             }
