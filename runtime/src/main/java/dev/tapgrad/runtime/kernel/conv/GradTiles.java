@@ -24,8 +24,13 @@ final class GradTiles {
 
     private GradTiles() {}
 
-    /** One image's sizes as the tiles walk it: pixels, filters, channels, output row width, image row step. */
-    record Walk(int pixels, int f, int c, int outW, int rowStep) {}
+    /**
+     * One image's sizes as the tiles walk it: pixels, filters, channels, output row width, image
+     * row step; where dL/dz lies, (pixels, filters) from {@code dzStart} with {@code dzJump} more
+     * values after each output row (0 and 0 for a dense image, or the zero-bordered copy that
+     * VectorImageConv's dL/dx reads).
+     */
+    record Walk(int pixels, int f, int c, int outW, int rowStep, int dzStart, int dzJump) {}
 
     /**
      * Kernel-gradient rows of 8 consecutive taps (the channels-last image at {@code tap} for the
@@ -36,7 +41,8 @@ final class GradTiles {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
         int n = w.f(), step = w.c(), outW = w.outW(), rowJump = w.rowStep() - outW * step, pixels = w.pixels();
-        for (int q = 0, ox = 0, p = tap, o = jb; q < pixels; q++, o += n) {
+        int dzJump = w.dzJump();
+        for (int q = 0, ox = 0, p = tap, o = w.dzStart() + jb; q < pixels; q++, o += n) {
             FloatVector g0 = FloatVector.fromArray(S, dz, o), g1 = FloatVector.fromArray(S, dz, o + L);
             FloatVector x = FloatVector.broadcast(S, src[p]); a0 = x.fma(g0, a0); b0 = x.fma(g1, b0);
             x = FloatVector.broadcast(S, src[p + 1]); a1 = x.fma(g0, a1); b1 = x.fma(g1, b1);
@@ -50,6 +56,7 @@ final class GradTiles {
             if (++ox == outW) {
                 ox = 0;
                 p += rowJump;
+                o += dzJump;
             }
         }
         a0.intoArray(dst, d); b0.intoArray(dst, d + L); d += n;
@@ -63,14 +70,14 @@ final class GradTiles {
     }
 
     /**
-     * {@link #grad8x2} whose dL/dz it computes first, per pixel, from dL/dout {@code grad[o …]} and
-     * {@code out[o …]} (the image's (pixels, filters) block): with {@code relu} masked by out > 0,
+     * {@link #grad8x2} whose dL/dz it computes first, per pixel, from dL/dout {@code grad[at …]} and
+     * {@code out[at …]} (the image's (pixels, filters) block): with {@code relu} masked by out > 0,
      * the penalty's gradient added before ({@code scale} for ABS, {@code 2·out·scale} for SQUARE);
-     * written to {@code dz} and back to grad, and summed over the pixels in order into
+     * written to {@code dz} (laid out as the walk says) and back to grad, and summed over the pixels in order into
      * {@code db[jb … jb + 2L)}. The masks are loop invariants, not branches (a vector that is a phi
      * of two branches stays boxed in C2 on JDK 17).
      */
-    static void grad8x2dz(Walk w, float[] src, int tap, float[] out, float[] grad, int o, float[] dz, int jb,
+    static void grad8x2dz(Walk w, float[] src, int tap, float[] out, float[] grad, int at, float[] dz, int jb,
             float[] db, boolean relu, int penalty, float scale, float[] dst, int d) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
@@ -78,17 +85,18 @@ final class GradTiles {
         VectorMask<Float> penalized = S.maskAll(relu && penalty != DirectConv.NO_PENALTY);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE), linear = S.maskAll(!relu);
         int n = w.f(), step = w.c(), outW = w.outW(), rowJump = w.rowStep() - outW * step, pixels = w.pixels();
-        for (int q = 0, ox = 0, p = tap, i = jb; q < pixels; q++, i += n) {
-            FloatVector g0 = FloatVector.fromArray(S, grad, o + i), y0 = FloatVector.fromArray(S, out, o + i);
-            FloatVector g1 = FloatVector.fromArray(S, grad, o + i + L), y1 = FloatVector.fromArray(S, out, o + i + L);
+        int dzJump = w.dzJump();
+        for (int q = 0, ox = 0, p = tap, i = jb, o = w.dzStart() + jb; q < pixels; q++, i += n, o += n) {
+            FloatVector g0 = FloatVector.fromArray(S, grad, at + i), y0 = FloatVector.fromArray(S, out, at + i);
+            FloatVector g1 = FloatVector.fromArray(S, grad, at + i + L), y1 = FloatVector.fromArray(S, out, at + i + L);
             g0 = g0.blend(g0.add(sc.blend(y0.add(y0).mul(sc), square)), penalized);
             g1 = g1.blend(g1.add(sc.blend(y1.add(y1).mul(sc), square)), penalized);
             g0 = zero.blend(g0, y0.compare(VectorOperators.GT, 0f).or(linear));
             g1 = zero.blend(g1, y1.compare(VectorOperators.GT, 0f).or(linear));
-            g0.intoArray(grad, o + i);
-            g1.intoArray(grad, o + i + L);
-            g0.intoArray(dz, i);
-            g1.intoArray(dz, i + L);
+            g0.intoArray(grad, at + i);
+            g1.intoArray(grad, at + i + L);
+            g0.intoArray(dz, o);
+            g1.intoArray(dz, o + L);
             s0 = s0.add(g0);
             s1 = s1.add(g1);
             FloatVector x = FloatVector.broadcast(S, src[p]); a0 = x.fma(g0, a0); b0 = x.fma(g1, b0);
@@ -103,6 +111,7 @@ final class GradTiles {
             if (++ox == outW) {
                 ox = 0;
                 p += rowJump;
+                o += dzJump;
             }
         }
         s0.intoArray(db, jb);
@@ -121,7 +130,8 @@ final class GradTiles {
     static void grad8x1(Walk w, float[] src, int tap, float[] dz, int jb, float[] dst, int d) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int n = w.f(), step = w.c(), outW = w.outW(), rowJump = w.rowStep() - outW * step, pixels = w.pixels();
-        for (int q = 0, ox = 0, p = tap, o = jb; q < pixels; q++, o += n) {
+        int dzJump = w.dzJump();
+        for (int q = 0, ox = 0, p = tap, o = w.dzStart() + jb; q < pixels; q++, o += n) {
             FloatVector g0 = FloatVector.fromArray(S, dz, o);
             a0 = FloatVector.broadcast(S, src[p]).fma(g0, a0);
             a1 = FloatVector.broadcast(S, src[p + 1]).fma(g0, a1);
@@ -135,6 +145,7 @@ final class GradTiles {
             if (++ox == outW) {
                 ox = 0;
                 p += rowJump;
+                o += dzJump;
             }
         }
         a0.intoArray(dst, d); d += n;
@@ -151,12 +162,14 @@ final class GradTiles {
     static void grad1x1(Walk w, float[] src, int tap, float[] dz, int jb, float[] dst, int d) {
         FloatVector a0 = FloatVector.zero(S);
         int n = w.f(), step = w.c(), outW = w.outW(), rowJump = w.rowStep() - outW * step, pixels = w.pixels();
-        for (int q = 0, ox = 0, p = tap, o = jb; q < pixels; q++, o += n) {
+        int dzJump = w.dzJump();
+        for (int q = 0, ox = 0, p = tap, o = w.dzStart() + jb; q < pixels; q++, o += n) {
             a0 = FloatVector.broadcast(S, src[p]).fma(FloatVector.fromArray(S, dz, o), a0);
             p += step;
             if (++ox == outW) {
                 ox = 0;
                 p += rowJump;
+                o += dzJump;
             }
         }
         a0.intoArray(dst, d);

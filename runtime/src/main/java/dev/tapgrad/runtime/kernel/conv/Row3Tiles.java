@@ -32,19 +32,37 @@ final class Row3Tiles {
      * {@code src[base …]} (pixels cs apart) times w: for each (ky, channel) pair t, taps 0..2 at
      * {@code src[base + rows[t] + (q + kx)·cs]} and their kernel rows at {@code w[wRows[t] + kx·wStep …]}.
      */
-    static void products(float[] src, int base, int cs, int[] rows, int[] wRows, int wStep, float[] w, int n,
-            int virtual, float[] dst) {
+    static void products(float[] src, int base, ImplicitTiles.Taps t, float[] w, int virtual, float[] dst, int top,
+            int bottom) {
+        int cs = t.channels, n = t.n, wStep = t.wStep;
+        int[] rows = t.rows, wRows = t.wRows;
         int jb = 0;
         for (; jb + 2 * L <= n; jb += 2 * L) {
             for (int q0 = 0; q0 < virtual; q0 += 8) {
-                tile8x2k3(src, base + q0 * cs, cs, q0, rows, wRows, wStep, w, n, jb, dst);
+                int from = firstTap(t, q0 + 7, top), to = endTap(t, q0, bottom);
+                tile8x2k3(src, base + q0 * cs, cs, q0, rows, wRows, from, to, wStep, w, n, jb, dst);
             }
         }
         if (jb < n) {
             for (int q0 = 0; q0 < virtual; q0 += 16) {
-                tile16x1k3(src, base + q0 * cs, cs, q0, rows, wRows, wStep, w, n, jb, dst);
+                int from = firstTap(t, q0 + 15, top), to = endTap(t, q0, bottom);
+                tile16x1k3(src, base + q0 * cs, cs, q0, rows, wRows, from, to, wStep, w, n, jb, dst);
             }
         }
+    }
+
+    /**
+     * The first (row, channel) pair a tile needs: kernel rows ky with q_last's row + ky below
+     * {@code top} read only zero rows for every pixel of the tile (its last pixel has the lowest
+     * such row). The pairs run kernel row by kernel row, so the tile's are one range.
+     */
+    private static int firstTap(ImplicitTiles.Taps t, int qLast, int top) {
+        return Math.min(t.kh, Math.max(0, top - qLast / t.rowWidth)) * t.channels;
+    }
+
+    /** The end of that range: kernel rows with q_first's row + ky past {@code bottom} read only zero rows. */
+    private static int endTap(ImplicitTiles.Taps t, int qFirst, int bottom) {
+        return Math.max(0, Math.min(t.kh, bottom - qFirst / t.rowWidth + 1)) * t.channels;
     }
 
     /**
@@ -74,7 +92,7 @@ final class Row3Tiles {
             if (ox < outW) {
                 int start = base + (oy * rowWidth + ox) * cs;
                 for (int jb = 0; jb < n; jb += 2 * L) {
-                    tile8x2k3(src, start, cs, 0, t.rows, t.wRows, t.wStep, w, n, jb, tail);
+                    tile8x2k3(src, start, cs, 0, t.rows, t.wRows, 0, t.rows.length, t.wStep, w, n, jb, tail);
                 }
                 finishTail(tail, outW - ox, n, bias, floor, penalty, out, o + (oy * outW + ox) * n, row);
             }
@@ -172,11 +190,11 @@ final class Row3Tiles {
         pb.intoArray(row, jb + L);
     }
 
-    private static void tile8x2k3(float[] src, int start, int cs, int q0, int[] rows, int[] wRows, int wStep, float[] w, int n, int jb,
-            float[] dst) {
+    private static void tile8x2k3(float[] src, int start, int cs, int q0, int[] rows, int[] wRows, int from, int to,
+            int wStep, float[] w, int n, int jb, float[] dst) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
-        for (int t = 0, count = rows.length; t < count; t++) {
+        for (int t = from; t < to; t++) {
             int p = rows[t] + start, wi = wRows[t] + jb;
             FloatVector u0 = FloatVector.fromArray(S, w, wi), u1 = FloatVector.fromArray(S, w, wi + L);
             FloatVector v0 = FloatVector.fromArray(S, w, wi + wStep), v1 = FloatVector.fromArray(S, w, wi + wStep + L);
@@ -211,11 +229,11 @@ final class Row3Tiles {
         a7.intoArray(dst, d); b7.intoArray(dst, d + L);
     }
 
-    private static void tile16x1k3(float[] src, int start, int cs, int q0, int[] rows, int[] wRows, int wStep, float[] w, int n, int jb,
-            float[] dst) {
+    private static void tile16x1k3(float[] src, int start, int cs, int q0, int[] rows, int[] wRows, int from, int to,
+            int wStep, float[] w, int n, int jb, float[] dst) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
-        for (int t = 0, count = rows.length; t < count; t++) {
+        for (int t = from; t < to; t++) {
             int p = rows[t] + start, wi = wRows[t] + jb;
             FloatVector u0 = FloatVector.fromArray(S, w, wi);
             FloatVector v0 = FloatVector.fromArray(S, w, wi + wStep);

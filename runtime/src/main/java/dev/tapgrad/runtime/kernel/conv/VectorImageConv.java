@@ -79,6 +79,8 @@ final class VectorImageConv extends ImageConv {
      * in pairs of vectors and kernel rows of 8 taps or more; otherwise {@link #dz} is a pass of its own.
      */
     private final boolean dzInTiles;
+    /** Whether those tiles write dL/dz into the slot's {@link #borderedGrad} (else into the dense result). */
+    private final boolean dzBordered;
     /** Winograd F(2×2, 3×3) for the forward and dL/dx where it suits the layer, else null. */
     private final Winograd wino;
     private final Winograd wino2;
@@ -104,7 +106,6 @@ final class VectorImageConv extends ImageConv {
         this.rowStep = (pad ? pw : g.width) * c;
         this.imageStep = pad ? 0 : g.height * g.width * c;
         this.inputHere = c % L == 0;
-        this.walk = new GradTiles.Walk(pixels, f, c, g.outW, rowStep);
         this.rowsFinished = g.kernelW == 3 && f % (2 * L) == 0;
         this.dzInTiles = f % (2 * L) == 0 && g.kernelW * c >= 8;
         this.pw2 = g.width + g.kernelW - 1;
@@ -122,6 +123,11 @@ final class VectorImageConv extends ImageConv {
         // dL/dx: the flipped kernel over dL/dz with a border of 2 − pad, its outputs the image's pixels
         this.wino2 = winograd && inputHere ? new VectorWinograd(f, c, g.outH, g.outW, 2 - g.padTop, 2 - g.padLeft,
                 g.height, g.width, slots) : null;
+        // dL/dz goes straight into the bordered copy dL/dx reads where the tiles compute it and that copy exists
+        this.dzBordered = dzInTiles && borderedGrad != null;
+        int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
+        this.walk = dzBordered ? new GradTiles.Walk(pixels, f, c, g.outW, rowStep, (offY * pw2 + offX) * f,
+                (pw2 - g.outW) * f) : new GradTiles.Walk(pixels, f, c, g.outW, rowStep, 0, 0);
     }
 
     @Override
@@ -205,7 +211,8 @@ final class VectorImageConv extends ImageConv {
                 dz(out, grad, o, r, db, relu, penalty, scale);
             }
             int part = image * (patch * f + f);
-            kernelGradient(x, image, slot, r, partials, part, out, grad, o, db, relu, penalty, scale);
+            kernelGradient(x, image, slot, dzBordered ? borderedGrad[slot] : r, partials, part, out, grad, o, db, relu,
+                    penalty, scale);
             System.arraycopy(db, 0, partials, part + patch * f, f);
             if (gx == null) {
                 continue;
@@ -223,11 +230,11 @@ final class VectorImageConv extends ImageConv {
                 // dL/dz into its zero-bordered copy, the border kh − 1 − padTop rows above, kw − 1 − padLeft left.
                 float[] bg = borderedGrad[slot];
                 int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
-                for (int oy = 0; oy < g.outH; oy++) {
+                for (int oy = 0; oy < g.outH && !dzBordered; oy++) {
                     System.arraycopy(r, oy * g.outW * f, bg, ((oy + offY) * pw2 + offX) * f, g.outW * f);
                 }
                 v = inputGrad[slot];
-                taps2.products(bg, 0, flipped, virtualPixels2, v);
+                taps2.products(bg, 0, flipped, virtualPixels2, v, offY, offY + g.outH - 1);
                 rowWidth = pw2;
             }
             int h = g.height, w = g.width;
@@ -309,7 +316,7 @@ final class VectorImageConv extends ImageConv {
     }
 
     /**
-     * One image's kernel gradient from its dL/dz {@code r} (pixels, filters) into {@code partials[part …]};
+     * One image's kernel gradient from its dL/dz {@code r} (laid out as {@link #walk} says) into {@code partials[part …]};
      * where {@link #dzInTiles}, the first tile of each pair of filter vectors computes dL/dz into r
      * first (from grad and out at {@code o}, as {@link #dz}) and its bias sums into {@code db}.
      */
