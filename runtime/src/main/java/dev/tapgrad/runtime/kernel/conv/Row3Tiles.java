@@ -78,9 +78,14 @@ final class Row3Tiles {
             double[] sums) {
         int n = t.n, cs = t.channels;
         boolean penalized = penalty != DirectConv.NO_PENALTY;
-        Arrays.fill(sums, 0, n, 0);
+        // the sums are written only with a penalty: the other threads' scratch may share their cache lines
+        if (penalized) {
+            Arrays.fill(sums, 0, n, 0);
+        }
         for (int oy = 0; oy < outH; oy++) {
-            Arrays.fill(row, 0, n, 0f);
+            if (penalized) {
+                Arrays.fill(row, 0, n, 0f);
+            }
             int ox = 0;
             for (; ox + 8 <= outW; ox += 8) {
                 int start = base + (oy * rowWidth + ox) * cs, d = o + (oy * outW + ox) * n;
@@ -94,7 +99,7 @@ final class Row3Tiles {
                 for (int jb = 0; jb < n; jb += 2 * L) {
                     tile8x2k3(src, start, cs, 0, t.rows, t.wRows, 0, t.rows.length, t.wStep, w, n, jb, tail);
                 }
-                finishTail(tail, outW - ox, n, bias, floor, penalty, out, o + (oy * outW + ox) * n, row);
+                finishTail(tail, outW - ox, n, bias, floor, penalized, penalty, out, o + (oy * outW + ox) * n, row);
             }
             if (penalized) {
                 for (int j = 0; j < n; j++) {
@@ -110,8 +115,8 @@ final class Row3Tiles {
     }
 
     /** The first {@code pixels} of a row's last tile, computed into {@code tail}, finished into {@code out[d …]} and {@code row}. */
-    private static void finishTail(float[] tail, int pixels, int n, float[] bias, float floor, int penalty, float[] out,
-            int d, float[] row) {
+    private static void finishTail(float[] tail, int pixels, int n, float[] bias, float floor, boolean penalized,
+            int penalty, float[] out, int d, float[] row) {
         FloatVector lo = FloatVector.broadcast(S, floor), one = FloatVector.broadcast(S, 1f);
         VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
         for (int jb = 0; jb < n; jb += L) {
@@ -122,7 +127,9 @@ final class Row3Tiles {
                 FloatVector a = v.abs();
                 pen = a.fma(one.blend(a, square), pen);
             }
-            pen.intoArray(row, jb);
+            if (penalized) {
+                pen.intoArray(row, jb);
+            }
         }
     }
 

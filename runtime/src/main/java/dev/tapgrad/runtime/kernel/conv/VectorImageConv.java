@@ -99,7 +99,7 @@ final class VectorImageConv extends ImageConv {
         this.taps = new ImplicitTiles.Taps(g.kernelH, g.kernelW, c, pw, f);
         int blocks = (virtualPixels + R - 1) / R;
         this.virtualOut = new float[slots][blocks * R * f];
-        this.penaltyRow = new float[slots][f];
+        this.penaltyRow = new float[slots][f + 16]; // a cache line of slack: the slots' rows are written per pixel row
         this.pad = g.padTop > 0 || g.padLeft > 0 || ph != g.height || pw != g.width;
         // A tile reads up to R pixels past the last virtual one: (pp + 2R) pixels cover every read.
         this.bordered = new float[slots][(pp + 2 * R) * c];
