@@ -91,6 +91,7 @@ class Conv2DPathsTest {
     @ParameterizedTest(name = "{0}x{1}x{2} -> {3}, kernel {4}x{5}, stride {6}x{7} {8}, {9}, B={10}, {11}")
     @CsvSource({
         "26, 26, 16, 32, 3, 3, 1, 1, VALID, RELU, 3, MEAN_SQUARE",  // twoconv64's second layer
+        "11, 13, 16, 32, 3, 3, 1, 1, SAME, RELU, 2, SUM_ABS",       // dL/dz in the tiles with L1, rows of 8 + 5, border 1
         "13, 13, 32, 64, 3, 3, 1, 1, VALID, RELU, 2, MEAN_ABS",     // convnet128's second layer
         "9, 8, 20, 16, 3, 3, 1, 1, SAME, RELU, 3, NONE",            // 20 channels: dL/dx by patches
         "7, 9, 16, 48, 3, 3, 1, 1, SAME, LINEAR, 2, SUM_ABS",       // 48 filters: a pair and a single vector

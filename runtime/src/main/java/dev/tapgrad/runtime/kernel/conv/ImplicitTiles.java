@@ -37,11 +37,16 @@ final class ImplicitTiles {
         final int n;
         /** The kernel-row step between taps kx and kx + 1 of one channel. */
         final int wStep;
+        /** Kernel rows, and the image's row width in pixels. */
+        final int kh;
+        final int rowWidth;
 
         Taps(int kh, int kw, int channels, int rowWidth, int n) {
             this.channels = channels;
             this.n = n;
             this.wStep = channels * n;
+            this.kh = kh;
+            this.rowWidth = rowWidth;
             this.offsets = new int[kh * kw * channels];
             for (int ky = 0, k = 0; ky < kh; ky++) {
                 for (int kx = 0; kx < kw; kx++) {
@@ -65,8 +70,17 @@ final class ImplicitTiles {
          * (taps, n) kernel w; reads up to R pixels past the last virtual one.
          */
         void products(float[] src, int base, float[] w, int virtual, float[] dst) {
+            products(src, base, w, virtual, dst, 0, Integer.MAX_VALUE / 2);
+        }
+
+        /**
+         * {@link #products(float[], int, float[], int, float[])} where only image rows [top, bottom]
+         * can hold non-zeros (the rest are a zero border): three-wide tiles skip the kernel rows
+         * that read only border rows for all their pixels, whose terms are exact zeros.
+         */
+        void products(float[] src, int base, float[] w, int virtual, float[] dst, int top, int bottom) {
             if (rows != null) {
-                Row3Tiles.products(src, base, channels, rows, wRows, wStep, w, n, virtual, dst);
+                Row3Tiles.products(src, base, this, w, virtual, dst, top, bottom);
             } else {
                 ImplicitTiles.products(src, base, channels, offsets, w, n, virtual, dst);
             }

@@ -16,11 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
  * a zero border, rows PW = OW + kw − 1 pixels wide): output pixel q = oy·PW + ox reads tap (ky,
  * kx, c) at {@code (q + ky·PW + kx)·C + c}, so a tile of consecutive pixels reads one index plus
  * constant strides for every tap; the pixels at ox ≥ OW of this "virtual" row are computed and
- * dropped (2 of 26 for a 3×3 kernel). dL/dx is the same kernel over dL/dz copied with a border of
- * kh − 1 (kw − 1), with the kernel flipped and its channel and filter axes swapped (for channels
+ * dropped (2 of 26 for a 3×3 kernel); for 3-wide kernels into pairs of filter vectors the
+ * forward instead runs over the real rows and finishes each tile in registers ({@link
+ * Row3Tiles#finishedRows}). dL/dx is the same kernel over dL/dz copied with a border of kh − 1 (kw − 1), with the kernel flipped and its channel and filter axes swapped (for channels
  * a multiple of the lanes; otherwise ImageConv's GEMM and col2im). The kernel gradient reads the
  * channels-last image directly: the kw·channels taps of one kernel row are contiguous there, so a
- * tile of 8 taps × 2 vectors of filters sums over the pixels with one index and constant offsets.
+ * tile of 8 taps × 2 vectors of filters sums over the pixels with one index and constant offsets
+ * ({@link GradTiles}, whose first tile per pair of filter vectors also computes dL/dz from dL/dout
+ * and out, hiding their reads from memory behind its multiply-adds).
  *
  * <p>3×3 layers of 32 channels and more compute the forward and dL/dx as Winograd's F(2×2, 3×3)
  * instead ({@link VectorWinograd}; the kernel gradient stays the direct sum above), its result
@@ -67,6 +70,17 @@ final class VectorImageConv extends ImageConv {
     private final float[][] virtualOut;
     /** Per slot: one output row's penalty terms per filter, summed in float. */
     private final float[][] penaltyRow;
+    /** Whether the forward runs in {@link Row3Tiles#finishedRows}: kernels 3 wide, filters a multiple of 2L. */
+    private final boolean rowsFinished;
+    /** The kernel gradient's walk over an image, for {@link GradTiles}. */
+    private final GradTiles.Walk walk;
+    /**
+     * Whether the kernel gradient's first tiles compute dL/dz ({@link GradTiles#grad8x2dz}): filters
+     * in pairs of vectors and kernel rows of 8 taps or more; otherwise {@link #dz} is a pass of its own.
+     */
+    private final boolean dzInTiles;
+    /** Whether those tiles write dL/dz into the slot's {@link #borderedGrad} (else into the dense result). */
+    private final boolean dzBordered;
     /** Winograd F(2×2, 3×3) for the forward and dL/dx where it suits the layer, else null. */
     private final Winograd wino;
     private final Winograd wino2;
@@ -85,13 +99,15 @@ final class VectorImageConv extends ImageConv {
         this.taps = new ImplicitTiles.Taps(g.kernelH, g.kernelW, c, pw, f);
         int blocks = (virtualPixels + R - 1) / R;
         this.virtualOut = new float[slots][blocks * R * f];
-        this.penaltyRow = new float[slots][f];
+        this.penaltyRow = new float[slots][f + 16]; // a cache line of slack: the slots' rows are written per pixel row
         this.pad = g.padTop > 0 || g.padLeft > 0 || ph != g.height || pw != g.width;
         // A tile reads up to R pixels past the last virtual one: (pp + 2R) pixels cover every read.
         this.bordered = new float[slots][(pp + 2 * R) * c];
         this.rowStep = (pad ? pw : g.width) * c;
         this.imageStep = pad ? 0 : g.height * g.width * c;
         this.inputHere = c % L == 0;
+        this.rowsFinished = g.kernelW == 3 && f % (2 * L) == 0;
+        this.dzInTiles = f % (2 * L) == 0 && g.kernelW * c >= 8;
         this.pw2 = g.width + g.kernelW - 1;
         this.pp2 = (g.height + g.kernelH - 1) * pw2;
         this.virtualPixels2 = (g.height - 1) * pw2 + g.width;
@@ -107,6 +123,11 @@ final class VectorImageConv extends ImageConv {
         // dL/dx: the flipped kernel over dL/dz with a border of 2 − pad, its outputs the image's pixels
         this.wino2 = winograd && inputHere ? new VectorWinograd(f, c, g.outH, g.outW, 2 - g.padTop, 2 - g.padLeft,
                 g.height, g.width, slots) : null;
+        // dL/dz goes straight into the bordered copy dL/dx reads where the tiles compute it and that copy exists
+        this.dzBordered = dzInTiles && borderedGrad != null;
+        int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
+        this.walk = dzBordered ? new GradTiles.Walk(pixels, f, c, g.outW, rowStep, (offY * pw2 + offX) * f,
+                (pw2 - g.outW) * f) : new GradTiles.Walk(pixels, f, c, g.outW, rowStep, 0, 0);
     }
 
     @Override
@@ -150,8 +171,14 @@ final class VectorImageConv extends ImageConv {
                 src = bordered(x, image, slot);
                 base = 0;
             }
-            taps.products(src, base, kernel, virtualPixels, v);
-            double s = finish(v, pw, bias, out, image * pixels * f, floor, penalty, slot);
+            double s;
+            if (rowsFinished) {
+                s = Row3Tiles.finishedRows(taps, src, base, kernel, pw, g.outH, g.outW, bias, floor, penalty, out,
+                        image * pixels * f, v, penaltyRow[slot], penaltyPart[slot]);
+            } else {
+                taps.products(src, base, kernel, virtualPixels, v);
+                s = finish(v, pw, bias, out, image * pixels * f, floor, penalty, slot);
+            }
             if (penalty != DirectConv.NO_PENALTY) {
                 penaltySums[image] = s;
             }
@@ -180,9 +207,12 @@ final class VectorImageConv extends ImageConv {
         float[] db = biasPart[slot];
         for (int image = from; image < to; image++) {
             int o = image * pixels * f;
-            dz(out, grad, o, r, db, relu, penalty, scale);
+            if (!dzInTiles) {
+                dz(out, grad, o, r, db, relu, penalty, scale);
+            }
             int part = image * (patch * f + f);
-            kernelGradient(x, image, slot, r, partials, part);
+            kernelGradient(x, image, slot, dzBordered ? borderedGrad[slot] : r, partials, part, out, grad, o, db, relu,
+                    penalty, scale);
             System.arraycopy(db, 0, partials, part + patch * f, f);
             if (gx == null) {
                 continue;
@@ -200,11 +230,11 @@ final class VectorImageConv extends ImageConv {
                 // dL/dz into its zero-bordered copy, the border kh − 1 − padTop rows above, kw − 1 − padLeft left.
                 float[] bg = borderedGrad[slot];
                 int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
-                for (int oy = 0; oy < g.outH; oy++) {
+                for (int oy = 0; oy < g.outH && !dzBordered; oy++) {
                     System.arraycopy(r, oy * g.outW * f, bg, ((oy + offY) * pw2 + offX) * f, g.outW * f);
                 }
                 v = inputGrad[slot];
-                taps2.products(bg, 0, flipped, virtualPixels2, v);
+                taps2.products(bg, 0, flipped, virtualPixels2, v, offY, offY + g.outH - 1);
                 rowWidth = pw2;
             }
             int h = g.height, w = g.width;
@@ -285,14 +315,20 @@ final class VectorImageConv extends ImageConv {
         }
     }
 
-    /** One image's kernel gradient from its dL/dz {@code r} (pixels, filters) into {@code partials[part …]}. */
-    private void kernelGradient(float[] x, int image, int slot, float[] r, float[] partials, int part) {
+    /**
+     * One image's kernel gradient from its dL/dz {@code r} (laid out as {@link #walk} says) into {@code partials[part …]};
+     * where {@link #dzInTiles}, the first tile of each pair of filter vectors computes dL/dz into r
+     * first (from grad and out at {@code o}, as {@link #dz}) and its bias sums into {@code db}.
+     */
+    private void kernelGradient(float[] x, int image, int slot, float[] r, float[] partials, int part, float[] out,
+            float[] grad, int o, float[] db, boolean relu, int penalty, float scale) {
         float[] src = x;
         int base = image * imageStep;
         if (pad) {
             src = bordered(x, image, slot);
             base = 0;
         }
+        GradTiles.Walk w = walk;
         int run = g.kernelW * c;
         for (int ky = 0; ky < g.kernelH; ky++) {
             int s = 0;
@@ -301,97 +337,22 @@ final class VectorImageConv extends ImageConv {
                 int dst = part + (ky * run + s) * f;
                 int jb = 0;
                 for (; jb + 2 * L <= f; jb += 2 * L) {
-                    grad8x2(src, tap, r, jb, partials, dst + jb);
+                    if (dzInTiles && ky == 0 && s == 0) {
+                        GradTiles.grad8x2dz(w, src, tap, out, grad, o, r, jb, db, relu, penalty, scale, partials,
+                                dst + jb);
+                    } else {
+                        GradTiles.grad8x2(w, src, tap, r, jb, partials, dst + jb);
+                    }
                 }
                 if (jb < f) {
-                    grad8x1(src, tap, r, jb, partials, dst + jb);
+                    GradTiles.grad8x1(w, src, tap, r, jb, partials, dst + jb);
                 }
             }
             for (; s < run; s++) {
                 for (int jb = 0; jb < f; jb += L) {
-                    grad1x1(src, base + ky * rowStep + s, r, jb, partials, part + (ky * run + s) * f + jb);
+                    GradTiles.grad1x1(w, src, base + ky * rowStep + s, r, jb, partials, part + (ky * run + s) * f + jb);
                 }
             }
         }
-    }
-
-    /**
-     * Kernel-gradient rows of 8 consecutive taps (the channels-last image at {@code tap} for the
-     * first pixel) × filters [jb, jb + 2L): Σ over the pixels in order of tap value · dL/dz, into
-     * {@code dst[d …]} with row stride filters.
-     */
-    private void grad8x2(float[] src, int tap, float[] dz, int jb, float[] dst, int d) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
-        int n = f, step = c, outW = g.outW, rowJump = rowStep - outW * c;
-        for (int q = 0, ox = 0, p = tap, o = jb; q < pixels; q++, o += n) {
-            FloatVector g0 = FloatVector.fromArray(S, dz, o), g1 = FloatVector.fromArray(S, dz, o + L);
-            FloatVector x = FloatVector.broadcast(S, src[p]); a0 = x.fma(g0, a0); b0 = x.fma(g1, b0);
-            x = FloatVector.broadcast(S, src[p + 1]); a1 = x.fma(g0, a1); b1 = x.fma(g1, b1);
-            x = FloatVector.broadcast(S, src[p + 2]); a2 = x.fma(g0, a2); b2 = x.fma(g1, b2);
-            x = FloatVector.broadcast(S, src[p + 3]); a3 = x.fma(g0, a3); b3 = x.fma(g1, b3);
-            x = FloatVector.broadcast(S, src[p + 4]); a4 = x.fma(g0, a4); b4 = x.fma(g1, b4);
-            x = FloatVector.broadcast(S, src[p + 5]); a5 = x.fma(g0, a5); b5 = x.fma(g1, b5);
-            x = FloatVector.broadcast(S, src[p + 6]); a6 = x.fma(g0, a6); b6 = x.fma(g1, b6);
-            x = FloatVector.broadcast(S, src[p + 7]); a7 = x.fma(g0, a7); b7 = x.fma(g1, b7);
-            p += step;
-            if (++ox == outW) {
-                ox = 0;
-                p += rowJump;
-            }
-        }
-        a0.intoArray(dst, d); b0.intoArray(dst, d + L); d += n;
-        a1.intoArray(dst, d); b1.intoArray(dst, d + L); d += n;
-        a2.intoArray(dst, d); b2.intoArray(dst, d + L); d += n;
-        a3.intoArray(dst, d); b3.intoArray(dst, d + L); d += n;
-        a4.intoArray(dst, d); b4.intoArray(dst, d + L); d += n;
-        a5.intoArray(dst, d); b5.intoArray(dst, d + L); d += n;
-        a6.intoArray(dst, d); b6.intoArray(dst, d + L); d += n;
-        a7.intoArray(dst, d); b7.intoArray(dst, d + L);
-    }
-
-    /** {@link #grad8x2} for one vector of filters. */
-    private void grad8x1(float[] src, int tap, float[] dz, int jb, float[] dst, int d) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        int n = f, step = c, outW = g.outW, rowJump = rowStep - outW * c;
-        for (int q = 0, ox = 0, p = tap, o = jb; q < pixels; q++, o += n) {
-            FloatVector g0 = FloatVector.fromArray(S, dz, o);
-            a0 = FloatVector.broadcast(S, src[p]).fma(g0, a0);
-            a1 = FloatVector.broadcast(S, src[p + 1]).fma(g0, a1);
-            a2 = FloatVector.broadcast(S, src[p + 2]).fma(g0, a2);
-            a3 = FloatVector.broadcast(S, src[p + 3]).fma(g0, a3);
-            a4 = FloatVector.broadcast(S, src[p + 4]).fma(g0, a4);
-            a5 = FloatVector.broadcast(S, src[p + 5]).fma(g0, a5);
-            a6 = FloatVector.broadcast(S, src[p + 6]).fma(g0, a6);
-            a7 = FloatVector.broadcast(S, src[p + 7]).fma(g0, a7);
-            p += step;
-            if (++ox == outW) {
-                ox = 0;
-                p += rowJump;
-            }
-        }
-        a0.intoArray(dst, d); d += n;
-        a1.intoArray(dst, d); d += n;
-        a2.intoArray(dst, d); d += n;
-        a3.intoArray(dst, d); d += n;
-        a4.intoArray(dst, d); d += n;
-        a5.intoArray(dst, d); d += n;
-        a6.intoArray(dst, d); d += n;
-        a7.intoArray(dst, d);
-    }
-
-    /** {@link #grad8x2} for one tap and one vector of filters (a kernel row's last kw·channels mod 8 taps). */
-    private void grad1x1(float[] src, int tap, float[] dz, int jb, float[] dst, int d) {
-        FloatVector a0 = FloatVector.zero(S);
-        int n = f, step = c, outW = g.outW, rowJump = rowStep - outW * c;
-        for (int q = 0, ox = 0, p = tap, o = jb; q < pixels; q++, o += n) {
-            a0 = FloatVector.broadcast(S, src[p]).fma(FloatVector.fromArray(S, dz, o), a0);
-            p += step;
-            if (++ox == outW) {
-                ox = 0;
-                p += rowJump;
-            }
-        }
-        a0.intoArray(dst, d);
     }
 }
