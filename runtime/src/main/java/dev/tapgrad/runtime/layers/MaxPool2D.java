@@ -42,7 +42,7 @@ public final class MaxPool2D extends Pooling2D {
             forwardImages(in, o, from, to, slot);
     /** value 0: the images' part of dst is zeroed first (the backward overwrites gx), by the thread that then scatters into it. */
     private final ParallelFor.ArrayBody backwardBody = (g, dst, unused, value, from, to, slot) ->
-            backwardImages(g, dst, from, to, value != 0f);
+            backwardImages(g, dst, from, to, value != 0f, slot);
 
     /** A max-pooling layer over (height, width, channels) images; {@code pool} is the window, {@code strides} its step. */
     public MaxPool2D(String name, int height, int width, int channels, int poolH, int poolW, int strideH, int strideW,
@@ -218,7 +218,13 @@ public final class MaxPool2D extends Pooling2D {
     }
 
     /** Images [from, to) of the backward pass from the recorded winners, outputs in order as the rescan computes them. */
-    private void backwardImages(float[] g, float[] dst, int from, int to, boolean accumulate) {
+    private void backwardImages(float[] g, float[] dst, int from, int to, boolean accumulate, int slot) {
+        if (lastPairs && !accumulate) {
+            for (int b = from; b < to; b++) {
+                pairSpread(g, dst, b, pairScratch[slot]);
+            }
+            return;
+        }
         if (!accumulate) {
             int size = height * width * channels;
             java.util.Arrays.fill(dst, from * size, to * size, 0f);
@@ -287,6 +293,45 @@ public final class MaxPool2D extends Pooling2D {
                     pairWinners[dst + c] = k;
                 }
             }
+        }
+    }
+
+    /**
+     * Image b's dL/dx, overwritten, from the pair path's winners: an output row's gradients
+     * spread over its windows' four positions by {@link MaxPoolWindows#spread4} (vectorised, as
+     * firstLargest4) and copied into place, so every position is written once instead of zeroed
+     * and then scattered into. The rows and columns no window covers are zeroed first. If a
+     * gradient was NaN or infinite, the image is zeroed and scattered into instead.
+     */
+    private void pairSpread(float[] g, float[] dst, int b, float[][] s) {
+        int n = outW * channels;
+        int rowStep = width * channels;
+        int size = height * width * channels;
+        if (2 * outH < height || 2 * outW < width) {
+            java.util.Arrays.fill(dst, b * size, (b + 1) * size, 0f);
+        }
+        float[] check = s[6];
+        java.util.Arrays.fill(check, 0f);
+        for (int oy = 0; oy < outH; oy++) {
+            int src = (b * outH + oy) * n;
+            System.arraycopy(g, src, s[4], 0, n);
+            System.arraycopy(pairWinners, src, s[5], 0, n);
+            MaxPoolWindows.spread4(n, s[4], s[5], s[0], s[1], s[2], s[3], check);
+            int p = ((b * height + rowStart(oy)) * width + colStart(0)) * channels;
+            for (int q = 0; q < n; q += channels, p += 2 * channels) {
+                System.arraycopy(s[0], q, dst, p, channels);
+                System.arraycopy(s[1], q, dst, p + channels, channels);
+                System.arraycopy(s[2], q, dst, p + rowStep, channels);
+                System.arraycopy(s[3], q, dst, p + rowStep + channels, channels);
+            }
+        }
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            sum += check[j];
+        }
+        if (sum != sum) {
+            java.util.Arrays.fill(dst, b * size, (b + 1) * size, 0f);
+            pairGradients(g, dst, b, b + 1);
         }
     }
 

@@ -137,7 +137,7 @@ class PoolingLayersTest {
      * Backward after forward on the same x uses the winners forward recorded (images shared
      * between threads); on another x it scans the windows again. Both must route every gradient
      * to the first largest value of its window, ties, NaNs and infinities included, with
-     * overlapping windows and SAME padding, and Keras's 2×2 windows (VALID over odd sizes, whose
+     * overlapping windows and SAME padding, infinite and NaN gradients, and Keras's 2×2 windows (VALID over odd sizes, whose
      * last row and column are dropped; SAME over even ones), which the portable forward takes on
      * {@code MaxPoolWindows.firstLargest4}: checked against a scan written here, also with
      * dL/dx overwritten instead of accumulated. With 32 or 64 channels the forward runs on the
@@ -192,6 +192,11 @@ class PoolingLayersTest {
         float[] gs = new float[b * oh * ow * c];
         for (int i = 0; i < gs.length; i++) {
             gs[i] = 1 + random.nextInt(9);
+        }
+        if (!finite) {
+            // Gradients that are not finite, in one image: only their winners may get them.
+            gs[oh * ow * c + 1] = Float.POSITIVE_INFINITY;
+            gs[oh * ow * c + c] = Float.NaN;
         }
         float[] want = new float[xs.length];
         float[] wantOut = new float[gs.length];

@@ -122,6 +122,37 @@ public final class MaxPoolWindows {
         }
     }
 
+    /**
+     * The gradient of a row of 2×2 windows spread over their positions, {@link #firstLargest4}'s
+     * inverse: {@code ga[j]} ({@code gb}, {@code gc}, {@code gd}) becomes {@code 0 + g[j]} where
+     * {@code index[j]} is 0 (1, 2, 3) and +0 elsewhere, the bits a scatter of g into zeros gives.
+     * Where g[j] is NaN or infinite the +0s would be NaN: {@code check[j]} then gains NaN
+     * (otherwise zeros) and the caller scatters instead.
+     */
+    public static void spread4(int n, float[] g, float[] index, float[] ga, float[] gb, float[] gc, float[] gd,
+            float[] check) {
+        spreadChecked(n, g, index, ga, check);
+        spread(n, g, index, 1f, gb);
+        spread(n, g, index, 2f, gc);
+        spread(n, g, index, 3f, gd);
+    }
+
+    /** {@code out[j] = 0 + g[j]·[index[j] == k]}, the indicator {@code 1 − min(1, |index − k|)} of the integer-valued index. */
+    private static void spread(int n, float[] g, float[] index, float k, float[] out) {
+        for (int j = 0; j < n; j++) {
+            out[j] = 0f + g[j] * (1f - Math.min(1f, Math.abs(index[j] - k)));
+        }
+    }
+
+    /** {@link #spread} for position 0, adding {@code g − g} (0, or NaN for a NaN or infinite g) to {@code check}. */
+    private static void spreadChecked(int n, float[] g, float[] index, float[] out, float[] check) {
+        for (int j = 0; j < n; j++) {
+            float v = g[j];
+            out[j] = 0f + v * (1f - Math.min(1f, Math.abs(index[j])));
+            check[j] += v - v;
+        }
+    }
+
     private static Impl load() {
         if (!Platform.vectorUsable()) {
             return null; // the module, FMA or C2 is missing, or vectors are switched off
