@@ -218,7 +218,7 @@ final class PortableImageConv extends ImageConv {
         float[][] dk = gradientRows[slot];
         for (int image = from; image < to; image++) {
             int i = (image - from) % group;
-            dz(out, grad, image * pixels * f, r, db, relu, penalty, scale);
+            portableDz(out, grad, image * pixels * f, r, db, relu, penalty, scale, slot);
             patches(x, image, rows);
             // dk[j][t] = Σ_p r[p·f + j] · rows[p][t].
             RowGemm.multiply(f, patch, pixels, r, 0, 1, f, rows, dk, false);
