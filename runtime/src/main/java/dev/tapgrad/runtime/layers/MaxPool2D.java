@@ -106,7 +106,8 @@ public final class MaxPool2D extends Pooling2D {
      * a third of mnist_convnet's step). Each candidate is one long, {@link #rank} of its value
      * above the complement of its flat index in x, so the window's largest long is its first
      * largest value, and Math.max over longs is a conditional move. The output is read back from
-     * the winner, so it is that value bit for bit (a −0 that came first stays −0).
+     * the winner, so it is that value bit for bit (a −0 that came first stays −0). 2×2 windows
+     * ({@link #pairs}) take {@link #pairImage} instead: the same winners, on vectorised loops.
      */
     private void forwardImages(float[] in, float[] o, int from, int to, int slot) {
         if (lastPairs) {
