@@ -242,17 +242,37 @@ final class PortableImageConv extends ImageConv {
             // dk[j][t] = Σ_p r[p·f + j] · rows[p][t].
             RowGemm.multiply(f, patch, pixels, r, 0, 1, f, rows, dk, false);
             int part = image * (patch * f + f);
-            for (int t = 0; t < patch; t++) {
-                for (int j = 0; j < f; j++) {
-                    partials[part + t * f + j] = dk[j][t];
-                }
-            }
+            transposeInto(dk, partials, part);
             System.arraycopy(db, 0, partials, part + patch * f, f);
             if (gx != null) {
                 planarGradient(r, i * pp2, planarGrad[slot]);
                 if (i == group - 1 || image == to - 1) {
                     inputGradient(image - i, i + 1, gx, accumulate, slot);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@code partials[part + t·f + j] = dk[j][t]}: four filter rows at a time, read along t, so that
+     * each output row of f values gets four neighbouring values per pass (measured, JDK 17, f = 64
+     * by 288 taps: about twice as fast as a loop over j per t, which loads a row per value).
+     */
+    private void transposeInto(float[][] dk, float[] partials, int part) {
+        int j = 0;
+        for (; j + 4 <= f; j += 4) {
+            float[] r0 = dk[j], r1 = dk[j + 1], r2 = dk[j + 2], r3 = dk[j + 3];
+            for (int t = 0, d = part + j; t < patch; t++, d += f) {
+                partials[d] = r0[t];
+                partials[d + 1] = r1[t];
+                partials[d + 2] = r2[t];
+                partials[d + 3] = r3[t];
+            }
+        }
+        for (; j < f; j++) {
+            float[] row = dk[j];
+            for (int t = 0, d = part + j; t < patch; t++, d += f) {
+                partials[d] = row[t];
             }
         }
     }
