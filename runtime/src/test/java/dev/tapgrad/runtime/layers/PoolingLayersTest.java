@@ -136,21 +136,30 @@ class PoolingLayersTest {
     /**
      * Backward after forward on the same x uses the winners forward recorded (images shared
      * between threads); on another x it scans the windows again. Both must route every gradient
-     * to the first largest value of its window, ties and NaNs included, with overlapping windows
-     * and SAME padding: checked against a scan written here. With 32 channels the forward runs on
-     * the Vector API's windows (MaxPoolWindows) where it is usable, and on the scalar loop with
-     * {@code -Dtapgrad.vector.pool=false}; the outputs must be the winners' bits (−0 stays −0).
+     * to the first largest value of its window, ties, NaNs and infinities included, with
+     * overlapping windows and SAME padding, infinite and NaN gradients, and Keras's 2×2 windows (VALID over odd sizes, whose
+     * last row and column are dropped; SAME over even ones), which the portable forward takes on
+     * {@code MaxPoolWindows.firstLargest4}: checked against a scan written here, also with
+     * dL/dx overwritten instead of accumulated. With 32 or 64 channels the forward runs on the
+     * Vector API's windows (MaxPoolWindows) where it is usable, and on the portable loops with
+     * {@code -Dtapgrad.vector.pool=false}; the outputs must be the winners' bits (−0 stays −0, a
+     * NaN keeps its payload).
      */
     @ParameterizedTest
-    @CsvSource({"3, true", "32, true", "32, false"})
-    void recordedWinnersAndARescanRouteAlike(int c, boolean vector) {
+    @CsvSource({"3, true, 7, 6, 3, 2, 2, 1, SAME", "32, true, 7, 6, 3, 2, 2, 1, SAME", "32, false, 7, 6, 3, 2, 2, 1, SAME",
+            "3, false, 7, 9, 2, 2, 2, 2, VALID", "32, false, 7, 9, 2, 2, 2, 2, VALID", "32, true, 7, 9, 2, 2, 2, 2, VALID",
+            "64, false, 8, 6, 2, 2, 2, 2, SAME", "5, false, 7, 7, 2, 2, 2, 2, SAME"})
+    void recordedWinnersAndARescanRouteAlike(int c, boolean vector, int h, int w, int ph, int pw, int sh, int sw,
+            Padding padding) {
         if (vector && c == 32) {
             assertEquals(Platform.vectorUsable(),
                     MaxPoolWindows.suits(c), "32 channels take the vector windows");
         }
         String before = System.setProperty("tapgrad.vector.pool", String.valueOf(vector));
         try {
-            routeAlike(c);
+            for (int finite = 0; finite < 2; finite++) {
+                routeAlike(c, h, w, ph, pw, sh, sw, padding, finite == 1);
+            }
         } finally {
             if (before == null) {
                 System.clearProperty("tapgrad.vector.pool");
@@ -160,20 +169,34 @@ class PoolingLayersTest {
         }
     }
 
-    private static void routeAlike(int c) {
-        int b = 5, h = 7, w = 6;
-        MaxPool2D p = new MaxPool2D("p", h, w, c, 3, 2, 2, 1, Padding.SAME);
-        int oh = 4, ow = 6;
-        java.util.Random random = new java.util.Random(7);
+    private static void routeAlike(int c, int h, int w, int ph, int pw, int sh, int sw, Padding padding,
+            boolean finite) {
+        int b = 5;
+        MaxPool2D p = new MaxPool2D("p", h, w, c, ph, pw, sh, sw, padding);
+        boolean same = padding == Padding.SAME;
+        int oh = same ? (h + sh - 1) / sh : (h - ph) / sh + 1;
+        int ow = same ? (w + sw - 1) / sw : (w - pw) / sw + 1;
+        int top = same ? Math.max((oh - 1) * sh + ph - h, 0) / 2 : 0;
+        int left = same ? Math.max((ow - 1) * sw + pw - w, 0) / 2 : 0;
+        java.util.Random random = new java.util.Random(7 + c + h + w);
         float[] xs = new float[b * h * w * c];
         for (int i = 0; i < xs.length; i++) {
-            // Few distinct values, so windows hold ties (−0 beside +0 too); a few NaNs.
+            // Few distinct values, so windows hold ties (−0 beside +0 too); unless finite, a few
+            // NaNs (one with a payload of its own) and infinities, but in some images only.
             int k = random.nextInt(50);
-            xs[i] = k == 0 ? Float.NaN : k == 1 ? -0f : random.nextInt(4);
+            boolean odd = !finite && (i / (h * w * c)) % 2 == 1;
+            xs[i] = odd && k == 0 ? Float.NaN : odd && k == 2 ? Float.intBitsToFloat(0x7fc01234)
+                    : odd && k == 3 ? Float.POSITIVE_INFINITY : odd && k == 4 ? Float.NEGATIVE_INFINITY
+                    : k == 1 ? -0f : random.nextInt(4) - 2;
         }
         float[] gs = new float[b * oh * ow * c];
         for (int i = 0; i < gs.length; i++) {
             gs[i] = 1 + random.nextInt(9);
+        }
+        if (!finite) {
+            // Gradients that are not finite, in one image: only their winners may get them.
+            gs[oh * ow * c + 1] = Float.POSITIVE_INFINITY;
+            gs[oh * ow * c + c] = Float.NaN;
         }
         float[] want = new float[xs.length];
         float[] wantOut = new float[gs.length];
@@ -182,9 +205,9 @@ class PoolingLayersTest {
                 for (int ox = 0; ox < ow; ox++) {
                     for (int ch = 0; ch < c; ch++) {
                         int best = -1;
-                        for (int y = oy * 2 - 1; y < oy * 2 + 2; y++) {
-                            for (int xx = ox; xx < ox + 2; xx++) {
-                                if (y < 0 || y >= h || xx >= w) {
+                        for (int y = oy * sh - top; y < oy * sh - top + ph; y++) {
+                            for (int xx = ox * sw - left; xx < ox * sw - left + pw; xx++) {
+                                if (y < 0 || y >= h || xx < 0 || xx >= w) {
                                     continue;
                                 }
                                 int at = ((n * h + y) * w + xx) * c + ch;
@@ -204,14 +227,25 @@ class PoolingLayersTest {
         Tensor x = Tensor.of(xs.clone(), b, h, w, c);
         Tensor out = Tensor.zeros(b, oh, ow, c);
         p.forward(x, out);
-        assertArrayEquals(wantOut, out.buffer());
+        assertArrayEquals(rawBits(wantOut), rawBits(out.buffer()), "the winners' bits");
         Tensor gx = Tensor.zeros(b, h, w, c);
         p.backward(x, Tensor.of(gs.clone(), b, oh, ow, c), gx);
         assertArrayEquals(want, gx.buffer(), "recorded winners");
+        gx.fill(7f);
+        p.backward(x, Tensor.of(gs.clone(), b, oh, ow, c), gx, false);
+        assertArrayEquals(want, gx.buffer(), "recorded winners, dL/dx overwritten");
         Tensor other = Tensor.of(xs.clone(), b, h, w, c);
         Tensor gx2 = Tensor.zeros(b, h, w, c);
         p.backward(other, Tensor.of(gs.clone(), b, oh, ow, c), gx2);
         assertArrayEquals(want, gx2.buffer(), "rescan of another x");
+    }
+
+    private static int[] rawBits(float[] v) {
+        int[] bits = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            bits[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return bits;
     }
 
     @Test

@@ -36,6 +36,12 @@ public final class ConvGeometry {
     public final int padLeft;
     /** Values per patch, kh·kw·channels: the rows of the (patch, filters) kernel matrix. */
     public final int patch;
+    /**
+     * A patch inside the image as offsets from its first value in x, in the kernel's row order:
+     * {@link #gather}'s one loop over them is about twice as fast as a loop per kernel row, whose
+     * runs are 3 values for a 3×3 kernel over one channel (measured, JDK 17).
+     */
+    private final int[] interior;
 
     /** The sizes of a layer; {@code outH, outW} and the padding offsets as the layer computed them. */
     public ConvGeometry(int height, int width, int channels, int filters, int kernelH, int kernelW, int strideH,
@@ -53,6 +59,12 @@ public final class ConvGeometry {
         this.padTop = padTop;
         this.padLeft = padLeft;
         this.patch = kernelH * kernelW * channels;
+        this.interior = new int[patch];
+        for (int ky = 0, q = 0; ky < kernelH; ky++) {
+            for (int j = 0; j < kernelW * channels; j++) {
+                interior[q++] = ky * width * channels + j;
+            }
+        }
     }
 
     /** Output pixels per image, OH·OW. */
@@ -67,15 +79,12 @@ public final class ConvGeometry {
     public void gather(float[] x, int image, int oy, int ox, float[] xp) {
         int iy0 = oy * strideH - padTop;
         int ix0 = ox * strideW - padLeft;
-        int run = kernelW * channels;
         if (iy0 >= 0 && ix0 >= 0 && iy0 + kernelH <= height && ix0 + kernelW <= width) {
             // Inside the image: each kernel row is one contiguous run of x.
             int src = ((image * height + iy0) * width + ix0) * channels;
-            int rowStep = width * channels;
-            for (int ky = 0, q = 0; ky < kernelH; ky++, src += rowStep) {
-                for (int j = 0; j < run; j++) {
-                    xp[q++] = x[src + j];
-                }
+            int[] at = interior;
+            for (int q = 0; q < at.length; q++) {
+                xp[q] = x[src + at[q]];
             }
             return;
         }

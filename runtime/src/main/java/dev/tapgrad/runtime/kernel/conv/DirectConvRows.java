@@ -95,6 +95,52 @@ final class DirectConvRows {
         }
     }
 
+    /** 2^75: a positive float is at least 2^-149, so times this twice it is at least 2. */
+    private static final float SCALE = 0x1p75f;
+
+    /**
+     * {@link #dz}'s dL/dz with the relu for {@code j < n} in loops C2 vectorises (JDK 17 leaves
+     * dz's bit masks scalar, and loops over offset arrays: {@code y} and {@code v} are the
+     * caller's copies): {@code v[j]}, which holds dL/dout, becomes the penalty's gradient added
+     * and then kept where the relu output {@code y[j]} is positive, +0 elsewhere. Without a select:
+     * {@code t = min(1, max(0, y·2^75·2^75))} is 1 for a positive y and 0 for ±0 or a negative
+     * one, and {@code v} clamped to [−∞·t, +∞·t] (each bound a ±MAX_VALUE·t doubled, so that t = 0
+     * gives +0 and not NaN) is v itself or +0, the bits dz's mask gives. Where dz's result would
+     * not be NaN this one is dz's bit for bit; a NaN y, or a NaN or infinite v under a zero y, give
+     * NaN where dz gives +0, so a caller that finds a NaN (in its bias sums) redoes the rows with dz.
+     */
+    static void reluGradient(int n, float[] y, float[] v, int penalty, float scale) {
+        if (penalty == DirectConv.ABS) {
+            reluGradientAbs(n, y, v, scale);
+        } else if (penalty == DirectConv.SQUARE) {
+            reluGradientSquare(n, y, v, scale);
+        } else {
+            reluGradientPlain(n, y, v);
+        }
+    }
+
+    private static void reluGradientPlain(int n, float[] y, float[] v) {
+        for (int j = 0; j < n; j++) {
+            float big = Float.MAX_VALUE * Math.min(1f, Math.max(0f, y[j] * SCALE * SCALE));
+            v[j] = Math.min(Math.max(v[j], (0f - big) * 2f), big * 2f);
+        }
+    }
+
+    private static void reluGradientAbs(int n, float[] y, float[] v, float scale) {
+        for (int j = 0; j < n; j++) {
+            float big = Float.MAX_VALUE * Math.min(1f, Math.max(0f, y[j] * SCALE * SCALE));
+            v[j] = Math.min(Math.max(v[j] + scale, (0f - big) * 2f), big * 2f);
+        }
+    }
+
+    private static void reluGradientSquare(int n, float[] y, float[] v, float scale) {
+        for (int j = 0; j < n; j++) {
+            float u = y[j];
+            float big = Float.MAX_VALUE * Math.min(1f, Math.max(0f, u * SCALE * SCALE));
+            v[j] = Math.min(Math.max(v[j] + 2 * u * scale, (0f - big) * 2f), big * 2f);
+        }
+    }
+
     static void multiplyAddGradientRows3(float[] d0, float[] d1, float[] d2, float[] xa, float[] xb, int p, float[] ga,
             float[] gb, int n) {
         float a0 = xa[p], a1 = xa[p + 1], a2 = xa[p + 2];

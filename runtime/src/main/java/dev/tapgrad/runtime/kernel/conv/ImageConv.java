@@ -40,6 +40,8 @@ class ImageConv implements ConvPasses {
     /** Per slot: one image's bias gradient, and its Σ|out| or Σout² per filter. */
     final float[][] biasPart;
     final double[][] penaltyPart;
+    /** Per slot: one image's relu outputs, copied for {@link #portableDz}; allocated on first use. */
+    private final float[][] outCopies;
 
     ImageConv(ConvGeometry geometry, int slots) {
         this.g = geometry;
@@ -52,6 +54,7 @@ class ImageConv implements ConvPasses {
         this.kernelPart = new float[slots][];
         this.biasPart = new float[slots][f + 16];
         this.penaltyPart = new double[slots][f + 8];
+        this.outCopies = new float[slots][];
     }
 
     /**
@@ -180,7 +183,7 @@ class ImageConv implements ConvPasses {
         float[] db = biasPart[slot];
         for (int image = from; image < to; image++) {
             int o = image * pixels * f;
-            dz(out, grad, o, r, db, relu, penalty, scale);
+            portableDz(out, grad, o, r, db, relu, penalty, scale, slot);
             float[] c = cols(slot);
             g.im2col(x, image, 1, c, 0);
             float[] dk = kernelPart[slot];
@@ -212,6 +215,42 @@ class ImageConv implements ConvPasses {
             Arrays.fill(gx, image * size, (image + 1) * size, 0f);
         }
         g.col2im(c, 0, image, 1, gx);
+    }
+
+    /**
+     * {@link #dz} on the portable path: with the relu, on {@link DirectConvRows#reluGradient}'s
+     * loops (which C2 vectorises) over copies of the image's dL/dout and outputs, the same bits;
+     * where those loops cannot be sure of dz's bits they leave a NaN, which the bias sums show
+     * (NaN stays), and the image is done by dz again from its untouched dL/dout.
+     */
+    final void portableDz(float[] out, float[] grad, int o, float[] r, float[] db, boolean relu, int penalty,
+            float scale, int slot) {
+        if (!relu) {
+            dz(out, grad, o, r, db, false, penalty, scale);
+            return;
+        }
+        int n = pixels * f;
+        float[] y = outCopies[slot];
+        if (y == null) {
+            y = new float[n];
+            outCopies[slot] = y;
+        }
+        System.arraycopy(grad, o, r, 0, n);
+        System.arraycopy(out, o, y, 0, n);
+        DirectConvRows.reluGradient(n, y, r, penalty, scale);
+        Arrays.fill(db, 0f);
+        for (int i = 0; i < n; i += f) {
+            for (int j = 0; j < f; j++) {
+                db[j] += r[i + j];
+            }
+        }
+        for (int j = 0; j < f; j++) {
+            if (db[j] != db[j]) {
+                dz(out, grad, o, r, db, relu, penalty, scale);
+                return;
+            }
+        }
+        System.arraycopy(r, 0, grad, o, n);
     }
 
     /**

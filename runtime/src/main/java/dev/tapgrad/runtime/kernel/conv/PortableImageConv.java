@@ -54,6 +54,8 @@ final class PortableImageConv extends ImageConv {
     private final float[][][] inputRows;
     private final float[][][] patchRows;
     private final float[][][] gradientRows;
+    /** Per slot: one output pixel's filters, in finishRows. */
+    private final float[][] pixelRow;
 
     PortableImageConv(ConvGeometry geometry, int slots) {
         super(geometry, slots);
@@ -78,6 +80,7 @@ final class PortableImageConv extends ImageConv {
         this.inputRows = new float[slots][][];
         this.patchRows = new float[slots][][];
         this.gradientRows = new float[slots][][];
+        this.pixelRow = new float[slots][];
     }
 
     /** Offsets of the taps (ky, kx, channel), in the kernel's row order, in a planar image. */
@@ -123,6 +126,7 @@ final class PortableImageConv extends ImageConv {
         inputRows[slot] = RowGemm.rows(c, n2);
         patchRows[slot] = RowGemm.rows(pixels, patch);
         gradientRows[slot] = RowGemm.rows(f, patch);
+        pixelRow[slot] = new float[f + 16];
     }
 
     @Override
@@ -184,20 +188,28 @@ final class PortableImageConv extends ImageConv {
             int slot) {
         double[] pa = penaltyPart[slot];
         Arrays.fill(pa, 0);
+        // Bias and floor along the product rows, where C2 vectorises them (Math.max is a blend
+        // sequence when scalar); the transposition into channels-last out is then plain copies.
+        for (int j = 0; j < f; j++) {
+            biasAndFloor(product[j], plane, plane + virtualPixels, bias[j], floor);
+        }
+        // Each pixel's filters gathered into a row of their own, so that the penalty's loops over
+        // it are vectorised too (C2 leaves a loop over out at an offset scalar).
+        float[] px = pixelRow[slot];
         for (int p = 0; p < pixels; p++) {
             int v = plane + p / g.outW * pw + p % g.outW;
-            int oi = o + p * f;
             for (int j = 0; j < f; j++) {
-                out[oi + j] = Math.max(product[j][v] + bias[j], floor);
+                px[j] = product[j][v];
             }
+            System.arraycopy(px, 0, out, o + p * f, f);
             if (penalty == DirectConv.SQUARE) {
                 for (int j = 0; j < f; j++) {
-                    float y = out[oi + j];
+                    float y = px[j];
                     pa[j] += y * y;
                 }
             } else if (penalty == DirectConv.ABS) {
                 for (int j = 0; j < f; j++) {
-                    pa[j] += Math.abs(out[oi + j]);
+                    pa[j] += Math.abs(px[j]);
                 }
             }
         }
@@ -206,6 +218,13 @@ final class PortableImageConv extends ImageConv {
             s += pa[j];
         }
         return s;
+    }
+
+    /** {@code row[v] = max(row[v] + b, floor)} for v in [from, to): the bias, then the floor, as {@link #finish} orders them. */
+    private static void biasAndFloor(float[] row, int from, int to, float b, float floor) {
+        for (int v = from; v < to; v++) {
+            row[v] = Math.max(row[v] + b, floor);
+        }
     }
 
     @Override
@@ -218,22 +237,42 @@ final class PortableImageConv extends ImageConv {
         float[][] dk = gradientRows[slot];
         for (int image = from; image < to; image++) {
             int i = (image - from) % group;
-            dz(out, grad, image * pixels * f, r, db, relu, penalty, scale);
+            portableDz(out, grad, image * pixels * f, r, db, relu, penalty, scale, slot);
             patches(x, image, rows);
             // dk[j][t] = Σ_p r[p·f + j] · rows[p][t].
             RowGemm.multiply(f, patch, pixels, r, 0, 1, f, rows, dk, false);
             int part = image * (patch * f + f);
-            for (int t = 0; t < patch; t++) {
-                for (int j = 0; j < f; j++) {
-                    partials[part + t * f + j] = dk[j][t];
-                }
-            }
+            transposeInto(dk, partials, part);
             System.arraycopy(db, 0, partials, part + patch * f, f);
             if (gx != null) {
                 planarGradient(r, i * pp2, planarGrad[slot]);
                 if (i == group - 1 || image == to - 1) {
                     inputGradient(image - i, i + 1, gx, accumulate, slot);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@code partials[part + t·f + j] = dk[j][t]}: four filter rows at a time, read along t, so that
+     * each output row of f values gets four neighbouring values per pass (measured, JDK 17, f = 64
+     * by 288 taps: about twice as fast as a loop over j per t, which loads a row per value).
+     */
+    private void transposeInto(float[][] dk, float[] partials, int part) {
+        int j = 0;
+        for (; j + 4 <= f; j += 4) {
+            float[] r0 = dk[j], r1 = dk[j + 1], r2 = dk[j + 2], r3 = dk[j + 3];
+            for (int t = 0, d = part + j; t < patch; t++, d += f) {
+                partials[d] = r0[t];
+                partials[d + 1] = r1[t];
+                partials[d + 2] = r2[t];
+                partials[d + 3] = r3[t];
+            }
+        }
+        for (; j < f; j++) {
+            float[] row = dk[j];
+            for (int t = 0, d = part + j; t < patch; t++, d += f) {
+                partials[d] = row[t];
             }
         }
     }
