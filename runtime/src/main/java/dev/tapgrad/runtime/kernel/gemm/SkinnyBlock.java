@@ -17,16 +17,10 @@ final class SkinnyBlock implements GemmWorker {
     private final GemmJob local = new GemmJob();
     /** op(B)[k0 + p, j] at p·L + j; lanes past N hold anything. */
     private float[] packedB = new float[0];
-    /** Most rows of op(A) copied at a time when A is stored transposed. */
-    private static final int ROWS_A = 256;
-    /** Most floats of such a copy (256 KB, in L2). */
-    private static final int BLOCK_A = 1 << 16;
-
-    /**
-     * A copy of rows of op(A) when A is stored transposed: tile t (rows i0 + t·L …) at t·kc·L,
-     * op(A)[i0 + t·L + r, k0 + p] at p·L + r within it.
-     */
-    private float[] packedA = new float[0];
+    /** The columns kernels' output: column c of up to 2L rows of P at c·2L (see {@link SkinnyTiles#columns2}). */
+    private final float[] columnTile = new float[2 * L * (SkinnyKernel.NMAX + SkinnyTiles.G)];
+    /** Up to 2L rows of P, N values each, back to back, from {@link #columnTile}. */
+    private final float[] rowTile = new float[2 * L * SkinnyKernel.NMAX];
     /** One tile's rows, N values each, back to back (the last row's vector overhangs). */
     private final float[] tile = new float[MR * L + L];
     /** What packedB holds: a product's slice id and its first k; -1 for nothing. */
@@ -41,8 +35,9 @@ final class SkinnyBlock implements GemmWorker {
     @Override
     public void run(GemmJob job) {
         int kc = Math.min(job.kPart, job.bigK);
-        if ((long) kc * L > packedB.length) {
-            packedB = new float[Math.max(kc * L, Math.min(2 * packedB.length, SkinnyKernel.KPART * L * 8))];
+        int width = Math.max(L, columnsWidth(job.bigN));
+        if ((long) kc * width > packedB.length) {
+            packedB = new float[Math.max(kc * width, Math.min(2 * packedB.length, SkinnyKernel.KPART * L * 8))];
             packedId = -1;
         }
         int chunk;
@@ -58,7 +53,11 @@ final class SkinnyBlock implements GemmWorker {
         int kc = k1 - k0;
         int n = job.bigN;
         if (packedId != job.id || packedK0 != k0) {
-            pack(job.transB, n, job.bigK, job.b, k0, kc);
+            if (job.transA) {
+                packColumns(job.transB, n, job.bigK, job.b, k0, kc);
+            } else {
+                pack(job.transB, n, job.bigK, job.b, k0, kc);
+            }
             packedId = job.id;
             packedK0 = k0;
         }
@@ -67,37 +66,7 @@ final class SkinnyBlock implements GemmWorker {
         boolean parts = job.kParts > 1;
         int at = part * job.bigM * n;
         if (job.transA) {
-            // op(A)[i, q] = a[q·M + i]: read in place, a tile's rows of one q would be a cache line
-            // per q, M floats apart, which a long M maps onto a few L1 sets (21632 floats apart: 8
-            // of 64) and the hardware does not prefetch. Copied instead, a block of up to
-            // BLOCK_A floats at a time, q by q (runs of a that the prefetcher follows), into L-row
-            // tiles whose values of one q are neighbours; rows past M zero.
-            int m = job.bigM;
-            int width = Math.max(L, Math.min(ROWS_A, BLOCK_A / kc / L * L));
-            float[] ap = packA(kc * width);
-            float[] a = job.a;
-            for (int i0 = ib; i0 < ie; i0 += width) {
-                int w = Math.min(width, ie - i0);
-                for (int p = 0, src = (k0) * m + i0; p < kc; p++, src += m) {
-                    for (int r0 = 0, d = p * L; r0 < w; r0 += L, d += kc * L) {
-                        int h = Math.min(L, w - r0);
-                        if (h == L) {
-                            SkinnyTiles.copy(a, src + r0, ap, d);
-                        } else {
-                            for (int r = 0; r < L; r++) {
-                                ap[d + r] = r < h ? a[src + r0 + r] : 0f;
-                            }
-                        }
-                    }
-                }
-                for (int r0 = 0, d = 0; r0 < w; r0 += L, d += kc * L) {
-                    int h = Math.min(L, w - r0);
-                    for (int r = 0; r < h; r += MR) {
-                        SkinnyTiles.rows8Packed(kc, ap, d + r, b, t, n);
-                        rows(job, t, i0 + r0 + r, Math.min(MR, h - r), parts, at);
-                    }
-                }
-            }
+            columns(job, ib, ie, k0, kc, parts, at);
             return;
         }
         // op(A)[i, q] = a[i·K + q]: each of a tile's rows is a run of a, read in place.
@@ -123,12 +92,68 @@ final class SkinnyBlock implements GemmWorker {
         }
     }
 
-    /** The buffer for a copy of op(A) of {@code size} floats. */
-    private float[] packA(int size) {
-        if (packedA.length < size) {
-            packedA = new float[Math.max(size, Math.min(2 * packedA.length, BLOCK_A))];
+    /**
+     * Rows [ib, ie) of P over k0 … k0 + kc when A is stored transposed: op(A)[i, q] = a[q·M + i],
+     * so a run of P's rows is a run of one of A's rows, read in place as vectors
+     * ({@link SkinnyTiles#columns2}) against op(B)'s values broadcast from {@link #packColumns}'s
+     * copy; rows short of a vector at the end one at a time, with the same fused multiply-adds in
+     * the same order (so the same bits as a vector lane).
+     */
+    private void columns(GemmJob job, int ib, int ie, int k0, int kc, boolean parts, int at) {
+        int m = job.bigM;
+        int n = job.bigN;
+        int np = columnsWidth(n);
+        float[] a = job.a;
+        float[] b = packedB;
+        float[] s = columnTile;
+        float[] t = rowTile;
+        int i = ib;
+        for (; i + 2 * L <= ie; i += 2 * L) {
+            SkinnyTiles.columns2(kc, a, k0 * m + i, m, b, np, s);
+            transposeTile(s, 2 * L, 2 * L, n, t);
+            rows(job, t, i, 2 * L, parts, at);
         }
-        return packedA;
+        for (; i + L <= ie; i += L) {
+            SkinnyTiles.columns1(kc, a, k0 * m + i, m, b, np, s);
+            transposeTile(s, L, L, n, t);
+            rows(job, t, i, L, parts, at);
+        }
+        for (; i < ie; i++) {
+            for (int c = 0; c < n; c++) {
+                float sum = 0f;
+                for (int p = 0, src = k0 * m + i, q = c; p < kc; p++, src += m, q += np) {
+                    sum = Math.fma(a[src], b[q], sum);
+                }
+                t[c] = sum;
+            }
+            rows(job, t, i, 1, parts, at);
+        }
+    }
+
+    /** Values of op(B) per k in {@link #packColumns}'s copy: N rounded up to whole passes of {@link SkinnyTiles#G}. */
+    private static int columnsWidth(int n) {
+        return (n + SkinnyTiles.G - 1) / SkinnyTiles.G * SkinnyTiles.G;
+    }
+
+    /** {@code t[r·n + c] = s[c·stride + r]} for r below h, c below n. */
+    private static void transposeTile(float[] s, int stride, int h, int n, float[] t) {
+        for (int r = 0; r < h; r++) {
+            for (int c = 0, d = r * n; c < n; c++) {
+                t[d + c] = s[c * stride + r];
+            }
+        }
+    }
+
+    /** Copies op(B)[k0 … k0 + kc, 0 … n) to {@code packedB[p·np + c]}, zeros for c from n to np. */
+    private void packColumns(boolean transB, int n, int bigK, float[] b, int k0, int kc) {
+        int np = columnsWidth(n);
+        float[] dst = packedB;
+        for (int p = 0; p < kc; p++) {
+            for (int c = 0; c < np; c++) {
+                // op(B)[q, c] is b[q·N + c], or b[c·K + q] when B is stored transposed.
+                dst[p * np + c] = c >= n ? 0f : transB ? b[c * bigK + k0 + p] : b[(k0 + p) * n + c];
+            }
+        }
     }
 
     /**

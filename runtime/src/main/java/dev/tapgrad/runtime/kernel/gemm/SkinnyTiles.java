@@ -96,6 +96,77 @@ final class SkinnyTiles {
         c0.intoArray(t, 0);
     }
 
+    /** Columns of op(B) per pass of {@link #columns2}/{@link #columns1}: ten or five accumulators, two loads per k. */
+    static final int G = 5;
+
+    /**
+     * Rows [q, q + 2L) of P where op(A) is A stored transposed (P[q, c] = Σ_p A[p, q]·op(B)[p, c], the
+     * weight gradient Xᵀ·dY): each of A's rows gives two vectors of P's rows (lanes = rows q …),
+     * multiplied by a broadcast value of op(B) per column, five columns a pass, so that A is read
+     * in place along its rows instead of copied (SkinnyBlock's copy of op(A) in runs of L rows
+     * was about a third of the head's time). {@code a[ao + p·rowStep]} starts row p's run;
+     * {@code b[p·np + c]} is op(B)[p, c] (zero for c from N to np). Column c of the tile goes to
+     * {@code s[c·2L …]}. Each value sums its k in order with one fused multiply-add per k from
+     * zero: the bits of {@link #rows8Packed}.
+     */
+    static void columns2(int kc, float[] a, int ao, int rowStep, float[] b, int np, float[] s) {
+        for (int g = 0; g < np; g += G) {
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+            FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+            for (int p = 0, at = ao, q = g; p < kc; p++, at += rowStep, q += np) {
+                FloatVector x0 = FloatVector.fromArray(S, a, at);
+                FloatVector x1 = FloatVector.fromArray(S, a, at + L);
+                FloatVector v = FloatVector.broadcast(S, b[q]);
+                c00 = x0.fma(v, c00);
+                c01 = x1.fma(v, c01);
+                v = FloatVector.broadcast(S, b[q + 1]);
+                c10 = x0.fma(v, c10);
+                c11 = x1.fma(v, c11);
+                v = FloatVector.broadcast(S, b[q + 2]);
+                c20 = x0.fma(v, c20);
+                c21 = x1.fma(v, c21);
+                v = FloatVector.broadcast(S, b[q + 3]);
+                c30 = x0.fma(v, c30);
+                c31 = x1.fma(v, c31);
+                v = FloatVector.broadcast(S, b[q + 4]);
+                c40 = x0.fma(v, c40);
+                c41 = x1.fma(v, c41);
+            }
+            int d = g * 2 * L;
+            c00.intoArray(s, d);
+            c01.intoArray(s, d + L);
+            c10.intoArray(s, d + 2 * L);
+            c11.intoArray(s, d + 3 * L);
+            c20.intoArray(s, d + 4 * L);
+            c21.intoArray(s, d + 5 * L);
+            c30.intoArray(s, d + 6 * L);
+            c31.intoArray(s, d + 7 * L);
+            c40.intoArray(s, d + 8 * L);
+            c41.intoArray(s, d + 9 * L);
+        }
+    }
+
+    /** {@link #columns2} for L rows: column c at {@code s[c·L …]}. */
+    static void columns1(int kc, float[] a, int ao, int rowStep, float[] b, int np, float[] s) {
+        for (int g = 0; g < np; g += G) {
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0;
+            for (int p = 0, at = ao, q = g; p < kc; p++, at += rowStep, q += np) {
+                FloatVector x0 = FloatVector.fromArray(S, a, at);
+                c0 = x0.fma(FloatVector.broadcast(S, b[q]), c0);
+                c1 = x0.fma(FloatVector.broadcast(S, b[q + 1]), c1);
+                c2 = x0.fma(FloatVector.broadcast(S, b[q + 2]), c2);
+                c3 = x0.fma(FloatVector.broadcast(S, b[q + 3]), c3);
+                c4 = x0.fma(FloatVector.broadcast(S, b[q + 4]), c4);
+            }
+            int d = g * L;
+            c0.intoArray(s, d);
+            c1.intoArray(s, d + L);
+            c2.intoArray(s, d + 2 * L);
+            c3.intoArray(s, d + 3 * L);
+            c4.intoArray(s, d + 4 * L);
+        }
+    }
+
     /** {@code s[e] += s[part·size + e]} for parts 1 … parts − 1 in order, e below size. */
     static void sumParts(float[] s, int size, int parts) {
         int e = 0;
