@@ -18,9 +18,9 @@ final class SkinnyBlock implements GemmWorker {
     /** op(B)[k0 + p, j] at p·L + j; lanes past N hold anything. */
     private float[] packedB = new float[0];
     /** The columns kernels' output: column c of up to 2L rows of P at c·2L (see {@link SkinnyTiles#columns2}). */
-    private final float[] columnTile = new float[2 * L * (SkinnyKernel.NMAX + SkinnyTiles.G)];
+    private final float[] columnTile = new float[4 * L * (SkinnyKernel.NMAX + SkinnyTiles.G)];
     /** Up to 2L rows of P, N values each, back to back, from {@link #columnTile}. */
-    private final float[] rowTile = new float[2 * L * SkinnyKernel.NMAX];
+    private final float[] rowTile = new float[4 * L * SkinnyKernel.NMAX];
     /** One tile's rows, N values each, back to back (the last row's vector overhangs). */
     private final float[] tile = new float[MR * L + L];
     /** What packedB holds: a product's slice id and its first k; -1 for nothing. */
@@ -108,6 +108,11 @@ final class SkinnyBlock implements GemmWorker {
         float[] s = columnTile;
         float[] t = rowTile;
         int i = ib;
+        for (; i + 4 * L <= ie; i += 4 * L) {
+            SkinnyTiles.columns4(kc, a, k0 * m + i, m, b, np, s);
+            transposeTile(s, 4 * L, 4 * L, n, t);
+            rows(job, t, i, 4 * L, parts, at);
+        }
         for (; i + 2 * L <= ie; i += 2 * L) {
             SkinnyTiles.columns2(kc, a, k0 * m + i, m, b, np, s);
             transposeTile(s, 2 * L, 2 * L, n, t);

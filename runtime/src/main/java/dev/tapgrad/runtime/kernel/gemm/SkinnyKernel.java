@@ -77,7 +77,7 @@ final class SkinnyKernel implements GemmKernel {
             return;
         }
         // Blocks of whole tiles: eight rows, or two vectors' worth when op(A) is read along A's rows.
-        int mr = job.transA ? 2 * SkinnyTiles.L : SkinnyTiles.MR;
+        int mr = job.transA ? 4 * SkinnyTiles.L : SkinnyTiles.MR;
         int tiles = (job.bigM + mr - 1) / mr;
         int chunks = 1;
         if (Gemm.THREADS > 1 && shares((long) job.bigM * job.bigN * job.bigK)) {

@@ -146,6 +146,69 @@ final class SkinnyTiles {
         }
     }
 
+    /** {@link #columns2} for 4L rows: column c at {@code s[c·4L …]}. */
+    static void columns4(int kc, float[] a, int ao, int rowStep, float[] b, int np, float[] s) {
+        for (int g = 0; g < np; g += G) {
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+            FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+            FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+            FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+            FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+            for (int p = 0, at = ao, q = g; p < kc; p++, at += rowStep, q += np) {
+                FloatVector x0 = FloatVector.fromArray(S, a, at);
+                FloatVector x1 = FloatVector.fromArray(S, a, at + L);
+                FloatVector x2 = FloatVector.fromArray(S, a, at + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, a, at + 3 * L);
+                FloatVector v0 = FloatVector.broadcast(S, b[q]);
+                c00 = x0.fma(v0, c00);
+                c01 = x1.fma(v0, c01);
+                c02 = x2.fma(v0, c02);
+                c03 = x3.fma(v0, c03);
+                FloatVector v1 = FloatVector.broadcast(S, b[q + 1]);
+                c10 = x0.fma(v1, c10);
+                c11 = x1.fma(v1, c11);
+                c12 = x2.fma(v1, c12);
+                c13 = x3.fma(v1, c13);
+                FloatVector v2 = FloatVector.broadcast(S, b[q + 2]);
+                c20 = x0.fma(v2, c20);
+                c21 = x1.fma(v2, c21);
+                c22 = x2.fma(v2, c22);
+                c23 = x3.fma(v2, c23);
+                FloatVector v3 = FloatVector.broadcast(S, b[q + 3]);
+                c30 = x0.fma(v3, c30);
+                c31 = x1.fma(v3, c31);
+                c32 = x2.fma(v3, c32);
+                c33 = x3.fma(v3, c33);
+                FloatVector v4 = FloatVector.broadcast(S, b[q + 4]);
+                c40 = x0.fma(v4, c40);
+                c41 = x1.fma(v4, c41);
+                c42 = x2.fma(v4, c42);
+                c43 = x3.fma(v4, c43);
+            }
+            int d = g * 4 * L;
+            c00.intoArray(s, d + 0 * L);
+            c01.intoArray(s, d + 1 * L);
+            c02.intoArray(s, d + 2 * L);
+            c03.intoArray(s, d + 3 * L);
+            c10.intoArray(s, d + 4 * L);
+            c11.intoArray(s, d + 5 * L);
+            c12.intoArray(s, d + 6 * L);
+            c13.intoArray(s, d + 7 * L);
+            c20.intoArray(s, d + 8 * L);
+            c21.intoArray(s, d + 9 * L);
+            c22.intoArray(s, d + 10 * L);
+            c23.intoArray(s, d + 11 * L);
+            c30.intoArray(s, d + 12 * L);
+            c31.intoArray(s, d + 13 * L);
+            c32.intoArray(s, d + 14 * L);
+            c33.intoArray(s, d + 15 * L);
+            c40.intoArray(s, d + 16 * L);
+            c41.intoArray(s, d + 17 * L);
+            c42.intoArray(s, d + 18 * L);
+            c43.intoArray(s, d + 19 * L);
+        }
+    }
+
     /** {@link #columns2} for L rows: column c at {@code s[c·L …]}. */
     static void columns1(int kc, float[] a, int ao, int rowStep, float[] b, int np, float[] s) {
         for (int g = 0; g < np; g += G) {
