@@ -5,10 +5,12 @@ package dev.tapgrad.runtime.kernel.gemm;
  * from product to product (grown, never shrunk: nothing is allocated once they fit).
  *
  * <p>For each chunk (rows [ib, ie) of P and a part [k0, k1) of k) it copies op(B)'s rows k0 … k1
- * into rows of one vector each, zero beyond P's N columns, unless it already holds them from its
- * previous chunk of the same product; runs {@link SkinnyTiles} over the rows, eight at a time,
- * then one at a time; and adds each tile's N-column rows to C (or its columns, when P is Cᵀ), or
- * stores them in the part's slot of {@link GemmJob#partials} when k is cut into parts.
+ * into rows of one vector each, zero beyond P's N columns (or, when A is stored transposed, into
+ * rows of N values rounded up to a whole pass of five for broadcasting), unless it already holds
+ * them from its previous chunk of the same product; runs {@link SkinnyTiles} over the rows, eight
+ * at a time then one at a time (or 4L, 2L, L at a time then one at a time, A read along its rows);
+ * and adds each tile's N-column rows to C (or its columns, when P is Cᵀ), or stores them in the
+ * part's slot of {@link GemmJob#partials} when k is cut into parts.
  */
 final class SkinnyBlock implements GemmWorker {
     private static final int L = SkinnyTiles.L;
@@ -17,9 +19,9 @@ final class SkinnyBlock implements GemmWorker {
     private final GemmJob local = new GemmJob();
     /** op(B)[k0 + p, j] at p·L + j; lanes past N hold anything. */
     private float[] packedB = new float[0];
-    /** The columns kernels' output: column c of up to 2L rows of P at c·2L (see {@link SkinnyTiles#columns2}). */
+    /** The columns kernels' output: column c of up to 4L rows of P at c·4L (see {@link SkinnyTiles#columns4}). */
     private final float[] columnTile = new float[4 * L * (SkinnyKernel.NMAX + SkinnyTiles.G)];
-    /** Up to 2L rows of P, N values each, back to back, from {@link #columnTile}. */
+    /** Up to 4L rows of P, N values each, back to back, from {@link #columnTile}. */
     private final float[] rowTile = new float[4 * L * SkinnyKernel.NMAX];
     /** One tile's rows, N values each, back to back (the last row's vector overhangs). */
     private final float[] tile = new float[MR * L + L];

@@ -7,12 +7,16 @@ package dev.tapgrad.runtime.kernel.gemm;
  * that one runs.
  *
  * <p>P = op(A)·op(B) is computed with its short side as the columns (C itself when C has at most
- * {@link #NMAX} columns, else Cᵀ): each row of P is one vector whose lanes are P's columns, summed
- * over k as {@code row += op(A)[i, p] · op(B)[p, :]}, eight rows at a time sharing every load of
- * op(B) ({@link SkinnyTiles}). op(B)'s rows are read in place (a vector overhanging into the next
- * row, whose lanes are never summed into C) or, stored transposed, copied once per thread and part
- * ({@link SkinnyBlock}); op(A) is read in place one value at a time, or copied in runs of L rows
- * when stored transposed (see {@link SkinnyBlock}), so the long operand is read once.
+ * {@link #NMAX} columns, else Cᵀ). When op(A) is read along its rows (A stored as is: the head's
+ * forward), each row of P is one vector whose lanes are P's columns, summed over k as
+ * {@code row += op(A)[i, p] · op(B)[p, :]}, eight rows at a time sharing every load of op(B)
+ * ({@link SkinnyTiles#rows8}); op(B)'s rows are read in place (a vector overhanging into the next
+ * row, whose lanes are never summed into C) or, stored transposed, copied once per thread and
+ * part ({@link SkinnyBlock}). When A is stored transposed (the weight gradient Xᵀ·dY), a run of
+ * P's rows is a run of one of A's rows: four vectors of them at a time are read in place and
+ * multiplied by op(B)'s values broadcast, five columns a pass ({@link SkinnyTiles#columns4}), so
+ * the long operand is read once, along its rows, and never copied. Both paths sum every element
+ * with one fused multiply-add per k in k order from zero, so they give the same bits.
  *
  * <p>Geometry, from the shape only: a long k is cut into parts of {@link #KPART}, each a chunk of
  * its own whose sums go to {@link GemmJob#partials} and are added in part order by
@@ -76,7 +80,7 @@ final class SkinnyKernel implements GemmKernel {
             }
             return;
         }
-        // Blocks of whole tiles: eight rows, or two vectors' worth when op(A) is read along A's rows.
+        // Blocks of whole tiles: eight rows, or four vectors' worth when op(A) is read along A's rows.
         int mr = job.transA ? 4 * SkinnyTiles.L : SkinnyTiles.MR;
         int tiles = (job.bigM + mr - 1) / mr;
         int chunks = 1;
