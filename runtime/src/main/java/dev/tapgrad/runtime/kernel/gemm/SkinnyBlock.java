@@ -97,9 +97,8 @@ final class SkinnyBlock implements GemmWorker {
     /**
      * Rows [ib, ie) of P over k0 … k0 + kc when A is stored transposed: op(A)[i, q] = a[q·M + i],
      * so a run of P's rows is a run of one of A's rows, read in place as vectors
-     * ({@link SkinnyTiles#columns2}) against op(B)'s values broadcast from {@link #packColumns}'s
-     * copy; rows short of a vector at the end one at a time, with the same fused multiply-adds in
-     * the same order (so the same bits as a vector lane).
+     * ({@link SkinnyTiles#columns4} and narrower) against op(B)'s values broadcast from
+     * {@link #packColumns}'s copy; the rows short of a vector at the end as one vector too.
      */
     private void columns(GemmJob job, int ib, int ie, int k0, int kc, boolean parts, int at) {
         int m = job.bigM;
@@ -125,15 +124,26 @@ final class SkinnyBlock implements GemmWorker {
             transposeTile(s, L, L, n, t);
             rows(job, t, i, L, parts, at);
         }
-        for (; i < ie; i++) {
-            for (int c = 0; c < n; c++) {
-                float sum = 0f;
-                for (int p = 0, src = k0 * m + i, q = c; p < kc; p++, src += m, q += np) {
-                    sum = Math.fma(a[src], b[q], sum);
+        if (i < ie) {
+            // Fewer than L rows left (all of P when M < L, e.g. a 3 × 3 kernel's 9 taps): one
+            // vector per k all the same, overhanging into A's next row, whose lanes are never
+            // read; the last k, whose vector would run past the array, lane by lane with the same
+            // fused multiply-add (the same bits as a lane).
+            int h = ie - i;
+            int start = k0 * m + i;
+            int room = a.length - L - start;
+            int vectorK = room < 0 ? 0 : Math.min(kc, room / m + 1);
+            SkinnyTiles.columns1(vectorK, a, start, m, b, np, s);
+            for (int p = vectorK; p < kc; p++) {
+                for (int c = 0; c < n; c++) {
+                    float v = b[p * np + c];
+                    for (int r = 0, src = start + p * m; r < h; r++) {
+                        s[c * L + r] = Math.fma(a[src + r], v, s[c * L + r]);
+                    }
                 }
-                t[c] = sum;
             }
-            rows(job, t, i, 1, parts, at);
+            transposeTile(s, L, h, n, t);
+            rows(job, t, i, h, parts, at);
         }
     }
 

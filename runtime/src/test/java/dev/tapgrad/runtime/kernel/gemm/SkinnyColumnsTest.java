@@ -40,6 +40,9 @@ class SkinnyColumnsTest {
                 at++;
             }
         }
+        // A 3 × 3 kernel's gradient (9 taps × 16 filters over a long k) and other P narrower than a vector.
+        s.add(Arguments.of(9, 16, 5000, false, false));
+        s.add(Arguments.of(3, 7, 2000, true, true));
         // The heads' shapes: the two-conv CNN's (rows in blocks) and mnist_convnet's.
         s.add(Arguments.of(18432, 10, 64, false, false));
         s.add(Arguments.of(1600, 10, 128, false, true));
@@ -86,6 +89,30 @@ class SkinnyColumnsTest {
         float[] rows = c0.clone();
         Gemm.compute(GemmKernels.SKINNY, null, false, false, m, n, k, aRows, b, rows, accumulate);
         assertArrayEquals(alone, rows, "A read along its rows differs from A read as rows of op(A)");
+    }
+
+    /**
+     * Arrays exactly as long as their matrices: the rows short of a vector read A's next row in
+     * place, and the last k (whose vector would run past the array) goes lane by lane.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @MethodSource("exactShapes")
+    void exactLengthArraysGiveTheSameBits(int m, int n, int k) {
+        Random r = new Random(17L * m + n + 3L * k);
+        float[] a = GemmCases.random(r, k * m + EXTRA);
+        float[] b = GemmCases.random(r, k * n);
+        float[] exact = Arrays.copyOf(a, k * m);
+        float[] c1 = new float[m * n];
+        float[] c2 = new float[m * n];
+        Gemm.compute(GemmKernels.SKINNY, null, true, false, m, n, k, a, b, c1, false);
+        Gemm.compute(GemmKernels.SKINNY, null, true, false, m, n, k, exact, b, c2, false);
+        GemmCases.check("", true, false, m, n, k, exact, b, new float[m * n], c2, false);
+        assertArrayEquals(c1, c2, "the array's length changed the bits");
+    }
+
+    static Stream<Arguments> exactShapes() {
+        return Stream.of(Arguments.of(1, 10, 40), Arguments.of(9, 16, 700), Arguments.of(17, 3, 5),
+                Arguments.of(47, 10, 64), Arguments.of(15, 1, 1));
     }
 
     /** The bit-for-bit comparison above can fail: one value off by one unit in the last place is seen. */
