@@ -115,6 +115,28 @@ class SkinnyColumnsTest {
                 Arguments.of(47, 10, 64), Arguments.of(15, 1, 1));
     }
 
+    /**
+     * The CompiledLoopsTest pattern: after 30,000 calls C2 has compiled the column kernels (and
+     * the remainder rows' lane-by-lane k), and the bits must still be the first call's, which ran
+     * interpreted (the Vector API's Java fallback). 70 rows: 4L, then L or 2L, then a remainder
+     * (16 or 8 lanes); the last k's vector would pass the array's end.
+     */
+    @Test
+    void compiledKernelsGiveTheInterpretedBits() {
+        int m = 70, n = 10, k = 21;
+        Random r = new Random(8);
+        float[] a = GemmCases.random(r, k * m);
+        float[] b = GemmCases.random(r, k * n);
+        float[] first = new float[m * n];
+        Gemm.compute(GemmKernels.SKINNY, null, true, false, m, n, k, a, b, first, false);
+        GemmCases.check("", true, false, m, n, k, a, b, new float[m * n], first, false);
+        float[] c = new float[m * n];
+        for (int call = 1; call < 30_000; call++) {
+            Gemm.compute(GemmKernels.SKINNY, null, true, false, m, n, k, a, b, c, false);
+        }
+        assertArrayEquals(first, c, "compiled differs from interpreted");
+    }
+
     /** The bit-for-bit comparison above can fail: one value off by one unit in the last place is seen. */
     @Test
     void theComparisonSeesOneUlp() {
