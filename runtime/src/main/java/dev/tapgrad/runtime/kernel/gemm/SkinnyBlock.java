@@ -21,8 +21,6 @@ final class SkinnyBlock implements GemmWorker {
     private float[] packedB = new float[0];
     /** The columns kernels' output: column c of up to 4L rows of P at c·4L (see {@link SkinnyTiles#columns4}). */
     private final float[] columnTile = new float[4 * L * (SkinnyKernel.NMAX + SkinnyTiles.G)];
-    /** Up to 4L rows of P, N values each, back to back, from {@link #columnTile}. */
-    private final float[] rowTile = new float[4 * L * SkinnyKernel.NMAX];
     /** One tile's rows, N values each, back to back (the last row's vector overhangs). */
     private final float[] tile = new float[MR * L + L];
     /** What packedB holds: a product's slice id and its first k; -1 for nothing. */
@@ -107,22 +105,18 @@ final class SkinnyBlock implements GemmWorker {
         float[] a = job.a;
         float[] b = packedB;
         float[] s = columnTile;
-        float[] t = rowTile;
         int i = ib;
         for (; i + 4 * L <= ie; i += 4 * L) {
             SkinnyTiles.columns4(kc, a, k0 * m + i, m, b, np, s);
-            transposeTile(s, 4 * L, 4 * L, n, t);
-            rows(job, t, i, 4 * L, parts, at);
+            columnsOut(job, s, 4 * L, i, 4 * L, parts, at);
         }
         for (; i + 2 * L <= ie; i += 2 * L) {
             SkinnyTiles.columns2(kc, a, k0 * m + i, m, b, np, s);
-            transposeTile(s, 2 * L, 2 * L, n, t);
-            rows(job, t, i, 2 * L, parts, at);
+            columnsOut(job, s, 2 * L, i, 2 * L, parts, at);
         }
         for (; i + L <= ie; i += L) {
             SkinnyTiles.columns1(kc, a, k0 * m + i, m, b, np, s);
-            transposeTile(s, L, L, n, t);
-            rows(job, t, i, L, parts, at);
+            columnsOut(job, s, L, i, L, parts, at);
         }
         if (i < ie) {
             // Fewer than L rows left (all of P when M < L, e.g. a 3 × 3 kernel's 9 taps): one
@@ -142,8 +136,7 @@ final class SkinnyBlock implements GemmWorker {
                     }
                 }
             }
-            transposeTile(s, L, h, n, t);
-            rows(job, t, i, h, parts, at);
+            columnsOut(job, s, L, i, h, parts, at);
         }
     }
 
@@ -152,11 +145,44 @@ final class SkinnyBlock implements GemmWorker {
         return (n + SkinnyTiles.G - 1) / SkinnyTiles.G * SkinnyTiles.G;
     }
 
-    /** {@code t[r·n + c] = s[c·stride + r]} for r below h, c below n. */
-    private static void transposeTile(float[] s, int stride, int h, int n, float[] t) {
+    /**
+     * Rows [i, i + h) of P from the columns kernels' output (column c at {@code s[c·stride …]})
+     * straight into C, added when the job accumulates (or into the part's slot of the partials):
+     * one pass, not a transpose into the row tile and then {@link #emit}'s copy (measured in the
+     * two-conv CNN's step: the transpose alone was about a quarter of the weight gradient's time). Into
+     * C's columns when P is Cᵀ, where each column's h values are a run of C's row.
+     */
+    private static void columnsOut(GemmJob job, float[] s, int stride, int i, int h, boolean parts, int at) {
+        int n = job.bigN;
+        if (job.transposedOut && !parts) {
+            float[] c = job.c;
+            int m = job.bigM;
+            for (int col = 0; col < n; col++) {
+                int to = col * m + i;
+                int from = col * stride;
+                if (job.accumulate) {
+                    for (int r = 0; r < h; r++) {
+                        c[to + r] += s[from + r];
+                    }
+                } else {
+                    System.arraycopy(s, from, c, to, h);
+                }
+            }
+            return;
+        }
+        float[] c = parts ? job.partials : job.c;
+        boolean add = !parts && job.accumulate;
+        int base = parts ? at + i * n : i * n;
         for (int r = 0; r < h; r++) {
-            for (int c = 0, d = r * n; c < n; c++) {
-                t[d + c] = s[c * stride + r];
+            int to = base + r * n;
+            if (add) {
+                for (int col = 0; col < n; col++) {
+                    c[to + col] += s[col * stride + r];
+                }
+            } else {
+                for (int col = 0; col < n; col++) {
+                    c[to + col] = s[col * stride + r];
+                }
             }
         }
     }
