@@ -86,7 +86,11 @@ public final class RecurrentCells {
         ACTIVE.lstmBackward(units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
     }
 
-    /** Value by value, the arithmetic of forward in double (the vector path's tail in backward). */
+    /**
+     * Forward value by value, the arithmetic in double; backward through {@link CellBackwardLoops}
+     * (work arrays C2 vectorises), with the same float operations as {@code gruBackwardFrom} and
+     * {@code lstmBackwardFrom} here, which remain for the vector path's tail.
+     */
     static final class Portable implements Impl {
         @Override
         public void lstmForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] cPrev, int pOff,
@@ -118,12 +122,13 @@ public final class RecurrentCells {
         @Override
         public void lstmBackward(int units, float[] dh, float[] dc, int dOff, float[] gOut, int go, float[] gates,
                 int gOff, float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff) {
-            lstmBackwardFrom(0, units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
+            CellBackwardLoops.lstm(units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
         }
 
         /**
          * Units {@code from …} of {@link #lstmBackward}: float arithmetic in one straight loop (the
-         * vector path does the same operations in the same order, so the two give the same bits).
+         * vector path and {@link CellBackwardLoops} do the same operations in the same order, so all
+         * three give the same bits).
          */
         static void lstmBackwardFrom(int from, int units, float[] dh, float[] dc, int dOff, float[] gOut, int go,
                 float[] gates, int gOff, float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff) {
@@ -169,7 +174,7 @@ public final class RecurrentCells {
         @Override
         public void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
                 float[] recH, float[] dIn, float[] step, int sOff) {
-            gruBackwardFrom(0, units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
+            CellBackwardLoops.gru(units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
         }
 
         static void gruBackwardFrom(int from, int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev,
