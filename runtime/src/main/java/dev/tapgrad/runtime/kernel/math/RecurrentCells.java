@@ -87,9 +87,10 @@ public final class RecurrentCells {
     }
 
     /**
-     * Forward value by value, the arithmetic in double; backward through {@link CellBackwardLoops}
-     * (work arrays C2 vectorises), with the same float operations as {@code gruBackwardFrom} and
-     * {@code lstmBackwardFrom} here, which remain for the vector path's tail.
+     * Forward value by value, the arithmetic in double; the LSTM's backward in one straight loop
+     * (C2 vectorises it as it is), the GRU's through {@link GruBackwardLoops} (work arrays, as C2
+     * leaves its straight loop scalar) with the same float operations as {@code gruBackwardFrom}
+     * here, which remains for the vector path's tail.
      */
     static final class Portable implements Impl {
         @Override
@@ -122,13 +123,12 @@ public final class RecurrentCells {
         @Override
         public void lstmBackward(int units, float[] dh, float[] dc, int dOff, float[] gOut, int go, float[] gates,
                 int gOff, float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff) {
-            CellBackwardLoops.lstm(units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
+            lstmBackwardFrom(0, units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
         }
 
         /**
          * Units {@code from …} of {@link #lstmBackward}: float arithmetic in one straight loop (the
-         * vector path and {@link CellBackwardLoops} do the same operations in the same order, so all
-         * three give the same bits).
+         * vector path does the same operations in the same order, so the two give the same bits).
          */
         static void lstmBackwardFrom(int from, int units, float[] dh, float[] dc, int dOff, float[] gOut, int go,
                 float[] gates, int gOff, float[] tanhCs, int cOff, float[] cPrev, int pOff, float[] dz, int sOff) {
@@ -174,7 +174,7 @@ public final class RecurrentCells {
         @Override
         public void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
                 float[] recH, float[] dIn, float[] step, int sOff) {
-            CellBackwardLoops.gru(units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
+            GruBackwardLoops.gru(units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
         }
 
         static void gruBackwardFrom(int from, int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev,
