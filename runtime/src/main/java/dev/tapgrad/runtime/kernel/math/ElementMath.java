@@ -6,9 +6,10 @@ import java.lang.invoke.MethodHandles;
 /**
  * The logistic function, tanh, exp and log over runs of a float array, in place: with the Vector
  * API (the JDK's vectorised exp, tanh and log, several values per instruction) wherever {@link
- * Platform#vectorUsable} allows, else value by value in double. An LSTM evaluates five of them
- * per unit and step, a million per step of the issue's LSTM workload. The two paths agree to
- * float rounding (a few ulps), which the tests check.
+ * Platform#vectorUsable} allows, else in double through loops that C2 vectorises by itself
+ * ({@link ExpLoops}: within one float ulp of the exact value). An LSTM evaluates five of them per
+ * unit and step, a million per step of the issue's LSTM workload. The two paths agree to float
+ * rounding (a few ulps), which the tests check.
  */
 public final class ElementMath {
     /** What a path provides; {@link VectorElementMath} is loaded by name only where the module is present. */
@@ -54,80 +55,89 @@ public final class ElementMath {
     }
 
     /**
-     * Value by value in double, through one {@code Math.exp} or {@code Math.log} each (intrinsics;
-     * Math.tanh is not). The values are widened into a double block first: a float-to-double
-     * conversion feeding Math.exp directly chains every call to the previous one on JDK 17 (the
-     * conversion merges into the register the last call wrote), three times slower.
+     * In double, a block of up to 256 values at a time: widened into a double block, through
+     * {@link ExpLoops}' loops for σ, tanh and exp (C2 runs them as vectors), rounded back to float.
+     * log keeps one {@code Math.log} (an intrinsic, scalar) per value. The widening and rounding are
+     * loops of their own: JDK 17's SuperWord vectorises no float-double conversion (JDK 20 and later
+     * do), and one conversion in a loop would keep the whole loop scalar. Each function has its own
+     * copy of the block walk, so that C2 compiles each from its own profile: one shared walk is
+     * compiled from the mix of every caller's (a softmax's exps and a KL loss's logs come in runs
+     * of other lengths than a recurrent cell's σ and tanh), and a branch that one workload never
+     * took is a deoptimisation for the next one in the same JVM.
      */
     static final class Portable implements Impl {
         private static final int BLOCK = 256;
         private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[BLOCK]);
 
-        private static final int SIGMOID = 0;
-        private static final int TANH = 1;
-        private static final int LOG = 2;
-        private static final int EXP = 3;
-
         @Override
         public void sigmoid(float[] a, int off, int n) {
-            apply(SIGMOID, a, off, n);
-        }
-
-        @Override
-        public void tanh(float[] a, int off, int n) {
-            apply(TANH, a, off, n);
-        }
-
-        @Override
-        public void log(float[] a, int off, int n) {
-            apply(LOG, a, off, n);
-        }
-
-        @Override
-        public void exp(float[] a, int off, int n) {
-            apply(EXP, a, off, n);
-        }
-
-        /** One block walk for the four functions; the choice is made once per block, outside its loops. */
-        private static void apply(int function, float[] a, int off, int n) {
             double[] w = WIDE.get();
             for (int b = off; b < off + n; b += BLOCK) {
                 int len = Math.min(BLOCK, off + n - b);
                 for (int q = 0; q < len; q++) {
                     w[q] = a[b + q];
                 }
-                switch (function) {
-                    case SIGMOID:
-                        for (int q = 0; q < len; q++) {
-                            // No branch on the sign: for very negative x, exp(−x) is ∞ and 1/(1 + ∞) the right 0.
-                            a[b + q] = (float) (1 / (1 + Math.exp(-w[q])));
-                        }
-                        break;
-                    case TANH:
-                        for (int q = 0; q < len; q++) {
-                            a[b + q] = (float) ElementMath.tanh(w[q]);
-                        }
-                        break;
-                    case LOG:
-                        for (int q = 0; q < len; q++) {
-                            a[b + q] = (float) Math.log(w[q]);
-                        }
-                        break;
-                    default:
-                        for (int q = 0; q < len; q++) {
-                            a[b + q] = (float) Math.exp(w[q]);
-                        }
-                        break;
+                ExpLoops.sigmoid(w, len);
+                for (int q = 0; q < len; q++) {
+                    a[b + q] = (float) w[q];
+                }
+            }
+        }
+
+        @Override
+        public void tanh(float[] a, int off, int n) {
+            double[] w = WIDE.get();
+            for (int b = off; b < off + n; b += BLOCK) {
+                int len = Math.min(BLOCK, off + n - b);
+                for (int q = 0; q < len; q++) {
+                    w[q] = a[b + q];
+                }
+                ExpLoops.tanh(w, len);
+                for (int q = 0; q < len; q++) {
+                    a[b + q] = (float) w[q];
+                }
+            }
+        }
+
+        @Override
+        public void exp(float[] a, int off, int n) {
+            double[] w = WIDE.get();
+            for (int b = off; b < off + n; b += BLOCK) {
+                int len = Math.min(BLOCK, off + n - b);
+                for (int q = 0; q < len; q++) {
+                    w[q] = a[b + q];
+                }
+                ExpLoops.exp(w, len);
+                for (int q = 0; q < len; q++) {
+                    a[b + q] = (float) w[q];
+                }
+            }
+        }
+
+        @Override
+        public void log(float[] a, int off, int n) {
+            double[] w = WIDE.get();
+            for (int b = off; b < off + n; b += BLOCK) {
+                int len = Math.min(BLOCK, off + n - b);
+                for (int q = 0; q < len; q++) {
+                    w[q] = a[b + q];
+                }
+                // Math.log reads the widened block: a conversion feeding it directly chains every
+                // call to the previous one on JDK 17 (the conversion merges into the register the
+                // last call wrote), three times slower.
+                for (int q = 0; q < len; q++) {
+                    a[b + q] = (float) Math.log(w[q]);
                 }
             }
         }
     }
 
     /**
-     * tanh through one {@code Math.exp}, as (1 − e)/(1 + e) with e = exp(−2|x|); {@code Math.tanh}
-     * is StrictMath's software routine, several times slower. Relative error below 1e-12 (the
-     * cancellation in 1 − e is at most 1.1e-16/(2|x|)); below |x| = 1e-4 it is x − x³/3 (the next
-     * term is below 2e-17 of x), and above 20 it is ±1 in double.
+     * tanh of one double through one {@code Math.exp} (the float runs use {@link ExpLoops}), as
+     * (1 − e)/(1 + e) with e = exp(−2|x|); {@code Math.tanh} is StrictMath's software routine,
+     * several times slower. Relative error below 1e-12 (the cancellation in 1 − e is at most
+     * 1.1e-16/(2|x|)); below |x| = 1e-4 it is x − x³/3 (the next term is below 2e-17 of x), and
+     * above 20 it is ±1 in double.
      */
     public static double tanh(double x) {
         double a = Math.abs(x);

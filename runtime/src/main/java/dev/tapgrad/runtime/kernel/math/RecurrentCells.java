@@ -86,7 +86,12 @@ public final class RecurrentCells {
         ACTIVE.lstmBackward(units, dh, dc, dOff, gOut, go, gates, gOff, tanhCs, cOff, cPrev, pOff, dz, sOff);
     }
 
-    /** Value by value, the arithmetic of forward in double (the vector path's tail in backward). */
+    /**
+     * Forward value by value, the arithmetic in double; the LSTM's backward in one straight loop
+     * (C2 vectorises it as it is), the GRU's through {@link GruBackwardLoops} (work arrays, as C2
+     * leaves its straight loop scalar) with the same float operations as {@code gruBackwardFrom}
+     * here, which remains for the vector path's tail.
+     */
     static final class Portable implements Impl {
         @Override
         public void lstmForward(int units, float[] gates, int gOff, float[] step, int sOff, float[] cPrev, int pOff,
@@ -169,7 +174,7 @@ public final class RecurrentCells {
         @Override
         public void gruBackward(int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev, int hOff,
                 float[] recH, float[] dIn, float[] step, int sOff) {
-            gruBackwardFrom(0, units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
+            GruBackwardLoops.gru(units, dh, dOff, gates, gOff, hPrev, hOff, recH, dIn, step, sOff);
         }
 
         static void gruBackwardFrom(int from, int units, float[] dh, int dOff, float[] gates, int gOff, float[] hPrev,
