@@ -15,7 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * threads take chunks from it until none is left. A thread that finds the pool busy with another
  * thread's product computes alone rather than wait. Idle workers and the waiting caller spin for a
  * short while before parking, so that back-to-back products (a layer's forward, then backward) do
- * not each pay a wake-up.
+ * not each pay a wake-up. A worker joins a slice only while the caller is still computing it; the
+ * caller then waits for the workers that joined, never for one still waking up (as in
+ * {@link ParallelFor}).
  */
 final class GemmPool {
     /** How long an idle worker or a waiting caller spins before parking. */
@@ -23,8 +25,12 @@ final class GemmPool {
 
     private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
-    /** Workers still running the current slice. */
-    private final AtomicInteger pending = new AtomicInteger();
+    /** Or-ed into {@link #joined} when the slice takes no more workers. */
+    private static final int CLOSED = 1 << 30;
+    /** The workers that joined the current slice, plus {@link #CLOSED} once the caller's own part is done. */
+    private final AtomicInteger joined = new AtomicInteger(CLOSED);
+    /** The workers that joined the current slice and have finished. */
+    private final AtomicInteger finished = new AtomicInteger();
     private final GemmJob job = new GemmJob();
     /** Incremented to publish a slice of the job; the job's fields are written before it. */
     private final AtomicLong generation = new AtomicLong();
@@ -46,8 +52,8 @@ final class GemmPool {
      * returns false, having done nothing, when the pool is busy with another thread's product,
      * a {@link ParallelFor} loop is being shared (every core already has a part of its work), or
      * the kernel's plan gives the product a single chunk.
-     * Every worker answers every slice (possibly finding no chunk left), so none can mistake a
-     * later slice for the one it has seen.
+     * A worker that wakes after the caller has finished a slice does not join it; it may join a
+     * later slice, whose fields were written before that slice opened.
      */
     boolean run(GemmKernel kernel, GemmWorker own, boolean transA, boolean transB, int bigM, int bigN, int bigK, float[] a, float[] b,
             float[] c, boolean accumulate, boolean transposedOut) {
@@ -63,13 +69,15 @@ final class GemmPool {
             for (int s = 0, slices = job.slices(); s < slices; s++) {
                 job.slice(s);
                 failure = null;
-                pending.set(workers.length);
-                generation.incrementAndGet(); // publishes the job's fields
+                finished.set(0);
+                joined.set(0); // opens the slice; publishes the job's fields to the workers that join
+                generation.incrementAndGet();
                 for (Thread w : workers) {
                     LockSupport.unpark(w);
                 }
                 own.run(job);
-                awaitWorkers();
+                // Closed: every chunk is taken; wait only for the workers that joined.
+                SpinPark.awaitCount(finished, joined.getAndAdd(CLOSED), SPIN_NANOS, this);
                 Throwable f = failure;
                 if (f != null) {
                     throw new IllegalStateException("gemm: a helper thread failed", f);
@@ -83,22 +91,33 @@ final class GemmPool {
         }
     }
 
-    private void awaitWorkers() {
-        SpinPark.awaitZero(pending, SPIN_NANOS, this);
+    /** Joins the current slice unless the caller has closed it. */
+    private boolean join() {
+        int v;
+        do {
+            v = joined.get();
+            if (v >= CLOSED) {
+                return false;
+            }
+        } while (!joined.compareAndSet(v, v + 1));
+        return true;
     }
 
     private void work() {
         long seen = 0;
         while (true) {
             seen = SpinPark.awaitChange(generation, seen, SPIN_NANOS, this);
+            if (!join()) {
+                continue;
+            }
             try {
                 job.kernel.worker().run(job);
             } catch (Throwable t) {
                 failure = t;
             }
-            if (pending.decrementAndGet() == 0) {
-                LockSupport.unpark(caller);
-            }
+            Thread waiting = caller;
+            finished.incrementAndGet();
+            LockSupport.unpark(waiting);
         }
     }
 }

@@ -10,7 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * daemon helpers; for layer passes that are not matrix products (a direct convolution). Nothing is
  * allocated per call: the loop's body is an object the caller keeps, the work is published through
  * volatile fields, and every thread takes chunks of items from one counter until none is left (so a
- * helper the OS preempts on a shared machine delays one chunk, not half the loop).
+ * helper the OS preempts on a shared machine delays one chunk, not half the loop). A helper joins a
+ * call only while the caller still has chunks to hand out; once the caller has run out, the call is
+ * closed and the caller waits for the helpers that joined, never for one still waking up: a parked
+ * helper takes tens of microseconds to run again, longer than many of a step's passes.
  *
  * <p>Each thread passes the body its slot, an index in {@code [0, slots())} no other thread uses
  * during the same call, so bodies can keep per-thread scratch arrays without locks. A body must
@@ -46,13 +49,21 @@ public final class ParallelFor {
      * spinning helper takes the core from the GEMM's own helper when a product follows.
      */
     private static final long SPIN_NANOS = 20_000;
+    /** Or-ed into {@link #joined} when the call takes no more helpers. */
+    private static final int CLOSED = 1 << 30;
     private static final int THREADS = threads();
     private static final ParallelFor POOL = THREADS > 1 ? new ParallelFor(THREADS) : null;
 
     private final Thread[] helpers;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger nextChunk = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
+    /**
+     * The helpers that joined the current call, plus {@link #CLOSED} once the caller has taken the
+     * last chunk it could: a helper joins by incrementing it while it is below {@code CLOSED}.
+     */
+    private final AtomicInteger joined = new AtomicInteger(CLOSED);
+    /** The helpers that joined the current call and have finished their chunks. */
+    private final AtomicInteger finished = new AtomicInteger();
     /** Incremented to publish a call; the fields below are written before it. */
     private final AtomicLong generation = new AtomicLong();
     private volatile Thread caller;
@@ -147,8 +158,9 @@ public final class ParallelFor {
             nextChunk.set(0);
             failure = null;
             caller = Thread.currentThread();
-            pending.set(helpers.length);
-            generation.incrementAndGet(); // publishes the fields above
+            finished.set(0);
+            joined.set(0); // opens the call; publishes the fields above to the helpers that join
+            generation.incrementAndGet();
             for (Thread h : helpers) {
                 LockSupport.unpark(h);
             }
@@ -158,7 +170,9 @@ public final class ParallelFor {
             } catch (Throwable t) {
                 own = t;
             }
-            awaitHelpers();
+            // Closed: a helper waking from now on finds nothing to do and is not waited for.
+            int helping = joined.getAndAdd(CLOSED);
+            awaitHelpers(helping);
             if (own != null) {
                 throw own instanceof RuntimeException ? (RuntimeException) own : new IllegalStateException(own);
             }
@@ -190,23 +204,42 @@ public final class ParallelFor {
         }
     }
 
-    private void awaitHelpers() {
-        SpinPark.awaitZero(pending, SPIN_NANOS, this);
+    /** Waits until the {@code helping} helpers that joined the call have finished their chunks. */
+    private void awaitHelpers(int helping) {
+        SpinPark.awaitCount(finished, helping, SPIN_NANOS, this);
+    }
+
+    /**
+     * Joins the current call unless it is closed. A helper that woke late for one call may join
+     * the next one (its fields were written before {@link #joined} reopened), never a closed one.
+     */
+    private boolean join() {
+        int v;
+        do {
+            v = joined.get();
+            if (v >= CLOSED) {
+                return false;
+            }
+        } while (!joined.compareAndSet(v, v + 1));
+        return true;
     }
 
     private void work(int slot) {
         long seen = 0;
         while (true) {
             seen = SpinPark.awaitChange(generation, seen, SPIN_NANOS, this);
+            if (!join()) {
+                continue;
+            }
             try {
                 takeChunks(slot);
             } catch (Throwable t) {
                 failure = t;
                 nextChunk.set(chunks); // the others stop taking chunks
             }
-            if (pending.decrementAndGet() == 0) {
-                LockSupport.unpark(caller);
-            }
+            Thread waiting = caller;
+            finished.incrementAndGet();
+            LockSupport.unpark(waiting);
         }
     }
 

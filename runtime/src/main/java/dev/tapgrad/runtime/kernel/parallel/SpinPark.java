@@ -27,10 +27,10 @@ public final class SpinPark {
         return now;
     }
 
-    /** Waits until {@code pending} is zero (a caller waiting for its helpers). */
-    public static void awaitZero(AtomicInteger pending, long spinNanos, Object blocker) {
+    /** Waits until {@code count} has reached {@code target} (a caller waiting for the helpers that joined its call). */
+    public static void awaitCount(AtomicInteger count, int target, long spinNanos, Object blocker) {
         long spinUntil = System.nanoTime() + spinNanos;
-        while (pending.get() > 0) {
+        while (count.get() < target) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
             } else {

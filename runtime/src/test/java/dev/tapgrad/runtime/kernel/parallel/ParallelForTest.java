@@ -27,6 +27,45 @@ class ParallelForTest {
         }
     }
 
+    /**
+     * Calls back to back, most far shorter than a parked helper's wake-up: a helper that wakes late
+     * joins the call running then or none, so no item runs twice or not at all, no finished call's
+     * body runs again (every count is checked once more at the end), and the caller, which waits
+     * only for the helpers that joined, never hangs.
+     */
+    @Test
+    void backToBackShortCallsRunEachItemOnceInTheirOwnCall() {
+        java.util.List<AtomicIntegerArray> all = new java.util.ArrayList<>();
+        for (int call = 0; call < 20_000; call++) {
+            int items = 2 + call % 7;
+            AtomicIntegerArray runs = new AtomicIntegerArray(items);
+            boolean slow = call % 500 == 0; // now and then a long call, after which the helpers have parked
+            ParallelFor.run(items, 1, (from, to, slot) -> {
+                for (int p = from; p < to; p++) {
+                    // Each item takes a microsecond, so a helper is often mid-item when the caller
+                    // runs out of items: a caller that stopped waiting too early would see it uncounted.
+                    long until = System.nanoTime() + 1_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    runs.incrementAndGet(p);
+                }
+                if (slow) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                }
+            });
+            for (int p = 0; p < items; p++) {
+                assertEquals(1, runs.get(p), "call " + call + ", item " + p);
+            }
+            all.add(runs);
+        }
+        for (int call = 0; call < all.size(); call++) {
+            for (int p = 0; p < all.get(call).length(); p++) {
+                assertEquals(1, all.get(call).get(p), "call " + call + ", item " + p + ", counted again after its call");
+            }
+        }
+    }
+
     @Test
     void aFailingPartIsRethrownAfterTheOthersFinish() {
         IllegalStateException boom = new IllegalStateException("item 1 failed");
