@@ -75,9 +75,13 @@ final class GemmPool {
                 for (Thread w : workers) {
                     LockSupport.unpark(w);
                 }
-                own.run(job);
-                // Closed: every chunk is taken; wait only for the workers that joined.
-                SpinPark.awaitCount(finished, joined.getAndAdd(CLOSED), SPIN_NANOS, this);
+                try {
+                    own.run(job);
+                } finally {
+                    // Closed: every chunk is taken (or the caller failed); wait only for the workers
+                    // that joined, and before the job is cleared or refilled.
+                    SpinPark.awaitCount(finished, joined.getAndAdd(CLOSED), SPIN_NANOS, this);
+                }
                 Throwable f = failure;
                 if (f != null) {
                     throw new IllegalStateException("gemm: a helper thread failed", f);
