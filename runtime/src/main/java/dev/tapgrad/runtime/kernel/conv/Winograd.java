@@ -115,8 +115,11 @@ class Winograd {
      * filter, with G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
      */
     final void loadKernel(float[] g) {
-        int n = c * k;
-        float[] t = v;
+        transformKernel(g, c * k, v);
+    }
+
+    /** {@link #loadKernel}'s transform of a (3, 3, n) kernel into t, (16, n): also {@link WinogradRows}'. */
+    static void transformKernel(float[] g, int n, float[] t) {
         for (int i = 0; i < n; i++) {
             float g0 = g[i], g1 = g[n + i], g2 = g[2 * n + i];
             float g3 = g[3 * n + i], g4 = g[4 * n + i], g5 = g[5 * n + i];
