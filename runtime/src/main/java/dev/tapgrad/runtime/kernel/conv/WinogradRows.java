@@ -46,17 +46,21 @@ final class WinogradRows {
     /** The transformed kernel, (16, cin, cout). */
     private final float[] v;
     /**
-     * Per slot, allocated on first use: parity planes (4·cin rows), three rows of shifted plane
-     * reads, one ξ's transformed inputs (cin rows) and products (cout rows), and the outputs
-     * (4·cout rows: output (i, j) of each tile in rows (2i + j)·cout …).
+     * Per slot, allocated on first use: the parity planes, plane (2p + q, c) from
+     * {@code (2p + q)·cin + c)·stride} on in one array; four rows of window reads; one ξ's
+     * transformed inputs (cin rows) and products (cout rows); the outputs, (i, j) of each tile in
+     * {@code y[2i + j]} (cout rows each); and the rows stage 1 of the output transform sums into.
      */
-    private final float[][][] planes;
-    private final float[][][] shifted;
+    private final int stride;
+    private final float[][] planes;
+    private final float[][][] windows;
     private final float[][][] u;
     private final float[][][] m;
-    private final float[][][] y;
+    private final float[][][][] y;
+    private final float[][][][] s;
     /** Per slot: one output pixel's outputs, gathered from the output rows. */
     private final float[][] pixel;
+
     WinogradRows(int cin, int cout, int height, int width, int top, int left, int outH, int outW, int group,
             int slots) {
         this.cin = cin;
@@ -72,12 +76,14 @@ final class WinogradRows {
         this.rw = tw + 1;
         this.plane = (th + 1) * rw;
         this.group = group;
+        this.stride = (group * plane + 31) / 16 * 16;
         this.v = new float[16 * cin * cout];
-        this.planes = new float[slots][][];
-        this.shifted = new float[slots][][];
+        this.planes = new float[slots][];
+        this.windows = new float[slots][][];
         this.u = new float[slots][][];
         this.m = new float[slots][][];
-        this.y = new float[slots][][];
+        this.y = new float[slots][][][];
+        this.s = new float[slots][][][];
         this.pixel = new float[slots][];
     }
 
@@ -96,16 +102,13 @@ final class WinogradRows {
             return;
         }
         int n = columns(group);
-        int length = group * plane + 16;
-        float[][] p = new float[4 * cin][];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = new float[length];
-        }
-        planes[slot] = p;
-        shifted[slot] = RowGemm.rows(3, n);
+        planes[slot] = new float[4 * cin * stride];
+        windows[slot] = RowGemm.rows(4, n);
         u[slot] = RowGemm.rows(cin, n);
         m[slot] = RowGemm.rows(cout, n);
-        y[slot] = RowGemm.rows(4 * cout, n);
+        y[slot] = new float[][][] {RowGemm.rows(cout, n), RowGemm.rows(cout, n), RowGemm.rows(cout, n),
+            RowGemm.rows(cout, n)};
+        s[slot] = new float[][][] {RowGemm.rows(cout, n), RowGemm.rows(cout, n)};
         pixel[slot] = new float[cout + 16];
     }
 
@@ -115,22 +118,17 @@ final class WinogradRows {
      */
     void load(float[] x, int image, int i, int slot) {
         ensure(slot);
-        float[][] p = planes[slot];
+        float[] p = planes[slot];
         int src = image * h * w * cin;
-        for (int iy = 0; iy < h; iy++, src += w * cin) {
-            int y = iy + top;
-            if (y >> 1 > th) {
-                break; // rows no tile reads
-            }
-            int rowBase = i * plane + (y >> 1) * rw, pr = (y & 1) * 2 * cin;
-            for (int ix = 0, s = src; ix < w; ix++, s += cin) {
+        int rows = Math.min(h, 2 * (th + 1) - top), across = Math.min(w, 2 * rw - left);
+        for (int iy = 0; iy < rows; iy++, src += w * cin) {
+            int yy = iy + top;
+            int rowBase = (yy & 1) * 2 * cin * stride + i * plane + (yy >> 1) * rw;
+            for (int ix = 0, sx = src; ix < across; ix++, sx += cin) {
                 int xx = ix + left;
-                if (xx >> 1 >= rw) {
-                    break;
-                }
-                int at = rowBase + (xx >> 1);
-                for (int c = 0, pi = pr + (xx & 1) * cin; c < cin; c++, pi++) {
-                    p[pi][at] = x[s + c];
+                // one array, channel planes a stride apart: as the direct path's toPlanar
+                for (int c = 0, d = rowBase + (xx & 1) * cin * stride + (xx >> 1); c < cin; c++, d += stride) {
+                    p[d] = x[sx + c];
                 }
             }
         }
@@ -141,68 +139,78 @@ final class WinogradRows {
      * d2 − d1, d1 − d3), the first always with +1. Columns alike.
      */
     private static final int[][] B_ROWS = {{0, 2, -1}, {1, 2, 1}, {2, 1, -1}, {1, 3, -1}};
-    /** Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]. */
-    private static final float[][] A_T = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
     /**
      * The loaded images [0, images) correlated with the kernel into the slot's output rows, then
-     * with {@code bias} {@code max(y + bias, floor)}: per ξ = 4a + b, the inputs' transform
-     * (Bᵀ d B)[a][b] of every channel, its product with the kernel's, and that product added
-     * into the outputs it contributes to (Aᵀ[i][a]·Aᵀ[j][b] ≠ 0), ξ in order. One ξ's rows
-     * are all there is of the transformed inputs and products at a time, so that they stay in
-     * the core's cache (all 16, four times the image and four times the output, did not: the
-     * transforms ran at the memory's speed).
+     * with {@code bias} {@code max(y + bias, floor)}. Aᵀ m A in two stages, b (the window's
+     * column) outermost: for each b the four products of ξ = 4a + b, one at a time (each the
+     * inputs' transform (Bᵀ d B)[a][b] of every channel times the kernel's), summed along a into
+     * two rows (s0 = m0 + m1 + m2, s1 = m1 − m2 − m3), those added along b into the outputs (y0 =
+     * s0 + s1 + s2, y1 = s1 − s2 − s3). One ξ's transformed inputs and products are all there is
+     * of them at a time, so that they stay in the core's cache (all 16, four times the images and
+     * four times the outputs, did not: the transforms ran at the memory's speed).
      */
     void compute(int images, float[] bias, float floor, int slot) {
         int n = columns(images);
-        float[][] p = planes[slot], sh = shifted[slot], us = u[slot], ms = m[slot], ys = y[slot];
-        for (float[] row : ys) {
-            java.util.Arrays.fill(row, 0, n, 0f);
-        }
-        int vs = cin * cout;
-        for (int xi = 0; xi < 16; xi++) {
-            int[] rows = B_ROWS[xi >> 2], cols = B_ROWS[xi & 3];
-            for (int c = 0; c < cin; c++) {
-                float[] d00 = window(p, c, rows[0], cols[0], n, sh[0]);
-                float[] d01 = window(p, c, rows[0], cols[1], n, sh[1]);
-                float[] d10 = window(p, c, rows[1], cols[0], n, sh[2]);
-                // exactly one of the four is read in place: the last takes the buffer that one left
-                float[] spare = d00 != sh[0] ? sh[0] : d01 != sh[1] ? sh[1] : sh[2];
-                float[] d11 = window(p, c, rows[1], cols[1], n, spare);
-                transform(n, d00, d01, d10, d11, cols[2], rows[2], us[c]);
+        float[][][] ys = y[slot], ss = s[slot];
+        float[][] ms = m[slot];
+        for (int b = 0; b < 4; b++) {
+            // b = 0 and 1 sum straight into the outputs (i, b); b = 2 and 3 into s, then into them
+            float[][] t0 = b < 2 ? ys[b] : ss[0], t1 = b < 2 ? ys[2 + b] : ss[1];
+            product(0, b, n, t0, slot);
+            product(1, b, n, t1, slot);
+            for (int k = 0; k < cout; k++) {
+                add(n, t1[k], t0[k]);
             }
-            // ms[j][t] = Σ_c v[xi][c][j] · us[c][t]
-            RowGemm.multiply(cout, n, cin, v, xi * vs, 1, cout, us, ms, false);
-            for (int i = 0; i < 2; i++) {
-                for (int j = 0; j < 2; j++) {
-                    float s = A_T[i][xi >> 2] * A_T[j][xi & 3];
-                    if (s != 0) {
-                        for (int k = 0, o = (2 * i + j) * cout; k < cout; k++) {
-                            addSigned(n, ms[k], s, ys[o + k]);
-                        }
-                    }
+            product(2, b, n, ms, slot);
+            for (int k = 0; k < cout; k++) {
+                addSubtract(n, ms[k], t0[k], t1[k]);
+            }
+            product(3, b, n, ms, slot);
+            for (int k = 0; k < cout; k++) {
+                subtract(n, ms[k], t1[k]);
+            }
+            for (int k = 0; k < cout; k++) {
+                if (b == 1) {
+                    add(n, ys[1][k], ys[0][k]);
+                    add(n, ys[3][k], ys[2][k]);
+                } else if (b == 2) {
+                    addSubtract(n, ss[0][k], ys[0][k], ys[1][k]);
+                    addSubtract(n, ss[1][k], ys[2][k], ys[3][k]);
+                } else if (b == 3) {
+                    subtract(n, ss[0][k], ys[1][k]);
+                    subtract(n, ss[1][k], ys[3][k]);
                 }
             }
         }
         if (bias != null) {
-            for (int r = 0; r < 4 * cout; r++) {
-                biasAndFloor(n, ys[r], bias[r % cout], floor);
+            for (float[][] rows : ys) {
+                for (int k = 0; k < cout; k++) {
+                    biasAndFloor(n, rows[k], bias[k], floor);
+                }
             }
         }
     }
 
-    /**
-     * Element (row, col) of every virtual tile's 4×4 window of channel c: its parity plane read
-     * from (row / 2)·rw + col / 2 on, in place when that is 0, else copied into {@code buffer}.
-     */
-    private float[] window(float[][] p, int c, int row, int col, int n, float[] buffer) {
-        float[] plane = p[(2 * (row & 1) + (col & 1)) * cin + c];
-        int shift = (row >> 1) * rw + (col >> 1);
-        if (shift == 0) {
-            return plane;
+    /** {@code out[j][0, n) = Σ_c v[ξ][c][j] · (Bᵀ d B)[a][b] of channel c}, ξ = 4a + b. */
+    private void product(int a, int b, int n, float[][] out, int slot) {
+        float[] p = planes[slot];
+        float[][] win = windows[slot], us = u[slot];
+        int[] rows = B_ROWS[a], cols = B_ROWS[b];
+        for (int c = 0; c < cin; c++) {
+            window(p, c, rows[0], cols[0], n, win[0]);
+            window(p, c, rows[0], cols[1], n, win[1]);
+            window(p, c, rows[1], cols[0], n, win[2]);
+            window(p, c, rows[1], cols[1], n, win[3]);
+            transform(n, win[0], win[1], win[2], win[3], cols[2], rows[2], us[c]);
         }
-        System.arraycopy(plane, shift, buffer, 0, n);
-        return buffer;
+        RowGemm.multiply(cout, n, cin, v, (4 * a + b) * cin * cout, 1, cout, us, out, false);
+    }
+
+    /** Element (row, col) of every virtual tile's 4×4 window of channel c into {@code buffer}: its parity plane from (row / 2)·rw + col / 2 on. */
+    private void window(float[] p, int c, int row, int col, int n, float[] buffer) {
+        int from = ((2 * (row & 1) + (col & 1)) * cin + c) * stride + (row >> 1) * rw + (col >> 1);
+        System.arraycopy(p, from, buffer, 0, n);
     }
 
     /**
@@ -215,10 +223,26 @@ final class WinogradRows {
         }
     }
 
-    /** {@code y[t] += s·m[t]} for [0, n), s = ±1 (exact). */
-    static void addSigned(int n, float[] m, float s, float[] y) {
-        for (int t = 0; t < n; t++) {
-            y[t] += s * m[t];
+    /** {@code t[i] += m[i]} for [0, n). */
+    static void add(int n, float[] m, float[] t) {
+        for (int i = 0; i < n; i++) {
+            t[i] += m[i];
+        }
+    }
+
+    /** {@code t[i] −= m[i]} for [0, n). */
+    static void subtract(int n, float[] m, float[] t) {
+        for (int i = 0; i < n; i++) {
+            t[i] -= m[i];
+        }
+    }
+
+    /** {@code p[i] += m[i]}, {@code q[i] −= m[i]} for [0, n). */
+    static void addSubtract(int n, float[] m, float[] p, float[] q) {
+        for (int i = 0; i < n; i++) {
+            float v = m[i];
+            p[i] += v;
+            q[i] -= v;
         }
     }
 
@@ -235,34 +259,54 @@ final class WinogradRows {
      * its Σ|y| or Σy² per output in {@code pa} (pixels in order).
      */
     void store(int i, float[] out, int o, boolean accumulate, int penalty, double[] pa, int slot) {
-        float[][] ys = y[slot];
+        float[][][] ys = y[slot];
         float[] px = pixel[slot];
-        int k = cout;
-        for (int oy = 0; oy < outH; oy++) {
-            int rowBase = i * plane + (oy >> 1) * rw, half = (oy & 1) * 2 * k;
-            for (int ox = 0; ox < outW; ox++, o += k) {
-                int r = half + (ox & 1) * k;
-                int t = rowBase + (ox >> 1);
-                if (accumulate) {
-                    for (int j = 0; j < k; j++) {
-                        out[o + j] += ys[r + j][t];
-                    }
-                    continue;
+        int k = cout, rowSize = outW * k;
+        for (int oy = 0; oy < outH; oy++, o += rowSize) {
+            int t0 = i * plane + (oy >> 1) * rw;
+            // the even pixels of the row from output (oy & 1, 0), the odd ones from (oy & 1, 1)
+            for (int q = 0; q < 2 && q < outW; q++) {
+                spread(ys[2 * (oy & 1) + q], t0, (outW - q + 1) / 2, out, o + q * k, accumulate);
+            }
+            if (penalty != DirectConv.NO_PENALTY) {
+                for (int ox = 0; ox < outW; ox++) {
+                    System.arraycopy(out, o + ox * k, px, 0, k);
+                    DirectConvRows.addPenalty(pa, px, penalty == DirectConv.SQUARE, k);
                 }
-                for (int j = 0; j < k; j++) {
-                    px[j] = ys[r + j][t];
+            }
+        }
+    }
+
+    /**
+     * {@code out[d + 2x·cout + j] (+)= rows[j][t0 + x]} for x &lt; count: four output rows at a
+     * time, read along the tiles (as PortableImageConv.transposeInto: a pixel's values gathered
+     * from a row each, one at a time, took twice as long).
+     */
+    private void spread(float[][] rows, int t0, int count, float[] out, int d, boolean accumulate) {
+        int k = cout, step = 2 * k, j = 0;
+        for (; j + 4 <= k; j += 4) {
+            float[] r0 = rows[j], r1 = rows[j + 1], r2 = rows[j + 2], r3 = rows[j + 3];
+            int e = d + j;
+            if (accumulate) {
+                for (int x = 0, t = t0; x < count; x++, t++, e += step) {
+                    out[e] += r0[t];
+                    out[e + 1] += r1[t];
+                    out[e + 2] += r2[t];
+                    out[e + 3] += r3[t];
                 }
-                System.arraycopy(px, 0, out, o, k);
-                if (penalty == DirectConv.SQUARE) {
-                    for (int j = 0; j < k; j++) {
-                        float y = px[j];
-                        pa[j] += y * y;
-                    }
-                } else if (penalty == DirectConv.ABS) {
-                    for (int j = 0; j < k; j++) {
-                        pa[j] += Math.abs(px[j]);
-                    }
+            } else {
+                for (int x = 0, t = t0; x < count; x++, t++, e += step) {
+                    out[e] = r0[t];
+                    out[e + 1] = r1[t];
+                    out[e + 2] = r2[t];
+                    out[e + 3] = r3[t];
                 }
+            }
+        }
+        for (; j < k; j++) {
+            float[] r = rows[j];
+            for (int x = 0, t = t0, e = d + j; x < count; x++, t++, e += step) {
+                out[e] = accumulate ? out[e] + r[t] : r[t];
             }
         }
     }
