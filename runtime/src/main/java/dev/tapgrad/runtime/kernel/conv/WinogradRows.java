@@ -54,6 +54,8 @@ final class WinogradRows {
     private final int stride;
     private final float[][] planes;
     private final float[][][] windows;
+    /** Per slot: the inputs' transform along the columns, (Bᵀ d)[b] of plane row parity p, channel c in row (4p + b)·cin + c. */
+    private final float[][][] half;
     private final float[][][] u;
     private final float[][][] m;
     private final float[][][][] y;
@@ -80,6 +82,7 @@ final class WinogradRows {
         this.v = new float[16 * cin * cout];
         this.planes = new float[slots][];
         this.windows = new float[slots][][];
+        this.half = new float[slots][][];
         this.u = new float[slots][][];
         this.m = new float[slots][][];
         this.y = new float[slots][][][];
@@ -103,7 +106,8 @@ final class WinogradRows {
         }
         int n = columns(group);
         planes[slot] = new float[4 * cin * stride];
-        windows[slot] = RowGemm.rows(4, n);
+        windows[slot] = RowGemm.rows(4, n + rw + 16);
+        half[slot] = RowGemm.rows(8 * cin, n + rw + 16);
         u[slot] = RowGemm.rows(cin, n);
         m[slot] = RowGemm.rows(cout, n);
         y[slot] = new float[][][] {RowGemm.rows(cout, n), RowGemm.rows(cout, n), RowGemm.rows(cout, n),
@@ -152,6 +156,7 @@ final class WinogradRows {
      */
     void compute(int images, float[] bias, float floor, int slot) {
         int n = columns(images);
+        alongColumns(n, slot);
         float[][][] ys = y[slot], ss = s[slot];
         float[][] ms = m[slot];
         for (int b = 0; b < 4; b++) {
@@ -192,34 +197,68 @@ final class WinogradRows {
         }
     }
 
-    /** {@code out[j][0, n) = Σ_c v[ξ][c][j] · (Bᵀ d B)[a][b] of channel c}, ξ = 4a + b. */
-    private void product(int a, int b, int n, float[][] out, int slot) {
+    /**
+     * Bᵀ d along the columns of every plane row, once per computation: for each channel and row
+     * parity p, {@code half[4p + b] = (d0 − d2, d1 + d2, d2 − d1, d1 − d3)} of the columns d0 … d3
+     * = planes (p, 0) and (p, 1) from x' and from x' + 1, over n + rw virtual tiles (the rows
+     * stage reads a plane row on).
+     */
+    private void alongColumns(int n, int slot) {
         float[] p = planes[slot];
-        float[][] win = windows[slot], us = u[slot];
-        int[] rows = B_ROWS[a], cols = B_ROWS[b];
+        float[][] win = windows[slot], hs = half[slot];
+        int n2 = n + rw;
+        for (int pr = 0; pr < 2; pr++) {
+            for (int c = 0; c < cin; c++) {
+                int even = ((2 * pr) * cin + c) * stride, odd = ((2 * pr + 1) * cin + c) * stride;
+                System.arraycopy(p, even, win[0], 0, n2);
+                System.arraycopy(p, odd, win[1], 0, n2);
+                System.arraycopy(p, even + 1, win[2], 0, n2);
+                System.arraycopy(p, odd + 1, win[3], 0, n2);
+                int o = 4 * pr * cin + c;
+                transform4(n2, win[0], win[1], win[2], win[3], hs[o], hs[o + cin], hs[o + 2 * cin], hs[o + 3 * cin]);
+            }
+        }
+    }
+
+    /** {@code (d0 − d2, d1 + d2, d2 − d1, d1 − d3)} for [0, n): Bᵀ d along one axis. */
+    static void transform4(int n, float[] d0, float[] d1, float[] d2, float[] d3, float[] o0, float[] o1,
+            float[] o2, float[] o3) {
+        for (int t = 0; t < n; t++) {
+            float a = d0[t], b = d1[t], c = d2[t], d = d3[t];
+            o0[t] = a - c;
+            o1[t] = b + c;
+            o2[t] = c - b;
+            o3[t] = b - d;
+        }
+    }
+
+    /**
+     * {@code out[j][0, n) = Σ_c v[ξ][c][j] · (Bᵀ d B)[a][b] of channel c}, ξ = 4a + b: the
+     * columns' transform ({@link #alongColumns}) of two window rows combined along the rows, the one a
+     * plane row on copied (of the two rows Bᵀ's row a takes, exactly one is).
+     */
+    private void product(int a, int b, int n, float[][] out, int slot) {
+        float[][] win = windows[slot], hs = half[slot], us = u[slot];
+        int[] rows = B_ROWS[a];
+        int r0 = rows[0], r1 = rows[1];
         for (int c = 0; c < cin; c++) {
-            window(p, c, rows[0], cols[0], n, win[0]);
-            window(p, c, rows[0], cols[1], n, win[1]);
-            window(p, c, rows[1], cols[0], n, win[2]);
-            window(p, c, rows[1], cols[1], n, win[3]);
-            transform(n, win[0], win[1], win[2], win[3], cols[2], rows[2], us[c]);
+            float[] d0 = hs[(4 * (r0 & 1) + b) * cin + c], d1 = hs[(4 * (r1 & 1) + b) * cin + c];
+            if (r0 >= 2) {
+                System.arraycopy(d0, rw, win[0], 0, n);
+                d0 = win[0];
+            } else {
+                System.arraycopy(d1, rw, win[1], 0, n);
+                d1 = win[1];
+            }
+            combineRows(n, d0, d1, rows[2], us[c]);
         }
         RowGemm.multiply(cout, n, cin, v, (4 * a + b) * cin * cout, 1, cout, us, out, false);
     }
 
-    /** Element (row, col) of every virtual tile's 4×4 window of channel c into {@code buffer}: its parity plane from (row / 2)·rw + col / 2 on. */
-    private void window(float[] p, int c, int row, int col, int n, float[] buffer) {
-        int from = ((2 * (row & 1) + (col & 1)) * cin + c) * stride + (row >> 1) * rw + (col >> 1);
-        System.arraycopy(p, from, buffer, 0, n);
-    }
-
-    /**
-     * One element of Bᵀ d B: {@code o = (d00 + sc·d01) + sr·(d10 + sc·d11)} for [0, n), along the
-     * columns, then the rows; sc and sr are ±1, so each product is exact and the sums are d00 ± d01 …
-     */
-    static void transform(int n, float[] d00, float[] d01, float[] d10, float[] d11, float sc, float sr, float[] o) {
+    /** {@code o = d0 + s·d1} for [0, n), s = ±1 (exact): Bᵀ d along the rows. */
+    static void combineRows(int n, float[] d0, float[] d1, float s, float[] o) {
         for (int t = 0; t < n; t++) {
-            o[t] = (d00[t] + sc * d01[t]) + sr * (d10[t] + sc * d11[t]);
+            o[t] = d0[t] + s * d1[t];
         }
     }
 
