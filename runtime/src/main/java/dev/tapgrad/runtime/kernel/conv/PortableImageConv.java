@@ -56,12 +56,12 @@ final class PortableImageConv extends ImageConv {
     private final float[][][] gradientRows;
     /** Per slot: one output pixel's filters, in finishRows. */
     private final float[][] pixelRow;
-    /** Winograd's forward and dL/dx ({@link #winogradSuits}), or null. */
+    /** Winograd's forward and dL/dx ({@link WinogradRows#suits}), or null. */
     private final WinogradRows wino;
     private final WinogradRows winoGrad;
 
     PortableImageConv(ConvGeometry geometry, int slots) {
-        this(geometry, slots, winogradSuits(geometry));
+        this(geometry, slots, WinogradRows.suits(geometry));
     }
 
     /** With {@code winograd}, the forward and dL/dx as {@link WinogradRows} (3×3 kernels only). */
@@ -74,7 +74,7 @@ final class PortableImageConv extends ImageConv {
         this.pw = g.outW + g.kernelW - 1;
         this.pp = (g.outH + g.kernelH - 1) * pw;
         this.virtualPixels = (g.outH - 1) * pw + g.outW;
-        this.group = winograd ? WINOGRAD_IMAGES : Math.max(1, Math.min(8, 1 + (ROW_TARGET - virtualPixels) / pp));
+        this.group = winograd ? WinogradRows.imagesPerComputation(geometry) : Math.max(1, Math.min(8, 1 + (ROW_TARGET - virtualPixels) / pp));
         this.offsets = offsets(g.kernelH, g.kernelW, c, pw, group * pp);
         this.pw2 = g.width + g.kernelW - 1;
         this.pp2 = (g.height + g.kernelH - 1) * pw2;
@@ -89,30 +89,8 @@ final class PortableImageConv extends ImageConv {
         this.patchRows = new float[slots][][];
         this.gradientRows = new float[slots][][];
         this.pixelRow = new float[slots][];
-        if (winograd) {
-            if (g.kernelH != 3 || g.kernelW != 3 || g.padTop > 2 || g.padLeft > 2) {
-                throw new IllegalArgumentException("PortableImageConv: Winograd takes 3x3 kernels, padding up to 2");
-            }
-            wino = new WinogradRows(c, f, g.height, g.width, g.padTop, g.padLeft, g.outH, g.outW, group, slots);
-            winoGrad = new WinogradRows(f, c, g.outH, g.outW, 2 - g.padTop, 2 - g.padLeft, g.height, g.width, group,
-                    slots);
-        } else {
-            wino = null;
-            winoGrad = null;
-        }
-    }
-
-    /** Images per Winograd computation: rows of 4 images' virtual tiles (676 for twoconv64's 24×24 outputs). */
-    static final int WINOGRAD_IMAGES = Integer.getInteger("tapgrad.conv.winogradImages", 4);
-
-    /**
-     * Whether {@link WinogradRows} computes a layer's forward and dL/dx: 3×3 kernels, strides 1,
-     * 16 input channels or more ({@code -Dtapgrad.conv.winograd=false} turns it off).
-     */
-    static boolean winogradSuits(ConvGeometry geometry) {
-        return geometry.kernelH == 3 && geometry.kernelW == 3 && geometry.strideH == 1 && geometry.strideW == 1
-                && geometry.channels >= 16 && geometry.padTop <= 2 && geometry.padLeft <= 2
-                && !"false".equalsIgnoreCase(System.getProperty("tapgrad.conv.winograd"));
+        this.wino = winograd ? WinogradRows.forward(geometry, group, slots) : null;
+        this.winoGrad = winograd ? WinogradRows.inputGradient(geometry, group, slots) : null;
     }
 
     /** Offsets of the taps (ky, kx, channel), in the kernel's row order, in a planar image. */
@@ -178,7 +156,7 @@ final class PortableImageConv extends ImageConv {
             double[] penaltySums) {
         ensure(slot);
         if (wino != null) {
-            forwardWinograd(x, bias, out, floor, penalty, from, to, slot, penaltySums);
+            wino.forward(x, bias, out, floor, penalty, from, to, slot, penaltySums, penaltyPart[slot]);
             return;
         }
         float[] pl = planar[slot];
@@ -195,30 +173,6 @@ final class PortableImageConv extends ImageConv {
                 int image = first + i;
                 double s = finishRows(product, i * pp, bias, out, image * pixels * f, floor, penalty, slot);
                 if (penalty != DirectConv.NO_PENALTY) {
-                    penaltySums[image] = s;
-                }
-            }
-        }
-    }
-
-    private void forwardWinograd(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to,
-            int slot, double[] penaltySums) {
-        double[] pa = penaltyPart[slot];
-        for (int first = from; first < to; first += group) {
-            int images = Math.min(group, to - first);
-            for (int i = 0; i < images; i++) {
-                wino.load(x, first + i, i, slot);
-            }
-            wino.compute(images, bias, floor, slot);
-            for (int i = 0; i < images; i++) {
-                int image = first + i;
-                java.util.Arrays.fill(pa, 0);
-                wino.store(i, out, image * pixels * f, false, penalty, pa, slot);
-                if (penalty != DirectConv.NO_PENALTY) {
-                    double s = 0;
-                    for (int j = 0; j < f; j++) {
-                        s += pa[j];
-                    }
                     penaltySums[image] = s;
                 }
             }

@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.conv;
 
 import dev.tapgrad.runtime.kernel.gemm.RowGemm;
+import java.util.Arrays;
 
 /**
  * Winograd's F(2×2, 3×3) ({@link Winograd}) on the portable path, for {@link PortableImageConv}'s
@@ -57,7 +58,7 @@ final class WinogradRows {
     /** Per slot: the inputs' transform along the columns, (Bᵀ d)[b] of plane row parity p, channel c in row (4p + b)·cin + c. */
     private final float[][][] half;
     private final float[][][] u;
-    private final float[][][] m;
+    private final float[][][][] m;
     private final float[][][][] y;
     private final float[][][][] s;
     /** Per slot: one output pixel's outputs, gathered from the output rows. */
@@ -84,10 +85,84 @@ final class WinogradRows {
         this.windows = new float[slots][][];
         this.half = new float[slots][][];
         this.u = new float[slots][][];
-        this.m = new float[slots][][];
+        this.m = new float[slots][][][];
         this.y = new float[slots][][][];
         this.s = new float[slots][][][];
         this.pixel = new float[slots][];
+    }
+
+    /** The forward of a 3×3 layer ({@link #suits}), {@code group} images per computation. */
+    static WinogradRows forward(ConvGeometry g, int group, int slots) {
+        check(g);
+        return new WinogradRows(g.channels, g.filters, g.height, g.width, g.padTop, g.padLeft, g.outH, g.outW, group,
+                slots);
+    }
+
+    /** dL/dx of a 3×3 layer: the flipped kernel over dL/dz with a border of 2 − pad, the input's size out. */
+    static WinogradRows inputGradient(ConvGeometry g, int group, int slots) {
+        check(g);
+        return new WinogradRows(g.filters, g.channels, g.outH, g.outW, 2 - g.padTop, 2 - g.padLeft, g.height, g.width,
+                group, slots);
+    }
+
+    private static void check(ConvGeometry g) {
+        if (g.kernelH != 3 || g.kernelW != 3 || g.strideH != 1 || g.strideW != 1 || g.padTop > 2 || g.padLeft > 2) {
+            throw new IllegalArgumentException("WinogradRows: takes 3x3 kernels, strides 1, padding up to 2, not "
+                    + g.kernelH + "x" + g.kernelW + " stride " + g.strideH + "x" + g.strideW + " padding "
+                    + g.padTop + "/" + g.padLeft);
+        }
+    }
+
+    /**
+     * Whether PortableImageConv computes a layer's forward and dL/dx here: 3×3 kernels, strides 1,
+     * 16 input channels or more ({@code -Dtapgrad.conv.winograd=false} turns it off). Measured on
+     * one thread against the direct products (forward, dL/dx, per image): twoconv64's 26×26×16 → 32
+     * 0.85–0.92 and 0.85 of their time, convnet128's 13×13×32 → 64 0.82 and 0.84.
+     */
+    static boolean suits(ConvGeometry g) {
+        return g.kernelH == 3 && g.kernelW == 3 && g.strideH == 1 && g.strideW == 1 && g.channels >= 16
+                && g.padTop <= 2 && g.padLeft <= 2
+                && !"false".equalsIgnoreCase(System.getProperty("tapgrad.conv.winograd"));
+    }
+
+    /**
+     * Images per computation for a layer: as many as take the products' rows of virtual tiles to
+     * about 700, up to 8 (twoconv64's 24×24 outputs, 169 an image: 4; convnet128's 11×11, 49: 8).
+     * Measured (one thread, RowGemm alone): rows of 676 ran at 87–92 GFLOP/s where 338 ran at 76
+     * and 196 at 59; convnet128's second layer took as long as the direct products with 4 images
+     * and 0.82–0.84 of their time with 8.
+     */
+    static int imagesPerComputation(ConvGeometry g) {
+        int plane = ((g.outH + 1) / 2 + 1) * ((g.outW + 1) / 2 + 1);
+        return Math.max(1, Math.min(8, (700 + plane / 2) / plane));
+    }
+
+    /**
+     * The forward of images [from, to): {@link #group} at a time loaded, computed with the bias
+     * and floor, stored, with the penalty's sum of each image into {@code penaltySums} (per output
+     * in {@code pa}, then the outputs in order).
+     */
+    void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot,
+            double[] penaltySums, double[] pa) {
+        int size = outH * outW * cout;
+        for (int first = from; first < to; first += group) {
+            int images = Math.min(group, to - first);
+            for (int i = 0; i < images; i++) {
+                load(x, first + i, i, slot);
+            }
+            compute(images, bias, floor, slot);
+            for (int i = 0; i < images; i++) {
+                Arrays.fill(pa, 0);
+                store(i, out, (first + i) * size, false, penalty, pa, slot);
+                if (penalty != DirectConv.NO_PENALTY) {
+                    double sum = 0;
+                    for (int j = 0; j < cout; j++) {
+                        sum += pa[j];
+                    }
+                    penaltySums[first + i] = sum;
+                }
+            }
+        }
     }
 
     /** Takes a (3, 3, cin, cout) kernel: its transform G g Gᵀ per input and output. */
@@ -109,10 +184,11 @@ final class WinogradRows {
         windows[slot] = RowGemm.rows(4, n + rw + 16);
         half[slot] = RowGemm.rows(8 * cin, n + rw + 16);
         u[slot] = RowGemm.rows(cin, n);
-        m[slot] = RowGemm.rows(cout, n);
+        m[slot] = new float[][][] {RowGemm.rows(cout, n), RowGemm.rows(cout, n)};
         y[slot] = new float[][][] {RowGemm.rows(cout, n), RowGemm.rows(cout, n), RowGemm.rows(cout, n),
             RowGemm.rows(cout, n)};
-        s[slot] = new float[][][] {RowGemm.rows(cout, n), RowGemm.rows(cout, n)};
+        s[slot] = new float[][][] {RowGemm.rows(cout, n), RowGemm.rows(cout, n), RowGemm.rows(cout, n),
+            RowGemm.rows(cout, n)};
         pixel[slot] = new float[cout + 16];
     }
 
@@ -158,40 +234,25 @@ final class WinogradRows {
         int n = columns(images);
         alongColumns(n, slot);
         float[][][] ys = y[slot], ss = s[slot];
-        float[][] ms = m[slot];
+        float[][] m0 = m[slot][0], m1 = m[slot][1];
         for (int b = 0; b < 4; b++) {
-            // b = 0 and 1 sum straight into the outputs (i, b); b = 2 and 3 into s, then into them
-            float[][] t0 = b < 2 ? ys[b] : ss[0], t1 = b < 2 ? ys[2 + b] : ss[1];
+            // b = 0 and 1 sum straight into the outputs (i, b), b = 2 and 3 into s
+            float[][] t0 = b < 2 ? ys[b] : ss[2 * (b - 2)], t1 = b < 2 ? ys[2 + b] : ss[2 * (b - 2) + 1];
             product(0, b, n, t0, slot);
             product(1, b, n, t1, slot);
+            product(2, b, n, m0, slot);
+            product(3, b, n, m1, slot);
             for (int k = 0; k < cout; k++) {
-                add(n, t1[k], t0[k]);
-            }
-            product(2, b, n, ms, slot);
-            for (int k = 0; k < cout; k++) {
-                addSubtract(n, ms[k], t0[k], t1[k]);
-            }
-            product(3, b, n, ms, slot);
-            for (int k = 0; k < cout; k++) {
-                subtract(n, ms[k], t1[k]);
-            }
-            for (int k = 0; k < cout; k++) {
-                if (b == 1) {
-                    add(n, ys[1][k], ys[0][k]);
-                    add(n, ys[3][k], ys[2][k]);
-                } else if (b == 2) {
-                    addSubtract(n, ss[0][k], ys[0][k], ys[1][k]);
-                    addSubtract(n, ss[1][k], ys[2][k], ys[3][k]);
-                } else if (b == 3) {
-                    subtract(n, ss[0][k], ys[1][k]);
-                    subtract(n, ss[1][k], ys[3][k]);
-                }
+                combine(n, t0[k], t1[k], m0[k], m1[k], t0[k], t1[k]);
             }
         }
-        if (bias != null) {
-            for (float[][] rows : ys) {
-                for (int k = 0; k < cout; k++) {
-                    biasAndFloor(n, rows[k], bias[k], floor);
+        for (int i = 0; i < 2; i++) {
+            float[][] y0 = ys[2 * i], y1 = ys[2 * i + 1], s2 = ss[i], s3 = ss[2 + i];
+            for (int k = 0; k < cout; k++) {
+                if (bias == null) {
+                    combine(n, y0[k], y1[k], s2[k], s3[k], y0[k], y1[k]);
+                } else {
+                    combineAndFloor(n, y0[k], y1[k], s2[k], s3[k], y0[k], y1[k], bias[k], floor);
                 }
             }
         }
@@ -262,33 +323,22 @@ final class WinogradRows {
         }
     }
 
-    /** {@code t[i] += m[i]} for [0, n). */
-    static void add(int n, float[] m, float[] t) {
-        for (int i = 0; i < n; i++) {
-            t[i] += m[i];
-        }
-    }
-
-    /** {@code t[i] −= m[i]} for [0, n). */
-    static void subtract(int n, float[] m, float[] t) {
-        for (int i = 0; i < n; i++) {
-            t[i] -= m[i];
-        }
-    }
-
-    /** {@code p[i] += m[i]}, {@code q[i] −= m[i]} for [0, n). */
-    static void addSubtract(int n, float[] m, float[] p, float[] q) {
-        for (int i = 0; i < n; i++) {
-            float v = m[i];
-            p[i] += v;
-            q[i] -= v;
-        }
-    }
-
-    /** {@code row[t] = max(row[t] + bias, floor)}: the bias, then the floor, as the direct passes order them. */
-    static void biasAndFloor(int n, float[] row, float bias, float floor) {
+    /** Aᵀ m along one axis: {@code (m0 + m1 + m2, m1 − m2 − m3)} for [0, n); the outputs may be m0 and m1. */
+    static void combine(int n, float[] m0, float[] m1, float[] m2, float[] m3, float[] o0, float[] o1) {
         for (int t = 0; t < n; t++) {
-            row[t] = Math.max(row[t] + bias, floor);
+            float a = m0[t], b = m1[t], c = m2[t], d = m3[t];
+            o0[t] = a + b + c;
+            o1[t] = b - c - d;
+        }
+    }
+
+    /** {@link #combine}, then {@code max(o + bias, floor)}: the bias, then the floor, as the direct passes order them. */
+    static void combineAndFloor(int n, float[] m0, float[] m1, float[] m2, float[] m3, float[] o0, float[] o1,
+            float bias, float floor) {
+        for (int t = 0; t < n; t++) {
+            float a = m0[t], b = m1[t], c = m2[t], d = m3[t];
+            o0[t] = Math.max(a + b + c + bias, floor);
+            o1[t] = Math.max(b - c - d + bias, floor);
         }
     }
 

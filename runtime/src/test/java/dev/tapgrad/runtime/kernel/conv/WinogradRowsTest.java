@@ -153,15 +153,15 @@ class WinogradRowsTest {
     /** The dispatch: 3×3, stride 1, 16 channels or more; off with -Dtapgrad.conv.winograd=false. */
     @Test
     void portablePassesTakeWinogradWhereItSuits() {
-        assertTrue(PortableImageConv.winogradSuits(new ConvGeometry(26, 26, 16, 32, 3, 3, 1, 1, 24, 24, 0, 0)));
-        assertTrue(PortableImageConv.winogradSuits(new ConvGeometry(7, 9, 32, 8, 3, 3, 1, 1, 7, 9, 1, 1)));
-        assertFalse(PortableImageConv.winogradSuits(new ConvGeometry(28, 28, 1, 16, 3, 3, 1, 1, 26, 26, 0, 0)));
-        assertFalse(PortableImageConv.winogradSuits(new ConvGeometry(26, 26, 8, 32, 3, 3, 1, 1, 24, 24, 0, 0)));
-        assertFalse(PortableImageConv.winogradSuits(new ConvGeometry(12, 11, 32, 32, 5, 5, 1, 1, 8, 7, 0, 0)));
+        assertTrue(WinogradRows.suits(new ConvGeometry(26, 26, 16, 32, 3, 3, 1, 1, 24, 24, 0, 0)));
+        assertTrue(WinogradRows.suits(new ConvGeometry(7, 9, 32, 8, 3, 3, 1, 1, 7, 9, 1, 1)));
+        assertFalse(WinogradRows.suits(new ConvGeometry(28, 28, 1, 16, 3, 3, 1, 1, 26, 26, 0, 0)));
+        assertFalse(WinogradRows.suits(new ConvGeometry(26, 26, 8, 32, 3, 3, 1, 1, 24, 24, 0, 0)));
+        assertFalse(WinogradRows.suits(new ConvGeometry(12, 11, 32, 32, 5, 5, 1, 1, 8, 7, 0, 0)));
         String old = System.getProperty("tapgrad.conv.winograd");
         System.setProperty("tapgrad.conv.winograd", "false");
         try {
-            assertFalse(PortableImageConv.winogradSuits(new ConvGeometry(26, 26, 16, 32, 3, 3, 1, 1, 24, 24, 0, 0)));
+            assertFalse(WinogradRows.suits(new ConvGeometry(26, 26, 16, 32, 3, 3, 1, 1, 24, 24, 0, 0)));
         } finally {
             if (old == null) {
                 System.clearProperty("tapgrad.conv.winograd");
