@@ -17,7 +17,7 @@ package dev.tapgrad.runtime.kernel.conv;
  * portable stages are tested (WinogradTest) but not dispatched: on one thread they took 0.58 ms
  * an image for convnet128's 13×13×32 → 64 where PortableImageConv's forward takes 0.08 ms
  * (their loops are not vectorised by C2 as written; the products would have to go through the
- * row kernels of .gemm to compete).
+ * row kernels of .gemm to compete, which {@link WinogradRows}, the portable path's Winograd, does).
  *
  * <p>Error: each output is the exact result of a computation that rounds a few times per stage,
  * bounded (first order) by γ·(|Aᵀ| Σ_ch (|G||g||Gᵀ| ⊙ |Bᵀ||d||B|) |A|) with γ = (channels + 9)·2⁻²⁴
