@@ -16,11 +16,9 @@ import java.util.Arrays;
  * {@code u = ty·rw + tx} and {@code u + 1} (the next column pair) and {@code u + rw}, {@code u + rw + 1}
  * (the next row pair), so a "virtual tile" u runs over each image's plane, (tiles down + 1) ×
  * rw, and the images' planes follow each other: the tiles at x' = tw and y' = th are computed and
- * dropped (for 24×24 outputs 169 virtual tiles an image for 144; the direct products computed
- * 8% more pixels than they kept). The shifted reads are copies ({@link System#arraycopy}) into
+ * dropped (24×24 outputs: 169 virtual tiles an image for 144). Shifted reads are copies into
  * rows of their own. Bᵀ d B along the columns, then the rows; the products; Aᵀ m A along the
- * rows, then the columns, bias and floor on the way; then one pixel at a time into the
- * channels-last output.
+ * rows, then the columns, with the bias and floor; then into the channels-last output.
  *
  * <p>Sums: each output is Aᵀ [Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)] A with the channels in order (the products'
  * k order), independent of how many images share a row and of the threads. Not the bits of the
@@ -28,15 +26,10 @@ import java.util.Arrays;
  */
 final class WinogradRows {
     /** Inputs and outputs (channels, filters for the forward; filters, channels for dL/dx). */
-    final int cin;
-    final int cout;
+    final int cin, cout;
     /** The input's height and width, its border above and left, the output's height and width. */
-    private final int h;
-    private final int w;
-    private final int top;
-    private final int left;
-    final int outH;
-    final int outW;
+    private final int h, w, top, left;
+    final int outH, outW;
     /** Tiles down and across, a parity plane's row width and size (virtual tiles per image). */
     private final int th;
     private final int tw;
