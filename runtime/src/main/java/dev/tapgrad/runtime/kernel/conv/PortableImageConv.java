@@ -56,8 +56,16 @@ final class PortableImageConv extends ImageConv {
     private final float[][][] gradientRows;
     /** Per slot: one output pixel's filters, in finishRows. */
     private final float[][] pixelRow;
+    /** Winograd's forward and dL/dx ({@link WinogradRows#suits}), or null. */
+    private final WinogradRows wino;
+    private final WinogradRows winoGrad;
 
     PortableImageConv(ConvGeometry geometry, int slots) {
+        this(geometry, slots, WinogradRows.suits(geometry));
+    }
+
+    /** With {@code winograd}, the forward and dL/dx as {@link WinogradRows} (3×3 kernels only). */
+    PortableImageConv(ConvGeometry geometry, int slots, boolean winograd) {
         super(geometry, slots);
         if (geometry.strideH != 1 || geometry.strideW != 1) {
             throw new IllegalArgumentException("PortableImageConv: strides must be 1");
@@ -66,7 +74,7 @@ final class PortableImageConv extends ImageConv {
         this.pw = g.outW + g.kernelW - 1;
         this.pp = (g.outH + g.kernelH - 1) * pw;
         this.virtualPixels = (g.outH - 1) * pw + g.outW;
-        this.group = Math.max(1, Math.min(8, 1 + (ROW_TARGET - virtualPixels) / pp));
+        this.group = winograd ? WinogradRows.imagesPerComputation(geometry) : Math.max(1, Math.min(8, 1 + (ROW_TARGET - virtualPixels) / pp));
         this.offsets = offsets(g.kernelH, g.kernelW, c, pw, group * pp);
         this.pw2 = g.width + g.kernelW - 1;
         this.pp2 = (g.height + g.kernelH - 1) * pw2;
@@ -81,6 +89,8 @@ final class PortableImageConv extends ImageConv {
         this.patchRows = new float[slots][][];
         this.gradientRows = new float[slots][][];
         this.pixelRow = new float[slots][];
+        this.wino = winograd ? WinogradRows.forward(geometry, group, slots) : null;
+        this.winoGrad = winograd ? WinogradRows.inputGradient(geometry, group, slots) : null;
     }
 
     /** Offsets of the taps (ky, kx, channel), in the kernel's row order, in a planar image. */
@@ -111,11 +121,26 @@ final class PortableImageConv extends ImageConv {
     public void loadKernel(float[] k) {
         super.loadKernel(k);
         flip(k, flipped);
+        if (wino != null) {
+            wino.loadKernel(k);
+            winoGrad.loadKernel(flipped);
+        }
+    }
+
+    @Override
+    public boolean winograd() {
+        return wino != null;
     }
 
     /** The slot's buffers, allocated back to back on first use so that their rows share an alignment. */
     private void ensure(int slot) {
-        if (planar[slot] != null) {
+        if (pixelRow[slot] != null) {
+            return;
+        }
+        patchRows[slot] = RowGemm.rows(pixels, patch);
+        gradientRows[slot] = RowGemm.rows(f, patch);
+        pixelRow[slot] = new float[f + 16];
+        if (wino != null) {
             return;
         }
         planar[slot] = new float[c * group * pp];
@@ -124,15 +149,16 @@ final class PortableImageConv extends ImageConv {
         tapRows[slot] = RowGemm.rows(CHUNK, Math.max(n, n2));
         productRows[slot] = RowGemm.rows(f, n);
         inputRows[slot] = RowGemm.rows(c, n2);
-        patchRows[slot] = RowGemm.rows(pixels, patch);
-        gradientRows[slot] = RowGemm.rows(f, patch);
-        pixelRow[slot] = new float[f + 16];
     }
 
     @Override
     public void forward(float[] x, float[] bias, float[] out, float floor, int penalty, int from, int to, int slot,
             double[] penaltySums) {
         ensure(slot);
+        if (wino != null) {
+            wino.forward(x, bias, out, floor, penalty, from, to, slot, penaltySums, penaltyPart[slot]);
+            return;
+        }
         float[] pl = planar[slot];
         float[][] taps = tapRows[slot];
         float[][] product = productRows[slot];
@@ -244,7 +270,16 @@ final class PortableImageConv extends ImageConv {
             int part = image * (patch * f + f);
             transposeInto(dk, partials, part);
             System.arraycopy(db, 0, partials, part + patch * f, f);
-            if (gx != null) {
+            if (gx != null && winoGrad != null) {
+                winoGrad.load(r, 0, i, slot);
+                if (i == group - 1 || image == to - 1) {
+                    winoGrad.compute(i + 1, null, 0f, slot);
+                    int size = g.height * g.width * c;
+                    for (int k = 0; k <= i; k++) {
+                        winoGrad.store(k, gx, (image - i + k) * size, accumulate, DirectConv.NO_PENALTY, null, slot);
+                    }
+                }
+            } else if (gx != null) {
                 planarGradient(r, i * pp2, planarGrad[slot]);
                 if (i == group - 1 || image == to - 1) {
                     inputGradient(image - i, i + 1, gx, accumulate, slot);

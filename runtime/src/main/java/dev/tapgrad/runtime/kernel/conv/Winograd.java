@@ -17,7 +17,7 @@ package dev.tapgrad.runtime.kernel.conv;
  * portable stages are tested (WinogradTest) but not dispatched: on one thread they took 0.58 ms
  * an image for convnet128's 13×13×32 → 64 where PortableImageConv's forward takes 0.08 ms
  * (their loops are not vectorised by C2 as written; the products would have to go through the
- * row kernels of .gemm to compete).
+ * row kernels of .gemm to compete, which {@link WinogradRows}, the portable path's Winograd, does).
  *
  * <p>Error: each output is the exact result of a computation that rounds a few times per stage,
  * bounded (first order) by γ·(|Aᵀ| Σ_ch (|G||g||Gᵀ| ⊙ |Bᵀ||d||B|) |A|) with γ = (channels + 9)·2⁻²⁴
@@ -115,8 +115,11 @@ class Winograd {
      * filter, with G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
      */
     final void loadKernel(float[] g) {
-        int n = c * k;
-        float[] t = v;
+        transformKernel(g, c * k, v);
+    }
+
+    /** {@link #loadKernel}'s transform of a (3, 3, n) kernel into t, (16, n): also {@link WinogradRows}'. */
+    static void transformKernel(float[] g, int n, float[] t) {
         for (int i = 0; i < n; i++) {
             float g0 = g[i], g1 = g[n + i], g2 = g[2 * n + i];
             float g3 = g[3 * n + i], g4 = g[4 * n + i], g5 = g[5 * n + i];

@@ -89,6 +89,53 @@ class CompiledLoopsTest {
         }
     }
 
+    /**
+     * WinogradRows' loops: sums and differences (exact IEEE operations whichever way C2 runs them,
+     * checked anyway) and the output's bias and floor, whose vector max must keep Math.max's −0
+     * and NaN rules; against definitions written here, at the first call and after many.
+     */
+    @Test
+    void winogradLoopsKeepTheirBitsWhenCompiled() {
+        Random random = new Random(5);
+        float[] values = {0f, -0f, 1f, -1f, 0.5f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
+            Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3.25e-3f};
+        float[][] d = new float[4][N];
+        for (float[] row : d) {
+            for (int j = 0; j < N; j++) {
+                row[j] = values[random.nextInt(values.length)];
+            }
+        }
+        float bias = -0f;
+        int[][] want = new int[10][N];
+        for (int j = 0; j < N; j++) {
+            float a = d[0][j], b = d[1][j], c = d[2][j], e = d[3][j];
+            want[0][j] = Float.floatToRawIntBits(a - c);
+            want[1][j] = Float.floatToRawIntBits(b + c);
+            want[2][j] = Float.floatToRawIntBits(c - b);
+            want[3][j] = Float.floatToRawIntBits(b - e);
+            want[4][j] = Float.floatToRawIntBits(a - b);
+            want[5][j] = Float.floatToRawIntBits(a + b + c);
+            want[6][j] = Float.floatToRawIntBits(b - c - e);
+            want[7][j] = Float.floatToRawIntBits(Math.max(a + b + c + bias, 0f));
+            want[8][j] = Float.floatToRawIntBits(Math.max(b - c - e + bias, 0f));
+            want[9][j] = Float.floatToRawIntBits(Math.max(a + b + c + bias, Float.NEGATIVE_INFINITY));
+        }
+        float[][] o = new float[10][N];
+        float[] unused = new float[N];
+        for (int call = 0; call < CALLS; call++) {
+            WinogradRows.transform4(N, d[0], d[1], d[2], d[3], o[0], o[1], o[2], o[3]);
+            WinogradRows.combineRows(N, d[0], d[1], -1f, o[4]);
+            WinogradRows.combine(N, d[0], d[1], d[2], d[3], o[5], o[6]);
+            WinogradRows.combineAndFloor(N, d[0], d[1], d[2], d[3], o[7], o[8], bias, 0f);
+            WinogradRows.combineAndFloor(N, d[0], d[1], d[2], d[3], o[9], unused, bias, Float.NEGATIVE_INFINITY);
+            if (call == 0 || call == CALLS - 1) {
+                for (int r = 0; r < 10; r++) {
+                    assertArrayEquals(want[r], bits(o[r]), "output " + r + ", call " + call);
+                }
+            }
+        }
+    }
+
     private static int[] bits(float[] a) {
         int[] b = new int[a.length];
         for (int i = 0; i < a.length; i++) {

@@ -41,7 +41,7 @@ class PortableImageConvTest {
         float[] grad = random(r, outSize);
 
         ImageConv reference = new ImageConv(g, 1);
-        PortableImageConv portable = new PortableImageConv(g, 1);
+        PortableImageConv portable = new PortableImageConv(g, 1, false); // the direct products: WinogradRowsTest has the other path
         assertTrue(portable.imagesPerCall() >= 1);
         reference.loadKernel(kernel);
         portable.loadKernel(kernel);
