@@ -55,11 +55,15 @@ public final class Conv2D extends AbstractLayer {
      * penalty scale come in as arguments (ParallelFor hands them to every thread), so no call's
      * data is kept in fields; the activation and the penalty's mode are the layer's configuration.
      */
-    private final ParallelFor.ArrayBody forwardBody = (x, bias, out, floor, from, to, slot) ->
-            direct.forward(x, bias, out, floor, penaltyMode(), from, to, slot);
-    private final ParallelFor.ArrayBody backwardBody = (x, out, grad, scale, from, to, slot) ->
-            direct.backward(x, out, grad, this.backwardGx, this.backwardAccumulates, reluInside(), penaltyMode(), scale,
-                    from, to, slot);
+    private final ParallelFor.ArrayBody forwardBody = (x, bias, out, floor, from, to, slot) -> {
+        direct.forward(x, bias, out, floor, penaltyMode(), from, to, slot);
+        this.feed.forwardImages(out, from, to, slot);
+    };
+    private final ParallelFor.ArrayBody backwardBody = (x, out, grad, scale, from, to, slot) -> {
+        this.feed.backwardImages(out, grad, from, to, slot);
+        direct.backward(x, out, grad, this.backwardGx, this.backwardAccumulates, reluInside(), penaltyMode(), scale,
+                from, to, slot);
+    };
     /** dL/dx of the backward call in progress (a fourth array the body's arguments have no room for); null between calls. */
     private float[] backwardGx;
     /** Whether the backward call in progress adds into {@link #backwardGx} (or overwrites it). */
@@ -67,6 +71,8 @@ public final class Conv2D extends AbstractLayer {
 
     /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}). */
     private final OutputPenaltySlot penalty = new OutputPenaltySlot("Conv2D", name());
+    /** The BatchNorm this layer's passes feed ({@link #feedBatchNorm}); by default none. */
+    private BatchNormFeed feed = BatchNormFeed.NONE;
 
     /** A convolution layer; parameters start at zero until {@link #initialize}. */
     public Conv2D(String name, int height, int width, int channels, int filters, int kernelH, int kernelW,
@@ -157,6 +163,19 @@ public final class Conv2D extends AbstractLayer {
      */
     public double penalty() {
         return penalty.value(lastInput != null);
+    }
+
+    /**
+     * Runs {@code next}'s statistics and dL/dx passes image by image inside this layer's loops,
+     * while each image is in cache: {@code next} must normalise this layer's output, and be the
+     * only one to give this layer's dL/dout a gradient (it then leaves dL/dx, its gOut, to this
+     * layer's backward). Generated graphs call it where the model is so; other readers of the output
+     * are fine.
+     *
+     * @throws IllegalArgumentException if next's features are not this layer's filters
+     */
+    public void feedBatchNorm(BatchNorm next) {
+        feed = new BatchNormFeed(next, geometry.filters, geometry.outH * geometry.outW);
     }
 
     /** Whether the penalty is computed inside the direct kernel's passes (relu), not in passes of its own. */
@@ -267,6 +286,7 @@ public final class Conv2D extends AbstractLayer {
         // The pre-activation goes straight into out, except where the derivative needs it (GELU, ELU, ...).
         float[] target = Activations.needsPreActivation(activation) ? z : o;
         boolean fusedRelu = activation == Activation.RELU;
+        feed.beforeForward(b, direct != null && target == o && (fusedRelu || activation == Activation.LINEAR));
         if (direct != null) {
             direct.loadKernel(kernel.value().buffer());
             float floor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
@@ -283,6 +303,7 @@ public final class Conv2D extends AbstractLayer {
         } else {
             penalty.record(out);
         }
+        feed.afterForward(o, b);
         lastInput = in;
     }
 
@@ -327,6 +348,8 @@ public final class Conv2D extends AbstractLayer {
         float[] o = out.buffer();
         float[] in = x.buffer();
         boolean relu = activation == Activation.RELU;
+        // BatchNorm's dL/dx (this gOut) in the loop only where nothing reads gOut before it
+        feed.beforeBackward(g, direct != null && relu && (fusedPenalty() || !penalty.active()));
         if (!fusedPenalty()) {
             penalty.addGradient(out, gOut);
         }
@@ -341,6 +364,7 @@ public final class Conv2D extends AbstractLayer {
                 ParallelFor.run(b, direct.grain(), backwardBody, in, o, g, scale);
             } finally {
                 backwardGx = null;
+                feed.afterBackward();
             }
             direct.reduce(b, kernel.grad().buffer(), bias.grad().buffer());
             if (gx == null || direct.inputGradient()) {
