@@ -86,7 +86,8 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
             return;
         }
         int p = layout.period();
-        int i = VectorChannelRuns.fits(p) ? VectorChannelRuns.productSums(dy, x, from, to, layout, k, work, sums, sOff) : from;
+        int i = !VectorChannelRuns.fits(p) ? from : VectorChannelRuns.productSums(dy, x, from, to, layout, k, work,
+                sums, sOff, ChannelNorm.NO_PENALTY, 0f, null, null);
         int periods = (to - i) / p;
         for (int done = 0; done < periods;) {
             int run = Math.min(2 * ChannelNorm.BLOCK_PERIODS, periods - done);
@@ -164,8 +165,7 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
         int p = layout.period();
         boolean penalized = penalty != ChannelNorm.NO_PENALTY;
         int i = !VectorChannelRuns.fits(p) ? from : VectorChannelRuns.addGradient(dy, x, gx, from, to, p, center,
-                scaleDy, scaleX, shift, accumulate, penalized, S.maskAll(penalty == ChannelNorm.SQUARE), c, outScale,
-                outShift);
+                scaleDy, scaleX, shift, accumulate, penalty, c, outScale, outShift);
         if (penalized) {
             penalizedGradient(dy, x, gx, i, to, layout, center, scaleDy, scaleX, shift, accumulate,
                     penalty == ChannelNorm.SQUARE, c, outScale, outShift);
@@ -215,7 +215,7 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
         VectorMask<Float> l1 = S.maskAll(!square);
         double sum = 0;
         int i = !VectorChannelRuns.fits(p) ? from
-                : VectorChannelRuns.scaleShiftSum(x, y, from, to, p, center, scale, shift, spill, l1, sums, sOff);
+                : VectorChannelRuns.scaleShiftSum(x, y, from, to, p, center, scale, shift, spill, square, sums, sOff);
         int periods = (to - i) / p;
         for (int done = 0; done < periods;) {
             int run = Math.min(ChannelNorm.PENALTY_PERIODS, periods - done);
@@ -250,7 +250,7 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
      * y < 0, else y·c (±0 with the sign of c·y, or NaN) — the floats of {@code c·Math.signum(y)}
      * that the unfused pass adds, for any c.
      */
-    static FloatVector penaltyGradient(FloatVector d, FloatVector outScale, FloatVector outShift,
+    private static FloatVector penaltyGradient(FloatVector d, FloatVector outScale, FloatVector outShift,
             VectorMask<Float> square, float c) {
         FloatVector yv = d.fma(outScale, outShift);
         // both, and a blend on a mask fixed for the call: a branch between two vectors made C2 (JDK 17) box them
@@ -264,8 +264,8 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
             float[] outShift) {
         VectorMask<Float> l2 = S.maskAll(square);
         int p = layout.period();
-        int i = !VectorChannelRuns.fits(p) ? from : VectorChannelRuns.penalizedProductSums(dy, x, from, to, layout, k,
-                work, sums, sOff, l2, c, outScale, outShift);
+        int i = !VectorChannelRuns.fits(p) ? from : VectorChannelRuns.productSums(dy, x, from, to, layout, k, work,
+                sums, sOff, square ? ChannelNorm.SQUARE : ChannelNorm.ABS, c, outScale, outShift);
         int periods = (to - i) / p;
         for (int done = 0; done < periods;) {
             int run = Math.min(2 * ChannelNorm.BLOCK_PERIODS, periods - done);
