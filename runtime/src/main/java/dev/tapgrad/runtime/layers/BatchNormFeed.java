@@ -22,6 +22,8 @@ final class BatchNormFeed {
     private boolean summing;
     /** The dy whose dL/dx the backward in progress writes image by image; null for none. */
     private float[] dy;
+    /** Images per call of the convolution's passes in the call in progress: its own grain when fed, else all. */
+    private int step = Integer.MAX_VALUE;
 
     private BatchNormFeed() {
         this.next = null;
@@ -35,12 +37,24 @@ final class BatchNormFeed {
         this.pixels = pixels;
     }
 
-    /** Before a forward of {@code images} images; {@code inLoop}: the images' final outputs are written in the loop. */
-    void beforeForward(int images, boolean inLoop) {
+    /**
+     * Before a forward of {@code images} images; {@code inLoop}: the images' final outputs are
+     * written in the loop, whose passes take {@code grain} images a call.
+     */
+    void beforeForward(int images, boolean inLoop, int grain) {
         summing = next != null && inLoop && next.wantsStatistics();
+        step = summing ? grain : Integer.MAX_VALUE;
         if (summing) {
             passes.beginStatistics(images, pixels);
         }
+    }
+
+    /**
+     * Where the convolution's call on images [from, to) of the loop in progress ends: after its
+     * passes' grain of images when fed (the BatchNorm's part follows each call), else at {@code to}.
+     */
+    int end(int from, int to) {
+        return to - from > step ? from + step : to;
     }
 
     /** In the forward's loop, after images [from, to) of out are final. */
@@ -52,6 +66,7 @@ final class BatchNormFeed {
 
     /** After the forward: tells the BatchNorm what was written and summed. */
     void afterForward(float[] out, int images) {
+        step = Integer.MAX_VALUE;
         if (next == null) {
             return;
         }
@@ -61,15 +76,17 @@ final class BatchNormFeed {
 
     /**
      * Before a backward whose dL/dout is {@code gOut}: takes a dL/dx the BatchNorm left to it,
-     * written in the loop when {@code inLoop} (nothing reads gOut before the loop), else now.
+     * written in the loop when {@code inLoop} (nothing reads gOut before the loop; its passes take
+     * {@code grain} images a call), else now.
      */
-    void beforeBackward(float[] gOut, boolean inLoop) {
+    void beforeBackward(float[] gOut, boolean inLoop, int grain) {
         float[] pending = next == null ? null : next.takeDeferredGradient(gOut);
         if (pending != null && !inLoop) {
             next.writeDeferredGradient(pending, gOut);
             pending = null;
         }
         dy = pending;
+        step = pending != null ? grain : Integer.MAX_VALUE;
     }
 
     /** In the backward's loop, before images [from, to) of grad are read. */
@@ -82,5 +99,6 @@ final class BatchNormFeed {
     /** After the backward's loop. */
     void afterBackward() {
         dy = null;
+        step = Integer.MAX_VALUE;
     }
 }
