@@ -42,7 +42,7 @@ final class BatchNormFeed {
      * written in the loop, whose passes take {@code grain} images a call.
      */
     void beforeForward(int images, boolean inLoop, int grain) {
-        summing = next != null && inLoop && next.wantsStatistics();
+        summing = next != null && inLoop && images > 0 && next.wantsStatistics();
         step = summing ? grain : Integer.MAX_VALUE;
         if (summing) {
             passes.beginStatistics(images, pixels);
