@@ -8,16 +8,18 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link VectorChannelPasses}' loops for periods of one, two or four vectors (8, 16, 32 or 64
- * channels with 16 lanes): four vectors a step, one contiguous loop with a constant stride, the
- * per-channel vectors of the four positions kept in registers. C2 (JDK 17) compiles such a loop
- * as a counted loop without bounds checks; the general loops step by the period (a variable
- * stride) and ran at a third of this speed even on data in L2. Each method does the whole
- * four-vector steps of [from, to) and returns where it stopped; the caller's general loop does
- * the rest. Sums keep four accumulators (one per position) of at most 32 vectors each before
- * they go to double, combined in a fixed order; the elementwise passes compute every float as
- * the general loops do. The penalty's gradient is VectorChannelPasses.penaltyGradient's
- * operations written out in the loops: called from here too, that method was compiled on its own
- * and then too large to inline, and its vectors went to the heap (boxed) in every caller.
+ * channels with 16 lanes): four (or, where the penalty's gradient needs registers of its own, two)
+ * consecutive vectors a step, one contiguous loop with a constant stride, the per-channel vectors
+ * of each position kept in registers. C2 (JDK 17) compiles such a loop as a counted loop; the
+ * general loops step by the period (a variable stride) and ran at a third of this speed even on
+ * data in L2 (11-17 cycles a vector for scale-and-shift and dx, 4-8 here). Each method does the
+ * whole steps of [from, to) and returns where it stopped (at {@code from} where the period does not
+ * fit its step); the caller's general loop does the rest. Sums keep one accumulator per position
+ * of at most 32 vectors before they go to double, the positions of a channel vector added in a
+ * fixed order; the elementwise passes compute every float as the general loops do. The penalty's
+ * gradient is VectorChannelPasses.penaltyGradient's operations written out in the loops: called
+ * from here too, that method was compiled on its own, then too large to inline, and its vectors
+ * went to the heap (boxed) in every caller.
  */
 final class VectorChannelRuns {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
