@@ -3,6 +3,7 @@ package dev.tapgrad.runtime.layers;
 import dev.tapgrad.runtime.Parameter;
 import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.norm.ChannelNorm;
+import dev.tapgrad.runtime.kernel.norm.ImagePasses;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -18,6 +19,9 @@ import java.util.Random;
  *
  * <p>An L1 or L2 penalty on the output ({@link #penalize}) is computed inside the layer's passes:
  * its value while the forward writes the output, its gradient where the backward reads dL/dout.
+ *
+ * <p>Fed by a convolution ({@link Conv2D#feedBatchNorm}), the statistics pass and the dL/dx pass
+ * run image by image inside the convolution's own loops instead ({@link ImagePasses}).
  */
 public final class BatchNorm extends AbstractLayer implements ModalLayer {
     private final int features;
@@ -54,6 +58,15 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
     /** The rows of the latest forward; backward needs the same. */
     private int forwardRows = -1;
     private boolean lastTraining;
+    /** The image-by-image passes a feeding convolution runs (see {@link Conv2D#feedBatchNorm}); null until fed. */
+    private ImagePasses images;
+    /** The feeding convolution's latest output, and whether its forward also summed it for the statistics. */
+    private float[] fedOutput;
+    private int fedRows;
+    private boolean fedStatistics;
+    /** A dL/dx left to the feeding convolution's backward: the dy it reads and the gx it writes; null when none. */
+    private float[] deferredDy;
+    private float[] deferredGx;
 
     /** A batch-normalisation layer over {@code features}; gamma 1, beta 0, moving mean 0, moving variance 1. */
     public BatchNorm(String name, int features, double momentum, double epsilon) {
@@ -186,8 +199,10 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
             penalty.recordSum(0, 0);
             return; // an empty batch has no statistics to normalise with or to move towards
         }
+        boolean fed = fedStatistics && fedOutput == in && fedRows == n;
+        fedStatistics = false;
         if (lastTraining) {
-            batchStatistics(in, n);
+            batchStatistics(in, n, fed);
         } else {
             float[] mm = movingMean.value().buffer();
             float[] mv = movingVariance.value().buffer();
@@ -211,9 +226,16 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
         penalty.recordSum(sum, out.size());
     }
 
-    /** The batch's mean and biased variance (one pass, in double) into mean and invStd; moves the moving ones in fit. */
-    private void batchStatistics(float[] in, int n) {
-        passes.statistics(in, n, mean, variance);
+    /**
+     * The batch's mean and biased variance (one pass, in double; or the sums the feeding
+     * convolution took, {@code fed}) into mean and invStd; moves the moving ones in fit.
+     */
+    private void batchStatistics(float[] in, int n, boolean fed) {
+        if (fed) {
+            images.finishStatistics(mean, variance);
+        } else {
+            passes.statistics(in, n, mean, variance);
+        }
         float[] mm = movingMean.value().buffer();
         float[] mv = movingVariance.value().buffer();
         for (int c = 0; c < features; c++) {
@@ -272,9 +294,65 @@ public final class BatchNorm extends AbstractLayer implements ModalLayer {
             scaleX[c] = (float) sx;
             shift[c] = lastTraining ? (float) (-k * sumG[c] / n + sx * (center[c] - mean[c])) : 0f;
         }
-        if (gx != null) {
+        deferredDy = null;
+        deferredGx = null;
+        if (gx != null && !accumulate && images != null && fedOutput == in && fedRows == n) {
+            // the feeding convolution's backward writes dL/dx image by image just before it reads it
+            passes.prepareGradient(center, scale, scaleX, shift);
+            deferredDy = gOut.buffer();
+            deferredGx = gx.buffer();
+        } else if (gx != null) {
             passes.addGradient(gOut.buffer(), in, gx.buffer(), n, center, scale, scaleX, shift, accumulate);
         }
+    }
+
+    /** This layer's passes for a convolution that writes its input ({@link Conv2D#feedBatchNorm}). */
+    ImagePasses fedBy(int channels) {
+        if (channels != features) {
+            throw new IllegalArgumentException("BatchNorm " + name() + ": fed " + channels + " channels, has " + features
+                    + " features");
+        }
+        if (images == null) {
+            images = new ImagePasses(passes);
+        }
+        return images;
+    }
+
+    /** Whether the next forward normalises with the batch's statistics (which the feeding convolution may sum). */
+    boolean wantsStatistics() {
+        return mode.training();
+    }
+
+    /** The feeding convolution wrote {@code rows} rows into {@code out}, and with {@code summed} took their sums. */
+    void fed(float[] out, int rows, boolean summed) {
+        fedOutput = out;
+        fedRows = rows;
+        fedStatistics = summed;
+    }
+
+    /**
+     * The dy of a dL/dx this layer's backward left to the feeding convolution, when that dL/dx is
+     * {@code gOut}, the convolution's dL/dout; null when none is pending. Taking it clears it.
+     *
+     * @throws IllegalStateException if a dL/dx is pending for another buffer: the graph read it elsewhere
+     */
+    float[] takeDeferredGradient(float[] gOut) {
+        if (deferredGx == null) {
+            return null;
+        }
+        if (deferredGx != gOut) {
+            throw new IllegalStateException("BatchNorm " + name() + ": its dL/dx was left to the feeding Conv2D, whose"
+                    + " backward got another dL/dout; feed a BatchNorm only from a Conv2D whose output it alone reads");
+        }
+        float[] dy = deferredDy;
+        deferredDy = null;
+        deferredGx = null;
+        return dy;
+    }
+
+    /** Writes a pending dL/dx in one whole-batch pass (the convolution cannot take it image by image). */
+    void writeDeferredGradient(float[] dy, float[] gx) {
+        passes.addGradient(dy, fedOutput, gx, fedRows, center, scale, scaleX, shift, false);
     }
 
     private int rows(String op, Tensor x, Tensor other) {

@@ -55,11 +55,22 @@ public final class Conv2D extends AbstractLayer {
      * penalty scale come in as arguments (ParallelFor hands them to every thread), so no call's
      * data is kept in fields; the activation and the penalty's mode are the layer's configuration.
      */
-    private final ParallelFor.ArrayBody forwardBody = (x, bias, out, floor, from, to, slot) ->
-            direct.forward(x, bias, out, floor, penaltyMode(), from, to, slot);
-    private final ParallelFor.ArrayBody backwardBody = (x, out, grad, scale, from, to, slot) ->
+    private final ParallelFor.ArrayBody forwardBody = (x, bias, out, floor, from, to, slot) -> {
+        // a fed BatchNorm's passes after each call's worth of images, while they are in cache
+        for (int i = from, end; i < to; i = end) {
+            end = this.feed.end(i, to);
+            direct.forward(x, bias, out, floor, penaltyMode(), i, end, slot);
+            this.feed.forwardImages(out, i, end, slot);
+        }
+    };
+    private final ParallelFor.ArrayBody backwardBody = (x, out, grad, scale, from, to, slot) -> {
+        for (int i = from, end; i < to; i = end) {
+            end = this.feed.end(i, to);
+            this.feed.backwardImages(out, grad, i, end, slot);
             direct.backward(x, out, grad, this.backwardGx, this.backwardAccumulates, reluInside(), penaltyMode(), scale,
-                    from, to, slot);
+                    i, end, slot);
+        }
+    };
     /** dL/dx of the backward call in progress (a fourth array the body's arguments have no room for); null between calls. */
     private float[] backwardGx;
     /** Whether the backward call in progress adds into {@link #backwardGx} (or overwrites it). */
@@ -67,6 +78,8 @@ public final class Conv2D extends AbstractLayer {
 
     /** An L1 or L2 penalty on the output computed in the layer's passes (see {@link #penalize}). */
     private final OutputPenaltySlot penalty = new OutputPenaltySlot("Conv2D", name());
+    /** The BatchNorm this layer's passes feed ({@link #feedBatchNorm}); by default none. */
+    private BatchNormFeed feed = BatchNormFeed.NONE;
 
     /** A convolution layer; parameters start at zero until {@link #initialize}. */
     public Conv2D(String name, int height, int width, int channels, int filters, int kernelH, int kernelW,
@@ -157,6 +170,17 @@ public final class Conv2D extends AbstractLayer {
      */
     public double penalty() {
         return penalty.value(lastInput != null);
+    }
+
+    /**
+     * Runs {@code next}'s statistics and dL/dx passes image by image in this layer's loops, while
+     * each image is in cache: for a {@code next} that normalises this layer's output and alone gives
+     * its dL/dout a gradient (other readers of the output are fine); generated graphs call it so.
+     *
+     * @throws IllegalArgumentException if next's features are not this layer's filters
+     */
+    public void feedBatchNorm(BatchNorm next) {
+        feed = new BatchNormFeed(next, geometry.filters, geometry.outH * geometry.outW);
     }
 
     /** Whether the penalty is computed inside the direct kernel's passes (relu), not in passes of its own. */
@@ -260,13 +284,15 @@ public final class Conv2D extends AbstractLayer {
      * @param out (B, OH, OW, filters); overwritten
      */
     public void forward(Tensor x, Tensor out) {
-        int b = checkShapes("forward", x, out);
+        int b = ConvShapes.check(name(), geometry, "forward", x, out);
         ensureBatch(b);
         float[] in = x.buffer();
         float[] o = out.buffer();
         // The pre-activation goes straight into out, except where the derivative needs it (GELU, ELU, ...).
         float[] target = Activations.needsPreActivation(activation) ? z : o;
         boolean fusedRelu = activation == Activation.RELU;
+        feed.beforeForward(b, direct != null && target == o && (fusedRelu || activation == Activation.LINEAR),
+                direct == null ? b : direct.grain());
         if (direct != null) {
             direct.loadKernel(kernel.value().buffer());
             float floor = fusedRelu ? 0f : Float.NEGATIVE_INFINITY;
@@ -283,6 +309,7 @@ public final class Conv2D extends AbstractLayer {
         } else {
             penalty.record(out);
         }
+        feed.afterForward(o, b);
         lastInput = in;
     }
 
@@ -308,15 +335,8 @@ public final class Conv2D extends AbstractLayer {
      * image's part of gx just before adding into it, in the thread that adds.
      */
     public void backward(Tensor x, Tensor out, Tensor gOut, Tensor gx, boolean accumulate) {
-        int b = checkShapes("backward", x, out);
-        if (!gOut.sameShape(out)) {
-            throw new IllegalArgumentException("Conv2D " + name() + " backward: gOut " + Arrays.toString(gOut.shape())
-                    + " must have the shape of out " + Arrays.toString(out.shape()));
-        }
-        if (gx != null && !gx.sameShape(x)) {
-            throw new IllegalArgumentException("Conv2D " + name() + " backward: gx " + Arrays.toString(gx.shape())
-                    + " must have the shape of x " + Arrays.toString(x.shape()));
-        }
+        int b = ConvShapes.check(name(), geometry, "backward", x, out);
+        ConvShapes.checkGradients(name(), x, out, gOut, gx);
         if (lastInput != x.buffer() || batch != b) {
             // The pre-activation belongs to the latest forward; a different input would silently give wrong gradients.
             throw new IllegalStateException("Conv2D " + name() + " backward: call forward on this x "
@@ -327,6 +347,9 @@ public final class Conv2D extends AbstractLayer {
         float[] o = out.buffer();
         float[] in = x.buffer();
         boolean relu = activation == Activation.RELU;
+        // BatchNorm's dL/dx (this gOut) in the loop only where nothing reads gOut before it
+        feed.beforeBackward(g, direct != null && relu && (fusedPenalty() || !penalty.active()),
+                direct == null ? b : direct.grain());
         if (!fusedPenalty()) {
             penalty.addGradient(out, gOut);
         }
@@ -341,6 +364,7 @@ public final class Conv2D extends AbstractLayer {
                 ParallelFor.run(b, direct.grain(), backwardBody, in, o, g, scale);
             } finally {
                 backwardGx = null;
+                feed.afterBackward();
             }
             direct.reduce(b, kernel.grad().buffer(), bias.grad().buffer());
             if (gx == null || direct.inputGradient()) {
@@ -371,18 +395,5 @@ public final class Conv2D extends AbstractLayer {
             direct.ensureBatch(b);
         }
         batch = b;
-    }
-
-    /** Checks x (B, height, width, channels) against out (B, OH, OW, filters); returns B; allocates nothing. */
-    private int checkShapes(String op, Tensor x, Tensor out) {
-        boolean ok = x.rank() == 4 && out.rank() == 4 && x.dim(1) == geometry.height && x.dim(2) == geometry.width
-                && x.dim(3) == geometry.channels && out.dim(0) == x.dim(0) && out.dim(1) == geometry.outH && out.dim(2) == geometry.outW
-                && out.dim(3) == geometry.filters;
-        if (!ok) {
-            throw new IllegalArgumentException("Conv2D " + name() + " " + op + ": expected x (B, " + geometry.height + ", "
-                    + geometry.width + ", " + geometry.channels + ") and out (B, " + geometry.outH + ", " + geometry.outW + ", " + geometry.filters + "), got x "
-                    + Arrays.toString(x.shape()) + " and out " + Arrays.toString(out.shape()));
-        }
-        return x.dim(0);
     }
 }

@@ -113,27 +113,27 @@ public final class ChannelNorm {
     /** About this many floats per chunk: enough work to pay for handing a chunk to a thread. */
     private static final int CHUNK_VALUES = 1 << 14;
 
-    private final Impl impl;
-    private final int channels;
-    private final Layout layout;
+    final Impl impl;
+    final int channels;
+    final Layout layout;
     /** Rows per chunk: a whole number of periods, so every chunk starts where a period does. */
     private final int chunkRows;
     /** Per-channel arrays repeated to the period, for the vector path. */
-    private final float[] center;
-    private final float[] scale;
-    private final float[] shift;
-    private final float[] scaleX;
+    final float[] center;
+    final float[] scale;
+    final float[] shift;
+    final float[] scaleX;
     /** The forward's scale and shift, by which the backward passes recompute y for a penalty's gradient. */
-    private final float[] outScale;
-    private final float[] outShift;
+    final float[] outScale;
+    final float[] outShift;
     /** The current call's penalty ({@link #NO_PENALTY}, {@link #ABS}, {@link #SQUARE}) and its gradient's scale. */
-    private int penalty;
-    private float penaltyScale;
+    int penalty;
+    float penaltyScale;
     /** What {@link #penalizeGradient} set for the backward passes. */
     private int backwardPenalty;
     private float backwardScale;
     /** Per slot, {@link #WORK_ARRAYS} arrays of a period: a float run's two sums, and the portable path's copies. */
-    private final float[][][] work;
+    final float[][][] work;
     /** Two sums per channel per chunk, in chunk order. */
     private double[] partials = new double[0];
     /** The rows of the current call; read by the bodies below. */
@@ -315,6 +315,20 @@ public final class ChannelNorm {
         ParallelFor.run(chunks, 1, gradientBody, dy, x, gx, accumulate ? 1f : 0f);
     }
 
+    /**
+     * Sets the coefficients of {@code gx = scaleDy·dy + scaleX·(x − center) + shift} (with the
+     * penalty of {@link #penalizeGradient}) for {@link ImagePasses#gradient}, which applies them
+     * image by image inside the loop of the layer that reads gx next.
+     */
+    public void prepareGradient(float[] center, float[] scaleDy, float[] scaleX, float[] shift) {
+        expand(this.center, center, 0);
+        expand(this.scale, scaleDy, 0);
+        expand(this.scaleX, scaleX, 0);
+        expand(this.shift, shift, 0);
+        this.penalty = backwardPenalty;
+        this.penaltyScale = backwardScale;
+    }
+
     /** Checks x, sets the call's rows and penalty and sizes the partial sums; returns the chunk count. */
     private int begin(float[] x, int rows, int penalty, float c) {
         if (rows <= 0) {
@@ -348,7 +362,7 @@ public final class ChannelNorm {
     }
 
     /** {@code target[j] = values[off + j % channels]} over the period. */
-    private void expand(float[] target, float[] values, int off) {
+    void expand(float[] target, float[] values, int off) {
         for (int j = 0, c = 0; j < target.length; j++) {
             target[j] = values[off + c];
             c = c + 1 == channels ? 0 : c + 1;

@@ -20,6 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorChannelPasses implements ChannelNorm.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * Periods an elementwise pass runs through per vector of the period before the next vector:
+     * at most 64 rows of 64 channels (16 KB an array), so the rows a vector skips are still in L1
+     * when the next vector reads them.
+     */
+    private static final int RUN_PERIODS = 64;
 
     @Override
     public int lanes() {
@@ -30,8 +36,8 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
     public void shiftedSums(float[] x, int from, int to, ChannelNorm.Layout layout, float[] k, float[][] work,
             double[] sums, int sOff) {
         int p = layout.period();
-        int i = from;
-        int periods = (to - from) / p;
+        int i = VectorChannelRuns.fits(p) ? VectorChannelRuns.shiftedSums(x, from, to, layout, k, work, sums, sOff) : from;
+        int periods = (to - i) / p;
         for (int done = 0; done < periods;) {
             int run = Math.min(2 * ChannelNorm.BLOCK_PERIODS, periods - done);
             for (int v = 0; v < p; v += S.length()) {
@@ -80,8 +86,9 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
             return;
         }
         int p = layout.period();
-        int i = from;
-        int periods = (to - from) / p;
+        int i = !VectorChannelRuns.fits(p) ? from : VectorChannelRuns.productSums(dy, x, from, to, layout, k, work,
+                sums, sOff, ChannelNorm.NO_PENALTY, 0f, null, null);
+        int periods = (to - i) / p;
         for (int done = 0; done < periods;) {
             int run = Math.min(2 * ChannelNorm.BLOCK_PERIODS, periods - done);
             for (int v = 0; v < p; v += S.length()) {
@@ -129,12 +136,22 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
             return;
         }
         int p = layout.period();
-        int i = from;
-        for (; i + p <= to; i += p) {
+        int i = VectorChannelRuns.fits(p) ? VectorChannelRuns.scaleShift(x, y, from, to, p, center, scale, shift) : from;
+        int periods = (to - i) / p;
+        for (int done = 0; done < periods;) {
+            int run = Math.min(RUN_PERIODS, periods - done);
+            int end = i + run * p;
+            // a period's vectors outside, its rows inside: the coefficients stay in registers
             for (int v = 0; v < p; v += S.length()) {
-                FloatVector d = FloatVector.fromArray(S, x, i + v).sub(FloatVector.fromArray(S, center, v));
-                d.fma(FloatVector.fromArray(S, scale, v), FloatVector.fromArray(S, shift, v)).intoArray(y, i + v);
+                FloatVector cv = FloatVector.fromArray(S, center, v);
+                FloatVector sv = FloatVector.fromArray(S, scale, v);
+                FloatVector hv = FloatVector.fromArray(S, shift, v);
+                for (int at = i + v; at < end; at += p) {
+                    FloatVector.fromArray(S, x, at).sub(cv).fma(sv, hv).intoArray(y, at);
+                }
             }
+            done += run;
+            i = end;
         }
         for (int j = 0; i < to; i++, j++) {
             y[i] = scale[j] * (x[i] - center[j]) + shift[j];
@@ -145,21 +162,40 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
     public void addGradient(float[] dy, float[] x, float[] gx, int from, int to, ChannelNorm.Layout layout,
             float[] center, float[] scaleDy, float[] scaleX, float[] shift, float[][] work, boolean accumulate,
             int penalty, float c, float[] outScale, float[] outShift) {
-        if (penalty != ChannelNorm.NO_PENALTY) {
-            penalizedGradient(dy, x, gx, from, to, layout, center, scaleDy, scaleX, shift, accumulate,
+        int p = layout.period();
+        boolean penalized = penalty != ChannelNorm.NO_PENALTY;
+        int i = !VectorChannelRuns.fits(p) ? from : VectorChannelRuns.addGradient(dy, x, gx, from, to, p, center,
+                scaleDy, scaleX, shift, accumulate, penalty, c, outScale, outShift);
+        if (penalized) {
+            penalizedGradient(dy, x, gx, i, to, layout, center, scaleDy, scaleX, shift, accumulate,
                     penalty == ChannelNorm.SQUARE, c, outScale, outShift);
             return;
         }
-        int p = layout.period();
-        int i = from;
-        for (; i + p <= to; i += p) {
+        int periods = (to - i) / p;
+        for (int done = 0; done < periods;) {
+            int run = Math.min(RUN_PERIODS, periods - done);
+            int end = i + run * p;
+            // as scaleShift; one loop per mode: a choice between two vectors in the loop made C2 (JDK 17) box them
             for (int v = 0; v < p; v += S.length()) {
-                FloatVector d = FloatVector.fromArray(S, x, i + v).sub(FloatVector.fromArray(S, center, v));
-                FloatVector t = d.fma(FloatVector.fromArray(S, scaleX, v), FloatVector.fromArray(S, shift, v));
-                FloatVector r = FloatVector.fromArray(S, dy, i + v).fma(FloatVector.fromArray(S, scaleDy, v), t);
-                // without accumulate gx is only written: the first writer of a step needs no zeroed buffer
-                (accumulate ? r.add(FloatVector.fromArray(S, gx, i + v)) : r).intoArray(gx, i + v);
+                FloatVector cv = FloatVector.fromArray(S, center, v);
+                FloatVector xv = FloatVector.fromArray(S, scaleX, v);
+                FloatVector hv = FloatVector.fromArray(S, shift, v);
+                FloatVector gv = FloatVector.fromArray(S, scaleDy, v);
+                if (accumulate) {
+                    for (int at = i + v; at < end; at += p) {
+                        FloatVector t = FloatVector.fromArray(S, x, at).sub(cv).fma(xv, hv);
+                        FloatVector.fromArray(S, dy, at).fma(gv, t).add(FloatVector.fromArray(S, gx, at)).intoArray(gx, at);
+                    }
+                } else {
+                    // without accumulate gx is only written: the first writer of a step needs no zeroed buffer
+                    for (int at = i + v; at < end; at += p) {
+                        FloatVector t = FloatVector.fromArray(S, x, at).sub(cv).fma(xv, hv);
+                        FloatVector.fromArray(S, dy, at).fma(gv, t).intoArray(gx, at);
+                    }
+                }
             }
+            done += run;
+            i = end;
         }
         for (int j = 0; i < to; i++, j++) {
             float r = scaleDy[j] * dy[i] + (scaleX[j] * (x[i] - center[j]) + shift[j]);
@@ -178,8 +214,9 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
         // |y|·(|y| or 1): the term without a branch between two vectors, which C2 also boxed
         VectorMask<Float> l1 = S.maskAll(!square);
         double sum = 0;
-        int i = from;
-        int periods = (to - from) / p;
+        int i = !VectorChannelRuns.fits(p) ? from
+                : VectorChannelRuns.scaleShiftSum(x, y, from, to, p, center, scale, shift, spill, square, sums, sOff);
+        int periods = (to - i) / p;
         for (int done = 0; done < periods;) {
             int run = Math.min(ChannelNorm.PENALTY_PERIODS, periods - done);
             for (int v = 0; v < p; v += S.length()) {
@@ -227,8 +264,9 @@ final class VectorChannelPasses implements ChannelNorm.Impl {
             float[] outShift) {
         VectorMask<Float> l2 = S.maskAll(square);
         int p = layout.period();
-        int i = from;
-        int periods = (to - from) / p;
+        int i = !VectorChannelRuns.fits(p) ? from : VectorChannelRuns.productSums(dy, x, from, to, layout, k, work,
+                sums, sOff, square ? ChannelNorm.SQUARE : ChannelNorm.ABS, c, outScale, outShift);
+        int periods = (to - i) / p;
         for (int done = 0; done < periods;) {
             int run = Math.min(2 * ChannelNorm.BLOCK_PERIODS, periods - done);
             for (int v = 0; v < p; v += S.length()) {
