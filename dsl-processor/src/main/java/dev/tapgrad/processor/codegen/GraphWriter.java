@@ -139,6 +139,14 @@ public final class GraphWriter {
                         Double.toString(p.spec().weight()));
             }
         }
+        List<AuxPlan> losses = new ArrayList<>(aux);
+        losses.add(main);
+        NormalizationFeeds.plan(spec, shapes, losses).forEach((producer, next) -> {
+            c.addComment("$L reads $L's output alone and no loss taps it: $L sums $L's statistics and writes its",
+                    next.name(), producer.name(), producer.name(), next.name());
+            c.addComment("dL/dx image by image in its own loops, while each image is in cache");
+            c.addStatement("$L.feedBatchNorm($L)", Names.layer(producer), Names.layer(next));
+        });
         for (LayerSpec l : spec.layers()) {
             if (writesParameters(l)) {
                 c.addComment("$L's backward runs in every step and no loss taps its parameters: it overwrites", l.name());
