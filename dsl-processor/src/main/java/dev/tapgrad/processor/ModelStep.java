@@ -115,7 +115,7 @@ final class ModelStep {
         }
         String summary = ModelSummary.of(spec, shapes, reached);
         AuxPlan main = spec.lossMethod() == null ? null : plans.remove(0);
-        return new Result(report, new GraphWriter(spec, shapes, main, plans).write(), summary, ir.toString());
+        return new Result(report, new GraphWriter(spec, shapes, main, plans, fuse).write(), summary, ir.toString());
     }
 
     /**

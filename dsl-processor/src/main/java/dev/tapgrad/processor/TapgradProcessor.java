@@ -36,7 +36,8 @@ public final class TapgradProcessor extends AbstractProcessor {
     /**
      * {@code -Atapgrad.report=true} prints each model's summary (layers, shapes, what each loss
      * reaches); {@code -Atapgrad.printIr=true} prints each loss's typed IR and reverse pass;
-     * {@code -Atapgrad.fusion=false} turns the penalty rewrite off (to compare fused and unfused code).
+     * {@code -Atapgrad.fusion=false} turns the penalty rewrite and the normalization feeds off (to
+     * compare fused and unfused code).
      */
     @Override
     public Set<String> getSupportedOptions() {

@@ -40,11 +40,17 @@ public final class GraphWriter {
     /** Per loss method, which of its taps' gradient buffers it overwrites (it adds into the others); set by backward(). */
     private final Map<AuxPlan, boolean[]> tapWrites = new IdentityHashMap<>();
 
+    /** Whether layers feed the normalization after them ({@link NormalizationFeeds}). */
+    private final boolean feeds;
+
     /**
      * @param main the {@code @Loss} method's plan, or null for a built-in loss
      * @param aux the aux losses' plans, in declaration order
+     * @param feeds whether a layer may run the normalization after it in its own loops (off with
+     *     {@code -Atapgrad.fusion=false}, to compare the two)
      */
-    public GraphWriter(ModelSpec spec, GraphShapes shapes, AuxPlan main, List<AuxPlan> aux) {
+    public GraphWriter(ModelSpec spec, GraphShapes shapes, AuxPlan main, List<AuxPlan> aux, boolean feeds) {
+        this.feeds = feeds;
         this.spec = spec;
         this.shapes = shapes;
         this.main = main;
@@ -139,6 +145,14 @@ public final class GraphWriter {
                         Double.toString(p.spec().weight()));
             }
         }
+        List<AuxPlan> losses = new ArrayList<>(aux);
+        losses.add(main);
+        (feeds ? NormalizationFeeds.plan(spec, shapes, losses) : Map.<LayerSpec, LayerSpec>of()).forEach((producer, next) -> {
+            c.addComment("$L reads $L's output alone and no loss taps it: $L sums $L's statistics and writes its",
+                    next.name(), producer.name(), producer.name(), next.name());
+            c.addComment("dL/dx image by image in its own loops, while each image is in cache");
+            c.addStatement("$L.feedBatchNorm($L)", Names.layer(producer), Names.layer(next));
+        });
         for (LayerSpec l : spec.layers()) {
             if (writesParameters(l)) {
                 c.addComment("$L's backward runs in every step and no loss taps its parameters: it overwrites", l.name());

@@ -22,6 +22,12 @@ public record BatchNormType() implements NormalizationRules {
                 Attribute.optional("epsilon", Rule.POSITIVE_REAL, "1e-3", LayerAttributes::epsilon));
     }
 
+    /** A convolution before it can sum its statistics and write its dL/dx in the convolution's own loops. */
+    @Override
+    public boolean takesFeed() {
+        return true;
+    }
+
     /**
      * The scale-and-shift pass sums |out| or out² while it stores out, and the backward's passes add
      * the penalty's gradient where they read dL/dout: an L1 or L2 aux loss on the output costs no

@@ -40,6 +40,15 @@ public record Conv2DType() implements LayerType {
         return List.of("kernel", "bias");
     }
 
+    /**
+     * The direct kernel's image loops sum a following BatchNorm's statistics as each image is
+     * written, and write its dL/dx just before reading it back.
+     */
+    @Override
+    public boolean feedsNormalization() {
+        return true;
+    }
+
     /** The direct kernel's passes over the output compute the penalty and its gradient as well. */
     @Override
     public boolean takesOutputPenalty() {

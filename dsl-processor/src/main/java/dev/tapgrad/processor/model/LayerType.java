@@ -85,6 +85,24 @@ public interface LayerType {
     }
 
     /**
+     * Whether the runtime layer can run a following {@link #takesFeed fed} layer's per-batch passes
+     * in its own loops ({@code feedBatchNorm(next)} at construction): generated code asks for it
+     * where the next layer reads this layer's output alone and no loss taps that output (see
+     * {@code codegen.NormalizationFeeds}). False by default.
+     */
+    default boolean feedsNormalization() {
+        return false;
+    }
+
+    /**
+     * Whether a producer that {@link #feedsNormalization feeds normalization} can run this layer's
+     * batch statistics and dL/dx passes for it (a BatchNorm). False by default.
+     */
+    default boolean takesFeed() {
+        return false;
+    }
+
+    /**
      * Whether the runtime layer can compute an L1 or L2 penalty on its own output inside its passes
      * ({@code penalize(OutputPenalty, weight)} at construction, {@code penalty()} after forward).
      */
