@@ -10,11 +10,8 @@ import com.google.testing.compile.Compiler;
 import dev.tapgrad.runtime.Gradients;
 import dev.tapgrad.runtime.Tensor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Random;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,34 +133,8 @@ class NormalizationFeedsTest {
     }
 
     private static Gradients gradients(Compilation c, Tensor x, Tensor y) throws Exception {
-        Class<?> graph = new Loader(c).loadClass("feed.FedGraph");
+        Class<?> graph = new GeneratedClasses(c).loadClass("feed.FedGraph");
         Object model = graph.getConstructor(long.class).newInstance(42L);
         return (Gradients) graph.getMethod("gradients", Tensor.class, Tensor.class).invoke(model, x, y);
-    }
-
-    /** The classes javac wrote for one compilation; the runtime comes from the test class path. */
-    private static final class Loader extends ClassLoader {
-        private final Compilation compilation;
-
-        Loader(Compilation compilation) {
-            super(NormalizationFeedsTest.class.getClassLoader());
-            this.compilation = compilation;
-        }
-
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            String path = "/" + name.replace('.', '/') + ".class";
-            for (JavaFileObject f : compilation.generatedFiles()) {
-                if (f.getKind() == JavaFileObject.Kind.CLASS && f.toUri().getPath().endsWith(path)) {
-                    try (InputStream in = f.openInputStream()) {
-                        byte[] bytes = in.readAllBytes();
-                        return defineClass(name, bytes, 0, bytes.length);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-            throw new ClassNotFoundException(name);
-        }
     }
 }

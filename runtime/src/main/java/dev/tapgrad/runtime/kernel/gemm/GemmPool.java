@@ -1,9 +1,9 @@
 package dev.tapgrad.runtime.kernel.gemm;
 
+import dev.tapgrad.runtime.kernel.parallel.JoinGate;
 import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import dev.tapgrad.runtime.kernel.parallel.SpinPark;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -25,12 +25,8 @@ final class GemmPool {
 
     private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
-    /** Or-ed into {@link #joined} when the slice takes no more workers. */
-    private static final int CLOSED = 1 << 30;
-    /** The workers that joined the current slice, plus {@link #CLOSED} once the caller's own part is done. */
-    private final AtomicInteger joined = new AtomicInteger(CLOSED);
-    /** The workers that joined the current slice and have finished. */
-    private final AtomicInteger finished = new AtomicInteger();
+    /** Which workers take part in the current slice. */
+    private final JoinGate gate = new JoinGate();
     private final GemmJob job = new GemmJob();
     /** Incremented to publish a slice of the job; the job's fields are written before it. */
     private final AtomicLong generation = new AtomicLong();
@@ -69,8 +65,7 @@ final class GemmPool {
             for (int s = 0, slices = job.slices(); s < slices; s++) {
                 job.slice(s);
                 failure = null;
-                finished.set(0);
-                joined.set(0); // opens the slice; publishes the job's fields to the workers that join
+                gate.open(); // publishes the job's fields to the workers that join
                 generation.incrementAndGet();
                 for (Thread w : workers) {
                     LockSupport.unpark(w);
@@ -80,7 +75,7 @@ final class GemmPool {
                 } finally {
                     // Closed: every chunk is taken (or the caller failed); wait only for the workers
                     // that joined, and before the job is cleared or refilled.
-                    SpinPark.awaitCount(finished, joined.getAndAdd(CLOSED), SPIN_NANOS, this);
+                    gate.closeAndAwait(SPIN_NANOS, this);
                 }
                 Throwable f = failure;
                 if (f != null) {
@@ -95,23 +90,11 @@ final class GemmPool {
         }
     }
 
-    /** Joins the current slice unless the caller has closed it. */
-    private boolean join() {
-        int v;
-        do {
-            v = joined.get();
-            if (v >= CLOSED) {
-                return false;
-            }
-        } while (!joined.compareAndSet(v, v + 1));
-        return true;
-    }
-
     private void work() {
         long seen = 0;
         while (true) {
             seen = SpinPark.awaitChange(generation, seen, SPIN_NANOS, this);
-            if (!join()) {
+            if (!gate.join()) {
                 continue;
             }
             try {
@@ -119,9 +102,7 @@ final class GemmPool {
             } catch (Throwable t) {
                 failure = t;
             }
-            Thread waiting = caller;
-            finished.incrementAndGet();
-            LockSupport.unpark(waiting);
+            gate.leave(caller);
         }
     }
 }

@@ -49,21 +49,14 @@ public final class ParallelFor {
      * spinning helper takes the core from the GEMM's own helper when a product follows.
      */
     private static final long SPIN_NANOS = 20_000;
-    /** Or-ed into {@link #joined} when the call takes no more helpers. */
-    private static final int CLOSED = 1 << 30;
     private static final int THREADS = threads();
     private static final ParallelFor POOL = THREADS > 1 ? new ParallelFor(THREADS) : null;
 
     private final Thread[] helpers;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger nextChunk = new AtomicInteger();
-    /**
-     * The helpers that joined the current call, plus {@link #CLOSED} once the caller has taken the
-     * last chunk it could: a helper joins by incrementing it while it is below {@code CLOSED}.
-     */
-    private final AtomicInteger joined = new AtomicInteger(CLOSED);
-    /** The helpers that joined the current call and have finished their chunks. */
-    private final AtomicInteger finished = new AtomicInteger();
+    /** Which helpers take part in the current call. */
+    private final JoinGate gate = new JoinGate();
     /** Incremented to publish a call; the fields below are written before it. */
     private final AtomicLong generation = new AtomicLong();
     private volatile Thread caller;
@@ -158,8 +151,7 @@ public final class ParallelFor {
             nextChunk.set(0);
             failure = null;
             caller = Thread.currentThread();
-            finished.set(0);
-            joined.set(0); // opens the call; publishes the fields above to the helpers that join
+            gate.open(); // publishes the fields above to the helpers that join
             generation.incrementAndGet();
             for (Thread h : helpers) {
                 LockSupport.unpark(h);
@@ -171,8 +163,7 @@ public final class ParallelFor {
                 own = t;
             }
             // Closed: a helper waking from now on finds nothing to do and is not waited for.
-            int helping = joined.getAndAdd(CLOSED);
-            awaitHelpers(helping);
+            gate.closeAndAwait(SPIN_NANOS, this);
             if (own != null) {
                 throw own instanceof RuntimeException ? (RuntimeException) own : new IllegalStateException(own);
             }
@@ -204,31 +195,11 @@ public final class ParallelFor {
         }
     }
 
-    /** Waits until the {@code helping} helpers that joined the call have finished their chunks. */
-    private void awaitHelpers(int helping) {
-        SpinPark.awaitCount(finished, helping, SPIN_NANOS, this);
-    }
-
-    /**
-     * Joins the current call unless it is closed. A helper that woke late for one call may join
-     * the next one (its fields were written before {@link #joined} reopened), never a closed one.
-     */
-    private boolean join() {
-        int v;
-        do {
-            v = joined.get();
-            if (v >= CLOSED) {
-                return false;
-            }
-        } while (!joined.compareAndSet(v, v + 1));
-        return true;
-    }
-
     private void work(int slot) {
         long seen = 0;
         while (true) {
             seen = SpinPark.awaitChange(generation, seen, SPIN_NANOS, this);
-            if (!join()) {
+            if (!gate.join()) {
                 continue;
             }
             try {
@@ -237,9 +208,7 @@ public final class ParallelFor {
                 failure = t;
                 nextChunk.set(chunks); // the others stop taking chunks
             }
-            Thread waiting = caller;
-            finished.incrementAndGet();
-            LockSupport.unpark(waiting);
+            gate.leave(caller);
         }
     }
 
