@@ -34,6 +34,18 @@ final class GeneratedClasses extends ClassLoader {
         throw new ClassNotFoundException(name);
     }
 
+    /**
+     * The loss terms and gradients, for {@code x} and {@code y}, of a new instance (seed 42) of the
+     * generated graph class {@code graph} of {@code c}.
+     */
+    static dev.tapgrad.runtime.Gradients gradients(Compilation c, String graph, dev.tapgrad.runtime.Tensor x,
+            dev.tapgrad.runtime.Tensor y) throws ReflectiveOperationException {
+        Class<?> type = new GeneratedClasses(c).loadClass(graph);
+        Object model = type.getConstructor(long.class).newInstance(42L);
+        return (dev.tapgrad.runtime.Gradients) type.getMethod("gradients", dev.tapgrad.runtime.Tensor.class,
+                dev.tapgrad.runtime.Tensor.class).invoke(model, x, y);
+    }
+
     /** The live parameter tensor {@code layer.param} of a generated model, through the layer field's accessor. */
     static dev.tapgrad.runtime.Tensor parameter(Object model, String name) {
         String[] parts = name.split("\\.");

@@ -145,9 +145,7 @@ public final class GraphWriter {
                         Double.toString(p.spec().weight()));
             }
         }
-        List<AuxPlan> losses = new ArrayList<>(aux);
-        losses.add(main);
-        (feeds ? NormalizationFeeds.plan(spec, shapes, losses) : Map.<LayerSpec, LayerSpec>of()).forEach((producer, next) -> {
+        (feeds ? NormalizationFeeds.plan(spec, shapes, lossPlans()) : Map.<LayerSpec, LayerSpec>of()).forEach((producer, next) -> {
             c.addComment("$L reads $L's output alone and no loss taps it: $L sums $L's statistics and writes its",
                     next.name(), producer.name(), producer.name(), next.name());
             c.addComment("dL/dx image by image in its own loops, while each image is in cache");
@@ -174,12 +172,17 @@ public final class GraphWriter {
                 || !shapes.wiring().needsGradient().contains(l.name())) {
             return false;
         }
+        return lossPlans().stream().flatMap(p -> p.spec().taps().stream())
+                .noneMatch(t -> t.isParameter() && t.layer().equals(l.name()));
+    }
+
+    /** Every loss method's plan: the aux losses, then the {@code @Loss} method's if there is one. */
+    private List<AuxPlan> lossPlans() {
         List<AuxPlan> losses = new ArrayList<>(aux);
         if (main != null) {
             losses.add(main);
         }
-        return losses.stream().flatMap(p -> p.spec().taps().stream())
-                .noneMatch(t -> t.isParameter() && t.layer().equals(l.name()));
+        return losses;
     }
 
     private MethodSpec allocate() {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Which layers feed the normalization after them ({@code producer.feedBatchNorm(next)} at
@@ -21,7 +20,7 @@ import java.util.Objects;
 final class NormalizationFeeds {
     private NormalizationFeeds() {}
 
-    /** Producer → the layer it feeds, in declaration order. */
+    /** Producer → the layer it feeds, in declaration order; {@code losses}: every loss method's plan. */
     static Map<LayerSpec, LayerSpec> plan(ModelSpec spec, GraphShapes shapes, List<AuxPlan> losses) {
         Map<LayerSpec, LayerSpec> feeds = new LinkedHashMap<>();
         for (LayerSpec producer : spec.layers()) {
@@ -51,7 +50,7 @@ final class NormalizationFeeds {
 
     /** Whether a loss reads the producer's output (a tap on one of its parameters does not count). */
     private static boolean tapped(LayerSpec producer, List<AuxPlan> losses) {
-        return losses.stream().filter(Objects::nonNull).flatMap(p -> p.spec().taps().stream())
+        return losses.stream().flatMap(p -> p.spec().taps().stream())
                 .anyMatch((TapRef t) -> !t.isParameter() && !t.isLabels() && producer.name().equals(t.layer()));
     }
 }
