@@ -1,5 +1,6 @@
 package dev.tapgrad.runtime.kernel.gemm;
 
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 
 /**
@@ -31,7 +32,8 @@ public final class Gemm {
 
     /** How many threads share a large product. */
     static final int THREADS = threads();
-    private static final GemmPool POOL = THREADS > 1 ? new GemmPool(THREADS) : null;
+    /** Shares products through the helpers every layer pass uses (one helper per extra core). */
+    private static final GemmPool POOL = ParallelFor.shared() != null ? new GemmPool(ParallelFor.shared()) : null;
 
     private Gemm() {}
 

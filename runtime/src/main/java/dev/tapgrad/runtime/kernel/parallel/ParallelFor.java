@@ -21,9 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  * count, as for the GEMM (1: everything runs in the caller). A call made while another thread's
  * loop is running, or with fewer than two chunks, runs in the caller alone, in slot 0.
  *
- * <p>While a loop is shared ({@link #sharing}), matrix products its body calls run on the thread
- * that calls them: the GEMM asks before it wakes its own pool, since every core already has a part
- * of the work (an LSTM's recurrence over parts of a batch makes one small product per step and part).
+ * <p>The GEMM shares its large products through the same helpers ({@link #tryShare}): one helper
+ * per extra core serves both, so a training step never has more runnable threads than cores, and
+ * the helper that has just finished a product is still spinning when the layer pass after it (a
+ * relu's derivative, the finiteness check, the optimizer's update) starts. With a pool each, the
+ * passes' own helper had parked during the product and woke too late to take part: in the Vector
+ * API MLP-512 step the caller ran most of those passes alone (70–90% of their profile samples). While a loop is shared
+ * ({@link #sharing}), matrix products its body calls run on the thread that calls them, since
+ * every core already has a part of the work (an LSTM's recurrence over parts of a batch makes one
+ * small product per step and part).
  */
 public final class ParallelFor {
     /** The work of one call: items {@code [from, to)}, run in slot {@code slot}. */
@@ -45,10 +51,12 @@ public final class ParallelFor {
     }
 
     /**
-     * How long an idle helper spins before parking. Shorter than the GEMM pool's: on two cores a
-     * spinning helper takes the core from the GEMM's own helper when a product follows.
+     * How long an idle helper (or a caller waiting for one) spins before parking: a training step's
+     * next product or pass usually follows within microseconds, and a parked helper takes tens of
+     * microseconds to run again. With one pool for products and passes no other helper needs the
+     * core meanwhile.
      */
-    private static final long SPIN_NANOS = 20_000;
+    private static final long SPIN_NANOS = 50_000;
     private static final int THREADS = threads();
     private static final ParallelFor POOL = THREADS > 1 ? new ParallelFor(THREADS) : null;
 
@@ -103,6 +111,46 @@ public final class ParallelFor {
         }
     }
 
+    /** The helpers every layer pass and product shares, or null when one thread runs everything. */
+    public static ParallelFor shared() {
+        return POOL;
+    }
+
+    /**
+     * A pool of its own with {@code threads − 1} daemon helpers, for tests that share work between
+     * more threads than the machine has cores; everything else uses {@link #shared}.
+     *
+     * @throws IllegalArgumentException if {@code threads} is below 2
+     */
+    public static ParallelFor withThreads(int threads) {
+        if (threads < 2) {
+            throw new IllegalArgumentException("ParallelFor.withThreads: " + threads + " threads; a pool needs 2 or more");
+        }
+        return new ParallelFor(threads);
+    }
+
+    /** The number of threads that can take part in a call: the helpers and the caller. */
+    public int size() {
+        return helpers.length + 1;
+    }
+
+    /**
+     * Runs {@code body} over items {@code [0, items)} in chunks of {@code grain} on this pool's
+     * threads and returns true; or returns false, having run nothing, when this pool is busy with
+     * another call or the items make fewer than two chunks (the caller then runs them itself).
+     *
+     * @throws IllegalArgumentException if {@code items} is negative or {@code grain} not positive
+     * @throws RuntimeException what the body threw (from a helper, wrapped in an IllegalStateException)
+     */
+    public boolean tryShare(int items, int grain, Body body) {
+        checkArguments(items, grain);
+        if ((items + (long) grain - 1) / grain < 2 || !busy.compareAndSet(false, true)) {
+            return false;
+        }
+        share(items, grain, body, null, null, null, null, 0f);
+        return true;
+    }
+
     /**
      * {@link #run(int, int, Body)} for a body that takes the call's arrays {@code a, b, c} and
      * {@code value} as arguments (any of the arrays may be null).
@@ -120,17 +168,22 @@ public final class ParallelFor {
 
     /** Checks the arguments; true when the pool is taken for this call (two chunks at least, no other loop running). */
     private static boolean shareable(int items, int grain) {
-        if (items < 0 || grain <= 0) {
-            throw new IllegalArgumentException("ParallelFor.run: items " + items + " must be >= 0 and grain "
-                    + grain + " positive");
-        }
+        checkArguments(items, grain);
         long chunks = (items + (long) grain - 1) / grain;
         return POOL != null && chunks >= 2 && POOL.busy.compareAndSet(false, true);
     }
 
+    private static void checkArguments(int items, int grain) {
+        if (items < 0 || grain <= 0) {
+            throw new IllegalArgumentException("ParallelFor.run: items " + items + " must be >= 0 and grain "
+                    + grain + " positive");
+        }
+    }
+
     /**
-     * Whether a loop is being shared between threads right now: the GEMM then computes its
-     * products on the thread that calls them, since every core already has a part of the loop.
+     * Whether the shared pool's helpers are taken right now (by a loop or a product): the GEMM then
+     * computes its products on the thread that calls them, since every core already has a part of
+     * the work.
      */
     public static boolean sharing() {
         return POOL != null && POOL.busy.get();
