@@ -47,6 +47,9 @@ public abstract class ClassifierSample extends ModelSample {
     @Override
     protected final int run() throws Exception {
         CommonOptions o = options();
+        // The model first: building it starts the kernels' background warm-up (on the Vector API
+        // path), which then runs while the data is read instead of after it.
+        TrainableModel model = newModel(o.seed());
         FashionMnist.Data data = fashionMnist();
         FashionMnist.Split trainSplit = o.limit() == null ? data.train() : data.train().first(o.limit());
         Dataset train = Dataset.of(inputs.apply(trainSplit.images()), trainSplit.oneHot());
@@ -55,7 +58,6 @@ public abstract class ClassifierSample extends ModelSample {
         progress(String.format(Locale.ROOT, "%s: training %s on %d images (%s) for %d epochs, testing on %d",
                 caseName(), modelName(), trainSplit.size(), data.source(), o.epochs(), data.test().size()));
 
-        TrainableModel model = newModel(o.seed());
         double trainSeconds = train(model, train, test);
         Map<String, Double> eval = model.evaluate(test);
         FashionMnist.Split one = data.test().first(1);
