@@ -1,16 +1,21 @@
 package dev.tapgrad.bench;
 
+import dev.tapgrad.runtime.Parameter;
+import dev.tapgrad.runtime.Tensor;
 import dev.tapgrad.runtime.kernel.gemm.Gemm;
-import dev.tapgrad.runtime.kernel.math.ParameterMath;
+import dev.tapgrad.runtime.optim.Adam;
+import dev.tapgrad.runtime.optim.Updater;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
 /**
  * Where mlp128's step can go at best: its eight products (784 → 512 → 512 → 10, batch 128) in the
  * order a training step runs them, each timed on the wall clock, with Adam's update of the three
- * weight matrices between steps (the same {@link ParameterMath#adam} the optimizer calls, over the
- * weights, the products' own gradients and two moment arrays, so the memory it sweeps is the
- * step's). Nothing else of the step runs (no activations, loss, bias or finiteness passes), so the
+ * weight matrices between steps (the optimizer's own updater, {@link Adam#start}, sharing its spans
+ * between the threads as in training, over the weights, the products' own gradients and two moment
+ * arrays, so the memory it sweeps is the step's). Nothing else of the step runs (no activations,
+ * loss, bias or finiteness passes), so the
  * step time printed is a floor for mlp128 on this machine and thread count, and the run without
  * Adam ({@code --no-adam}) shows how much the update's sweep slows the products that follow it by
  * evicting their operands.
@@ -48,12 +53,15 @@ public final class MlpPhases {
         float[] dOut = values(random, BATCH * 10);
         float[] dH2 = values(random, BATCH * 512);
         float[] dH1 = values(random, BATCH * 512);
-        float[][] w = {values(random, 784 * 512), values(random, 512 * 512), values(random, 512 * 10)};
-        float[][] dw = {new float[784 * 512], new float[512 * 512], new float[512 * 10]};
-        float[][] m = {new float[784 * 512], new float[512 * 512], new float[512 * 10]};
-        float[][] v = {new float[784 * 512], new float[512 * 512], new float[512 * 10]};
-        ParameterMath.AdamStep constants = new ParameterMath.AdamStep();
-        constants.set(0.9f, 0.1f, 0.999f, 1e-3f, 1e-6f, 1e-7f);
+        List<Parameter> params = List.of(parameter(random, "w1", 784, 512), parameter(random, "w2", 512, 512),
+                parameter(random, "w3", 512, 10));
+        float[][] w = new float[3][];
+        float[][] dw = new float[3][];
+        for (int p = 0; p < 3; p++) {
+            w[p] = params.get(p).value().buffer();
+            dw[p] = params.get(p).grad().buffer();
+        }
+        Updater update = Adam.lr(1e-6).start(params);
 
         long[] nanos = new long[PHASES.length];
         long[] at = new long[PHASES.length + 1];
@@ -82,9 +90,7 @@ public final class MlpPhases {
             Gemm.gemm(true, false, 784, 512, BATCH, x, dH1, dw[0], false);
             at[8] = System.nanoTime();
             if (adam) {
-                for (int p = 0; p < 3; p++) {
-                    ParameterMath.adam(w[p], dw[p], m[p], v[p], 0, w[p].length, constants);
-                }
+                update.step();
             }
             at[9] = System.nanoTime();
             if (start != 0) {
@@ -107,6 +113,10 @@ public final class MlpPhases {
             line.append(String.format(Locale.ROOT, " %s %.3f", PHASES[i], nanos[i] / 1e6 / steps));
         }
         System.out.println(line);
+    }
+
+    private static Parameter parameter(Random random, String name, int rows, int columns) {
+        return new Parameter(name, Tensor.of(values(random, rows * columns), rows, columns));
     }
 
     private static float[] values(Random random, int n) {
