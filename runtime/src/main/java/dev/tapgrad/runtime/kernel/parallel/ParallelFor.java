@@ -26,10 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * the helper that has just finished a product is still spinning when the layer pass after it (a
  * relu's derivative, the finiteness check, the optimizer's update) starts. With a pool each, the
  * passes' own helper had parked during the product and woke too late to take part: in the Vector
- * API MLP-512 step the caller ran most of those passes alone (70–90% of their profile samples). While a loop is shared
- * ({@link #sharing}), matrix products its body calls run on the thread that calls them, since
- * every core already has a part of the work (an LSTM's recurrence over parts of a batch makes one
- * small product per step and part).
+ * API MLP-512 step the caller ran most of those passes alone (70–90% of their profile samples).
+ * While a loop is shared ({@link #sharing}), matrix products its body calls run on the thread that
+ * calls them, since every core already has a part of the work (an LSTM's recurrence over parts of a
+ * batch makes one small product per step and part).
  */
 public final class ParallelFor {
     /** The work of one call: items {@code [from, to)}, run in slot {@code slot}. */
