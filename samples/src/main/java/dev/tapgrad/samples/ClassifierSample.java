@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Base of the samples that train a Fashion-MNIST classifier: loads the data, trains a generated
- * model with Adam, evaluates it on the test set, saves the weights, checks that a fresh model
+ * Base of the samples that train a Fashion-MNIST classifier: builds a generated model, loads the
+ * data, trains the model with Adam, evaluates it on the test set, saves the weights, checks that a fresh model
  * loaded from them predicts the same, and prints the summary line that every case shares. A case
  * names its model, builds it, and may reshape the images to the model's input (the shared steps
  * are {@link ModelSample}'s).
