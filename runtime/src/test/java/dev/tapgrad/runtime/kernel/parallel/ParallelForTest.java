@@ -173,28 +173,15 @@ class ParallelForTest {
     }
 
     @Test
-    void tryShareRefusesOneChunkAndABusyPool() throws Exception {
+    void tryShareRefusesOneChunkAndABusyPool() throws Throwable {
         ParallelFor pool = ParallelFor.withThreads(2);
         AtomicIntegerArray runs = new AtomicIntegerArray(2);
         assertFalse(pool.tryShare(1, 1, (from, to, slot) -> runs.incrementAndGet(0)), "one chunk: the caller runs it");
         assertFalse(pool.tryShare(4, 4, (from, to, slot) -> runs.incrementAndGet(0)), "one chunk of four items");
         assertEquals(0, runs.get(0), "a refused call runs nothing");
         // while another thread's call holds the pool, a second call is refused rather than queued
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> pool.tryShare(2, 1, (from, to, slot) -> {
-            inside.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        holder.start();
-        assertTrue(inside.await(5, TimeUnit.SECONDS));
-        assertFalse(pool.tryShare(2, 1, (from, to, slot) -> runs.incrementAndGet(1)), "busy pool");
-        release.countDown();
-        holder.join(5000);
+        HeldHelpers.whileHeld(body -> pool.tryShare(2, 1, body),
+                () -> assertFalse(pool.tryShare(2, 1, (from, to, slot) -> runs.incrementAndGet(1)), "busy pool"));
         assertTrue(pool.tryShare(2, 1, (from, to, slot) -> {
             for (int p = from; p < to; p++) {
                 runs.incrementAndGet(1);
@@ -202,52 +189,5 @@ class ParallelForTest {
         }), "free again");
         assertEquals(2, runs.get(1));
         assertThrows(IllegalArgumentException.class, () -> pool.tryShare(-1, 1, (from, to, slot) -> { }));
-    }
-
-    @Test
-    void aProductWhileAnotherThreadHoldsTheHelpersIsComputedByItsCaller() throws Exception {
-        // The GEMM shares large products through the same helpers as the loops: when another thread's
-        // loop holds them, the product must still come out right, computed by its own caller.
-        int m = 96;
-        int n = 80;
-        int k = 72;
-        float[] a = new float[m * k];
-        float[] b = new float[k * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (i % 7) - 3;
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (i % 5) - 2;
-        }
-        double[] want = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                for (int p = 0; p < k; p++) {
-                    want[i * n + j] += a[i * k + p] * b[p * n + j];
-                }
-            }
-        }
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> ParallelFor.run(2, 1, (from, to, slot) -> {
-            inside.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        holder.start();
-        try {
-            assertTrue(inside.await(5, TimeUnit.SECONDS));
-            float[] c = new float[m * n];
-            Gemm.gemm(false, false, m, n, k, a, b, c, false);
-            for (int i = 0; i < c.length; i++) {
-                assertEquals(want[i], c[i], 0.0, "element " + i); // small integers: exact in float
-            }
-        } finally {
-            release.countDown();
-            holder.join(5000);
-        }
     }
 }
