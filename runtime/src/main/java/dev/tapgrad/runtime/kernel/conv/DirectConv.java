@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.conv;
 
 import dev.tapgrad.runtime.kernel.Platform;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 
 /**
  * Direct convolution for layers with small patches (a 3×3 kernel over one channel): no im2col, and
@@ -54,6 +55,13 @@ public final class DirectConv {
     /** Per slot: one image's running Σ|out| or Σout² per filter, in double (an elementwise add vectorises, a reduction does not). */
     private final double[][] penaltyAcc;
     private final double[] sums;
+    /** Columns of the partials per chunk of {@link #reduce} (a few KB of each image's block). */
+    private static final int REDUCE_GRAIN = 1024;
+    /** {@link #reduce}'s arguments while its loop runs (a body built once: nothing is allocated per call). */
+    private int reduceBatch;
+    private float[] reduceKernel;
+    private float[] reduceBias;
+    private final ParallelFor.Body reduceBody = (from, to, slot) -> reduceColumns(from, to);
     /** The passes of another implementation (the Vector API's, or {@link ImageConv}'s), or null when these loops compute. */
     private final ConvPasses vector;
 
@@ -304,21 +312,39 @@ public final class DirectConv {
         }
     }
 
-    /** Adds the images' partials, in image order in double, to the kernel and bias gradients. */
+    /**
+     * Adds the images' partials, in image order in double, to the kernel and bias gradients; the
+     * threads share the columns (each column's sum is the same chain whichever thread runs it, so
+     * the bits do not depend on the threads). On one thread this ran after every backward pass
+     * while the other core waited: 300k values for a 16 → 32 filter 3×3 layer at a batch of 64.
+     */
     public void reduce(int batch, float[] kernelGrad, float[] biasGrad) {
+        reduceBatch = batch;
+        reduceKernel = kernelGrad;
+        reduceBias = biasGrad;
+        try {
+            ParallelFor.run(g.patch * g.filters + g.filters, REDUCE_GRAIN, reduceBody);
+        } finally {
+            reduceKernel = null;
+            reduceBias = null;
+        }
+    }
+
+    /** {@link #reduce} for the columns [from, to) of an image's partials (the kernel's, then the bias's). */
+    private void reduceColumns(int from, int to) {
         int kf = g.patch * g.filters;
         int stride = kf + g.filters;
-        java.util.Arrays.fill(sums, 0);
-        for (int image = 0, off = 0; image < batch; image++, off += stride) {
-            for (int j = 0; j < stride; j++) {
+        java.util.Arrays.fill(sums, from, to, 0);
+        for (int image = 0, off = 0; image < reduceBatch; image++, off += stride) {
+            for (int j = from; j < to; j++) {
                 sums[j] += partials[off + j];
             }
         }
-        for (int j = 0; j < kf; j++) {
-            kernelGrad[j] += (float) sums[j];
+        for (int j = from, end = Math.min(to, kf); j < end; j++) {
+            reduceKernel[j] += (float) sums[j];
         }
-        for (int j = 0; j < g.filters; j++) {
-            biasGrad[j] += (float) sums[kf + j];
+        for (int j = Math.max(from, kf); j < to; j++) {
+            reduceBias[j - kf] += (float) sums[j];
         }
     }
 

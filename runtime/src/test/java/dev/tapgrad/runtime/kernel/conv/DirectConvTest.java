@@ -83,4 +83,57 @@ class DirectConvTest {
             assertTrue(Float.isFinite(v), "no NaN from the masked dL/dout");
         }
     }
+
+    /**
+     * The batch's kernel and bias gradients are each image's own (a batch of one: its float
+     * partials exactly) summed in image order in double, bit for bit: the reduction is shared
+     * between the threads by columns (a 16 → 32 filter 3×3 layer has 4,640, several chunks), and
+     * no column's chain may depend on which thread summed it.
+     */
+    @Test
+    void reductionIsTheImagesSumInImageOrderWhateverThreadSumsAColumn() {
+        int h = 7, w = 6, c = 16, f = 32, batch = 5, outH = 5, outW = 4;
+        ConvGeometry g = new ConvGeometry(h, w, c, f, 3, 3, 1, 1, outH, outW, 0, 0);
+        Random r = new Random(21);
+        int in = h * w * c, n = outH * outW * f;
+        float[] x = new float[batch * in], out = new float[batch * n], grad = new float[batch * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = r.nextFloat() - 0.25f;
+            grad[i] = (float) r.nextGaussian();
+        }
+        float[] kernel = new float[g.patch * f];
+        double[] kernelWant = new double[g.patch * f], biasWant = new double[f];
+        for (int image = 0; image < batch; image++) {
+            DirectConv one = new DirectConv(g, 1, false);
+            one.ensureBatch(1);
+            one.loadKernel(kernel);
+            float[] kg = new float[g.patch * f], bg = new float[f];
+            one.backward(java.util.Arrays.copyOfRange(x, image * in, (image + 1) * in),
+                    java.util.Arrays.copyOfRange(out, image * n, (image + 1) * n),
+                    java.util.Arrays.copyOfRange(grad, image * n, (image + 1) * n), null, false, true,
+                    DirectConv.NO_PENALTY, 0f, 0, 1, 0);
+            one.reduce(1, kg, bg);
+            for (int j = 0; j < kg.length; j++) {
+                kernelWant[j] += kg[j];
+            }
+            for (int j = 0; j < f; j++) {
+                biasWant[j] += bg[j];
+            }
+        }
+        DirectConv conv = new DirectConv(g, 1, false);
+        conv.ensureBatch(batch);
+        conv.loadKernel(kernel);
+        conv.backward(x, out, grad, null, false, true, DirectConv.NO_PENALTY, 0f, 0, batch, 0);
+        float[] kernelGrad = new float[g.patch * f], biasGrad = new float[f];
+        conv.reduce(batch, kernelGrad, biasGrad);
+        for (int j = 0; j < kernelGrad.length; j++) {
+            assertEquals((float) kernelWant[j], kernelGrad[j], "kernel gradient " + j);
+        }
+        for (int j = 0; j < f; j++) {
+            assertEquals((float) biasWant[j], biasGrad[j], "bias gradient " + j);
+        }
+    }
 }
