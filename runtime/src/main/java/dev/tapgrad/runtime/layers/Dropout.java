@@ -71,8 +71,9 @@ public final class Dropout extends ParameterlessLayer implements ModalLayer {
             // reallocated only when the batch size changes, so steady-state steps allocate nothing
             mask = new float[n];
         }
+        long key = mode.drawKey(index);
         for (int i = 0; i < n; i++) {
-            mask[i] = mode.uniform(index, i) >= rate ? scale : 0f;
+            mask[i] = Mode.uniformOfKey(key, i) >= rate ? scale : 0f;
             o[i] = in[i] * mask[i];
         }
     }

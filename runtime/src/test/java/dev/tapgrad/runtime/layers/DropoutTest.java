@@ -87,6 +87,34 @@ class DropoutTest {
         assertEquals(1, mode.step());
     }
 
+    /**
+     * The draws are SplitMix64's finaliser over the seed and the step, then the layer, then the
+     * element, as written out here: what makes a resumed run (a backup's step) draw the masks the
+     * uninterrupted one drew. The key a layer computes once per step gives the same numbers.
+     */
+    @Test
+    void drawsAreSplitMixOfSeedStepLayerAndElement() {
+        Mode mode = new Mode(11);
+        mode.fitting();
+        mode.seek(3);
+        long seed = mix(11 ^ 0x5DEECE66DL);
+        for (int layer : new int[] {0, 2, -1}) {
+            for (long i : new long[] {0, 1, 1000, 1L << 40}) {
+                long h = mix(seed + 0x9E3779B97F4A7C15L * 4);
+                h = mix(h ^ (0xBF58476D1CE4E5B9L * (layer + 1)));
+                double want = (mix(h ^ i) >>> 11) * 0x1.0p-53;
+                assertEquals(want, mode.uniform(layer, i), "layer " + layer + ", element " + i);
+                assertEquals(want, Mode.uniformOfKey(mode.drawKey(layer), i), "by key: layer " + layer + ", element " + i);
+            }
+        }
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     @Test
     void drawsAreUniform() {
         Mode mode = new Mode(9);
