@@ -81,7 +81,11 @@ class AllocationFreeStepTest {
 
     /** Token ids (n, steps) below {@code vocabulary} with binary labels, for the text models. */
     private static Dataset tokens(int steps, int vocabulary) {
-        int n = BATCH * (WARM + MEASURED);
+        return tokens(steps, vocabulary, BATCH * (WARM + MEASURED));
+    }
+
+    /** {@code n} token sequences of {@code steps} ids below {@code vocabulary}, binary labels. */
+    static Dataset tokens(int steps, int vocabulary, int n) {
         Random random = new Random(8);
         Tensor ids = Tensor.zeros(n, steps);
         for (int i = 0; i < ids.size(); i++) {
@@ -176,7 +180,8 @@ class AllocationFreeStepTest {
         assertTrue(after - before >= 4L * big.length, "allocated " + (after - before) + " bytes for a 1 MB array");
     }
 
-    private static Dataset data(int[] input, int outputs, boolean classifier, int n) {
+    /** {@code n} random inputs of shape {@code input}; one-hot labels of {@code outputs} classes or random targets. */
+    static Dataset data(int[] input, int outputs, boolean classifier, int n) {
         Random random = new Random(7);
         int[] xShape = new int[input.length + 1];
         xShape[0] = n;

@@ -177,22 +177,35 @@ final class Row3Tiles {
         a5 = a5.add(ba).max(lo); b5 = b5.add(bb).max(lo); a5.intoArray(out, d + 5 * n); b5.intoArray(out, d + 5 * n + L);
         a6 = a6.add(ba).max(lo); b6 = b6.add(bb).max(lo); a6.intoArray(out, d + 6 * n); b6.intoArray(out, d + 6 * n + L);
         a7 = a7.add(ba).max(lo); b7 = b7.add(bb).max(lo); a7.intoArray(out, d + 7 * n); b7.intoArray(out, d + 7 * n + L);
-        if (penalty == DirectConv.NO_PENALTY) {
-            return;
+        if (penalty != DirectConv.NO_PENALTY) {
+            penaltySums8x2(out, d, n, jb, penalty, row);
         }
-        // |v|·1 (ABS) or |v|·|v| (SQUARE) onto the row's sums, pixel by pixel as finish adds them
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        VectorMask<Float> square = S.maskAll(penalty == DirectConv.SQUARE);
+    }
+
+    /**
+     * The penalty terms of the 8 pixels × 2·L filters {@link #tile8x2k3Out} has just stored at
+     * {@code out[d …]} (pixels n apart), read back, added in pixel order to the row's sums
+     * {@code row[jb …]}: |v| (ABS) or v² (SQUARE), the same floats as an fma of |v| by 1 or by |v|.
+     * A method of its own: inside tile8x2k3Out they made about 130 Vector API operations in one
+     * method, past the type checks C2 (JDK 17) emits per compilation ({@code PerMethodTrapLimit},
+     * 100); past that budget the last vectors lost their exact type and their stores ran in the
+     * API's boxed fallback, allocating megabytes a step, in some JVMs and not others
+     * (VectorPathAllocationFreeStepTest found it).
+     */
+    private static void penaltySums8x2(float[] out, int d, int n, int jb, int penalty, float[] row) {
         FloatVector pa = FloatVector.fromArray(S, row, jb), pb = FloatVector.fromArray(S, row, jb + L);
-        FloatVector m = a0.abs(), k = b0.abs();
-        pa = m.fma(one.blend(m, square), pa); pb = k.fma(one.blend(k, square), pb);
-        m = a1.abs(); k = b1.abs(); pa = m.fma(one.blend(m, square), pa); pb = k.fma(one.blend(k, square), pb);
-        m = a2.abs(); k = b2.abs(); pa = m.fma(one.blend(m, square), pa); pb = k.fma(one.blend(k, square), pb);
-        m = a3.abs(); k = b3.abs(); pa = m.fma(one.blend(m, square), pa); pb = k.fma(one.blend(k, square), pb);
-        m = a4.abs(); k = b4.abs(); pa = m.fma(one.blend(m, square), pa); pb = k.fma(one.blend(k, square), pb);
-        m = a5.abs(); k = b5.abs(); pa = m.fma(one.blend(m, square), pa); pb = k.fma(one.blend(k, square), pb);
-        m = a6.abs(); k = b6.abs(); pa = m.fma(one.blend(m, square), pa); pb = k.fma(one.blend(k, square), pb);
-        m = a7.abs(); k = b7.abs(); pa = m.fma(one.blend(m, square), pa); pb = k.fma(one.blend(k, square), pb);
+        if (penalty == DirectConv.SQUARE) {
+            for (int i = 0, at = d; i < 8; i++, at += n) {
+                FloatVector u = FloatVector.fromArray(S, out, at), v = FloatVector.fromArray(S, out, at + L);
+                pa = u.fma(u, pa);
+                pb = v.fma(v, pb);
+            }
+        } else {
+            for (int i = 0, at = d; i < 8; i++, at += n) {
+                pa = FloatVector.fromArray(S, out, at).abs().add(pa);
+                pb = FloatVector.fromArray(S, out, at + L).abs().add(pb);
+            }
+        }
         pa.intoArray(row, jb);
         pb.intoArray(row, jb + L);
     }
