@@ -11,9 +11,10 @@ import java.util.Arrays;
  * it; loads the chunk's rows of P from C, or zeros them; passes the rows over L1-sized stretches
  * of panel rows, four rows and two k at a time (a chunk's last rows one at a time, four k at a
  * time; {@link RowKernels}, which need every operand at offset 0, hence the copies); and stores
- * the rows back into C, each row of P into a column of C when the job computes Cᵀ. Every element
- * of C is summed in the same order whatever thread computes it, so the result does not depend on
- * the number of threads.
+ * the rows back into C, each row of P into a column of C when the job computes Cᵀ; when the plan
+ * cuts k into parts, a chunk is one part of k for its rows and columns, summed from zero into the
+ * part's slot of the job's partials. Every element of C is summed in the same order whatever
+ * thread computes it, so the result does not depend on the number of threads.
  */
 final class GemmBlock implements GemmWorker {
     /** Columns per chunk, and the longest vector loop. */
@@ -37,9 +38,10 @@ final class GemmBlock implements GemmWorker {
     /** The rows of P in the current chunk. */
     private final float[][] rows = new float[MB][];
     private int width;
-    /** What the panel holds: a slice's id and its first column; -1 for nothing. */
+    /** What the panel holds: a slice's id, its first column and its first row of op(B); -1 for nothing. */
     private long packedId = -1;
     private int packedJc = -1;
+    private int packedK0 = -1;
 
     @Override
     public GemmJob local() {
@@ -48,23 +50,36 @@ final class GemmBlock implements GemmWorker {
 
     @Override
     public void run(GemmJob job) {
-        ensure(job.pc1 - job.pc0, job.nc);
+        boolean parts = job.kParts > 1;
+        ensure(parts ? job.kPart : job.pc1 - job.pc0, job.nc);
+        int blocks = job.chunks / job.kParts; // chunks of P per part of k
         int chunk;
         while ((chunk = job.next.getAndIncrement()) < job.chunks) {
-            int jc = chunk / job.rowBlocks * job.nc;
-            int ib = chunk % job.rowBlocks * job.mb;
-            chunk(job, ib, Math.min(job.bigM, ib + MB), jc, Math.min(job.nc, job.bigN - jc));
+            int part = chunk / blocks;
+            int within = chunk % blocks;
+            int jc = within / job.rowBlocks * job.nc;
+            int ib = within % job.rowBlocks * job.mb;
+            int k0 = parts ? part * job.kPart : job.pc0;
+            int k1 = parts ? Math.min(job.bigK, k0 + job.kPart) : job.pc1;
+            chunk(job, ib, Math.min(job.bigM, ib + MB), jc, Math.min(job.nc, job.bigN - jc), k0, k1, part);
         }
     }
 
-    private void chunk(GemmJob job, int ib, int ie, int jc, int nc) {
-        int kc = job.pc1 - job.pc0;
-        if (packedId != job.id || packedJc != jc) {
-            pack(job.transB, job.bigN, job.bigK, job.b, job.pc0, kc, jc, nc);
+    /**
+     * Rows [ib, ie) by columns [jc, jc + nc) of P over op(B)'s rows [k0, k1): from C (or zero) into C
+     * when k is one sum, from zero into part {@code part}'s slot of the job's partials when k is in
+     * parts ({@link PortableKernel#finish} adds those in part order).
+     */
+    private void chunk(GemmJob job, int ib, int ie, int jc, int nc, int k0, int k1, int part) {
+        int kc = k1 - k0;
+        if (packedId != job.id || packedJc != jc || packedK0 != k0) {
+            pack(job.transB, job.bigN, job.bigK, job.b, k0, kc, jc, nc);
             packedId = job.id;
             packedJc = jc;
+            packedK0 = k0;
         }
-        load(job.c, job.bigM, job.bigN, job.transposedOut, job.pc0 == 0 && !job.accumulate, ib, ie, jc, nc);
+        boolean parts = job.kParts > 1;
+        load(job.c, job.bigM, job.bigN, job.transposedOut, parts || k0 == 0 && !job.accumulate, ib, ie, jc, nc);
         // As many panel rows as fit the L1 budget, a multiple of the kernels' k (2 and 4, or 2 and 3), up to 64.
         int unit = RowKernels.THREE_K ? 6 : 4;
         int stretch = Math.max(unit, Math.min(64 / unit * unit, L1_FLOATS / nc / unit * unit));
@@ -72,13 +87,20 @@ final class GemmBlock implements GemmWorker {
             int ke = Math.min(kc, kb + stretch);
             int i = ib;
             for (; i + 4 <= ie; i += 4) {
-                update4rows(i - ib, job.transA, job.bigM, job.bigK, job.a, i, job.pc0, kb, ke, nc);
+                update4rows(i - ib, job.transA, job.bigM, job.bigK, job.a, i, k0, kb, ke, nc);
             }
             for (; i < ie; i++) {
-                update(rows[i - ib], job.transA, job.bigM, job.bigK, job.a, i, job.pc0, kb, ke, nc);
+                update(rows[i - ib], job.transA, job.bigM, job.bigK, job.a, i, k0, kb, ke, nc);
             }
         }
-        store(job.c, job.bigM, job.bigN, job.transposedOut, ib, ie, jc, nc);
+        if (parts) {
+            // P's layout, row i at i·N, in the part's slot
+            for (int i = ib, at = part * job.bigM * job.bigN + ib * job.bigN + jc; i < ie; i++, at += job.bigN) {
+                System.arraycopy(rows[i - ib], 0, job.partials, at, nc);
+            }
+        } else {
+            store(job.c, job.bigM, job.bigN, job.transposedOut, ib, ie, jc, nc);
+        }
     }
 
     /** Rows {@code r … r + 3} of the chunk (P's rows i … i + 3) += op(A)[i …, pc + kb … pc + ke) · panel rows kb … ke. */
@@ -230,5 +252,6 @@ final class GemmBlock implements GemmWorker {
         }
         width = w;
         packedId = -1;
+        packedK0 = -1;
     }
 }

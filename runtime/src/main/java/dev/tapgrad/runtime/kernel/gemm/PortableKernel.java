@@ -5,6 +5,13 @@ package dev.tapgrad.runtime.kernel.gemm;
  * when the Vector API is absent. Its vector loop runs along C's rows, so short rows (a 10-class
  * head) are computed transposed; chunks are {@link GemmBlock#MB} rows by up to
  * {@link GemmBlock#NC} columns, slices {@link GemmBlock#KMAX} rows of op(B).
+ *
+ * <p>A product whose P is a single chunk but whose k spans several slices (a 10-class head's
+ * forward over a flattened image, 10 × 32 × 21632 computed transposed) had one chunk per slice and
+ * so ran on one thread, a third of the portable CNN step. Its k is cut into parts of
+ * {@link GemmBlock#KMAX} instead, each part a chunk summed from zero into {@link GemmJob#partials};
+ * {@link #finish} adds the parts in part order and then C's value when the product accumulates.
+ * The cut depends on the shape only, so the bits do not depend on the threads.
  */
 final class PortableKernel implements GemmKernel {
     /**
@@ -31,11 +38,49 @@ final class PortableKernel implements GemmKernel {
         return n < SHORT_ROW && m > n;
     }
 
+    /** Most floats of part sums (4 MB); a product needing more keeps its slices. */
+    static final long PARTIALS_MAX = 1L << 20;
+
     @Override
     public void plan(GemmJob job) {
         job.mb = GemmBlock.MB;
         job.nc = Math.min(GemmBlock.NC, job.bigN);
         job.kmax = GemmBlock.KMAX;
+        int parts = (job.bigK + GemmBlock.KMAX - 1) / GemmBlock.KMAX;
+        long partials = (long) job.bigM * job.bigN * parts;
+        if (job.bigM <= job.mb && job.bigN <= job.nc && parts >= 2 && partials <= PARTIALS_MAX) {
+            job.kmax = job.bigK; // one slice: its parts are the chunks
+            job.kParts = parts;
+            job.kPart = GemmBlock.KMAX;
+            if (job.partials.length < partials) {
+                job.partials = new float[(int) Math.max(partials, Math.min(2L * job.partials.length, PARTIALS_MAX))];
+            }
+        }
+    }
+
+    /**
+     * Sums the parts of k in part order, element by element, and stores each sum into C (added to
+     * C's value when the product accumulates; P's row i is C's column i when P is Cᵀ).
+     */
+    @Override
+    public void finish(GemmJob job) {
+        if (job.kParts < 2) {
+            return;
+        }
+        int m = job.bigM, n = job.bigN, size = m * n;
+        float[] p = job.partials;
+        float[] c = job.c;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int e = i * n + j;
+                float sum = p[e];
+                for (int part = 1; part < job.kParts; part++) {
+                    sum += p[part * size + e];
+                }
+                int at = job.transposedOut ? j * m + i : e;
+                c[at] = job.accumulate ? c[at] + sum : sum;
+            }
+        }
     }
 
     @Override
