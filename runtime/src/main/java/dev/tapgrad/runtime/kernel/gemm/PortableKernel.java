@@ -48,7 +48,8 @@ final class PortableKernel implements GemmKernel {
         job.kmax = GemmBlock.KMAX;
         int parts = (job.bigK + GemmBlock.KMAX - 1) / GemmBlock.KMAX;
         long partials = (long) job.bigM * job.bigN * parts;
-        if (job.bigM <= job.mb && job.bigN <= job.nc && parts >= 2 && partials <= PARTIALS_MAX) {
+        // P one chunk: at most MB rows and NC columns
+        if (job.bigM <= GemmBlock.MB && job.bigN <= GemmBlock.NC && parts >= 2 && partials <= PARTIALS_MAX) {
             job.kmax = job.bigK; // one slice: its parts are the chunks
             job.kParts = parts;
             job.kPart = GemmBlock.KMAX;
