@@ -1,13 +1,16 @@
 package dev.tapgrad.runtime.layers;
 
 import dev.tapgrad.runtime.Tensor;
+import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 import java.util.Arrays;
 
 /**
  * Keras's {@code Dropout}: while training, each value is zeroed with probability {@code rate} and
  * the others are scaled by 1 / (1 - rate) (inverted dropout), so that inference is the identity.
  * The masks come from the graph's {@link Mode}: fixed by the seed, the layer's position and the
- * training step. Any shape; the output has the input's.
+ * training step. Any shape; the output has the input's. The training forward's draws are shared
+ * between the threads in chunks ({@link ParallelFor}); each element's draw depends on its index
+ * only, so the masks do not depend on the threads.
  */
 public final class Dropout extends ParameterlessLayer implements ModalLayer {
     private final double rate;
@@ -18,6 +21,14 @@ public final class Dropout extends ParameterlessLayer implements ModalLayer {
     private float[] mask = new float[0];
     /** Whether the latest forward dropped (training) or copied (inference). */
     private boolean masked;
+    /** Draw bits from which a value is kept: {@link Mode#leastBitsAtLeast} of the rate. */
+    private final long keptFrom;
+    /** Elements per chunk of the training forward: a few microseconds of drawing. */
+    private static final int GRAIN = 4096;
+    /** The current forward's draw key, read by {@link #drawBody} while its loop runs. */
+    private long drawKey;
+    /** The training forward over a chunk, built once: nothing is allocated per call. */
+    private final ParallelFor.ArrayBody drawBody = this::drawAndMask;
 
     /**
      * A dropout layer; until a graph hands it its mode it runs inference.
@@ -31,6 +42,7 @@ public final class Dropout extends ParameterlessLayer implements ModalLayer {
         }
         this.rate = rate;
         this.scale = (float) (1 / (1 - rate));
+        this.keptFrom = Mode.leastBitsAtLeast(rate);
     }
 
     @Override
@@ -71,10 +83,19 @@ public final class Dropout extends ParameterlessLayer implements ModalLayer {
             // reallocated only when the batch size changes, so steady-state steps allocate nothing
             mask = new float[n];
         }
-        long key = mode.drawKey(index);
-        for (int i = 0; i < n; i++) {
-            mask[i] = Mode.uniformOfKey(key, i) >= rate ? scale : 0f;
-            o[i] = in[i] * mask[i];
+        drawKey = mode.drawKey(index);
+        ParallelFor.run(n, GRAIN, drawBody, in, o, mask, scale);
+    }
+
+    /** The training forward of elements [from, to): each kept (mask {@code kept}) where its draw is at least the rate. */
+    private void drawAndMask(float[] in, float[] o, float[] mask, float kept, int from, int to, int slot) {
+        long key = drawKey;
+        long threshold = keptFrom;
+        for (int i = from; i < to; i++) {
+            // Mode.uniformOfKey(key, i) >= rate, compared on the integer bits
+            float m = Mode.drawBitsOfKey(key, i) >= threshold ? kept : 0f;
+            mask[i] = m;
+            o[i] = in[i] * m;
         }
     }
 

@@ -86,7 +86,25 @@ public final class Mode {
 
     /** {@link #uniform(int, long)} for element {@code index} of the draw whose {@link #drawKey} is {@code key}. */
     public static double uniformOfKey(long key, long index) {
-        return (mix(key ^ index) >>> 11) * 0x1.0p-53;
+        return drawBitsOfKey(key, index) * 0x1.0p-53;
+    }
+
+    /**
+     * The 53 bits behind {@link #uniformOfKey}: that number is exactly these bits times 2⁻⁵³, so a
+     * comparison with a probability can be made on the bits ({@link #leastBitsAtLeast}) without
+     * converting each draw to a double.
+     */
+    public static long drawBitsOfKey(long key, long index) {
+        return mix(key ^ index) >>> 11;
+    }
+
+    /**
+     * The least draw bits whose uniform number is at least {@code p}: for p in [0, 1],
+     * {@code uniformOfKey(k, i) >= p} exactly when {@code drawBitsOfKey(k, i) >= leastBitsAtLeast(p)}
+     * (both sides scaled by 2⁵³, exact for a power of two; the bits are an integer, hence the ceiling).
+     */
+    public static long leastBitsAtLeast(double p) {
+        return (long) Math.ceil(p * 0x1.0p53);
     }
 
     /** SplitMix64's finaliser: a bijective mix of 64 bits. */

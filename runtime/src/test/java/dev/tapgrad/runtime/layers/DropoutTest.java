@@ -109,6 +109,27 @@ class DropoutTest {
         }
     }
 
+    /**
+     * The forward compares a draw's integer bits with {@link Mode#leastBitsAtLeast} instead of its
+     * uniform number with the rate: the two must agree at the threshold and on both sides of it,
+     * for rates whose scaled value is an integer (0.5) and rates that are not (1/3, 0.1, 1e-300).
+     */
+    @Test
+    void theBitsThresholdAgreesWithTheUniformComparison() {
+        for (double p : new double[] {0.5, 0.25, 1.0 / 3, 0.1, 0.7, 0.999999, 1e-300, Double.MIN_VALUE, 0, 1}) {
+            long t = Mode.leastBitsAtLeast(p);
+            for (long bits = Math.max(0, t - 2); bits <= Math.min((1L << 53) - 1, t + 2); bits++) {
+                assertEquals(bits * 0x1.0p-53 >= p, bits >= t, "rate " + p + ", bits " + bits + ", threshold " + t);
+            }
+        }
+        Mode mode = new Mode(4);
+        mode.fitting();
+        long key = mode.drawKey(1);
+        for (long i = 0; i < 1000; i++) {
+            assertEquals(Mode.uniformOfKey(key, i), Mode.drawBitsOfKey(key, i) * 0x1.0p-53, "element " + i);
+        }
+    }
+
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

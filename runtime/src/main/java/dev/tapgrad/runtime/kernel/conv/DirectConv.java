@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.conv;
 
 import dev.tapgrad.runtime.kernel.Platform;
+import dev.tapgrad.runtime.kernel.math.SumMath;
 import dev.tapgrad.runtime.kernel.parallel.ParallelFor;
 
 /**
@@ -335,11 +336,7 @@ public final class DirectConv {
         int kf = g.patch * g.filters;
         int stride = kf + g.filters;
         java.util.Arrays.fill(sums, from, to, 0);
-        for (int image = 0, off = 0; image < reduceBatch; image++, off += stride) {
-            for (int j = from; j < to; j++) {
-                sums[j] += partials[off + j];
-            }
-        }
+        SumMath.addRows(partials, 0, stride, reduceBatch, sums, from, to);
         for (int j = from, end = Math.min(to, kf); j < end; j++) {
             reduceKernel[j] += (float) sums[j];
         }

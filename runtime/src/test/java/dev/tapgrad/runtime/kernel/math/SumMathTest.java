@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Both paths of {@link SumMath}: the same bits for every kind of sum, offset and tail length;
  * within 1e-13 of the exact sum (BigDecimal); the penalties' gradients equal to the float
- * formulas {@code g + c·signum(x)} and {@code g + 2x·c} bit for bit, ±0 and NaN included.
+ * formulas {@code g + c·signum(x)} and {@code g + 2x·c} bit for bit, ±0 and NaN included; the
+ * row sums ({@link SumMath#addRows}) equal to one double addition per row in row order.
  */
 class SumMathTest {
     @Test
@@ -77,6 +78,39 @@ class SumMathTest {
     }
 
     /** Gaussians over seven decades, with ±0 and subnormals among them. */
+    @Test
+    void rowSumsAreOneDoubleChainPerColumnInRowOrder() {
+        Random r = new Random(3);
+        int stride = 77;
+        float[] rows = values(5 + stride * 9, r);
+        rows[5 + 2 * stride + 40] = Float.NaN;
+        rows[5 + 3 * stride + 41] = Float.POSITIVE_INFINITY;
+        rows[5 + 4 * stride + 41] = Float.NEGATIVE_INFINITY;
+        double[] start = new double[stride];
+        for (int j = 0; j < stride; j++) {
+            start[j] = r.nextGaussian();
+        }
+        for (int count : new int[] {0, 1, 3, 4, 9}) {
+            for (int from : new int[] {0, 1, 16}) {
+                for (int to = from; to <= stride; to += to < from + 40 ? 1 : 13) {
+                    double[] sums = start.clone();
+                    SumMath.addRows(rows, 5, stride, count, sums, from, to);
+                    for (int j = 0; j < stride; j++) {
+                        double expected = start[j];
+                        if (j >= from && j < to) {
+                            for (int row = 0; row < count; row++) {
+                                expected += rows[5 + row * stride + j];
+                            }
+                        }
+                        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(sums[j]),
+                                count + " rows, [" + from + ", " + to + ") column " + j + ": " + expected
+                                        + " vs " + sums[j]);
+                    }
+                }
+            }
+        }
+    }
+
     private static float[] values(int n, Random r) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
