@@ -148,7 +148,7 @@ class PoolingLayersTest {
     @ParameterizedTest
     @CsvSource({"3, true, 7, 6, 3, 2, 2, 1, SAME", "32, true, 7, 6, 3, 2, 2, 1, SAME", "32, false, 7, 6, 3, 2, 2, 1, SAME",
             "3, false, 7, 9, 2, 2, 2, 2, VALID", "32, false, 7, 9, 2, 2, 2, 2, VALID", "32, true, 7, 9, 2, 2, 2, 2, VALID",
-            "64, false, 8, 6, 2, 2, 2, 2, SAME", "5, false, 7, 7, 2, 2, 2, 2, SAME", "32, true, 6, 5, 2, 1, 2, 1, VALID",
+            "64, false, 8, 6, 2, 2, 2, 2, SAME", "64, true, 8, 6, 2, 2, 2, 2, SAME", "5, false, 7, 7, 2, 2, 2, 2, SAME", "32, true, 6, 5, 2, 1, 2, 1, VALID",
             "32, true, 5, 6, 1, 3, 1, 2, VALID"})
     void recordedWinnersAndARescanRouteAlike(int c, boolean vector, int h, int w, int ph, int pw, int sh, int sw,
             Padding padding) {

@@ -26,6 +26,8 @@ public final class MaxPoolWindows {
 
         void window(float[] in, int first, int rows, int cols, int rowStep, int channels, float[] out, int[] winners,
                 int dst);
+
+        void pairGradient(float[] g, int[] winners, int src, float[] dx, int first, int rowStep, int channels);
     }
 
     private static final Impl VECTOR = load();
@@ -51,6 +53,18 @@ public final class MaxPoolWindows {
     public static void window(float[] in, int first, int rows, int cols, int rowStep, int channels, float[] out,
             int[] winners, int dst) {
         VECTOR.window(in, first, rows, cols, rowStep, channels, out, winners, dst);
+    }
+
+    /**
+     * dL/dx of one 2×2 window at {@code first} (positions {@code first}, {@code + channels},
+     * {@code + rowStep}, {@code + rowStep + channels}) from its output's gradients at
+     * {@code g[src …]} and the flat indices {@link #window} recorded in {@code winners[src …]}:
+     * each of the four positions' channels overwritten with {@code 0 + g} where it is the winner
+     * and +0 elsewhere, the bits of zeroing dL/dx and adding each gradient at its winner (a −0
+     * gradient becomes +0 there too). For windows that do not overlap; only where {@link #suits}.
+     */
+    public static void pairGradient(float[] g, int[] winners, int src, float[] dx, int first, int rowStep, int channels) {
+        VECTOR.pairGradient(g, winners, src, dx, first, rowStep, channels);
     }
 
     /** 2^75: a positive difference of two floats is at least 2^-149, so times this twice it is at least 2. */

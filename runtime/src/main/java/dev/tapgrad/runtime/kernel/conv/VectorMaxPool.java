@@ -52,4 +52,22 @@ final class VectorMaxPool implements MaxPoolWindows.Impl {
             at.intoArray(winners, dst + c);
         }
     }
+
+    @Override
+    public void pairGradient(float[] g, int[] winners, int src, float[] dx, int first, int rowStep, int channels) {
+        FloatVector zero = FloatVector.zero(F);
+        for (int c = 0; c < channels; c += F.length()) {
+            // 0 + g: the bits the zeroed dL/dx gets when the gradient is added at the winner
+            FloatVector grad = FloatVector.fromArray(F, g, src + c).add(zero);
+            IntVector at = IntVector.fromArray(I, winners, src + c);
+            int p0 = first + c;
+            int p1 = p0 + channels;
+            int p2 = p0 + rowStep;
+            int p3 = p2 + channels;
+            zero.blend(grad, at.compare(VectorOperators.EQ, IOTA.add(p0)).cast(F)).intoArray(dx, p0);
+            zero.blend(grad, at.compare(VectorOperators.EQ, IOTA.add(p1)).cast(F)).intoArray(dx, p1);
+            zero.blend(grad, at.compare(VectorOperators.EQ, IOTA.add(p2)).cast(F)).intoArray(dx, p2);
+            zero.blend(grad, at.compare(VectorOperators.EQ, IOTA.add(p3)).cast(F)).intoArray(dx, p3);
+        }
+    }
 }
