@@ -83,6 +83,7 @@ final class KernelWarmup {
      */
     static Thread start(List<AbstractLayer> layers) {
         if (!enabled()) {
+            Platform.prepareVectorOperations();
             return null;
         }
         List<WarmUp> passes = new ArrayList<>();
@@ -93,13 +94,18 @@ final class KernelWarmup {
             }
         }
         if (passes.isEmpty()) {
+            Platform.prepareVectorOperations();
             return null;
         }
         // The optimizer's and the finiteness check's kernels run every step too, whatever the layers.
         if (STARTED.add("ParameterMath")) {
             passes.add(new WarmUp("ParameterMath", ParameterMath.warmUpPass()));
         }
-        Thread t = new Thread(() -> run(passes), "tapgrad-warmup");
+        Thread t = new Thread(() -> {
+            // before any copy runs a kernel, so that no operation is first used once C2 compiles
+            Platform.prepareVectorOperations();
+            run(passes);
+        }, "tapgrad-warmup");
         t.setDaemon(true);
         t.start();
         return t;

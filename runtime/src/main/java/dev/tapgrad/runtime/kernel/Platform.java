@@ -40,6 +40,32 @@ public final class Platform {
         return !vectorDisabled() && vectorModulePresent() && FMA && OPTIMIZING_COMPILER;
     }
 
+    private static boolean operationsPrepared;
+
+    /**
+     * Where {@link #vectorUsable}, runs every Vector API operation once (about 0.1 s, once per
+     * JVM; later calls return at once), so that no operation is first used after C2 has compiled
+     * the kernels: a first use then deoptimizes a lookup that every later kernel compilation
+     * counts against C2's budget (see {@code VectorOperationCaches}). The graphs call it before
+     * their first step, on the kernel warm-up's thread where there is one.
+     */
+    public static synchronized void prepareVectorOperations() {
+        if (operationsPrepared || !vectorUsable()) {
+            return;
+        }
+        operationsPrepared = true;
+        try {
+            MethodHandles.lookup().findStatic(
+                    MethodHandles.lookup().findClass(Platform.class.getPackageName() + ".VectorOperationCaches"), "fill",
+                    MethodType.methodType(void.class)).invoke();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            // Only a safeguard for the kernels' compilation: training is correct without it.
+        } catch (Throwable e) {
+            // invoke() declares Throwable; fill() throws no checked exception.
+            throw (Error) e;
+        }
+    }
+
     /**
      * A kernel's Vector API twin where {@link #vectorUsable} allows it, else {@code portable}: the
      * class {@code simpleName} in the caller's package, made by its no-argument constructor through

@@ -25,9 +25,10 @@ public final class MaxPool2D extends Pooling2D {
     private boolean vectorWindows;
     /**
      * Whether every window is 2×2, apart from the others and inside the image (pool and strides 2,
-     * VALID or SAME without padding; an odd last row or column is dropped): the portable forward
-     * then runs on {@link MaxPoolWindows#firstLargest4}, and records each winner as its position
-     * 0…3 in {@link #pairWinners} instead of a flat index.
+     * VALID or SAME without padding; an odd last row or column is dropped): the forward then runs
+     * on {@link MaxPoolWindows#firstLargest4} (portable) or {@link MaxPoolWindows#pairWindow}
+     * (vector), and records each winner as its position 0…3 in {@link #pairWinners} instead of a
+     * flat index.
      */
     private final boolean pairs;
     /** Per output value of the latest forward on the pair path, its winner's position 0…3 in the window; grown to the batch. */
@@ -89,7 +90,7 @@ public final class MaxPool2D extends Pooling2D {
     public void forward(Tensor x, Tensor out) {
         int batch = check("forward", x, out, null, null);
         vectorWindows = MaxPoolWindows.suits(channels);
-        lastPairs = pairs && !vectorWindows;
+        lastPairs = pairs;
         // Scratch sized per batch size: allocated by the first batch, reused by every later step.
         if (lastPairs && pairWinners.length < batch * outH * outW * channels) {
             pairWinners = new float[batch * outH * outW * channels];
@@ -111,6 +112,10 @@ public final class MaxPool2D extends Pooling2D {
      * ({@link #pairs}) take {@link #pairImage} instead: the same winners, on vectorised loops.
      */
     private void forwardImages(float[] in, float[] o, int from, int to, int slot) {
+        if (lastPairs && vectorWindows) {
+            vectorPairImages(in, o, from, to);
+            return;
+        }
         if (lastPairs) {
             for (int b = from; b < to; b++) {
                 pairImage(in, o, b, pairScratch[slot]);
@@ -221,7 +226,7 @@ public final class MaxPool2D extends Pooling2D {
 
     /** Images [from, to) of the backward pass from the recorded winners, outputs in order as the rescan computes them. */
     private void backwardImages(float[] g, float[] dst, int from, int to, boolean accumulate, int slot) {
-        if (pairs && vectorWindows && !accumulate) {
+        if (lastPairs && vectorWindows && !accumulate) {
             vectorPairGradients(g, dst, from, to);
             return;
         }
@@ -341,6 +346,20 @@ public final class MaxPool2D extends Pooling2D {
         }
     }
 
+    /** Images [from, to) of the forward pass over 2×2 windows on the vector windows, winners as positions 0…3. */
+    private void vectorPairImages(float[] in, float[] o, int from, int to) {
+        int rowStep = width * channels;
+        for (int b = from; b < to; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                int dst = (b * outH + oy) * outW * channels;
+                int first = ((b * height + rowStart(oy)) * width + colStart(0)) * channels;
+                for (int ox = 0; ox < outW; ox++, dst += channels, first += 2 * channels) {
+                    MaxPoolWindows.pairWindow(in, first, rowStep, channels, o, pairWinners, dst);
+                }
+            }
+        }
+    }
+
     /**
      * Images [from, to) of the overwriting backward pass where the forward ran on the vector
      * windows over 2×2 windows that do not overlap: each window's four positions written once
@@ -360,7 +379,7 @@ public final class MaxPool2D extends Pooling2D {
                 int src = (b * outH + oy) * outW * channels;
                 int first = ((b * height + rowStart(oy)) * width + colStart(0)) * channels;
                 for (int ox = 0; ox < outW; ox++, src += channels, first += 2 * channels) {
-                    MaxPoolWindows.pairGradient(g, winners, src, dst, first, rowStep, channels);
+                    MaxPoolWindows.pairGradient(g, pairWinners, src, dst, first, rowStep, channels);
                 }
             }
         }

@@ -27,7 +27,9 @@ public final class MaxPoolWindows {
         void window(float[] in, int first, int rows, int cols, int rowStep, int channels, float[] out, int[] winners,
                 int dst);
 
-        void pairGradient(float[] g, int[] winners, int src, float[] dx, int first, int rowStep, int channels);
+        void pairWindow(float[] in, int first, int rowStep, int channels, float[] out, float[] positions, int dst);
+
+        void pairGradient(float[] g, float[] positions, int src, float[] dx, int first, int rowStep, int channels);
     }
 
     private static final Impl VECTOR = load();
@@ -56,15 +58,30 @@ public final class MaxPoolWindows {
     }
 
     /**
-     * dL/dx of one 2×2 window at {@code first} (positions {@code first}, {@code + channels},
-     * {@code + rowStep}, {@code + rowStep + channels}) from its output's gradients at
-     * {@code g[src …]} and the flat indices {@link #window} recorded in {@code winners[src …]}:
-     * each of the four positions' channels overwritten with {@code 0 + g} where it is the winner
-     * and +0 elsewhere, the bits of zeroing dL/dx and adding each gradient at its winner (a −0
-     * gradient becomes +0 there too). For windows that do not overlap; only where {@link #suits}.
+     * {@link #window} for a 2×2 window at {@code first} (positions {@code first}, {@code +
+     * channels}, {@code + rowStep}, {@code + rowStep + channels}), the winner recorded as its
+     * position 0…3 in window order, as a float in {@code positions[dst + c]} (as {@link
+     * #firstLargest4} records it): the same output bits and winners. Float vectors only: int
+     * vectors and mask casts in the kernels put more types through the Vector API's shared
+     * methods, whose recorded deoptimizations every later kernel compilation then counts against
+     * C2's budget (bench/README, "The Vector API's shared trap budget").
      */
-    public static void pairGradient(float[] g, int[] winners, int src, float[] dx, int first, int rowStep, int channels) {
-        VECTOR.pairGradient(g, winners, src, dx, first, rowStep, channels);
+    public static void pairWindow(float[] in, int first, int rowStep, int channels, float[] out, float[] positions,
+            int dst) {
+        VECTOR.pairWindow(in, first, rowStep, channels, out, positions, dst);
+    }
+
+    /**
+     * dL/dx of one 2×2 window (positions as {@link #pairWindow}) from its output's gradients at
+     * {@code g[src …]} and the winners' positions {@link #pairWindow} recorded at {@code
+     * positions[src …]}: each of the four positions' channels overwritten with {@code 0 + g}
+     * where it is the winner and +0 elsewhere, the bits of zeroing dL/dx and adding each gradient
+     * at its winner (a −0 gradient becomes +0 there too). For windows that do not overlap; only
+     * where {@link #suits}.
+     */
+    public static void pairGradient(float[] g, float[] positions, int src, float[] dx, int first, int rowStep,
+            int channels) {
+        VECTOR.pairGradient(g, positions, src, dx, first, rowStep, channels);
     }
 
     /** 2^75: a positive difference of two floats is at least 2^-149, so times this twice it is at least 2. */

@@ -53,21 +53,46 @@ final class VectorMaxPool implements MaxPoolWindows.Impl {
         }
     }
 
+    /** The positions in window order after the first, each replacing the maximum as {@link #window}'s loop does. */
     @Override
-    public void pairGradient(float[] g, int[] winners, int src, float[] dx, int first, int rowStep, int channels) {
+    public void pairWindow(float[] in, int first, int rowStep, int channels, float[] out, float[] positions, int dst) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector two = FloatVector.broadcast(F, 2f);
+        FloatVector three = FloatVector.broadcast(F, 3f);
+        for (int c = 0; c < channels; c += F.length()) {
+            int p0 = first + c;
+            FloatVector max = FloatVector.fromArray(F, in, p0);
+            FloatVector v = FloatVector.fromArray(F, in, p0 + channels);
+            VectorMask<Float> larger = v.compare(VectorOperators.LE, max).not().and(max.compare(VectorOperators.EQ, max));
+            max = max.blend(v, larger);
+            FloatVector at = zero.blend(one, larger);
+            v = FloatVector.fromArray(F, in, p0 + rowStep);
+            larger = v.compare(VectorOperators.LE, max).not().and(max.compare(VectorOperators.EQ, max));
+            max = max.blend(v, larger);
+            at = at.blend(two, larger);
+            v = FloatVector.fromArray(F, in, p0 + rowStep + channels);
+            larger = v.compare(VectorOperators.LE, max).not().and(max.compare(VectorOperators.EQ, max));
+            max = max.blend(v, larger);
+            at = at.blend(three, larger);
+            max.intoArray(out, dst + c);
+            at.intoArray(positions, dst + c);
+        }
+    }
+
+    @Override
+    public void pairGradient(float[] g, float[] positions, int src, float[] dx, int first, int rowStep, int channels) {
         FloatVector zero = FloatVector.zero(F);
         for (int c = 0; c < channels; c += F.length()) {
             // 0 + g: the bits the zeroed dL/dx gets when the gradient is added at the winner
             FloatVector grad = FloatVector.fromArray(F, g, src + c).add(zero);
-            IntVector at = IntVector.fromArray(I, winners, src + c);
+            FloatVector at = FloatVector.fromArray(F, positions, src + c);
             int p0 = first + c;
-            int p1 = p0 + channels;
             int p2 = p0 + rowStep;
-            int p3 = p2 + channels;
-            zero.blend(grad, at.compare(VectorOperators.EQ, IOTA.add(p0)).cast(F)).intoArray(dx, p0);
-            zero.blend(grad, at.compare(VectorOperators.EQ, IOTA.add(p1)).cast(F)).intoArray(dx, p1);
-            zero.blend(grad, at.compare(VectorOperators.EQ, IOTA.add(p2)).cast(F)).intoArray(dx, p2);
-            zero.blend(grad, at.compare(VectorOperators.EQ, IOTA.add(p3)).cast(F)).intoArray(dx, p3);
+            zero.blend(grad, at.compare(VectorOperators.EQ, 0f)).intoArray(dx, p0);
+            zero.blend(grad, at.compare(VectorOperators.EQ, 1f)).intoArray(dx, p0 + channels);
+            zero.blend(grad, at.compare(VectorOperators.EQ, 2f)).intoArray(dx, p2);
+            zero.blend(grad, at.compare(VectorOperators.EQ, 3f)).intoArray(dx, p2 + channels);
         }
     }
 }
