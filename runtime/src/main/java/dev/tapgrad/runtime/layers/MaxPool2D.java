@@ -24,21 +24,11 @@ public final class MaxPool2D extends Pooling2D {
     /** Whether the current forward runs on {@link MaxPoolWindows}' vectors (decided per call, read by its workers). */
     private boolean vectorWindows;
     /**
-     * Whether every window is 2×2, apart from the others and inside the image (pool and strides 2,
-     * VALID or SAME without padding; an odd last row or column is dropped): the forward then runs
-     * on {@link MaxPoolWindows#firstLargest4} (portable) or {@link MaxPoolWindows#pairWindow}
-     * (vector), and records each winner as its position 0…3 in {@link #pairWinners} instead of a
-     * flat index.
+     * Where every window is 2×2, apart from the others and inside the image (pool and strides 2,
+     * VALID or SAME without padding; an odd last row or column is dropped), their own path, which
+     * records each winner as its position 0…3 instead of a flat index; else null.
      */
-    private final boolean pairs;
-    /** Per output value of the latest forward on the pair path, its winner's position 0…3 in the window; grown to the batch. */
-    private float[] pairWinners = new float[0];
-    /** Whether the latest forward recorded {@link #pairWinners} (else {@link #winners}). */
-    private boolean lastPairs;
-    /** Per {@link ParallelFor} slot: one output row's windows as four position rows, the kernel's max, index, check and output rows. */
-    private final float[][][] pairScratch;
-    /** A window's four positions as offsets from its first, in window order. */
-    private final int[] pairOffsets;
+    private final MaxPoolPairs pairs;
     private final ParallelFor.ArrayBody forwardBody = (in, o, unused, value, from, to, slot) ->
             forwardImages(in, o, from, to, slot);
     /** value 0: the images' part of dst is zeroed first (the backward overwrites gx), by the thread that then scatters into it. */
@@ -51,10 +41,9 @@ public final class MaxPool2D extends Pooling2D {
         super(name, height, width, channels, poolH, poolW, strideH, strideW, padding);
         this.best = new int[channels];
         this.bestCandidates = new long[ParallelFor.slots()][channels];
-        this.pairs = poolH == 2 && poolW == 2 && strideH == 2 && strideW == 2 && rowStart(0) >= 0 && colStart(0) >= 0
-                && rowStart(outH - 1) + 2 <= height && colStart(outW - 1) + 2 <= width;
-        this.pairScratch = pairs ? new float[ParallelFor.slots()][8][outW * channels] : null;
-        this.pairOffsets = new int[] {0, channels, width * channels, (width + 1) * channels};
+        boolean pairWindows = poolH == 2 && poolW == 2 && strideH == 2 && strideW == 2 && rowStart(0) >= 0
+                && colStart(0) >= 0 && rowStart(outH - 1) + 2 <= height && colStart(outW - 1) + 2 <= width;
+        this.pairs = pairWindows ? new MaxPoolPairs(height, width, channels, outH, outW, rowStart(0), colStart(0)) : null;
     }
 
     /**
@@ -90,11 +79,10 @@ public final class MaxPool2D extends Pooling2D {
     public void forward(Tensor x, Tensor out) {
         int batch = check("forward", x, out, null, null);
         vectorWindows = MaxPoolWindows.suits(channels);
-        lastPairs = pairs;
         // Scratch sized per batch size: allocated by the first batch, reused by every later step.
-        if (lastPairs && pairWinners.length < batch * outH * outW * channels) {
-            pairWinners = new float[batch * outH * outW * channels];
-        } else if (!lastPairs && winners.length < batch * outH * outW * channels) {
+        if (pairs != null) {
+            pairs.ensureBatch(batch);
+        } else if (winners.length < batch * outH * outW * channels) {
             winners = new int[batch * outH * outW * channels];
         }
         ParallelFor.run(batch, 1, forwardBody, x.buffer(), out.buffer(), null, 0f);
@@ -109,17 +97,11 @@ public final class MaxPool2D extends Pooling2D {
      * above the complement of its flat index in x, so the window's largest long is its first
      * largest value, and Math.max over longs is a conditional move. The output is read back from
      * the winner, so it is that value bit for bit (a −0 that came first stays −0). 2×2 windows
-     * ({@link #pairs}) take {@link #pairImage} instead: the same winners, on vectorised loops.
+     * ({@link #pairs}) take {@link MaxPoolPairs} instead: the same winners, on vectorised loops.
      */
     private void forwardImages(float[] in, float[] o, int from, int to, int slot) {
-        if (lastPairs && vectorWindows) {
-            vectorPairImages(in, o, from, to);
-            return;
-        }
-        if (lastPairs) {
-            for (int b = from; b < to; b++) {
-                pairImage(in, o, b, pairScratch[slot]);
-            }
+        if (pairs != null) {
+            pairs.forward(in, o, from, to, slot, vectorWindows);
             return;
         }
         int[] win = winners;
@@ -226,179 +208,18 @@ public final class MaxPool2D extends Pooling2D {
 
     /** Images [from, to) of the backward pass from the recorded winners, outputs in order as the rescan computes them. */
     private void backwardImages(float[] g, float[] dst, int from, int to, boolean accumulate, int slot) {
-        if (lastPairs && vectorWindows && !accumulate) {
-            vectorPairGradients(g, dst, from, to);
-            return;
-        }
-        if (lastPairs && !accumulate) {
-            for (int b = from; b < to; b++) {
-                pairSpread(g, dst, b, pairScratch[slot]);
-            }
+        if (pairs != null) {
+            pairs.backward(g, dst, from, to, accumulate, slot, vectorWindows);
             return;
         }
         if (!accumulate) {
             int size = height * width * channels;
             java.util.Arrays.fill(dst, from * size, to * size, 0f);
         }
-        if (lastPairs) {
-            pairGradients(g, dst, from, to);
-            return;
-        }
         int[] win = winners;
         int per = outH * outW * channels;
         for (int i = from * per, end = to * per; i < end; i++) {
             dst[win[i]] += g[i];
-        }
-    }
-
-    /**
-     * Image b's windows on the pair path, an output row at a time: its windows' four positions
-     * copied into rows of their own (C2 vectorises only loops over arrays indexed from 0), the
-     * first largest of each found by {@link MaxPoolWindows#firstLargest4}, and the row copied out.
-     * If a window's largest value was NaN or infinite, the image is done again by {@link #pairScan}.
-     */
-    private void pairImage(float[] in, float[] o, int b, float[][] s) {
-        int n = outW * channels;
-        int rowStep = width * channels;
-        float[] check = s[6];
-        java.util.Arrays.fill(check, 0f);
-        for (int oy = 0; oy < outH; oy++) {
-            int p = ((b * height + rowStart(oy)) * width + colStart(0)) * channels;
-            for (int q = 0; q < n; q += channels, p += 2 * channels) {
-                System.arraycopy(in, p, s[0], q, channels);
-                System.arraycopy(in, p + channels, s[1], q, channels);
-                System.arraycopy(in, p + rowStep, s[2], q, channels);
-                System.arraycopy(in, p + rowStep + channels, s[3], q, channels);
-            }
-            MaxPoolWindows.firstLargest4(n, s[0], s[1], s[2], s[3], s[4], s[5], s[7], check);
-            int dst = (b * outH + oy) * n;
-            System.arraycopy(s[7], 0, o, dst, n);
-            System.arraycopy(s[5], 0, pairWinners, dst, n);
-        }
-        float sum = 0f;
-        for (int j = 0; j < n; j++) {
-            sum += check[j];
-        }
-        if (sum != sum) {
-            pairScan(in, o, b);
-        }
-    }
-
-    /** Image b on the pair path by a scalar scan (first largest in window order, a NaN above all and the first NaN kept). */
-    private void pairScan(float[] in, float[] o, int b) {
-        for (int oy = 0; oy < outH; oy++) {
-            for (int ox = 0; ox < outW; ox++) {
-                int first = ((b * height + rowStart(oy)) * width + colStart(ox)) * channels;
-                int dst = ((b * outH + oy) * outW + ox) * channels;
-                for (int c = 0; c < channels; c++) {
-                    int k = 0;
-                    float m = in[first + c];
-                    for (int i = 1; i < 4; i++) {
-                        float v = in[first + pairOffsets[i] + c];
-                        if (v > m || v != v && m == m) {
-                            k = i;
-                            m = v;
-                        }
-                    }
-                    o[dst + c] = m;
-                    pairWinners[dst + c] = k;
-                }
-            }
-        }
-    }
-
-    /**
-     * Image b's dL/dx, overwritten, from the pair path's winners: an output row's gradients
-     * spread over its windows' four positions by {@link MaxPoolWindows#spread4} (vectorised, as
-     * firstLargest4) and copied into place, so every position is written once instead of zeroed
-     * and then scattered into. The rows and columns no window covers are zeroed first. If a
-     * gradient was NaN or infinite, the image is zeroed and scattered into instead.
-     */
-    private void pairSpread(float[] g, float[] dst, int b, float[][] s) {
-        int n = outW * channels;
-        int rowStep = width * channels;
-        int size = height * width * channels;
-        if (2 * outH < height || 2 * outW < width) {
-            java.util.Arrays.fill(dst, b * size, (b + 1) * size, 0f);
-        }
-        float[] check = s[6];
-        java.util.Arrays.fill(check, 0f);
-        for (int oy = 0; oy < outH; oy++) {
-            int src = (b * outH + oy) * n;
-            System.arraycopy(g, src, s[4], 0, n);
-            System.arraycopy(pairWinners, src, s[5], 0, n);
-            MaxPoolWindows.spread4(n, s[4], s[5], s[0], s[1], s[2], s[3], check);
-            int p = ((b * height + rowStart(oy)) * width + colStart(0)) * channels;
-            for (int q = 0; q < n; q += channels, p += 2 * channels) {
-                System.arraycopy(s[0], q, dst, p, channels);
-                System.arraycopy(s[1], q, dst, p + channels, channels);
-                System.arraycopy(s[2], q, dst, p + rowStep, channels);
-                System.arraycopy(s[3], q, dst, p + rowStep + channels, channels);
-            }
-        }
-        float sum = 0f;
-        for (int j = 0; j < n; j++) {
-            sum += check[j];
-        }
-        if (sum != sum) {
-            java.util.Arrays.fill(dst, b * size, (b + 1) * size, 0f);
-            pairGradients(g, dst, b, b + 1);
-        }
-    }
-
-    /** Images [from, to) of the forward pass over 2×2 windows on the vector windows, winners as positions 0…3. */
-    private void vectorPairImages(float[] in, float[] o, int from, int to) {
-        int rowStep = width * channels;
-        for (int b = from; b < to; b++) {
-            for (int oy = 0; oy < outH; oy++) {
-                int dst = (b * outH + oy) * outW * channels;
-                int first = ((b * height + rowStart(oy)) * width + colStart(0)) * channels;
-                for (int ox = 0; ox < outW; ox++, dst += channels, first += 2 * channels) {
-                    MaxPoolWindows.pairWindow(in, first, rowStep, channels, o, pairWinners, dst);
-                }
-            }
-        }
-    }
-
-    /**
-     * Images [from, to) of the overwriting backward pass where the forward ran on the vector
-     * windows over 2×2 windows that do not overlap: each window's four positions written once
-     * ({@link MaxPoolWindows#pairGradient}) instead of the image zeroed and then scattered into
-     * (which read and wrote dL/dx twice: 9% of mnist_convnet's step). The rows and columns no
-     * window covers (an odd size under VALID) are zeroed first.
-     */
-    private void vectorPairGradients(float[] g, float[] dst, int from, int to) {
-        int size = height * width * channels;
-        int rowStep = width * channels;
-        boolean uncovered = 2 * outH < height || 2 * outW < width;
-        for (int b = from; b < to; b++) {
-            if (uncovered) {
-                java.util.Arrays.fill(dst, b * size, (b + 1) * size, 0f);
-            }
-            for (int oy = 0; oy < outH; oy++) {
-                int src = (b * outH + oy) * outW * channels;
-                int first = ((b * height + rowStart(oy)) * width + colStart(0)) * channels;
-                for (int ox = 0; ox < outW; ox++, src += channels, first += 2 * channels) {
-                    MaxPoolWindows.pairGradient(g, pairWinners, src, dst, first, rowStep, channels);
-                }
-            }
-        }
-    }
-
-    /** Images [from, to) of the backward pass from the pair path's winners, in the order of the flat-index scatter. */
-    private void pairGradients(float[] g, float[] dst, int from, int to) {
-        float[] win = pairWinners;
-        int[] offsets = pairOffsets;
-        for (int b = from; b < to; b++) {
-            for (int oy = 0; oy < outH; oy++) {
-                for (int ox = 0; ox < outW; ox++) {
-                    int first = ((b * height + rowStart(oy)) * width + colStart(ox)) * channels;
-                    int i = ((b * outH + oy) * outW + ox) * channels;
-                    for (int c = 0; c < channels; c++) {
-                        dst[first + offsets[(int) win[i + c]] + c] += g[i + c];
-                    }
-                }
-            }
         }
     }
 
