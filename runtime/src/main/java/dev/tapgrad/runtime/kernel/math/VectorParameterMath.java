@@ -1,7 +1,6 @@
 package dev.tapgrad.runtime.kernel.math;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,22 +12,22 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorParameterMath implements ParameterMath.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final int EXPONENT = 0x7f800000;
 
+    /**
+     * On float vectors only: {@code v · 0} is ±0 for a finite v and NaN for an infinity or a NaN,
+     * so the lanes' running sums of it are NaN exactly when a value was not finite (no int
+     * vectors: see {@code kernel.VectorOperationCaches}).
+     */
     @Override
     public boolean allFinite(float[] a, int from, int to) {
         int i = from;
-        if (I.length() == S.length()) {
-            // The exponent fields' lane-wise max, reduced once per run rather than tested per vector.
-            IntVector max = IntVector.zero(I);
-            for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
-                IntVector bits = FloatVector.fromArray(S, a, i).reinterpretAsInts();
-                max = max.max(bits.and(EXPONENT));
-            }
-            if (max.reduceLanes(VectorOperators.MAX) == EXPONENT) {
-                return false;
-            }
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector seen = zero;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
+            seen = FloatVector.fromArray(S, a, i).fma(zero, seen);
+        }
+        if (seen.compare(VectorOperators.NE, seen).anyTrue()) {
+            return false;
         }
         return ParameterMath.PORTABLE.allFinite(a, i, to);
     }

@@ -1,8 +1,6 @@
 package dev.tapgrad.runtime.kernel.math;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,30 +14,31 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorSumMath implements SumMath.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
 
     @Override
     public double sum(float[] a, int from, int to, int kind) {
         return SumMath.PORTABLE.sum(a, from, to, kind);
     }
 
+    /**
+     * {@code c · signum(x)} on float vectors only: c where x &gt; 0, −c where x &lt; 0, and
+     * {@code c · x} elsewhere, which for a finite c is the same float as {@code c · signum(x)}
+     * (±0 with the sign of c·x for x = ±0, c · NaN for a NaN x). No int vectors: see {@code
+     * kernel.VectorOperationCaches} for what crossing into them costs the other kernels.
+     */
     @Override
     public void addAbs(float[] x, float[] g, int from, int to, float c) {
-        int cb = Float.floatToRawIntBits(c);
-        if ((cb & 0x7f800000) == 0x7f800000 || I.length() != S.length()) {
+        if (!Float.isFinite(c)) {
             SumMath.PORTABLE.addAbs(x, g, from, to, c);
             return;
         }
+        FloatVector plus = FloatVector.broadcast(S, c);
+        FloatVector minus = FloatVector.broadcast(S, -c);
         int i = from;
         for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
             FloatVector xv = FloatVector.fromArray(S, x, i);
-            IntVector xb = xv.reinterpretAsInts();
-            // c with the sign of x flipped in, and ±0 (sign bit only) where x is ±0
-            IntVector flipped = xb.and(0x80000000).lanewise(VectorOperators.XOR, cb);
-            VectorMask<Integer> zero = xb.and(0x7fffffff).compare(VectorOperators.EQ, 0);
-            FloatVector d = flipped.blend(flipped.and(0x80000000), zero).reinterpretAsFloats();
-            // NaN stays NaN: c · signum(NaN) is c · NaN
-            d = d.blend(xv.mul(c), xv.test(VectorOperators.IS_NAN));
+            FloatVector d = xv.mul(plus).blend(plus, xv.compare(VectorOperators.GT, 0f))
+                    .blend(minus, xv.compare(VectorOperators.LT, 0f));
             FloatVector.fromArray(S, g, i).add(d).intoArray(g, i);
         }
         SumMath.PORTABLE.addAbs(x, g, i, to, c);
