@@ -43,11 +43,11 @@ public final class Platform {
     private static boolean operationsPrepared;
 
     /**
-     * Where {@link #vectorUsable}, runs every Vector API operation once (about 0.1 s, once per
-     * JVM; later calls return at once), so that no operation is first used after C2 has compiled
-     * the kernels: a first use then deoptimizes a lookup that every later kernel compilation
-     * counts against C2's budget (see {@code VectorOperationCaches}). The graphs call it before
-     * their first step, on the kernel warm-up's thread where there is one.
+     * Where {@link #vectorUsable}, runs every Vector API operation, a hundred times each (about
+     * 0.1 s, once per JVM; later calls return at once), so that no operation is first used after
+     * C2 has compiled the kernels: a first use then deoptimizes a lookup that every later kernel
+     * compilation counts against C2's budget (see {@code VectorOperationCaches}). The graphs call
+     * it before their first step, on the kernel warm-up's thread where there is one.
      */
     public static synchronized void prepareVectorOperations() {
         if (operationsPrepared || !vectorUsable()) {

@@ -65,9 +65,11 @@ public final class SumMath {
      * per four additions (the same chain: the additions stay in row order), about 30% faster than
      * one row a pass over 128 × 18,496 partials. One loop for both paths: a Vector API version
      * that widened floats into double vectors ran twice as fast alone, but in a JVM that trained
-     * several models it pushed C2 off the exact vector types in other kernels
-     * ({@code VectorConvRows.forward9}'s and {@code Row3Tiles.tile8x2k3Out}'s stores ran in the
-     * API's boxed fallback, VectorPathAllocationFreeStepTest), as a second float shape did to the GEMM.
+     * several models its double vectors' operations, first used after C2 had compiled the other
+     * kernels, deoptimized the API's shared lookups, and other kernels then lost their exact
+     * vector types ({@code VectorConvRows.forward9}'s and {@code Row3Tiles.tile8x2k3Out}'s stores
+     * ran in the API's boxed fallback, VectorPathAllocationFreeStepTest; see {@code
+     * kernel.VectorOperationCaches}).
      */
     public static void addRows(float[] rows, int offset, int stride, int count, double[] sums, int from, int to) {
         int r = 0;
