@@ -46,8 +46,7 @@ final class VectorOperationCaches {
     static void fill() {
         Vector<?>[] vectors = {FloatVector.broadcast(FloatVector.SPECIES_PREFERRED, 1f),
                 IntVector.broadcast(IntVector.SPECIES_PREFERRED, 1)};
-        List<Vector<?>> onVectors = new ArrayList<>();
-        List<Object> supported = new ArrayList<>();
+        List<Runnable> supported = new ArrayList<>();
         for (Field field : VectorOperators.class.getFields()) {
             if (!Modifier.isStatic(field.getModifiers())) {
                 continue;
@@ -60,17 +59,15 @@ final class VectorOperationCaches {
             }
             for (Vector<?> v : vectors) {
                 if (apply(v, op)) {
-                    onVectors.add(v);
-                    supported.add(op);
+                    supported.add(() -> apply(v, op));
                 }
             }
         }
         FloatVector f = (FloatVector) vectors[0];
         IntVector n = (IntVector) vectors[1];
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int i = round == 0 ? supported.size() : 0; i < supported.size(); i++) {
-                apply(onVectors.get(i), supported.get(i));
-            }
+        between(f, n);
+        for (int round = 1; round < ROUNDS; round++) {
+            supported.forEach(Runnable::run);
             between(f, n);
         }
     }

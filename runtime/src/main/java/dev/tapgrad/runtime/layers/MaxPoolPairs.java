@@ -45,6 +45,11 @@ final class MaxPoolPairs {
         }
     }
 
+    /** The flat index in x of the first position of image b's first window in output row oy. */
+    private int windowRow(int b, int oy) {
+        return ((b * height + top + 2 * oy) * width + left) * channels;
+    }
+
     /** Images [from, to) of the forward pass, on the Vector API's windows when {@code vector}. */
     void forward(float[] in, float[] o, int from, int to, int slot, boolean vector) {
         if (vector) {
@@ -86,7 +91,7 @@ final class MaxPoolPairs {
         float[] check = s[6];
         java.util.Arrays.fill(check, 0f);
         for (int oy = 0; oy < outH; oy++) {
-            int p = ((b * height + (top + 2 * oy)) * width + left) * channels;
+            int p = windowRow(b, oy);
             for (int q = 0; q < n; q += channels, p += 2 * channels) {
                 System.arraycopy(in, p, s[0], q, channels);
                 System.arraycopy(in, p + channels, s[1], q, channels);
@@ -111,7 +116,7 @@ final class MaxPoolPairs {
     private void scan(float[] in, float[] o, int b) {
         for (int oy = 0; oy < outH; oy++) {
             for (int ox = 0; ox < outW; ox++) {
-                int first = ((b * height + (top + 2 * oy)) * width + (left + 2 * ox)) * channels;
+                int first = windowRow(b, oy) + 2 * ox * channels;
                 int dst = ((b * outH + oy) * outW + ox) * channels;
                 for (int c = 0; c < channels; c++) {
                     int k = 0;
@@ -151,7 +156,7 @@ final class MaxPoolPairs {
             System.arraycopy(g, src, s[4], 0, n);
             System.arraycopy(positions, src, s[5], 0, n);
             MaxPoolWindows.spread4(n, s[4], s[5], s[0], s[1], s[2], s[3], check);
-            int p = ((b * height + (top + 2 * oy)) * width + left) * channels;
+            int p = windowRow(b, oy);
             for (int q = 0; q < n; q += channels, p += 2 * channels) {
                 System.arraycopy(s[0], q, dst, p, channels);
                 System.arraycopy(s[1], q, dst, p + channels, channels);
@@ -175,7 +180,7 @@ final class MaxPoolPairs {
         for (int b = from; b < to; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 int dst = (b * outH + oy) * outW * channels;
-                int first = ((b * height + (top + 2 * oy)) * width + left) * channels;
+                int first = windowRow(b, oy);
                 for (int ox = 0; ox < outW; ox++, dst += channels, first += 2 * channels) {
                     MaxPoolWindows.pairWindow(in, first, rowStep, channels, o, positions, dst);
                 }
@@ -200,7 +205,7 @@ final class MaxPoolPairs {
             }
             for (int oy = 0; oy < outH; oy++) {
                 int src = (b * outH + oy) * outW * channels;
-                int first = ((b * height + (top + 2 * oy)) * width + left) * channels;
+                int first = windowRow(b, oy);
                 for (int ox = 0; ox < outW; ox++, src += channels, first += 2 * channels) {
                     MaxPoolWindows.pairGradient(g, positions, src, dst, first, rowStep, channels);
                 }
@@ -215,7 +220,7 @@ final class MaxPoolPairs {
         for (int b = from; b < to; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 for (int ox = 0; ox < outW; ox++) {
-                    int first = ((b * height + (top + 2 * oy)) * width + (left + 2 * ox)) * channels;
+                    int first = windowRow(b, oy) + 2 * ox * channels;
                     int i = ((b * outH + oy) * outW + ox) * channels;
                     for (int c = 0; c < channels; c++) {
                         dst[first + at[(int) win[i + c]] + c] += g[i + c];
