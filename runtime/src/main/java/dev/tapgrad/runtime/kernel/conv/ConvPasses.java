@@ -28,7 +28,7 @@ interface ConvPasses {
         return 1;
     }
 
-    /** Whether the forward and dL/dx run as Winograd's F(2×2, 3×3) ({@link Winograd}); false by default. */
+    /** Whether the forward or dL/dx runs as Winograd's F(2×2, 3×3) or F(4×4, 3×3) ({@link Winograd}); false by default. */
     default boolean winograd() {
         return false;
     }

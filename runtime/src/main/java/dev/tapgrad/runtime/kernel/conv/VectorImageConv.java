@@ -25,9 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link GradTiles}, whose first tile per pair of filter vectors also computes dL/dz from dL/dout
  * and out, hiding their reads from memory behind its multiply-adds).
  *
- * <p>3×3 layers of 32 channels and more compute the forward and dL/dx as Winograd's F(2×2, 3×3)
- * instead ({@link VectorWinograd}; the kernel gradient stays the direct sum above), its result
- * then finished (bias, floor, penalty) or added to dL/dx as the tiles' virtual rows are.
+ * <p>3×3 stride-1 layers compute the forward and dL/dx as Winograd's F(4×4, 3×3) or F(2×2, 3×3)
+ * instead where {@link Winograd#vectorTile} says so, each pass on its own ({@link VectorWinograd4},
+ * {@link VectorWinograd}; the kernel gradient stays the direct sum above), its result then
+ * finished (bias, floor, penalty) or added to dL/dx as the tiles' virtual rows are.
  *
  * <p>Sums: forward and dL/dx over the taps in the tiles' fixed order, then the bias (or the sum
  * onto dL/dx); the kernel gradient over the pixels in order, per image, into its partials. Every
@@ -114,15 +115,16 @@ final class VectorImageConv extends ImageConv {
         this.taps2 = new ImplicitTiles.Taps(g.kernelH, g.kernelW, f, pw2, c);
         int blocks2 = (virtualPixels2 + R - 1) / R;
         this.flipped = new float[patch * f];
-        boolean winograd = Winograd.suits(g, L);
-        // Winograd's dL/dx keeps its own bordered dL/dz and result
-        this.borderedGrad = inputHere && !winograd ? new float[slots][(pp2 + 2 * R) * f] : null;
-        this.inputGrad = inputHere && !winograd ? new float[slots][blocks2 * R * c] : null;
-        this.wino = winograd ? new VectorWinograd(c, f, g.height, g.width, g.padTop, g.padLeft, g.outH, g.outW, slots)
-                : null;
+        int tile = Winograd.vectorTile(g, c, f, L);
         // dL/dx: the flipped kernel over dL/dz with a border of 2 − pad, its outputs the image's pixels
-        this.wino2 = winograd && inputHere ? new VectorWinograd(f, c, g.outH, g.outW, 2 - g.padTop, 2 - g.padLeft,
-                g.height, g.width, slots) : null;
+        int tileGrad = inputHere ? Winograd.vectorTile(g, f, c, L) : 0;
+        // Winograd's dL/dx keeps its own bordered dL/dz and result
+        this.borderedGrad = inputHere && tileGrad == 0 ? new float[slots][(pp2 + 2 * R) * f] : null;
+        this.inputGrad = inputHere && tileGrad == 0 ? new float[slots][blocks2 * R * c] : null;
+        this.wino = tile == 0 ? null
+                : Winograd.vector(tile, c, f, g.height, g.width, g.padTop, g.padLeft, g.outH, g.outW, slots);
+        this.wino2 = tileGrad == 0 ? null : Winograd.vector(tileGrad, f, c, g.outH, g.outW, 2 - g.padTop,
+                2 - g.padLeft, g.height, g.width, slots);
         // dL/dz goes straight into the bordered copy dL/dx reads where the tiles compute it and that copy exists
         this.dzBordered = dzInTiles && borderedGrad != null;
         int offY = g.kernelH - 1 - g.padTop, offX = g.kernelW - 1 - g.padLeft;
@@ -132,7 +134,7 @@ final class VectorImageConv extends ImageConv {
 
     @Override
     public boolean winograd() {
-        return wino != null;
+        return wino != null || wino2 != null;
     }
 
     @Override

@@ -13,13 +13,19 @@ import jdk.incubator.vector.VectorSpecies;
  * additions in the same order, and the products over the channels in order by fused multiply-adds
  * (the portable loop may round the products separately where C2 does not fuse them).
  */
-final class VectorWinograd extends Winograd {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+class VectorWinograd extends Winograd {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
 
     VectorWinograd(int channels, int filters, int height, int width, int padTop, int padLeft, int outH, int outW,
             int slots) {
-        super(channels, filters, height, width, padTop, padLeft, outH, outW, slots);
+        this(2, channels, filters, height, width, padTop, padLeft, outH, outW, slots);
+    }
+
+    /** With tiles of {@code tile} × {@code tile} outputs ({@link VectorWinograd4} for 4). */
+    VectorWinograd(int tile, int channels, int filters, int height, int width, int padTop, int padLeft, int outH,
+            int outW, int slots) {
+        super(tile, channels, filters, height, width, padTop, padLeft, outH, outW, slots);
         if (channels % L != 0 || filters % L != 0) {
             throw new IllegalArgumentException("VectorWinograd: channels and filters must be multiples of " + L);
         }
@@ -65,15 +71,25 @@ final class VectorWinograd extends Winograd {
         }
     }
 
+    /** The ξ products, shared by both tile sizes: per ξ, register tiles over the block's tiles and the filters. */
     @Override
-    void products(float[] ub, int n, float[] mb) {
+    final void products(float[] ub, int n, float[] mb) {
         int kk = k, cc = c;
-        for (int xi = 0; xi < 16; xi++) {
+        for (int xi = 0, count = xis; xi < count; xi++) {
             int a = xi * uPlane, o = xi * mPlane, vi = xi * cc * kk;
             int jb = 0;
             for (; jb + 2 * L <= kk; jb += 2 * L) {
-                for (int tl = 0; tl < n; tl += 8) {
+                // 12 tiles at a time, then 8, then 4s (the last rounded up: at most 3 rows past n, inside the block)
+                int tl = 0;
+                for (; tl + 12 <= n; tl += 12) {
+                    tile12x2(ub, a + tl * cc, cc, v, vi + jb, kk, mb, o + tl * kk + jb);
+                }
+                if (tl + 8 <= n) {
                     tile8x2(ub, a + tl * cc, cc, v, vi + jb, kk, mb, o + tl * kk + jb);
+                    tl += 8;
+                }
+                for (; tl < n; tl += 4) {
+                    tile4x2(ub, a + tl * cc, cc, v, vi + jb, kk, mb, o + tl * kk + jb);
                 }
             }
             if (jb < kk) {
@@ -108,6 +124,59 @@ final class VectorWinograd extends Winograd {
         a5.intoArray(dst, d); b5.intoArray(dst, d + L); d += kk;
         a6.intoArray(dst, d); b6.intoArray(dst, d + L); d += kk;
         a7.intoArray(dst, d); b7.intoArray(dst, d + L);
+    }
+
+    /** {@link #tile8x2} for 12 tiles: two vectors of filters per broadcast as there, 24 accumulators. */
+    private static void tile12x2(float[] ub, int a, int cc, float[] w, int wi, int kk, float[] dst, int d) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        FloatVector b8 = a0, b9 = a0, b10 = a0, b11 = a0;
+        for (int ch = 0; ch < cc; ch++, wi += kk) {
+            FloatVector u0 = FloatVector.fromArray(S, w, wi), u1 = FloatVector.fromArray(S, w, wi + L);
+            int p = a + ch;
+            FloatVector x = FloatVector.broadcast(S, ub[p]); a0 = x.fma(u0, a0); b0 = x.fma(u1, b0);
+            x = FloatVector.broadcast(S, ub[p + cc]); a1 = x.fma(u0, a1); b1 = x.fma(u1, b1);
+            x = FloatVector.broadcast(S, ub[p + 2 * cc]); a2 = x.fma(u0, a2); b2 = x.fma(u1, b2);
+            x = FloatVector.broadcast(S, ub[p + 3 * cc]); a3 = x.fma(u0, a3); b3 = x.fma(u1, b3);
+            x = FloatVector.broadcast(S, ub[p + 4 * cc]); a4 = x.fma(u0, a4); b4 = x.fma(u1, b4);
+            x = FloatVector.broadcast(S, ub[p + 5 * cc]); a5 = x.fma(u0, a5); b5 = x.fma(u1, b5);
+            x = FloatVector.broadcast(S, ub[p + 6 * cc]); a6 = x.fma(u0, a6); b6 = x.fma(u1, b6);
+            x = FloatVector.broadcast(S, ub[p + 7 * cc]); a7 = x.fma(u0, a7); b7 = x.fma(u1, b7);
+            x = FloatVector.broadcast(S, ub[p + 8 * cc]); a8 = x.fma(u0, a8); b8 = x.fma(u1, b8);
+            x = FloatVector.broadcast(S, ub[p + 9 * cc]); a9 = x.fma(u0, a9); b9 = x.fma(u1, b9);
+            x = FloatVector.broadcast(S, ub[p + 10 * cc]); a10 = x.fma(u0, a10); b10 = x.fma(u1, b10);
+            x = FloatVector.broadcast(S, ub[p + 11 * cc]); a11 = x.fma(u0, a11); b11 = x.fma(u1, b11);
+        }
+        a0.intoArray(dst, d); b0.intoArray(dst, d + L); d += kk;
+        a1.intoArray(dst, d); b1.intoArray(dst, d + L); d += kk;
+        a2.intoArray(dst, d); b2.intoArray(dst, d + L); d += kk;
+        a3.intoArray(dst, d); b3.intoArray(dst, d + L); d += kk;
+        a4.intoArray(dst, d); b4.intoArray(dst, d + L); d += kk;
+        a5.intoArray(dst, d); b5.intoArray(dst, d + L); d += kk;
+        a6.intoArray(dst, d); b6.intoArray(dst, d + L); d += kk;
+        a7.intoArray(dst, d); b7.intoArray(dst, d + L); d += kk;
+        a8.intoArray(dst, d); b8.intoArray(dst, d + L); d += kk;
+        a9.intoArray(dst, d); b9.intoArray(dst, d + L); d += kk;
+        a10.intoArray(dst, d); b10.intoArray(dst, d + L); d += kk;
+        a11.intoArray(dst, d); b11.intoArray(dst, d + L);
+    }
+
+    /** {@link #tile8x2} for 4 tiles (a block's last ones). */
+    private static void tile4x2(float[] ub, int a, int cc, float[] w, int wi, int kk, float[] dst, int d) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int ch = 0; ch < cc; ch++, wi += kk) {
+            FloatVector u0 = FloatVector.fromArray(S, w, wi), u1 = FloatVector.fromArray(S, w, wi + L);
+            int p = a + ch;
+            FloatVector x = FloatVector.broadcast(S, ub[p]); a0 = x.fma(u0, a0); b0 = x.fma(u1, b0);
+            x = FloatVector.broadcast(S, ub[p + cc]); a1 = x.fma(u0, a1); b1 = x.fma(u1, b1);
+            x = FloatVector.broadcast(S, ub[p + 2 * cc]); a2 = x.fma(u0, a2); b2 = x.fma(u1, b2);
+            x = FloatVector.broadcast(S, ub[p + 3 * cc]); a3 = x.fma(u0, a3); b3 = x.fma(u1, b3);
+        }
+        a0.intoArray(dst, d); b0.intoArray(dst, d + L); d += kk;
+        a1.intoArray(dst, d); b1.intoArray(dst, d + L); d += kk;
+        a2.intoArray(dst, d); b2.intoArray(dst, d + L); d += kk;
+        a3.intoArray(dst, d); b3.intoArray(dst, d + L);
     }
 
     /** {@link #tile8x2} for 16 tiles and one vector of filters. */

@@ -28,6 +28,13 @@ class Winograd {
     /** Tiles per block: a block's transformed inputs and products, 16·BLOCK·(channels + filters) floats, stay in L2. */
     static final int BLOCK = 32;
 
+    /** Tiles per block of this layer: {@link #BLOCK} for F(2×2), else {@link #blockFor}. */
+    final int block;
+    /** Outputs along each side of a tile: 2 for F(2×2, 3×3), 4 for {@link VectorWinograd4}'s F(4×4, 3×3). */
+    final int side;
+    /** The transform's points, side + 2 along each side, and their count per tile (the ξ's): 16 or 36. */
+    final int alpha;
+    final int xis;
     /** Input channels (the GEMMs' reduction) and output channels. */
     final int c;
     final int k;
@@ -46,7 +53,7 @@ class Winograd {
     private final int pw;
     /** Whether the tiles read the image in place (no border, and all they read is inside it). */
     private final boolean inPlace;
-    /** The transformed kernel, (16, channels, filters). */
+    /** The transformed kernel, (ξ, channels, filters). */
     final float[] v;
     /** Per slot: the image with its zero border (null when read in place); a block's Bᵀ d B, (16, BLOCK, c); its products (16, BLOCK, k). */
     private final float[][] bordered;
@@ -60,11 +67,20 @@ class Winograd {
      */
     final int uPlane;
     final int mPlane;
-    /** Per slot: the image's result, (2·th, 2·tw, k): tiles cut at the bottom or right edge compute past the output. */
+    /** Per slot: the image's result, (side·th, side·tw, k): tiles cut at the bottom or right edge compute past the output. */
     final float[][] result;
 
     Winograd(int channels, int filters, int height, int width, int padTop, int padLeft, int outH, int outW,
             int slots) {
+        this(2, channels, filters, height, width, padTop, padLeft, outH, outW, slots);
+    }
+
+    /** With tiles of {@code tile} × {@code tile} outputs: the sizes only; the stages are the subclass's for tiles of 4. */
+    Winograd(int tile, int channels, int filters, int height, int width, int padTop, int padLeft, int outH, int outW,
+            int slots) {
+        this.side = tile;
+        this.alpha = tile + 2;
+        this.xis = alpha * alpha;
         this.c = channels;
         this.k = filters;
         this.h = height;
@@ -73,48 +89,93 @@ class Winograd {
         this.padLeft = padLeft;
         this.outH = outH;
         this.outW = outW;
-        this.th = (outH + 1) / 2;
-        this.tw = (outW + 1) / 2;
+        this.th = (outH + tile - 1) / tile;
+        this.tw = (outW + tile - 1) / tile;
         this.tiles = th * tw;
-        this.ph = 2 * th + 2;
-        this.pw = 2 * tw + 2;
+        this.ph = tile * th + 2;
+        this.pw = tile * tw + 2;
         this.inPlace = padTop == 0 && padLeft == 0 && ph <= height && pw == width;
-        this.v = new float[16 * c * k];
+        this.v = new float[xis * c * k];
         this.bordered = new float[slots][];
         if (!inPlace) {
             for (int s = 0; s < slots; s++) {
                 bordered[s] = new float[ph * pw * c];
             }
         }
-        this.uPlane = BLOCK * c + 16;
-        this.mPlane = BLOCK * k + 16;
-        this.u = new float[slots][16 * uPlane];
-        this.m = new float[slots][16 * mPlane];
-        this.result = new float[slots][4 * tiles * k];
+        this.block = tile == 2 ? BLOCK : blockFor(tiles);
+        // rows for the product tiles' rounding: up to 16 rows of a block's last tile (one vector of filters)
+        int rows = (block + 15) / 16 * 16;
+        this.uPlane = rows * c + 16;
+        this.mPlane = rows * k + 16;
+        this.u = new float[slots][xis * uPlane];
+        this.m = new float[slots][xis * mPlane];
+        this.result = new float[slots][tile * tile * tiles * k];
     }
 
     /**
-     * Whether Winograd suits a layer: 3×3 kernels, strides 1, channels and filters multiples of
-     * {@code lanes}, and at least 32 channels; {@code -Dtapgrad.conv.winograd=false} turns it off.
-     * Why 32: the products' sums run over the channels, and with 16 (twoconv64's second layer,
-     * 16 → 32 on 26×26) the transforms cost as much as the 2.25 times fewer products save
-     * against Row3Tiles' direct tiles (forward 0.037–0.044 vs 0.039–0.040 ms an image, dL/dx
-     * slower: its products, 16 channels out, broadcast once per multiply-add); with 32 channels
-     * (convnet128's 13×13×32 → 64) the forward takes 0.022–0.027 instead of 0.033–0.041 ms and
-     * the backward 0.059–0.070 instead of 0.083–0.088, with 64 → 64 on 16×16 0.072–0.085 vs 0.108–0.113
-     * (one thread, per layer, on the 2-core AVX-512 machine of bench/README.md).
+     * Whether Winograd F(2×2, 3×3) suits a layer on the portable path's terms and the Vector API's
+     * F(2×2) fallback: 3×3 kernels, strides 1, channels and filters multiples of {@code lanes}, and
+     * at least 32 channels; {@code -Dtapgrad.conv.winograd=false} turns it off. Why 32: the
+     * products' sums run over the channels, and with 16 (twoconv64's second layer, 16 → 32 on
+     * 26×26) F(2×2)'s transforms cost as much as its 2.25 times fewer products save against
+     * Row3Tiles' direct tiles (forward 0.037–0.044 vs 0.039–0.040 ms an image); with 32 channels
+     * (convnet128's 13×13×32 → 64) the forward took 0.022–0.027 instead of 0.033–0.041 ms (one
+     * thread, per layer, on the 2-core AVX-512 machine of bench/README.md).
      */
     static boolean suits(ConvGeometry g, int lanes) {
-        return g.kernelH == 3 && g.kernelW == 3 && g.strideH == 1 && g.strideW == 1 && lanes > 0
-                && g.channels % lanes == 0 && g.filters % lanes == 0 && g.channels >= 32
+        return threeByThree(g) && lanes > 0 && g.channels % lanes == 0 && g.filters % lanes == 0
+                && g.channels >= 32;
+    }
+
+    /**
+     * The tile side the Vector API's passes compute one product of a layer with: its forward
+     * ({@code in} = channels, {@code out} = filters) or its dL/dx (filters in, channels out).
+     * 4, F(4×4, 3×3), where the outputs are a multiple of two vectors and the inputs at least 16:
+     * its products then run two vectors of outputs per broadcast, and it beat both F(2×2) and the
+     * direct tiles on 16 → 32 over 26×26 and on 32 ↔ 64 over 13×13 (bench/README.md, issue 17).
+     * With one vector of outputs (dL/dx of 32 → 16) every multiply-add needs a broadcast of its
+     * own, which halves the rate on this machine, so those stay with {@link #suits}: 2 where it
+     * holds, else 0, the direct tiles. {@code -Dtapgrad.conv.winograd=false} gives 0 everywhere,
+     * {@code -Dtapgrad.conv.winograd.tile=2} never 4.
+     */
+    static int vectorTile(ConvGeometry g, int in, int out, int lanes) {
+        if (!threeByThree(g) || lanes <= 0 || in % lanes != 0 || out % lanes != 0) {
+            return 0;
+        }
+        if (out % (2 * lanes) == 0 && in >= 16 && !"2".equals(System.getProperty("tapgrad.conv.winograd.tile"))) {
+            return 4;
+        }
+        return suits(g, lanes) ? 2 : 0;
+    }
+
+    /** A 3×3 kernel at stride 1, with Winograd not turned off ({@code -Dtapgrad.conv.winograd=false}). */
+    private static boolean threeByThree(ConvGeometry g) {
+        return g.kernelH == 3 && g.kernelW == 3 && g.strideH == 1 && g.strideW == 1
                 && !"false".equalsIgnoreCase(System.getProperty("tapgrad.conv.winograd"));
+    }
+
+    /** {@link VectorWinograd} (tile 2) or {@link VectorWinograd4} (tile 4) for one image's correlation. */
+    static Winograd vector(int tile, int channels, int filters, int height, int width, int padTop, int padLeft,
+            int outH, int outW, int slots) {
+        return tile == 4 ? new VectorWinograd4(channels, filters, height, width, padTop, padLeft, outH, outW, slots)
+                : new VectorWinograd(channels, filters, height, width, padTop, padLeft, outH, outW, slots);
+    }
+
+    /**
+     * F(4×4)'s tiles per block: an image's tiles in blocks of at most 48, as even as multiples of 4
+     * allow (36 tiles: one block, three register tiles of 12; 49: blocks of 28 and 21), so that
+     * the product tiles (12, 8, then 4 rows) compute few rows past a block's end.
+     */
+    static int blockFor(int tiles) {
+        int blocks = (tiles + 47) / 48;
+        return ((tiles + blocks - 1) / blocks + 3) / 4 * 4;
     }
 
     /**
      * Takes a (3, 3, channels, filters) kernel: v[ξ = 4a + b] = (G g Gᵀ)[a][b] per channel and
      * filter, with G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
      */
-    final void loadKernel(float[] g) {
+    void loadKernel(float[] g) {
         transformKernel(g, c * k, v);
     }
 
@@ -149,14 +210,14 @@ class Winograd {
         }
     }
 
-    /** Row width (pixels) of what {@link #compute} returns: 2 · tiles across. */
+    /** Row width (pixels) of what {@link #compute} returns: side · tiles across. */
     final int resultWidth() {
-        return 2 * tw;
+        return side * tw;
     }
 
     /**
      * One image (at {@code x[base …]}, height × width × channels) correlated with the loaded
-     * kernel: the slot's result, (2·th, 2·tw, filters), of which the first outH rows and outW
+     * kernel: the slot's result, (side·th, side·tw, filters), of which the first outH rows and outW
      * pixels of each are the output.
      */
     final float[] compute(float[] x, int base, int slot) {
@@ -168,8 +229,8 @@ class Winograd {
             rowPixels = pw;
         }
         float[] ub = u[slot], mb = m[slot], res = result[slot];
-        for (int t0 = 0; t0 < tiles; t0 += BLOCK) {
-            int n = Math.min(BLOCK, tiles - t0);
+        for (int t0 = 0; t0 < tiles; t0 += block) {
+            int n = Math.min(block, tiles - t0);
             inputTransform(src, base, rowPixels, t0, n, ub);
             products(ub, n, mb);
             outputTransform(mb, t0, n, res);
