@@ -137,6 +137,16 @@ final class VectorImageConv extends ImageConv {
         return wino != null || wino2 != null;
     }
 
+    /** The forward's Winograd tile side, 4 or 2, or 0 for the direct tiles. */
+    int forwardTile() {
+        return wino == null ? 0 : wino.side;
+    }
+
+    /** dL/dx's Winograd tile side, 4 or 2, or 0 for the direct tiles (or no dL/dx here). */
+    int inputGradientTile() {
+        return wino2 == null ? 0 : wino2.side;
+    }
+
     @Override
     boolean vectorized() {
         return true;
