@@ -76,7 +76,7 @@ class VectorWinograd extends Winograd {
     final void products(float[] ub, int n, float[] mb) {
         int kk = k, cc = c;
         for (int xi = 0, count = xis; xi < count; xi++) {
-            int a = xi * uPlane, o = xi * mPlane, vi = xi * cc * kk;
+            int a = xi * uPlane, o = xi * mPlane, vi = xi * vPlane;
             int jb = 0;
             for (; jb + 2 * L <= kk; jb += 2 * L) {
                 // 12 tiles at a time, then 8, then 4s (the last rounded up: at most 3 rows past n, inside the block)

@@ -14,16 +14,30 @@ import jdk.incubator.vector.FloatVector;
  * output than F(2×2) and fewer transform loads and stores per output too (36 values in for 16
  * outputs, against 4 × 16), so it beats the direct tiles where F(2×2) ties with them.
  *
- * <p>Accuracy: the kernel transform rounds at most 5 times along each axis (G's fractions in
- * float, a product and two additions), the input transform at most 3, the output transform at most 4 (WinogradTest bounds both tile sizes
+ * <p>Accuracy: the kernel transform rounds each coefficient G[a][ky]·G[b][kx] once and its sum
+ * of nine terms nine times, the input and output transforms at most 3 times along each axis (WinogradTest bounds both tile sizes
  * by their transforms' magnitudes against a float64 correlation). The larger points make F(4×4)
  * less accurate than F(2×2), still within float's precision for 3×3 kernels.
  */
 final class VectorWinograd4 extends VectorWinograd {
-    /** G, 6×3 row by row: the kernel transform's rows (1/6, 1/12, 1/24 rounded to float). */
-    private static final float[] G = {
-        1 / 4f, 0, 0, -1 / 6f, -1 / 6f, -1 / 6f, -1 / 6f, 1 / 6f, -1 / 6f,
-        1 / 24f, 1 / 12f, 1 / 6f, 1 / 24f, -1 / 12f, 1 / 6f, 0, 0, 1};
+    /** G, 6×3: the kernel transform's rows. */
+    private static final double[][] G = {
+        {1 / 4d, 0, 0}, {-1 / 6d, -1 / 6d, -1 / 6d}, {-1 / 6d, 1 / 6d, -1 / 6d},
+        {1 / 24d, 1 / 12d, 1 / 6d}, {1 / 24d, -1 / 12d, 1 / 6d}, {0, 0, 1}};
+    /** Per ξ = 6a + b, the nine taps' (ky, kx) coefficients G[a][ky] · G[b][kx], each rounded once to float. */
+    private static final float[] COEFFICIENTS = new float[36 * 9];
+
+    static {
+        for (int a = 0; a < 6; a++) {
+            for (int b = 0; b < 6; b++) {
+                for (int ky = 0; ky < 3; ky++) {
+                    for (int kx = 0; kx < 3; kx++) {
+                        COEFFICIENTS[(a * 6 + b) * 9 + ky * 3 + kx] = (float) (G[a][ky] * G[b][kx]);
+                    }
+                }
+            }
+        }
+    }
 
     VectorWinograd4(int channels, int filters, int height, int width, int padTop, int padLeft, int outH, int outW,
             int slots) {
@@ -31,41 +45,34 @@ final class VectorWinograd4 extends VectorWinograd {
     }
 
     /**
-     * Takes a (3, 3, channels, filters) kernel: v[ξ = 6a + b] = (G g Gᵀ)[a][b] per channel and
-     * filter, vectorised along the (channel, filter) pairs (channels · filters is a multiple of the
-     * lanes): G along ky into three vectors per row a, then Gᵀ along kx. Once per step and pass on
-     * the calling thread, so it must be cheap: as scalar double loops over 36 planes it took about
-     * a third as long as convnet128's second layer's forward products.
+     * Takes a (3, 3, channels, filters) kernel: v[ξ = 6a + b] = (G g Gᵀ)[a][b] = Σ_(ky, kx)
+     * G[a][ky] G[b][kx] g[ky][kx] per channel and filter, plane by plane, vectorised along the
+     * (channel, filter) pairs (a multiple of the lanes), the nine taps in order by multiply-adds.
+     * Once per step and pass on the calling thread, so it must be cheap, and allocation-free: a
+     * form that kept vectors across a loop over a took C2's boxed fallback (440 KB a call).
      */
     @Override
     void loadKernel(float[] g) {
-        int n = c * k;
-        for (int i = 0; i < n; i += L) {
-            FloatVector g0 = FloatVector.fromArray(S, g, i), g1 = FloatVector.fromArray(S, g, n + i);
-            FloatVector g2 = FloatVector.fromArray(S, g, 2 * n + i), g3 = FloatVector.fromArray(S, g, 3 * n + i);
-            FloatVector g4 = FloatVector.fromArray(S, g, 4 * n + i), g5 = FloatVector.fromArray(S, g, 5 * n + i);
-            FloatVector g6 = FloatVector.fromArray(S, g, 6 * n + i), g7 = FloatVector.fromArray(S, g, 7 * n + i);
-            FloatVector g8 = FloatVector.fromArray(S, g, 8 * n + i);
-            for (int a = 0; a < 6; a++) {
-                float c0 = G[3 * a], c1 = G[3 * a + 1], c2 = G[3 * a + 2];
-                // row a of G g: its three columns kx
-                FloatVector r0 = g6.mul(c2).add(g3.mul(c1)).add(g0.mul(c0));
-                FloatVector r1 = g7.mul(c2).add(g4.mul(c1)).add(g1.mul(c0));
-                FloatVector r2 = g8.mul(c2).add(g5.mul(c1)).add(g2.mul(c0));
-                int o = 6 * a * n + i;
-                gt(r0, r1, r2, 0).intoArray(v, o);
-                gt(r0, r1, r2, 1).intoArray(v, o + n);
-                gt(r0, r1, r2, 2).intoArray(v, o + 2 * n);
-                gt(r0, r1, r2, 3).intoArray(v, o + 3 * n);
-                gt(r0, r1, r2, 4).intoArray(v, o + 4 * n);
-                gt(r0, r1, r2, 5).intoArray(v, o + 5 * n);
+        int n = c * k, plane = vPlane;
+        for (int xi = 0; xi < 36; xi++) {
+            int t = xi * 9;
+            FloatVector k0 = FloatVector.broadcast(S, COEFFICIENTS[t]), k1 = FloatVector.broadcast(S, COEFFICIENTS[t + 1]);
+            FloatVector k2 = FloatVector.broadcast(S, COEFFICIENTS[t + 2]), k3 = FloatVector.broadcast(S, COEFFICIENTS[t + 3]);
+            FloatVector k4 = FloatVector.broadcast(S, COEFFICIENTS[t + 4]), k5 = FloatVector.broadcast(S, COEFFICIENTS[t + 5]);
+            FloatVector k6 = FloatVector.broadcast(S, COEFFICIENTS[t + 6]), k7 = FloatVector.broadcast(S, COEFFICIENTS[t + 7]);
+            FloatVector k8 = FloatVector.broadcast(S, COEFFICIENTS[t + 8]);
+            for (int i = 0, o = xi * plane; i < n; i += L, o += L) {
+                FloatVector sum = FloatVector.fromArray(S, g, i).mul(k0);
+                sum = FloatVector.fromArray(S, g, n + i).fma(k1, sum);
+                sum = FloatVector.fromArray(S, g, 2 * n + i).fma(k2, sum);
+                sum = FloatVector.fromArray(S, g, 3 * n + i).fma(k3, sum);
+                sum = FloatVector.fromArray(S, g, 4 * n + i).fma(k4, sum);
+                sum = FloatVector.fromArray(S, g, 5 * n + i).fma(k5, sum);
+                sum = FloatVector.fromArray(S, g, 6 * n + i).fma(k6, sum);
+                sum = FloatVector.fromArray(S, g, 7 * n + i).fma(k7, sum);
+                FloatVector.fromArray(S, g, 8 * n + i).fma(k8, sum).intoArray(v, o);
             }
         }
-    }
-
-    /** Column b of (G g) Gᵀ from row a's three columns: Σ_kx r_kx · G[b][kx]. */
-    private static FloatVector gt(FloatVector r0, FloatVector r1, FloatVector r2, int b) {
-        return r2.mul(G[3 * b + 2]).add(r1.mul(G[3 * b + 1])).add(r0.mul(G[3 * b]));
     }
 
     /**

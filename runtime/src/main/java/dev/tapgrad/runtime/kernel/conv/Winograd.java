@@ -53,8 +53,13 @@ class Winograd {
     private final int pw;
     /** Whether the tiles read the image in place (no border, and all they read is inside it). */
     private final boolean inPlace;
-    /** The transformed kernel, (ξ, channels, filters). */
+    /** The transformed kernel, (ξ, channels, filters), its ξ planes {@link #vPlane} apart. */
     final float[] v;
+    /**
+     * channels · filters plus a cache line: a power-of-two plane (32 · 64 floats, 8 KB) put the
+     * kernel transform's 16 or 36 stores of one (channel, filter) vector into one L1 set.
+     */
+    final int vPlane;
     /** Per slot: the image with its zero border (null when read in place); a block's Bᵀ d B, (16, BLOCK, c); its products (16, BLOCK, k). */
     private final float[][] bordered;
     final float[][] u;
@@ -95,7 +100,8 @@ class Winograd {
         this.ph = tile * th + 2;
         this.pw = tile * tw + 2;
         this.inPlace = padTop == 0 && padLeft == 0 && ph <= height && pw == width;
-        this.v = new float[xis * c * k];
+        this.vPlane = c * k + 16;
+        this.v = new float[xis * vPlane];
         this.bordered = new float[slots][];
         if (!inPlace) {
             for (int s = 0; s < slots; s++) {
@@ -176,11 +182,16 @@ class Winograd {
      * filter, with G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
      */
     void loadKernel(float[] g) {
-        transformKernel(g, c * k, v);
+        transformKernel(g, c * k, v, vPlane);
     }
 
     /** {@link #loadKernel}'s transform of a (3, 3, n) kernel into t, (16, n): also {@link WinogradRows}'. */
     static void transformKernel(float[] g, int n, float[] t) {
+        transformKernel(g, n, t, n);
+    }
+
+    /** {@link #transformKernel(float[], int, float[])} with t's ξ planes {@code plane} floats apart. */
+    static void transformKernel(float[] g, int n, float[] t, int plane) {
         for (int i = 0; i < n; i++) {
             float g0 = g[i], g1 = g[n + i], g2 = g[2 * n + i];
             float g3 = g[3 * n + i], g4 = g[4 * n + i], g5 = g[5 * n + i];
@@ -192,21 +203,21 @@ class Winograd {
             float r30 = g6, r31 = g7, r32 = g8;
             // then Gᵀ along kx
             t[i] = r00;
-            t[n + i] = 0.5f * (r00 + r01 + r02);
-            t[2 * n + i] = 0.5f * (r00 - r01 + r02);
-            t[3 * n + i] = r02;
-            t[4 * n + i] = r10;
-            t[5 * n + i] = 0.5f * (r10 + r11 + r12);
-            t[6 * n + i] = 0.5f * (r10 - r11 + r12);
-            t[7 * n + i] = r12;
-            t[8 * n + i] = r20;
-            t[9 * n + i] = 0.5f * (r20 + r21 + r22);
-            t[10 * n + i] = 0.5f * (r20 - r21 + r22);
-            t[11 * n + i] = r22;
-            t[12 * n + i] = r30;
-            t[13 * n + i] = 0.5f * (r30 + r31 + r32);
-            t[14 * n + i] = 0.5f * (r30 - r31 + r32);
-            t[15 * n + i] = r32;
+            t[plane + i] = 0.5f * (r00 + r01 + r02);
+            t[2 * plane + i] = 0.5f * (r00 - r01 + r02);
+            t[3 * plane + i] = r02;
+            t[4 * plane + i] = r10;
+            t[5 * plane + i] = 0.5f * (r10 + r11 + r12);
+            t[6 * plane + i] = 0.5f * (r10 - r11 + r12);
+            t[7 * plane + i] = r12;
+            t[8 * plane + i] = r20;
+            t[9 * plane + i] = 0.5f * (r20 + r21 + r22);
+            t[10 * plane + i] = 0.5f * (r20 - r21 + r22);
+            t[11 * plane + i] = r22;
+            t[12 * plane + i] = r30;
+            t[13 * plane + i] = 0.5f * (r30 + r31 + r32);
+            t[14 * plane + i] = 0.5f * (r30 - r31 + r32);
+            t[15 * plane + i] = r32;
         }
     }
 
@@ -294,7 +305,7 @@ class Winograd {
                 java.util.Arrays.fill(mb, o, o + kk, 0f);
                 for (int ch = 0; ch < cc; ch++) {
                     float x = ub[a + ch];
-                    int vi = (xi * cc + ch) * kk;
+                    int vi = xi * vPlane + ch * kk;
                     for (int j = 0; j < kk; j++) {
                         mb[o + j] += x * v[vi + j];
                     }
