@@ -6,8 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Winograd}'s three stages on the Vector API, vectorised along the channels-last layout's
  * channels and filters: a tile's 4×4 inputs are 16 vectors of channels, transformed in registers;
- * the 16 products are register tiles of 8 tiles × 2 vectors of filters (or 16 tiles × 1) summing
- * over the channels, each broadcast input value feeding two vectors; the output transform reads a
+ * the 16 products are register tiles of 12, 8 or 4 tiles × 2 vectors of filters (or 16 tiles × 1)
+ * summing over the channels, each broadcast input value feeding two vectors (with one vector every
+ * multiply-add needs a broadcast of its own, and this machine's broadcasts then bound the tile at
+ * half the FMA rate: bench/README.md, 2026-12-08); the output transform reads a
  * tile's 16 product vectors of filters and writes its 2×2 pixels. Loaded with VectorImageConv only,
  * where {@code jdk.incubator.vector} is present. The same sums as the portable stages: each stage's
  * additions in the same order, and the products over the channels in order by fused multiply-adds

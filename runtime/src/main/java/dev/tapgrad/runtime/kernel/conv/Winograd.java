@@ -11,6 +11,10 @@ package dev.tapgrad.runtime.kernel.conv;
  * a block's transformed inputs and products stay in the core's cache. dL/dx of a layer is the
  * same computation: the flipped kernel over dL/dz with a border of 2 − pad (VectorImageConv).
  *
+ * <p>The geometry here (tiles, blocks, the scratch's planes, {@link #compute}) also serves
+ * {@link VectorWinograd4}'s F(4×4, 3×3): tiles of {@link #side} × side outputs from windows of
+ * {@link #alpha} × alpha inputs, {@link #xis} products per channel and filter.
+ *
  * <p>This class is the portable twin: plain loops along the channels and filters;
  * {@link VectorWinograd} computes the three stages on the Vector API. Both compute every tile in
  * the same fixed order, one image on one thread, so results do not depend on threads. The
