@@ -81,14 +81,14 @@ class VectorWinograd extends Winograd {
             int a = xi * uPlane, o = xi * mPlane, vi = xi * vPlane;
             int jb = 0;
             for (; jb + 2 * L <= kk; jb += 2 * L) {
-                // 12 tiles at a time, then 8, then 4s (the last rounded up: at most 3 rows past n, inside the block)
+                // 12 tiles at a time, then 8, then 4s (the last rounded up: at most 3 rows past n, inside the
+                // block); 12 only with AVX-512's 32 registers (its 24 accumulators would spill AVX2's 16)
                 int tl = 0;
-                for (; tl + 12 <= n; tl += 12) {
+                for (; L >= 16 && tl + 12 <= n; tl += 12) {
                     tile12x2(ub, a + tl * cc, cc, v, vi + jb, kk, mb, o + tl * kk + jb);
                 }
-                if (tl + 8 <= n) {
+                for (; tl + 8 <= n; tl += 8) {
                     tile8x2(ub, a + tl * cc, cc, v, vi + jb, kk, mb, o + tl * kk + jb);
-                    tl += 8;
                 }
                 for (; tl < n; tl += 4) {
                     tile4x2(ub, a + tl * cc, cc, v, vi + jb, kk, mb, o + tl * kk + jb);
