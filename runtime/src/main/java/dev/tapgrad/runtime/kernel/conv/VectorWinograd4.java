@@ -15,9 +15,10 @@ import jdk.incubator.vector.FloatVector;
  * outputs, against 4 × 16), so it beats the direct tiles where F(2×2) ties with them.
  *
  * <p>Accuracy: the kernel transform rounds each coefficient G[a][ky]·G[b][kx] once and its sum
- * of nine terms nine times, the input and output transforms at most 3 times along each axis (WinogradTest bounds both tile sizes
- * by their transforms' magnitudes against a float64 correlation). The larger points make F(4×4)
- * less accurate than F(2×2), still within float's precision for 3×3 kernels.
+ * of nine terms nine times, the input and output transforms at most 3 times along each axis
+ * (WinogradTest bounds both tile sizes by their transforms' magnitudes against a float64
+ * correlation). The larger points make F(4×4) less accurate than F(2×2): 1–3·10⁻⁵ against 1·10⁻⁶
+ * on outputs of magnitude 4 (bench/README.md, 2026-12-08).
  */
 final class VectorWinograd4 extends VectorWinograd {
     /** G, 6×3: the kernel transform's rows. */
@@ -49,7 +50,8 @@ final class VectorWinograd4 extends VectorWinograd {
      * G[a][ky] G[b][kx] g[ky][kx] per channel and filter, plane by plane, vectorised along the
      * (channel, filter) pairs (a multiple of the lanes), the nine taps in order by multiply-adds.
      * Once per step and pass on the calling thread, so it must be cheap, and allocation-free: a
-     * form that kept vectors across a loop over a took C2's boxed fallback (440 KB a call).
+     * form that kept row vectors of G g across a loop over G's rows took C2's boxed fallback
+     * (440 KB a call).
      */
     @Override
     void loadKernel(float[] g) {

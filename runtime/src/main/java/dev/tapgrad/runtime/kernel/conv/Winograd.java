@@ -123,8 +123,8 @@ class Winograd {
     }
 
     /**
-     * Whether Winograd F(2×2, 3×3) suits a layer on the portable path's terms and the Vector API's
-     * F(2×2) fallback: 3×3 kernels, strides 1, channels and filters multiples of {@code lanes}, and
+     * Whether the Vector API's passes take F(2×2, 3×3) for a layer where {@link #vectorTile} does
+     * not take F(4×4): 3×3 kernels, strides 1, channels and filters multiples of {@code lanes}, and
      * at least 32 channels; {@code -Dtapgrad.conv.winograd=false} turns it off. Why 32: the
      * products' sums run over the channels, and with 16 (twoconv64's second layer, 16 → 32 on
      * 26×26) F(2×2)'s transforms cost as much as its 2.25 times fewer products save against
