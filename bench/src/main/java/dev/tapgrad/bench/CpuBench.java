@@ -1,6 +1,5 @@
 package dev.tapgrad.bench;
 
-import dev.tapgrad.runtime.optim.Adam;
 import dev.tapgrad.runtime.Fit;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -27,7 +26,7 @@ public final class CpuBench {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (int i = 2; i < args.length; i++) {
             StepBench.Workload w = all.get(args[i]);
-            Fit fit = Fit.epochs(1).batchSize(w.batch()).optimizer(Adam.lr(1e-3)).verbose(false).seed(1);
+            Fit fit = StepBench.epoch(w);
             long end = mx.getCurrentThreadCpuTime() + (long) (warm * 1e9);
             while (mx.getCurrentThreadCpuTime() < end) {
                 w.fitFresh().accept(w.data(), fit);

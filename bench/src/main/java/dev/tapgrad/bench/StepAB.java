@@ -1,7 +1,6 @@
 package dev.tapgrad.bench;
 
 import dev.tapgrad.runtime.Fit;
-import dev.tapgrad.runtime.optim.Adam;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -32,7 +31,6 @@ public final class StepAB {
         String name = args[0], property = args[1];
         String[] values = {args[2], args[3]};
         int rounds = args.length == 5 ? Integer.parseInt(args[4]) : 30;
-        Fit fit = Fit.epochs(1).batchSize(1).optimizer(Adam.lr(1e-3)).verbose(false).seed(1);
         StepBench.Workload[] w = new StepBench.Workload[2];
         String before = System.getProperty(property);
         for (int k = 0; k < 2; k++) {
@@ -41,9 +39,9 @@ public final class StepAB {
             if (w[k] == null) {
                 throw new IllegalArgumentException("unknown workload " + name);
             }
-            fit = Fit.epochs(1).batchSize(w[k].batch()).optimizer(Adam.lr(1e-3)).verbose(false).seed(1);
-            w[k].fitFresh().accept(w[k].data(), fit); // builds the graph under this value
+            w[k].fitFresh().accept(w[k].data(), StepBench.epoch(w[k])); // builds the graph under this value
         }
+        Fit fit = StepBench.epoch(w[0]);
         if (before == null) {
             System.clearProperty(property);
         } else {

@@ -59,9 +59,14 @@ public final class StepBench {
         }
     }
 
+    /** One epoch of a workload as every harness here trains it: its batch, Adam at 1e-3, seed 1, quiet. */
+    static Fit epoch(Workload w) {
+        return Fit.epochs(1).batchSize(w.batch()).optimizer(Adam.lr(1e-3)).verbose(false).seed(1);
+    }
+
     /** Samples per second of {@code fit} epochs after {@code warmup} seconds, over at least {@code measure} seconds. */
     static double run(Workload w, double warmup, double measure) {
-        Fit fit = Fit.epochs(1).batchSize(w.batch()).optimizer(Adam.lr(1e-3)).verbose(false).seed(1);
+        Fit fit = epoch(w);
         long end = System.nanoTime() + (long) (warmup * 1e9);
         while (System.nanoTime() < end) {
             w.fitFresh().accept(w.data(), fit);
