@@ -1,6 +1,7 @@
 package dev.tapgrad.runtime.kernel.gemm;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * One thread's part in a {@link GemmJob} of the {@link VectorKernel}, and the buffers it reuses
@@ -17,6 +18,7 @@ import java.util.Arrays;
 final class VectorBlock implements GemmWorker {
     private static final int MR = VectorTiles.MR;
     private static final int NR = VectorTiles.NR;
+    private static final int L = VectorTiles.L;
 
     /** The largest packed blocks the kernel's plan gives (slices are at most KC + 3 long). */
     private static final long MAX_A = (long) (VectorKernel.MC + MR) * (VectorKernel.KC + 3);
@@ -166,7 +168,21 @@ final class VectorBlock implements GemmWorker {
             int base = off + (ir - ib) * kc;
             if (transA) {
                 // op(A)[i, q] = a[q·M + i]: a tile's MR values of one q are neighbours.
-                for (int p = 0, src = pc * bigM + ir, d = base; p < kc; p++, src += bigM, d += MR) {
+                int p = 0;
+                int src = pc * bigM + ir;
+                int d = base;
+                if (h == MR && MR <= L) {
+                    // One vector a k (a call of System.arraycopy per 8 floats cost more than the
+                    // copy): its lanes past MR land where the next k's values go, written right
+                    // after, or past the panel, in what is packed later or not read; a vector is
+                    // read only where the arrays have room for it.
+                    int fits = a.length - L < src ? 0 : Math.min(kc, (a.length - L - src) / bigM + 1);
+                    int room = dst.length - L < d ? 0 : (dst.length - L - d) / MR + 1;
+                    for (int end = Math.min(fits, room); p < end; p++, src += bigM, d += MR) {
+                        FloatVector.fromArray(VectorTiles.S, a, src).intoArray(dst, d);
+                    }
+                }
+                for (; p < kc; p++, src += bigM, d += MR) {
                     System.arraycopy(a, src, dst, d, h);
                     if (h < MR) {
                         Arrays.fill(dst, d + h, d + MR, 0f);
@@ -206,7 +222,18 @@ final class VectorBlock implements GemmWorker {
             int base = jr * kc;
             if (!transB) {
                 // op(B)[q, j] = b[q·N + j]: a micro-panel row is a run of one row of b.
-                for (int p = 0, src = (pc) * bigN + jc + jr, d = base; p < kc; p++, src += bigN, d += NR) {
+                int p = 0;
+                int src = pc * bigN + jc + jr;
+                int d = base;
+                if (w == NR) {
+                    // A whole micro-panel row as NR / L vectors, not a call of System.arraycopy.
+                    for (; p < kc; p++, src += bigN, d += NR) {
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(VectorTiles.S, b, src + v).intoArray(dst, d + v);
+                        }
+                    }
+                }
+                for (; p < kc; p++, src += bigN, d += NR) {
                     System.arraycopy(b, src, dst, d, w);
                     if (w < NR) {
                         Arrays.fill(dst, d + w, d + NR, 0f);
