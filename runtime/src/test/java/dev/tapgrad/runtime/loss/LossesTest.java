@@ -111,6 +111,56 @@ class LossesTest {
         assertGradient((yd, pd) -> ceReference(yd, pd, classes), y, p, grad, 0.3);
     }
 
+    /**
+     * The kernel takes no log for a class whose label is zero; that must leave the value's bits as
+     * the sum over every class gives them (0·log c is a zero, since the clipped c makes log c
+     * finite): one-hot rows, soft labels with zeros, −0 labels, probabilities at and past both
+     * ends of the clip, summed in double in the kernel's order.
+     */
+    @Test
+    void labelsOfZeroLeaveTheSumsBitsAsTheLogOfEveryClassGivesThem() {
+        Random r = new Random(17);
+        int rows = 64;
+        int classes = 10;
+        float[] yv = new float[rows * classes];
+        float[] pv = new float[rows * classes];
+        for (int i = 0; i < rows; i++) {
+            int hot = r.nextInt(classes);
+            for (int j = 0; j < classes; j++) {
+                int at = i * classes + j;
+                pv[at] = switch (r.nextInt(5)) {
+                    case 0 -> 0f;        // clipped up to ε
+                    case 1 -> 1e-9f;     // below ε
+                    default -> r.nextFloat();
+                };
+                yv[at] = i % 3 == 0 ? (j == hot ? 0.7f : r.nextInt(3) == 0 ? 0.1f : 0f)
+                        : j == hot ? 1f : i % 3 == 1 ? -0f : 0f;
+            }
+            if (i % 7 == 0) {
+                for (int j = 0; j < classes; j++) {
+                    pv[i * classes + j] = j == hot ? 1f : 0f;   // q = 1, clipped down to 1 − ε
+                }
+            }
+        }
+        double expected = 0;
+        for (int i = 0; i < rows; i++) {
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += pv[i * classes + j];
+            }
+            double loss = 0;
+            for (int j = 0; j < classes; j++) {
+                loss -= yv[i * classes + j] * Math.log(Clip.toOpen(pv[i * classes + j] / sum));
+            }
+            expected += loss;
+        }
+        expected /= rows;
+        double got = CategoricalCrossentropy.valueAndGradient(Tensor.of(yv, rows, classes), Tensor.of(pv, rows, classes),
+                Tensor.zeros(rows, classes), 1);
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(got),
+                "expected " + expected + ", got " + got);
+    }
+
     @Test
     void clippedProbabilitiesGiveTheClipValueAndNoGradient() {
         Tensor y = Tensor.of(new float[] {0, 1, 0}, 1, 3);
