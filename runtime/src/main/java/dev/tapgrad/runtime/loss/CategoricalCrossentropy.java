@@ -113,7 +113,7 @@ public final class CategoricalCrossentropy {
             // A class whose label is zero (all but one of a one-hot row) adds exactly nothing: c
             // is clipped into (0, 1), so its log is finite and 0·log c is a zero, which leaves the
             // sum's bits as they were. Skipping the log there made the loss of a batch of 128 rows
-            // of 10 classes 4 times faster.
+            // of 10 classes twice as fast (25 → 13 µs a call).
             if (y[off + j] != 0f) {
                 loss -= y[off + j] * Math.log(c);
             }
