@@ -253,13 +253,25 @@ final class VectorBlock implements GemmWorker {
                     }
                     continue;
                 }
-                // op(B)[q, j] = b[j·K + q]: read along b's rows, write with stride NR.
-                for (int j = 0; j < w; j++) {
+                // op(B)[q, j] = b[j·K + q]: read along b's rows, four at a time, and write
+                // four neighbours of each panel row per visit (one row at a time visited every
+                // line of the panel once per column: 128x512x512 NT 2-7% slower, in one JVM).
+                int j = 0;
+                for (; j + 4 <= w; j += 4) {
+                    int s0 = (jc + jr + j) * bigK + pc, s1 = s0 + bigK, s2 = s1 + bigK, s3 = s2 + bigK;
+                    for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                        dst[d] = b[s0 + p];
+                        dst[d + 1] = b[s1 + p];
+                        dst[d + 2] = b[s2 + p];
+                        dst[d + 3] = b[s3 + p];
+                    }
+                }
+                for (; j < w; j++) {
                     for (int p = 0, src = (jc + jr + j) * bigK + pc, d = base + j; p < kc; p++, src++, d += NR) {
                         dst[d] = b[src];
                     }
                 }
-                for (int j = w; j < NR; j++) {
+                for (j = w; j < NR; j++) {
                     for (int p = 0, d = base + j; p < kc; p++, d += NR) {
                         dst[d] = 0f;
                     }
